@@ -1,0 +1,1 @@
+public enum BursarCommand { public static func main() {} }

@@ -1,0 +1,126 @@
+extension Clause {
+    /// Eligibility (2): categories (a) to (c); the clause holds when any category holds, and
+    /// every category that holds is reported.
+    ///
+    /// Interpretations:
+    /// - (a) and (b) look at the applicant's current or last institution (`affiliation`). Its
+    ///   "main campus, laboratory, or office" is `affiliation.country` with its `city` and
+    ///   `region`. Any kind of institution counts ("a university, governmental agency, local
+    ///   governmental agency …, company, etc.").
+    /// - "less than one year before applying": `completed_on` strictly after the application
+    ///   date one year earlier (a course completed exactly one year before does not count).
+    /// - Note 1 is a closed list; it does not include Japan. Hong Kong and Macau, regions of
+    ///   China, count as China (program data).
+    /// - Note 2's cities count in the country they belong to; a state counts through
+    ///   `affiliation.region` (or a city of the same name, São Paulo). Note 2's "other major cities
+    ///   … with which TMG conducts urban diplomacy" are not named, so they cannot be checked.
+    /// - (c): enrolled at the master's level at a university in Japan (`country` JP) with a
+    ///   "Student" status of residence (`japan_status` is the status when applying).
+    /// - An uncertain partner-name match sends the clause to review only when no category holds.
+    public static let affiliation = Clause(
+        id: "eligibility.2",
+        text: """
+        (2) Those who fall under any of the following categories: (a) to (c). (a) Those who are enrolled in a research \
+        institution such as a university, governmental agency, local governmental agency (hereinafter referred to as "the \
+        Institution"), company, etc. and whose main campus, laboratory, or office, etc. is located in Asian countries/regions \
+        (*note1), Sister and Friendship Cities/States of TMG (*note2), etc., or those who have graduated from or completed an \
+        educational course at the Institution less than one year before applying for the program. (b) Those who are enrolled \
+        in any of the universities listed in the International Partner Universities/Institutions shown in Attachment 5 \
+        (*note3), or those who have graduated from or completed an educational course at international partner \
+        universities/institutions less than one year before applying for the program. (c) Those who are enrolled in a \
+        master's course (equivalent to the master's course at TMU) at a university in Japan with a visa status of residence \
+        of "Student" at the time of application.
+        """
+    ) { ctx in
+        let app = ctx.application
+        let aff = app.affiliation
+        var categories: [String] = []
+        var reasons: [String] = []
+        var facts: [ClauseResult.Fact] = [
+            .init("institution", aff.institution), .init("location", [aff.city, aff.region ?? "", aff.country].filter { !$0.isEmpty }.joined(separator: ", ")),
+            .init("status", aff.status.rawValue + (aff.completedOn.map { " on \($0)" } ?? "")),
+        ]
+
+        let windowStart = app.applicationDate.adding(years: -1)
+        let current: Bool
+        let timing: String
+        switch aff.status {
+        case .enrolled:
+            current = true
+            timing = "enrolled"
+        case .graduated:
+            let completed = aff.completedOn!
+            current = completed > windowStart
+            timing = current
+                ? "completed on \(completed), less than one year before applying (\(app.applicationDate))"
+                : "completed on \(completed), not less than one year before applying (\(app.applicationDate))"
+        }
+
+        // (a)
+        let region = LocationRules.qualifyingRegion(affiliation: aff, program: ctx.program)
+        if let region {
+            facts.append(.init("note 1/2", region))
+            if current { categories.append("2a"); reasons.append("(a) holds: \(region); \(timing).") }
+            else { reasons.append("(a) does not hold: \(region), but \(timing).") }
+        } else {
+            reasons.append("(a) does not hold: \(aff.country) is not an Asian country/region of note 1 and \(aff.city.isEmpty ? "the location" : aff.city) is not a city or state of note 2.")
+        }
+
+        // (b)
+        let partner = ctx.partner
+        facts.append(.init("partner match", partner.result.rawValue + (partner.partner.map { ": \($0)" } ?? "")))
+        var partnerUncertain = false
+        switch partner.result {
+        case .matched:
+            if current { categories.append("2b"); reasons.append("(b) holds: \(partner.partner ?? aff.institution) is a partner institution (\(partner.reason)); \(timing).") }
+            else { reasons.append("(b) does not hold: \(partner.partner ?? aff.institution) is a partner, but \(timing).") }
+        case .uncertain:
+            partnerUncertain = current
+            let names = partner.candidates.prefix(3).map { $0.partner }.joined(separator: "; ")
+            reasons.append("(b) is uncertain: \"\(aff.institution)\" may be a partner (candidates: \(names)); an officer must confirm.")
+        case .none:
+            reasons.append("(b) does not hold: \"\(aff.institution)\" is not on the partner list (\(partner.reason)).")
+        }
+
+        // (c)
+        let inJapanMaster = aff.country == "JP" && aff.kind == .university && aff.status == .enrolled && aff.level == .master
+        if inJapanMaster && app.japanStatus == .student {
+            categories.append("2c")
+            reasons.append("(c) holds: enrolled in a master's course at a university in Japan with \"Student\" status.")
+        } else if inJapanMaster {
+            reasons.append("(c) does not hold: enrolled in a master's course in Japan, but the status of residence is \(app.japanStatus.rawValue), not \"Student\".")
+        }
+
+        let status: ClauseStatus = !categories.isEmpty ? .pass : (partnerUncertain ? .review : .fail)
+        let lead = categories.isEmpty
+            ? (status == .review ? "No category is certain; a person must confirm the partner match." : "No category of (a) to (c) holds.")
+            : "Categories \(categories.joined(separator: ", ")) hold."
+        return ClauseResult(id: "eligibility.2", status: status, explanation: ([lead] + reasons).joined(separator: " "),
+                            facts: facts, categories: categories)
+    }
+}
+
+/// Note 1 and note 2 of clause (2)(a).
+enum LocationRules {
+    /// Why the affiliation's location qualifies under note 1 or 2, or nil.
+    static func qualifyingRegion(affiliation aff: Affiliation, program: Program) -> String? {
+        if let country = program.asianCountries.first(where: { $0.code == aff.country }) {
+            return "\(country.name) is an Asian country/region of note 1"
+        }
+        let city = TextFold.folded(aff.city)
+        let region = aff.region.map(TextFold.folded) ?? ""
+        for place in program.places where place.country == aff.country {
+            let names = ([place.name] + place.aliases).map(TextFold.folded)
+            let hit: Bool
+            switch place.kind {
+            case .city: hit = names.contains(city)
+            case .state: hit = names.contains(region) || names.contains(city)
+            }
+            if hit {
+                let list = place.list == "anmc21" ? "a member city of the Asian Network of Major Cities 21" : "a sister/friendship \(place.kind.rawValue) of TMG"
+                return "\(place.name) (\(place.country)) is \(list) (note 2)"
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,150 @@
+/// The stored form of a decision's full trace, from which `bursar show` explains it.
+public struct DecisionTrace: Sendable, Codable, Equatable {
+    public struct Clause: Sendable, Codable, Equatable {
+        public let id: String
+        public let status: ClauseStatus
+        public let explanation: String
+        public let facts: [[String]]
+        public let condition: Bool
+    }
+
+    public struct CourseLine: Sendable, Codable, Equatable {
+        public let transcript: Int
+        public let title: String
+        public let grade: String
+        public let gradePoint: Int?
+        public let weight: String
+    }
+
+    public let clauses: [Clause]
+    public let courses: [CourseLine]
+    /// The exact GPA as a fraction (`17/6`), or nil.
+    public let gpaExact: String?
+
+    public init(_ decision: Decision) {
+        clauses = decision.clauses.map {
+            Clause(id: $0.id, status: $0.status, explanation: $0.explanation, facts: $0.facts.map { [$0.name, $0.value] }, condition: $0.condition)
+        }
+        courses = decision.gpaTrace.lines.map {
+            CourseLine(transcript: $0.transcript, title: $0.title, grade: $0.grade, gradePoint: $0.gradePoint,
+                       weight: $0.weight.denominator == 1 ? "\($0.weight.numerator)" : $0.weight.decimalString(places: 3))
+        }
+        gpaExact = decision.gpaTrace.exact?.description
+    }
+}
+
+/// The summary of a decision as exported (interface §2).
+public struct DecisionRecord: Sendable, Equatable {
+    public let applicantID: String
+    public let revision: Int
+    public let outcome: Outcome
+    public let gpa: String?
+    public let categories: [String]
+    public let failed: [String]
+    public let review: [String]
+    public let conditions: [String]
+    public let ruleSet: String?
+
+    public init(applicantID: String, revision: Int, outcome: Outcome, gpa: String?, categories: [String],
+                failed: [String], review: [String], conditions: [String], ruleSet: String?) {
+        self.applicantID = applicantID
+        self.revision = revision
+        self.outcome = outcome
+        self.gpa = gpa
+        self.categories = categories
+        self.failed = failed
+        self.review = review
+        self.conditions = conditions
+        self.ruleSet = ruleSet
+    }
+
+    /// One NDJSON line.
+    public var json: String {
+        JSONWriter.object([
+            ("applicant_id", JSONWriter.string(applicantID)), ("revision", String(revision)),
+            ("outcome", JSONWriter.string(outcome.rawValue)), ("gpa", JSONWriter.optionalString(gpa)),
+            ("categories", JSONWriter.strings(categories)), ("failed", JSONWriter.strings(failed)),
+            ("review", JSONWriter.strings(review)), ("conditions", JSONWriter.strings(conditions)),
+            ("rule_set", JSONWriter.optionalString(ruleSet)),
+        ])
+    }
+
+    public static let csvHeader = "applicant_id,revision,outcome,gpa,categories,failed,review,conditions,rule_set"
+
+    /// One CSV row; list fields are joined with `;`.
+    public var csv: String {
+        [applicantID, String(revision), outcome.rawValue, gpa ?? "", categories.joined(separator: ";"),
+         failed.joined(separator: ";"), review.joined(separator: ";"), conditions.joined(separator: ";"), ruleSet ?? ""]
+            .map(CSV.field).joined(separator: ",")
+    }
+}
+
+/// RFC 4180 CSV fields.
+public enum CSV {
+    public static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Splits one CSV line into fields (quoted fields may hold commas and doubled quotes).
+    public static func parseLine(_ line: String) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        var iterator = Array(line).makeIterator()
+        var pending: Character? = nil
+        while let ch = pending ?? iterator.next() {
+            pending = nil
+            if quoted {
+                if ch == "\"" {
+                    if let next = iterator.next() {
+                        if next == "\"" { current.append("\"") } else { quoted = false; pending = next }
+                    } else { quoted = false }
+                } else { current.append(ch) }
+            } else if ch == "\"" && current.isEmpty {
+                quoted = true
+            } else if ch == "," {
+                fields.append(current); current = ""
+            } else {
+                current.append(ch)
+            }
+        }
+        fields.append(current)
+        return fields
+    }
+}
+
+/// Renders a decision's trace for a program officer (`bursar show`).
+public enum DecisionReport {
+    public static func render(record: DecisionRecord, trace: DecisionTrace, decidedAt: String) -> String {
+        var lines: [String] = []
+        lines.append("Applicant \(record.applicantID) — revision \(record.revision), rule set \(record.ruleSet ?? "?"), decided \(decidedAt)")
+        lines.append("Outcome: \(record.outcome.rawValue.uppercased())")
+        lines.append("GPA: \(record.gpa ?? "none")\(trace.gpaExact.map { " (exact \($0))" } ?? "")")
+        if !record.categories.isEmpty { lines.append("Categories of (2): \(record.categories.joined(separator: ", "))") }
+        if !record.failed.isEmpty { lines.append("Failed: \(record.failed.joined(separator: ", "))") }
+        if !record.review.isEmpty { lines.append("For review: \(record.review.joined(separator: ", "))") }
+        if !record.conditions.isEmpty { lines.append("Conditions: \(record.conditions.joined(separator: ", "))") }
+        lines.append("")
+        lines.append("Clauses:")
+        for clause in trace.clauses {
+            let mark: String
+            switch clause.status {
+            case .pass: mark = clause.condition ? "PASS*" : "PASS "
+            case .fail: mark = "FAIL "
+            case .review: mark = "REVIEW"
+            case .notApplicable: mark = "n/a  "
+            }
+            lines.append("  \(mark) \(clause.id): \(clause.explanation)")
+        }
+        if !trace.courses.isEmpty {
+            lines.append("")
+            lines.append("GPA trace (grade → points × weight):")
+            for course in trace.courses {
+                let points = course.gradePoint.map { "\($0) × \(course.weight)" } ?? "excluded (outside the scale)"
+                lines.append("  [\(course.transcript)] \(course.title): \(course.grade) → \(points)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// The rows of the guideline's Conversion Table ("Grading System" patterns 1–6).
+public enum GradingPattern: Int, Sendable, CaseIterable {
+    case one = 1, two, three, four, five, six
+}
+
+/// A grade as it stands on a transcript, after it was checked against its pattern.
+public enum Grade: Sendable, Equatable, CustomStringConvertible {
+    /// A grade on the pattern's evaluation scale, with the text the applicant wrote and the
+    /// scale entry it was read as (e.g. `"В"` read as `B`).
+    case scale(written: String, entry: String)
+    /// A numeric score (patterns 3 and 6), exact.
+    case score(Rational)
+    /// A grade that does not fit the evaluation scale, such as "Pass" or "Approved".
+    case outsideScale(String)
+
+    public var description: String {
+        switch self {
+        case .scale(let written, _): return written
+        case .score(let value): return value.denominator == 1 ? "\(value.numerator)" : value.decimalString(places: 2)
+        case .outsideScale(let text): return text
+        }
+    }
+}
+
+/// The guideline's Conversion Table.
+///
+/// ```
+/// Grading System  Evaluation Scale
+/// Pattern 1          優 Excellent 良 Good  可 Fair  不可 Fail
+/// Pattern 2          A            B        C        F
+/// Pattern 3          100-80       79–70    69–60    59–0
+/// Pattern 4   S      A            B        C        F
+/// Pattern 5   A      B            C        D        F
+/// Pattern 6   100–90 89–80        79–70    69–60    59–0
+/// Grade point 3      3            2        1        0
+/// ```
+///
+/// The table's columns carry the grade point; patterns 1–3 leave the first column empty, so
+/// their best grade is worth 3 in the second column.
+///
+/// The OCR'd guideline prints Cyrillic `В` and `С` in patterns 2, 4 and 5; they are the Latin
+/// letters B and C. Applicants who copy grades from that text must not be rejected for it, so
+/// Cyrillic look-alikes (А В С Е) and full-width letters are read as the Latin letter they look
+/// like, and the trace keeps what was written.
+public enum ConversionTable {
+    /// Grades that "do not fit the evaluation scale, such as those evaluated as 'Pass' or
+    /// 'Approved'" — excluded from the GPA (Formula, third note). Compared case-insensitively.
+    public static let outsideScaleGrades: Set<String> = [
+        "pass", "passed", "approved", "credit", "satisfactory", "completed", "exempt", "exempted",
+        "合格", "認定", "合", "認",
+    ]
+
+    /// The grade point of a scale entry of a pattern, or nil when the entry is not on it.
+    public static func gradePoint(pattern: GradingPattern, entry: String) -> Int? {
+        switch pattern {
+        case .one:
+            return ["優": 3, "EXCELLENT": 3, "良": 2, "GOOD": 2, "可": 1, "FAIR": 1, "不可": 0, "FAIL": 0][entry]
+        case .two:
+            return ["A": 3, "B": 2, "C": 1, "F": 0][entry]
+        case .four:
+            return ["S": 3, "A": 3, "B": 2, "C": 1, "F": 0][entry]
+        case .five:
+            return ["A": 3, "B": 3, "C": 2, "D": 1, "F": 0][entry]
+        case .three, .six:
+            return nil
+        }
+    }
+
+    /// The grade point of a score in pattern 3 (100-80: 3, 79–70: 2, 69–60: 1, 59–0: 0) or
+    /// pattern 6 (100–90 and 89–80: 3, 79–70: 2, 69–60: 1, 59–0: 0). A fractional score falls
+    /// in the band whose lower bound it reaches (79.5 is below 80, so it is in 79–70).
+    public static func gradePoint(pattern: GradingPattern, score: Rational) -> Int? {
+        guard pattern == .three || pattern == .six else { return nil }
+        if score >= Rational(80) { return 3 }
+        if score >= Rational(70) { return 2 }
+        if score >= Rational(60) { return 1 }
+        return 0
+    }
+
+    /// True for patterns whose grades are scores 0–100.
+    public static func isScorePattern(_ pattern: GradingPattern) -> Bool { pattern == .three || pattern == .six }
+
+    /// The scale entries of a letter or word pattern, for messages.
+    public static func entries(of pattern: GradingPattern) -> [String] {
+        switch pattern {
+        case .one: return ["優", "良", "可", "不可", "Excellent", "Good", "Fair", "Fail"]
+        case .two: return ["A", "B", "C", "F"]
+        case .three: return ["a score 0–100"]
+        case .four: return ["S", "A", "B", "C", "F"]
+        case .five: return ["A", "B", "C", "D", "F"]
+        case .six: return ["a score 0–100"]
+        }
+    }
+
+    /// Folds what an applicant wrote to a scale entry: NFKC (full-width letters), Cyrillic
+    /// look-alikes to Latin, upper case, surrounding spaces removed.
+    public static func foldEntry(_ written: String) -> String {
+        let trimmed = written.trimmingCharacters(in: .whitespaces)
+        let nfkc = trimmed.precomposedStringWithCompatibilityMapping
+        var out = ""
+        for scalar in nfkc.unicodeScalars {
+            switch scalar {
+            case "А", "а": out.append("A")
+            case "В", "в": out.append("B")
+            case "С", "с": out.append("C")
+            case "Е", "е": out.append("E")
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out.uppercased()
+    }
+
+    /// Reads a written grade for a pattern; nil when it belongs neither to the pattern's scale
+    /// nor to the grades outside any scale.
+    public static func read(_ written: String, pattern: GradingPattern) -> Grade? {
+        let folded = foldEntry(written)
+        if outsideScaleGrades.contains(folded.lowercased()) { return .outsideScale(written) }
+        if isScorePattern(pattern) {
+            guard let score = Rational(decimal: folded), score >= .zero, score <= Rational(100) else { return nil }
+            return .score(score)
+        }
+        guard gradePoint(pattern: pattern, entry: folded) != nil else { return nil }
+        return .scale(written: written, entry: folded)
+    }
+
+    /// The grade point of a grade read for `pattern`; nil when it is outside the scale.
+    public static func gradePoint(of grade: Grade, pattern: GradingPattern) -> Int? {
+        switch grade {
+        case .scale(_, let entry): return gradePoint(pattern: pattern, entry: entry)
+        case .score(let score): return gradePoint(pattern: pattern, score: score)
+        case .outsideScale: return nil
+        }
+    }
+}

@@ -1,0 +1,12 @@
+/// The clauses of a program's guideline, in the order they are reported.
+public struct RuleSet: Sendable {
+    public let clauses: [Clause]
+
+    /// The Tokyo Global Partner Scholarship guideline: Eligibility (1)–(10), the documents, and
+    /// the duplicate-applicant check.
+    public static let tokyoGlobalPartner = RuleSet(clauses: [
+        .degreeAndAge, .affiliation, .gradePointAverage, .language, .learnJapanese, .employment, .network,
+        .visa, .health, .japaneseResident, .military, .otherSupport, .formerMEXTMaster, .formerMEXTDoctoral,
+        .documents, .duplicate,
+    ])
+}

@@ -1,0 +1,2 @@
+import BursarApp
+BursarCommand.main()
