@@ -35,7 +35,7 @@ public struct Program: Sendable, Codable, Equatable {
         public var jlptWeakestLevel: Int
         public var cefrMinimum: String
         public var ieltsMinimum: String
-        public var toeflIBTMinimum: Int
+        public var toeflIbtMinimum: Int
         public var toeicMinimum: Int
         public var source: String
     }
@@ -61,18 +61,10 @@ public struct Program: Sendable, Codable, Equatable {
     public var asianCountries: [Country]
     public var places: [Place]
 
-    enum CodingKeys: String, CodingKey {
-        case id, name, ruleSet = "rule_set", enrollmentDate = "enrollment_date"
-        case stipendYenPerMonth = "stipend_yen_per_month", durationMonths = "duration_months"
-        case minimumAge = "minimum_age", gpaThreshold = "gpa_threshold", gpaMaintain = "gpa_maintain"
-        case requiredDocuments = "required_documents"
-        case languageCertificateForTestScores = "language_certificate_for_test_scores"
-        case language, asianCountries = "asian_countries", places
-    }
-
     /// Reads a program definition from its JSON file's bytes.
     public static func decode(_ data: Data) throws -> Program {
         let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
         return try decoder.decode(Program.self, from: data)
     }
 
@@ -80,6 +72,7 @@ public struct Program: Sendable, Codable, Equatable {
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         return try encoder.encode(self)
     }
 

@@ -40,7 +40,7 @@ extension Clause {
                 let shown = score.decimalString(places: 1)
                 judge(score >= minimum, "(d) IELTS \(shown)", "IELTS \(shown) is below \(eq.ieltsMinimum)")
             case .toeflIBT(let score):
-                judge(score >= eq.toeflIBTMinimum, "(d) TOEFL iBT \(score)", "TOEFL iBT \(score) is below \(eq.toeflIBTMinimum)")
+                judge(score >= eq.toeflIbtMinimum, "(d) TOEFL iBT \(score)", "TOEFL iBT \(score) is below \(eq.toeflIbtMinimum)")
             case .toeic(let score):
                 judge(score >= eq.toeicMinimum, "(d) TOEIC \(score)", "TOEIC \(score) is below \(eq.toeicMinimum)")
             }

@@ -1,0 +1,91 @@
+import Screening
+
+/// Precision and recall of the matcher on a labelled evaluation set.
+public struct MatcherEvaluation: Sendable {
+    /// One labelled pair: a name as an applicant might write it, and the partner it is (or
+    /// nil for a hard negative: an institution that is not on the list).
+    public struct Case: Sendable {
+        public let name: String
+        public let country: String
+        public let expected: String?
+        public let kind: String
+    }
+
+    public struct Failure: Sendable {
+        public let testCase: Case
+        public let got: PartnerMatch
+    }
+
+    public let positives: Int
+    public let positivesMatched: Int
+    public let positivesUncertain: Int
+    public let positivesNone: Int
+    public let negatives: Int
+    public let falseMatches: Int
+    public let negativesUncertain: Int
+    /// Matched to the wrong partner.
+    public let wrongPartner: Int
+    public let failures: [Failure]
+
+    /// Of all "matched" answers, the share that named the right partner.
+    public var precision: Double {
+        let matched = positivesMatched + falseMatches + wrongPartner
+        return matched == 0 ? 1 : Double(positivesMatched) / Double(matched)
+    }
+
+    /// Share of positives answered "matched" with the right partner.
+    public var recall: Double { positives == 0 ? 1 : Double(positivesMatched) / Double(positives) }
+
+    /// True when the targets hold: precision 100%, recall ≥ 95%, no positive answered "none".
+    public var meetsTargets: Bool { precision == 1 && recall >= 0.95 && positivesNone == 0 }
+
+    /// Reads the evaluation CSV (`name,country,expected_partner,kind`).
+    public static func cases(csv text: String) -> [Case] {
+        text.split(whereSeparator: \.isNewline).dropFirst().compactMap { line in
+            let f = CSV.parseLine(String(line))
+            guard f.count >= 3 else { return nil }
+            return Case(name: f[0], country: f[1], expected: f[2].isEmpty ? nil : f[2], kind: f.count > 3 ? f[3] : "")
+        }
+    }
+
+    public init(matcher: PartnerMatcher, cases: [Case]) {
+        var pos = 0, posMatched = 0, posUncertain = 0, posNone = 0, neg = 0, falseMatch = 0, negUncertain = 0, wrong = 0
+        var failures: [Failure] = []
+        for c in cases {
+            let got = matcher.match(institution: c.name, country: c.country)
+            if let expected = c.expected {
+                pos += 1
+                switch got.result {
+                case .matched where got.partner == expected: posMatched += 1
+                case .matched: wrong += 1; failures.append(Failure(testCase: c, got: got))
+                case .uncertain: posUncertain += 1; failures.append(Failure(testCase: c, got: got))
+                case .none: posNone += 1; failures.append(Failure(testCase: c, got: got))
+                }
+            } else {
+                neg += 1
+                switch got.result {
+                case .matched: falseMatch += 1; failures.append(Failure(testCase: c, got: got))
+                case .uncertain: negUncertain += 1
+                case .none: break
+                }
+            }
+        }
+        positives = pos; positivesMatched = posMatched; positivesUncertain = posUncertain; positivesNone = posNone
+        negatives = neg; falseMatches = falseMatch; negativesUncertain = negUncertain; wrongPartner = wrong
+        self.failures = failures
+    }
+
+    /// A report for people.
+    public var report: String {
+        func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+        var lines = [
+            "positives: \(positives) — matched \(positivesMatched), uncertain \(positivesUncertain), none \(positivesNone), wrong partner \(wrongPartner)",
+            "hard negatives: \(negatives) — false matched \(falseMatches), uncertain \(negativesUncertain), none \(negatives - falseMatches - negativesUncertain)",
+            "precision \(pct(precision)), recall \(pct(recall)) — targets (100%, ≥95%, no positive \"none\"): \(meetsTargets ? "met" : "NOT met")",
+        ]
+        for failure in failures {
+            lines.append("  \(failure.testCase.expected == nil ? "NEG" : "POS") \"\(failure.testCase.name)\" (\(failure.testCase.country)) → \(failure.got.result.rawValue) \(failure.got.partner ?? ""): \(failure.got.reason)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
