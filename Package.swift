@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["Postgres", "JobQueue", "Screening", "Partners", "Lifecycle"], swiftSettings: strict),
         .target(name: "Workers", dependencies: ["Store", "JobQueue", "Screening", "Partners", "Lifecycle"], path: "Workers", swiftSettings: strict),
         .target(name: "BursarApp", dependencies: [
-            "Workers", "Store",
+            "Workers", "Store", "Postgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

@@ -19,6 +19,7 @@ public actor ConnectionPool {
     }
 
     /// Runs `body` with a connection of the pool and returns the connection afterwards.
+    @discardableResult
     public nonisolated func withConnection<T>(_ body: (Connection) async throws -> T) async throws -> T {
         let connection = try await checkout()
         do {
@@ -32,6 +33,7 @@ public actor ConnectionPool {
     }
 
     /// Runs `body` in a transaction on a pooled connection (see ``Connection/withTransaction``).
+    @discardableResult
     public nonisolated func withTransaction<T>(
         isolation: IsolationLevel = .readCommitted,
         _ body: (Connection) async throws -> T

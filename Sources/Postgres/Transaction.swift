@@ -10,6 +10,7 @@ extension Connection {
     ///
     /// Serialization failures and deadlocks (SQLSTATE 40001, 40P01) roll back and run `body`
     /// again, at most `maxAttempts` times in all; `body` must therefore be safe to repeat.
+    @discardableResult
     public nonisolated func withTransaction<T>(
         isolation: IsolationLevel = .readCommitted,
         maxAttempts: Int = 5,

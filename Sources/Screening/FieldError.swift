@@ -18,5 +18,11 @@ public struct RecordRejection: Error, Sendable, CustomStringConvertible {
     /// The applicant id, when it could be read.
     public let applicantID: String?
     public let errors: [FieldError]
+
+    public init(applicantID: String?, errors: [FieldError]) {
+        self.applicantID = applicantID
+        self.errors = errors
+    }
+
     public var description: String { errors.map(\.description).joined(separator: "; ") }
 }

@@ -1,2 +1,3 @@
 import BursarApp
-BursarCommand.main()
+
+await CommandMain.run(BursarCommand.self)

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `bursar`: the administration CLI of Bursar.
+public struct BursarCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "bursar",
+        abstract: "Scholarship application processing: submit batches, run the workers, read decisions, manage scholarships.",
+        discussion: """
+            The database is DATABASE_URL (a libpq connection string or URI); when it is unset, a private PostgreSQL \
+            cluster under .bursar/ in the current directory is created, started and migrated on first use.
+            """,
+        subcommands: [
+            Submit.self, Drain.self, Status.self, Show.self, Export.self, Events.self, Payments.self, Flags.self,
+            Partners.self, Exclusions.self, Duplicates.self, DB.self, Jobs.self, Queues.self,
+        ])
+
+    public init() {}
+}
+
+/// Error output and exit codes shared by the commands.
+enum CLI {
+    static func bootstrapLogging(level: Logger.Level = .warning) {
+        let requested = ProcessInfo.processInfo.environment["BURSAR_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = requested ?? level
+            return handler
+        }
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    }
+
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+    }
+}
+
+/// Options every database command takes.
+struct ProgramOption: ParsableArguments {
+    @Option(name: .long, help: "The program id (e.g. tgp-2026).")
+    var program: String?
+}
+
+/// Parses the arguments and runs the chosen command, async or not (the entry point of both
+/// executables).
+public enum CommandMain {
+    public static func run<Root: ParsableCommand>(_ root: Root.Type) async -> Never {
+        do {
+            var command = try root.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            root.exit()
+        } catch {
+            root.exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import JobQueue
+import Logging
+import ServiceLifecycle
+import Store
+import Workers
+
+/// `bursard`: the server. Runs the workers (and the elected maintenance services) until
+/// SIGTERM or SIGINT, then drains jobs in flight and exits 0.
+public struct BursardCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "bursard",
+        abstract: "Run Bursar's workers until stopped (SIGTERM drains jobs in flight and exits 0).")
+
+    @Option(help: "Concurrent jobs per queue (default: applications 16, lifecycle 4, payments 1).")
+    var concurrency: Int?
+
+    @Option(help: "Seconds jobs in flight may take to finish after SIGTERM before they are released.")
+    var shutdownDeadline: Double = 10
+
+    public init() {}
+
+    public func run() async throws {
+        CLI.bootstrapLoggingOnce(level: .info)
+        let logger = Logger(label: "bursard")
+        try await Runner.withDatabase(poolSize: 32) { database in
+            var configuration = WorkerProcess.configuration(concurrency: concurrency, drain: false)
+            configuration.shutdownDeadline = shutdownDeadline
+            let supervisor = Supervisor(client: database.queue, conninfo: database.conninfo,
+                                        registry: BursarWorkers.registry(database: database), configuration: configuration, logger: logger)
+            logger.info("bursard started", metadata: ["worker": "\(configuration.workerID)", "database": "\(ConnectionTargetText.describe(database.conninfo))"])
+            let group = ServiceGroup(configuration: .init(services: [supervisor], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+            logger.info("bursard stopped")
+        }
+    }
+}

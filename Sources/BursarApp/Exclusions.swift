@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Store
+
+/// `bursar exclusions import|list` and `bursar duplicates list|resolve`.
+struct Exclusions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Person-level exclusion lists (interface §4).", subcommands: [Import.self, List.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load an exclusion list CSV (list,family_name,given_name,birth_date,citizenship,clause,reference); importing a list again replaces it.")
+        @Argument(help: "The CSV file.") var file: String
+        @Option(help: "The program.") var program: String
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                CLI.printError("cannot read \(file) as UTF-8 text")
+                throw ExitCode(2)
+            }
+            let entries: [ExclusionEntry]
+            do { entries = try ExclusionEntry.parse(text) } catch {
+                CLI.printError("\(file) was not imported:\n\(error)")
+                throw ExitCode(3)
+            }
+            let lists = Dictionary(grouping: entries, by: \.list)
+            try await Runner.withDatabase { database in
+                let store = PersonScreening(database: database)
+                _ = try await ProgramStore(database: database).program(program)
+                for (list, items) in lists.sorted(by: { $0.key < $1.key }) {
+                    let (count, rescreened) = try await store.importList(program: program, list: list, entries: items, source: URL(fileURLWithPath: file).lastPathComponent)
+                    printLine("list \(list): \(count) entries; \(rescreened) application\(rescreened == 1 ? "" : "s") queued for screening again")
+                }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The program's exclusion lists and their sizes.")
+        @OptionGroup var options: ProgramOption
+        @Flag(help: "Print as JSON.") var json = false
+
+        func run() async throws {
+            try await Runner.withDatabase { database in
+                let program = try await Runner.program(options.program, database: database)
+                let lists = try await PersonScreening(database: database).lists(program: program)
+                if json {
+                    printLine("[" + lists.map { "{\"list\": \"\($0.list)\", \"entries\": \($0.entries)}" }.joined(separator: ", ") + "]")
+                } else {
+                    if lists.isEmpty { printLine("\(program) has no exclusion lists") }
+                    for l in lists { printLine("\(l.list)\t\(l.entries) entries") }
+                }
+            }
+        }
+    }
+}
+
+struct Duplicates: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Applications of one person under several applicant ids.", subcommands: [List.self, Resolve.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open duplicates (identity.duplicate in review).")
+        @OptionGroup var options: ProgramOption
+
+        func run() async throws {
+            try await Runner.withDatabase { database in
+                let program = try await Runner.program(options.program, database: database)
+                let open = try await PersonScreening(database: database).openDuplicates(program: program)
+                if open.isEmpty { printLine("no open duplicates in \(program)") }
+                for d in open { printLine("\(d.applicantID)\tsame person as \(d.others.joined(separator: ", "))") }
+            }
+        }
+    }
+
+    struct Resolve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Resolve a duplicate: withdraw ID in favour of --keep, which is screened again.")
+        @Argument(help: "The application to withdraw.") var applicantID: String
+        @Option(help: "The application that stands.") var keep: String
+        @OptionGroup var options: ProgramOption
+
+        func run() async throws {
+            try await Runner.withDatabase { database in
+                let program = try await Runner.program(options.program, database: database)
+                try await PersonScreening(database: database).resolveDuplicate(program: program, drop: applicantID, keep: keep)
+                printLine("\(applicantID) withdrawn in favour of \(keep); \(keep) queued for screening again")
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import Partners
+import Screening
+import Store
+
+/// `bursar partners list|import|match|confirm|reject|evaluate`.
+struct Partners: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Partner lists (clause (2)(b)) and the institution matcher.",
+        subcommands: [List.self, Import.self, Match.self, Confirm.self, Reject.self, Evaluate.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a program's partner list.")
+        @OptionGroup var options: ProgramOption
+        @Flag(help: "Print as JSON lines.") var json = false
+
+        func run() async throws {
+            try await Runner.withDatabase { database in
+                let program = try await Runner.program(options.program, database: database)
+                let partners = try await PartnerStore(database: database).partners(program: program)
+                if partners.isEmpty { throw BursarError.notFound("\(program) has no partner list; load one with `bursar partners import FILE --program \(program)`") }
+                for p in partners {
+                    if json {
+                        let agreements = p.agreements.map { JSONWriter.object([("level", JSONWriter.string($0.level)), ("department", JSONWriter.string($0.department))]) }
+                        printLine(JSONWriter.object([("name", JSONWriter.string(p.name)), ("country", JSONWriter.string(p.country)),
+                                                     ("agreements", "[" + agreements.joined(separator: ", ") + "]")]))
+                    } else {
+                        for a in p.agreements {
+                            printLine([p.name, p.country, a.level, a.department].joined(separator: "\t"))
+                        }
+                    }
+                }
+                if !json { CLI.note("\(partners.count) institutions, \(partners.reduce(0) { $0 + $1.agreements.count }) agreements") }
+            }
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Load a partner list (CSV with a header row); replaces the program's list.")
+        @Argument(help: "The CSV file (columns: name, country; optional japanese_name, level, department, tmu_faculty, aliases).") var file: String
+        @Option(help: "The program the list belongs to.") var program: String
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                CLI.printError("cannot read \(file) as UTF-8 text")
+                throw ExitCode(2)
+            }
+            let partners: [Partner]
+            do { partners = try PartnerListCSV.parse(text) } catch {
+                CLI.printError("\(file) was not imported:\n\(error)")
+                throw ExitCode(3)
+            }
+            try await Runner.withDatabase { database in
+                try await PartnerStore(database: database).replace(program: program, partners: partners, source: URL(fileURLWithPath: file).lastPathComponent)
+            }
+            printLine("imported \(partners.count) institutions (\(partners.reduce(0) { $0 + $1.agreements.count }) agreements) as the partner list of \(program)")
+        }
+    }
+
+    struct Match: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show how an institution name as an applicant wrote it is matched.")
+        @Argument(help: "The name as written.") var name: String
+        @Option(help: "The institution's country (ISO alpha-2); a guard against same names elsewhere.") var country: String?
+        @OptionGroup var options: ProgramOption
+        @Flag(help: "Print as JSON.") var json = false
+
+        func run() async throws {
+            let result = try await Runner.withDatabase { database in
+                let program = try await Runner.program(options.program, database: database)
+                return try await PartnerStore(database: database).matcher(program: program).match(institution: name, country: country?.uppercased())
+            }
+            if json {
+                let candidates = result.candidates.map { JSONWriter.object([("partner", JSONWriter.string($0.partner)), ("score", String(format: "%.2f", $0.score))]) }
+                printLine(JSONWriter.object([("result", JSONWriter.string(result.result.rawValue)), ("partner", JSONWriter.optionalString(result.partner)),
+                                             ("candidates", "[" + candidates.joined(separator: ", ") + "]"), ("reason", JSONWriter.string(result.reason))]))
+                return
+            }
+            printLine("\(result.result.rawValue)\(result.partner.map { ": \($0)" } ?? "")")
+            printLine("why: \(result.reason)")
+            for c in result.candidates where result.result != .matched { printLine("  candidate: \(c.partner) (similarity \(String(format: "%.2f", c.score)))") }
+        }
+    }
+
+    struct Confirm: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Confirm an uncertain spelling as a partner; applications waiting on it are screened again.")
+        @Argument(help: "The spelling as applicants wrote it.") var spelling: String
+        @Option(help: "The partner's English name, as `partners list` prints it.") var partner: String
+        @Option(help: "Why.") var reason: String = ""
+        @OptionGroup var options: ProgramOption
+
+        func run() async throws {
+            let count = try await Runner.withDatabase { database in
+                let program = try await Runner.program(options.program, database: database)
+                return try await PartnerStore(database: database).decide(program: program, spelling: spelling, partner: partner, reason: reason)
+            }
+            printLine("\"\(spelling)\" is now an alias of \(partner); \(count) application\(count == 1 ? "" : "s") queued for screening again")
+        }
+    }
+
+    struct Reject: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reject an uncertain spelling: it is not a partner; waiting applications are screened again.")
+        @Argument(help: "The spelling as applicants wrote it.") var spelling: String
+        @Option(help: "Why.") var reason: String = ""
+        @OptionGroup var options: ProgramOption
+
+        func run() async throws {
+            let count = try await Runner.withDatabase { database in
+                let program = try await Runner.program(options.program, database: database)
+                return try await PartnerStore(database: database).decide(program: program, spelling: spelling, partner: nil, reason: reason)
+            }
+            printLine("\"\(spelling)\" is recorded as not a partner; \(count) application\(count == 1 ? "" : "s") queued for screening again")
+        }
+    }
+
+    struct Evaluate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Precision and recall of the matcher on a labelled set (name,country,expected_partner,kind).")
+        @Option(help: "The labelled set.") var cases: String = "db/partners/tgp-2026-evaluation.csv"
+        @Option(help: "The partner list CSV.") var list: String = "db/partners/tgp-2026.csv"
+
+        func run() throws {
+            guard let listText = try? String(contentsOfFile: list, encoding: .utf8), let casesText = try? String(contentsOfFile: cases, encoding: .utf8) else {
+                CLI.printError("cannot read \(list) or \(cases)")
+                throw ExitCode(2)
+            }
+            let evaluation = MatcherEvaluation(matcher: PartnerMatcher(partners: try PartnerListCSV.parse(listText)), cases: MatcherEvaluation.cases(csv: casesText))
+            printLine(evaluation.report)
+            if !evaluation.meetsTargets { throw ExitCode(1) }
+        }
+    }
+}

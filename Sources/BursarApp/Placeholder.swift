@@ -1,1 +1,0 @@
-public enum BursarCommand { public static func main() {} }

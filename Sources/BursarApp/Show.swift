@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Screening
+import Store
+
+/// `bursar show ID`: the full decision trace, for a person.
+struct Show: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Explain an applicant's current decision clause by clause.")
+
+    @Argument(help: "The applicant id.")
+    var applicantID: String
+
+    @OptionGroup var options: ProgramOption
+
+    @Flag(help: "Print as JSON.")
+    var json = false
+
+    func run() async throws {
+        try await Runner.withDatabase { database in
+            let store = DecisionStore(database: database)
+            let (record, trace, decidedAt, program) = try await store.current(program: options.program, applicantID: applicantID)
+            let history = try await store.historyCount(program: program, applicantID: applicantID)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                let traceJSON = try trace.map { String(decoding: try encoder.encode($0), as: UTF8.self) } ?? "null"
+                printLine(JSONWriter.object([("decision", record.json), ("program", JSONWriter.string(program)),
+                                             ("decisions_made", String(history)), ("trace", traceJSON)]))
+                return
+            }
+            guard let trace else {
+                printLine("Applicant \(applicantID) (\(program)), revision \(record.revision): pending — not processed yet (run `bursar drain`).")
+                return
+            }
+            let when = decidedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?"
+            printLine(DecisionReport.render(record: record, trace: trace, decidedAt: when))
+            if history > 1 { printLine("\n(\(history) decisions recorded for this applicant; this is the latest.)") }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Postgres
+
+/// The code that runs jobs of one kind, with typed `Codable` arguments.
+public protocol JobHandler: Sendable {
+    associatedtype Arguments: Codable & Sendable
+    /// The `kind` column of the jobs this handler runs.
+    static var kind: String { get }
+    /// Seconds a run may take before it is cancelled and counted as failed.
+    var timeout: Double { get }
+    /// Runs one job. Throwing marks the attempt failed (retried with backoff); ``JobSnooze``
+    /// and ``JobCancel`` end it otherwise. A job whose effects are in the database calls
+    /// ``JobRun/complete(on:)`` inside the transaction that writes them.
+    func run(_ job: JobRun<Arguments>) async throws
+}
+
+extension JobHandler {
+    public var timeout: Double { 300 }
+}
+
+/// One run of a job, as its handler sees it.
+public struct JobRun<Arguments: Sendable>: Sendable {
+    public let job: ClaimedJob
+    public let arguments: Arguments
+    let client: JobQueueClient
+    let ledger: CompletionLedger
+
+    /// Marks the job completed inside the caller's transaction on `connection`, so the job's
+    /// effects and its completion commit together or not at all. Throws ``JobOwnershipLost``
+    /// when this attempt no longer owns the job; the caller's transaction must then roll back.
+    public func complete(on connection: Connection) async throws {
+        guard try await client.complete(job, on: connection) else { throw JobOwnershipLost(jobID: job.id) }
+        ledger.markCompletedInline()
+    }
+}
+
+/// Thrown by a handler to run the job again after `seconds`, without counting an attempt.
+public struct JobSnooze: Error, Sendable {
+    public let seconds: Double
+    public init(seconds: Double) { self.seconds = seconds }
+}
+
+/// Thrown by a handler to end the job as cancelled: retrying cannot help.
+public struct JobCancel: Error, Sendable, CustomStringConvertible {
+    public let reason: String
+    public init(reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+/// This attempt no longer owns its job: it was rescued after its lease lapsed, or cancelled.
+public struct JobOwnershipLost: Error, Sendable, CustomStringConvertible {
+    public let jobID: Int64
+    public var description: String { "job \(jobID) is no longer owned by this attempt" }
+}
+
+/// Whether a run completed its job itself (inside its own transaction).
+final class CompletionLedger: @unchecked Sendable {
+    private let lock = NSLock()
+    private var inline = false
+    func markCompletedInline() { lock.lock(); inline = true; lock.unlock() }
+    var completedInline: Bool { lock.lock(); defer { lock.unlock() }; return inline }
+}
+
+/// A handler with its argument type erased, as the supervisor keeps it.
+struct AnyJobHandler: Sendable {
+    let kind: String
+    let timeout: Double
+    let run: @Sendable (ClaimedJob, JobQueueClient, CompletionLedger) async throws -> Void
+
+    init<H: JobHandler>(_ handler: H) {
+        kind = H.kind
+        timeout = handler.timeout
+        run = { job, client, ledger in
+            let arguments: H.Arguments
+            do {
+                arguments = try JSONDecoder().decode(H.Arguments.self, from: Data(job.args.utf8))
+            } catch {
+                throw JobCancel(reason: "the job's arguments do not decode as \(H.Arguments.self): \(error)")
+            }
+            try await handler.run(JobRun(job: job, arguments: arguments, client: client, ledger: ledger))
+        }
+    }
+}
+
+/// The handlers a process runs, by job kind.
+public struct JobRegistry: Sendable {
+    var handlers: [String: AnyJobHandler] = [:]
+
+    public init() {}
+
+    /// Adds a handler; a later one for the same kind replaces the earlier.
+    public mutating func register<H: JobHandler>(_ handler: H) {
+        handlers[H.kind] = AnyJobHandler(handler)
+    }
+
+    public var kinds: [String] { handlers.keys.sorted() }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import JobQueue
+import Postgres
+import Screening
+
+/// Stores submitted applications: each accepted record in the same transaction as the job that
+/// processes it. Identical content is `unchanged`; changed content is a new revision. Every
+/// revision is kept.
+public struct ApplicationStore: Sendable {
+    public let database: Database
+    public init(database: Database) { self.database = database }
+
+    /// An accepted record ready to store.
+    public struct Record: Sendable {
+        public let line: Int
+        public let application: Application
+        /// The record as canonical JSON (with the batch's program filled in).
+        public let content: String
+        public init(line: Int, application: Application, content: String) {
+            self.line = line
+            self.application = application
+            self.content = content
+        }
+    }
+
+    public enum Stored: Sendable, Equatable {
+        case accepted(revision: Int)
+        case unchanged(revision: Int)
+    }
+
+    /// Stores `records` (from one batch folder) in one transaction with their jobs. Records for
+    /// the same applicant later in the list become later revisions.
+    public func store(_ records: [Record], batchFolder: String) async throws -> [Stored] {
+        guard !records.isEmpty else { return [] }
+        // Split where an applicant repeats, so each statement touches an applicant once.
+        var groups: [[Int]] = [[]]
+        var seen = Set<String>()
+        for (i, record) in records.enumerated() {
+            let key = record.application.program + "\u{1}" + record.application.applicantID
+            if seen.contains(key) { groups.append([]); seen.removeAll() }
+            seen.insert(key)
+            groups[groups.count - 1].append(i)
+        }
+        return try await database.pool.withTransaction { connection in
+            var results = [Stored?](repeating: nil, count: records.count)
+            for group in groups where !group.isEmpty {
+                let chunk = group.map { records[$0] }
+                let hashes = chunk.map { SHA256.hex(Array($0.content.utf8)) }
+                let rows = try await connection.query("""
+                    INSERT INTO applicants (program, applicant_id, latest_revision, content_hash)
+                    SELECT p, a, 1, h FROM unnest($1::text[], $2::text[], $3::text[]) AS t(p, a, h)
+                    ON CONFLICT (program, applicant_id) DO UPDATE
+                        SET latest_revision = applicants.latest_revision + 1, content_hash = excluded.content_hash
+                        WHERE applicants.content_hash <> excluded.content_hash
+                    RETURNING program, applicant_id, latest_revision
+                    """, TextArray(chunk.map(\.application.program)), TextArray(chunk.map(\.application.applicantID)), TextArray(hashes))
+                var revisions: [String: Int] = [:]
+                for row in rows { revisions[try row.string("program") + "\u{1}" + (try row.string("applicant_id"))] = try row.int("latest_revision") }
+                var inserted: [(Record, Int, String)] = []
+                var unchangedKeys: [Int] = []
+                for (offset, index) in group.enumerated() {
+                    let record = records[index]
+                    if let revision = revisions[record.application.program + "\u{1}" + record.application.applicantID] {
+                        inserted.append((record, revision, hashes[offset]))
+                        results[index] = .accepted(revision: revision)
+                    } else {
+                        unchangedKeys.append(index)
+                    }
+                }
+                if !unchangedKeys.isEmpty {
+                    let current = try await connection.query("""
+                        SELECT program, applicant_id, latest_revision FROM applicants
+                        WHERE (program, applicant_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+                        """, TextArray(unchangedKeys.map { records[$0].application.program }),
+                        TextArray(unchangedKeys.map { records[$0].application.applicantID }))
+                    var latest: [String: Int] = [:]
+                    for row in current { latest[try row.string("program") + "\u{1}" + (try row.string("applicant_id"))] = try row.int("latest_revision") }
+                    for index in unchangedKeys {
+                        let app = records[index].application
+                        results[index] = .unchanged(revision: latest[app.program + "\u{1}" + app.applicantID] ?? 1)
+                    }
+                }
+                guard !inserted.isEmpty else { continue }
+                try await connection.query("""
+                    INSERT INTO applications (program, applicant_id, revision, content, content_hash, batch_dir, source_line,
+                                              birth_date, family_name, given_name, citizenships)
+                    SELECT p, a, r, c::jsonb, h, $6, l, b::date, f, g, string_to_array(z, ',')
+                    FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[])
+                         AS t(p, a, r, c, h, l, b, f, g, z)
+                    """,
+                    TextArray(inserted.map { $0.0.application.program }), TextArray(inserted.map { $0.0.application.applicantID }),
+                    TextArray(inserted.map { String($0.1) }), TextArray(inserted.map { $0.0.content }), TextArray(inserted.map { $0.2 }),
+                    batchFolder, TextArray(inserted.map { String($0.0.line) }),
+                    TextArray(inserted.map { $0.0.application.birthDate.description }),
+                    TextArray(inserted.map { $0.0.application.familyName }), TextArray(inserted.map { $0.0.application.givenName }),
+                    TextArray(inserted.map { $0.0.application.citizenships.joined(separator: ",") }))
+                let jobs = try inserted.map { record, revision, _ in
+                    try JobInsert(kind: JobKinds.documents, queue: "applications",
+                                  arguments: ApplicationJob(program: record.application.program, applicantID: record.application.applicantID, revision: revision))
+                }
+                try await database.queue.enqueue(jobs, on: connection)
+            }
+            return results.map { $0! }
+        }
+    }
+
+    /// One stored revision: the application, its batch folder, and its identity fields.
+    public struct StoredApplication: Sendable {
+        public let application: Application
+        public let batchFolder: String
+        public let revision: Int
+        public let latestRevision: Int
+    }
+
+    /// Loads a revision on `connection` (inside the caller's transaction).
+    public static func load(program: String, applicantID: String, revision: Int, on connection: Connection) async throws -> StoredApplication? {
+        guard let row = try await connection.query("""
+            SELECT a.content::text AS content, a.batch_dir, h.latest_revision
+            FROM applications a JOIN applicants h USING (program, applicant_id)
+            WHERE a.program = $1 AND a.applicant_id = $2 AND a.revision = $3
+            """, program, applicantID, revision).first else { return nil }
+        let value = try JSONParser.parse(try row.string("content"))
+        switch ApplicationDecoder.decode(value) {
+        case .success(let application):
+            return StoredApplication(application: application, batchFolder: try row.string("batch_dir"), revision: revision,
+                                     latestRevision: try row.int("latest_revision"))
+        case .failure(let rejection):
+            throw BursarError.input("stored application \(applicantID) revision \(revision) no longer validates: \(rejection)")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Postgres
+import Screening
+
+/// Decisions: appended, never updated; the latest per applicant is the current one.
+public struct DecisionStore: Sendable {
+    public let database: Database
+    public init(database: Database) { self.database = database }
+
+    /// Appends a decision on `connection` (inside the screening job's transaction).
+    public static func save(_ decision: Decision, program: String, revision: Int, partnerKey: String?, on connection: Connection) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let trace = String(decoding: try encoder.encode(DecisionTrace(decision)), as: UTF8.self)
+        try await connection.query("""
+            INSERT INTO decisions (program, applicant_id, revision, outcome, gpa, categories, failed, review, conditions, rule_set, trace, partner_key)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)
+            """, program, decision.applicantID, revision, decision.outcome.rawValue, decision.gpa, TextArray(decision.categories),
+            TextArray(decision.failed), TextArray(decision.review), TextArray(decision.conditions), decision.ruleSet, JSONText(trace), partnerKey)
+    }
+
+    private static let latestSQL = """
+        SELECT h.program, h.applicant_id, h.latest_revision AS revision, d.outcome, d.gpa, d.categories, d.failed, d.review,
+               d.conditions, d.rule_set, d.trace::text AS trace, d.decided_at
+        FROM applicants h
+        LEFT JOIN LATERAL (
+            SELECT * FROM decisions x
+            WHERE x.program = h.program AND x.applicant_id = h.applicant_id AND x.revision = h.latest_revision
+            ORDER BY x.id DESC LIMIT 1
+        ) d ON true
+        """
+
+    private static func record(_ row: PostgresRow) throws -> DecisionRecord {
+        let outcome = try row.optionalString("outcome").flatMap(Outcome.init(rawValue:)) ?? .pending
+        return DecisionRecord(
+            applicantID: try row.string("applicant_id"), revision: try row.int("revision"), outcome: outcome,
+            gpa: try row.optionalString("gpa"), categories: try row.strings("categories"), failed: try row.strings("failed"),
+            review: try row.strings("review"), conditions: try row.strings("conditions"), ruleSet: try row.optionalString("rule_set"))
+    }
+
+    /// The current decision of every application of `program` (all programs when nil), in
+    /// applicant order; `pending` where the latest revision is not decided yet.
+    public func latest(program: String?) async throws -> [DecisionRecord] {
+        try await database.pool.withConnection { connection in
+            let rows = try await connection.query(Self.latestSQL + " WHERE ($1::text IS NULL OR h.program = $1) ORDER BY h.program, h.applicant_id", program)
+            return try rows.map(Self.record)
+        }
+    }
+
+    /// The current decision of one applicant with its trace and when it was made.
+    public func current(program: String?, applicantID: String) async throws -> (DecisionRecord, DecisionTrace?, Date?, String) {
+        try await database.pool.withConnection { connection in
+            let rows = try await connection.query(Self.latestSQL + " WHERE h.applicant_id = $1 AND ($2::text IS NULL OR h.program = $2)", applicantID, program)
+            guard let row = rows.first else {
+                throw BursarError.notFound("no application with applicant_id \(applicantID)\(program.map { " in \($0)" } ?? "")")
+            }
+            if rows.count > 1 {
+                throw BursarError.input("\(applicantID) applied to several programs; name one with --program")
+            }
+            let trace = try row.optionalString("trace").map { try JSONDecoder().decode(DecisionTrace.self, from: Data($0.utf8)) }
+            return (try Self.record(row), trace, try row.timestamp("decided_at"), try row.string("program"))
+        }
+    }
+
+    /// How many decisions each application has had (history length), for `show`.
+    public func historyCount(program: String, applicantID: String) async throws -> Int {
+        try await database.pool.withConnection { connection in
+            try await connection.query("SELECT count(*)::int AS n FROM decisions WHERE program = $1 AND applicant_id = $2", program, applicantID).first!.int("n")
+        }
+    }
+}

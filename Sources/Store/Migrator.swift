@@ -1,0 +1,88 @@
+import Foundation
+import Postgres
+
+/// Applies the numbered SQL files of `db/migrations` in order, each in its own transaction,
+/// under an advisory lock so that several machines running it at once apply each file once.
+/// A table records each version with its checksum; a changed file that was already applied is
+/// refused.
+public struct Migrator: Sendable {
+    public struct Migration: Sendable {
+        public let version: Int
+        public let name: String
+        public let sql: String
+        public let checksum: String
+    }
+
+    /// Key of the advisory lock held while migrating.
+    static let lockKey: Int64 = 0x6275_7273_6172  // "bursar"
+
+    public let migrations: [Migration]
+
+    public init(folder: URL) throws(BursarError) {
+        let files: [String]
+        do { files = try FileManager.default.contentsOfDirectory(atPath: folder.path) } catch {
+            throw .setup("cannot read the migrations folder \(folder.path): \(error.localizedDescription)")
+        }
+        var migrations: [Migration] = []
+        for file in files.sorted() where file.hasSuffix(".sql") {
+            guard let version = Int(file.prefix(while: \.isNumber)) else {
+                throw .setup("migration \(file) does not start with its version number")
+            }
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(file).path),
+                  let sql = String(data: data, encoding: .utf8) else { throw .setup("cannot read migration \(file)") }
+            migrations.append(Migration(version: version, name: file, sql: sql, checksum: SHA256.hex(Array(data))))
+        }
+        if Set(migrations.map(\.version)).count != migrations.count { throw .setup("two migrations share a version number") }
+        self.migrations = migrations.sorted { $0.version < $1.version }
+    }
+
+    /// The newest version.
+    public var latestVersion: Int { migrations.last?.version ?? 0 }
+
+    /// Applies what is missing; returns the names applied now.
+    public func migrate(_ connection: Connection) async throws -> [String] {
+        try await connection.query("SELECT pg_advisory_lock($1)", Self.lockKey)
+        do {
+            let applied = try await migrateLocked(connection)
+            try await connection.query("SELECT pg_advisory_unlock($1)", Self.lockKey)
+            return applied
+        } catch {
+            _ = try? await connection.query("SELECT pg_advisory_unlock($1)", Self.lockKey)
+            throw error
+        }
+    }
+
+    private func migrateLocked(_ connection: Connection) async throws -> [String] {
+        try await connection.simpleQuery("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now())
+            """)
+        var done: [Int: String] = [:]
+        for row in try await connection.query("SELECT version, checksum FROM schema_migrations") {
+            done[try row.int("version")] = try row.string("checksum")
+        }
+        for migration in migrations {
+            if let checksum = done[migration.version], checksum != migration.checksum {
+                throw BursarError.setup("migration \(migration.name) was changed after it was applied (checksum differs); restore it and add a new migration instead")
+            }
+        }
+        var applied: [String] = []
+        for migration in migrations where done[migration.version] == nil {
+            try await connection.withTransaction { conn in
+                try await conn.simpleQuery(migration.sql)
+                try await conn.query("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                                     migration.version, migration.name, migration.checksum)
+            }
+            applied.append(migration.name)
+        }
+        return applied
+    }
+
+    /// The version the database is at (0 when it has no schema yet).
+    public static func currentVersion(_ connection: Connection) async throws -> Int {
+        let exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present").first!.bool("present")
+        guard exists else { return 0 }
+        return try await connection.query("SELECT coalesce(max(version), 0) AS v FROM schema_migrations").first!.int("v")
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import JobQueue
+import Postgres
+import Screening
+
+/// Person-level screening: the program's exclusion lists and other applications naming the same
+/// person (interface §4). Lookups go through the birth-date indexes, then names are compared.
+public struct PersonScreening: Sendable {
+    public let database: Database
+    public init(database: Database) { self.database = database }
+
+    /// Entries of the program's exclusion lists that match the application (same birth date, a
+    /// shared citizenship, and the same or a close name).
+    public static func exclusionHits(for app: Application, on connection: Connection) async throws -> [ExclusionHit] {
+        let rows = try await connection.query("""
+            SELECT list, family_name, given_name, citizenship, clause, reference FROM exclusion_entries
+            WHERE program = $1 AND birth_date = $2::date AND citizenship = ANY($3::text[])
+            """, app.program, app.birthDate.description, TextArray(app.citizenships))
+        let name = PersonName(family: app.familyName, given: app.givenName)
+        return try rows.compactMap { row in
+            let strength = name.match(PersonName(family: try row.string("family_name"), given: try row.string("given_name")))
+            guard strength != .none else { return nil }
+            return ExclusionHit(list: try row.string("list"), reference: try row.string("reference"), clause: try row.string("clause"), strength: strength)
+        }
+    }
+
+    /// Other applicants of the program (their latest revision) who are the same person, less
+    /// pairs an officer already resolved.
+    public static func duplicates(for app: Application, on connection: Connection) async throws -> [DuplicateHit] {
+        let rows = try await connection.query("""
+            SELECT a.applicant_id, a.family_name, a.given_name FROM applications a
+            JOIN applicants h ON h.program = a.program AND h.applicant_id = a.applicant_id AND h.latest_revision = a.revision
+            WHERE a.program = $1 AND a.birth_date = $2::date AND a.applicant_id <> $3 AND a.citizenships && $4::text[]
+              AND NOT EXISTS (SELECT 1 FROM duplicate_resolutions r WHERE r.program = a.program
+                              AND r.applicant_id IN (a.applicant_id, $3))
+            """, app.program, app.birthDate.description, app.applicantID, TextArray(app.citizenships))
+        let name = PersonName(family: app.familyName, given: app.givenName)
+        return try rows.compactMap { row in
+            name.match(PersonName(family: try row.string("family_name"), given: try row.string("given_name"))) == .same
+                ? DuplicateHit(otherApplicantID: try row.string("applicant_id")) : nil
+        }
+    }
+
+    /// Replaces an exclusion list atomically and re-screens the applications it may affect
+    /// (those born on a day that the old or the new list names). Returns (entries, re-screened).
+    public func importList(program: String, list: String, entries: [ExclusionEntry], source: String) async throws -> (Int, Int) {
+        try await database.pool.withTransaction { connection in
+            let old = try await connection.query("SELECT DISTINCT birth_date::text AS d FROM exclusion_entries WHERE program = $1 AND list = $2", program, list)
+            try await connection.query("DELETE FROM exclusion_entries WHERE program = $1 AND list = $2", program, list)
+            try await connection.copyIn("COPY exclusion_entries (program, list, family_name, given_name, birth_date, citizenship, clause, reference) FROM STDIN",
+                                        rows: entries.map { [program, list, $0.familyName, $0.givenName, $0.birthDate.description, $0.citizenship, $0.clause, $0.reference] })
+            try await connection.query("""
+                INSERT INTO exclusion_lists (program, list, entries, source, imported_at) VALUES ($1, $2, $3, $4, now())
+                ON CONFLICT (program, list) DO UPDATE SET entries = excluded.entries, source = excluded.source, imported_at = now()
+                """, program, list, entries.count, source)
+            let days = Set(try old.map { try $0.string("d") } + entries.map(\.birthDate.description))
+            let affected = try await connection.query("""
+                SELECT h.applicant_id, h.latest_revision FROM applicants h
+                JOIN applications a ON a.program = h.program AND a.applicant_id = h.applicant_id AND a.revision = h.latest_revision
+                WHERE h.program = $1 AND a.birth_date = ANY($2::date[])
+                """, program, TextArray(Array(days)))
+            let targets = try affected.map { (try $0.string("applicant_id"), try $0.int("latest_revision")) }
+            try await Rescreening.enqueue(program: program, applicants: targets, reason: "exclusion list \(list)", on: connection, queue: database.queue)
+            try await AuditLog.record(on: connection, action: "exclusions.import", program: program,
+                                      detail: ["list": list, "entries": "\(entries.count)", "rescreened": "\(targets.count)"])
+            return (entries.count, targets.count)
+        }
+    }
+
+    /// The program's lists and their sizes.
+    public func lists(program: String) async throws -> [(list: String, entries: Int, importedAt: Date?)] {
+        try await database.pool.withConnection { connection in
+            try await connection.query("SELECT list, entries, imported_at FROM exclusion_lists WHERE program = $1 ORDER BY list", program).map {
+                (try $0.string("list"), try $0.int("entries"), try $0.timestamp("imported_at"))
+            }
+        }
+    }
+
+    /// Open duplicate pairs: applicants whose latest decision has `identity.duplicate` in review.
+    public func openDuplicates(program: String) async throws -> [(applicantID: String, others: [String])] {
+        try await database.pool.withConnection { connection in
+            let rows = try await connection.query("""
+                SELECT d.applicant_id, d.trace::text AS trace FROM applicants h
+                JOIN LATERAL (SELECT * FROM decisions x WHERE x.program = h.program AND x.applicant_id = h.applicant_id
+                              ORDER BY id DESC LIMIT 1) d ON true
+                WHERE h.program = $1 AND 'identity.duplicate' = ANY(d.review)
+                  AND NOT EXISTS (SELECT 1 FROM duplicate_resolutions r WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
+                ORDER BY d.applicant_id
+                """, program)
+            return try rows.map { row in
+                let trace = try JSONDecoder().decode(DecisionTrace.self, from: Data(try row.string("trace").utf8))
+                let others = trace.clauses.first { $0.id == "identity.duplicate" }?.facts.compactMap { $0.count == 2 ? $0[1] : nil } ?? []
+                return (try row.string("applicant_id"), others)
+            }
+        }
+    }
+
+    /// Resolves a duplicate: `drop` is withdrawn in favour of `keep`, recorded, and `keep` is
+    /// screened again.
+    public func resolveDuplicate(program: String, drop: String, keep: String) async throws {
+        guard drop != keep else { throw BursarError.input("--keep must name the other application of the pair, not \(drop) itself") }
+        try await database.pool.withTransaction { connection in
+            let rows = try await connection.query("""
+                SELECT applicant_id, latest_revision FROM applicants WHERE program = $1 AND applicant_id = ANY($2::text[])
+                """, program, TextArray([drop, keep]))
+            let revisions = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.string("applicant_id"), try $0.int("latest_revision")) })
+            guard revisions[drop] != nil else { throw BursarError.notFound("no application \(drop) in \(program)") }
+            guard let keptRevision = revisions[keep] else { throw BursarError.notFound("no application \(keep) in \(program)") }
+            try await connection.query("""
+                INSERT INTO duplicate_resolutions (program, applicant_id, kept) VALUES ($1, $2, $3)
+                ON CONFLICT (program, applicant_id) DO UPDATE SET kept = excluded.kept, resolved_at = now()
+                """, program, drop, keep)
+            try await Rescreening.enqueue(program: program, applicants: [(keep, keptRevision)], reason: "duplicate resolved", on: connection, queue: database.queue)
+            try await AuditLog.record(on: connection, action: "duplicates.resolve", program: program, applicantID: keep, detail: ["withdrawn": drop])
+        }
+    }
+}
+
+/// One row of an exclusion list CSV
+/// (`list,family_name,given_name,birth_date,citizenship,clause,reference`).
+public struct ExclusionEntry: Sendable {
+    public let list: String
+    public let familyName: String
+    public let givenName: String
+    public let birthDate: CalendarDate
+    public let citizenship: String
+    public let clause: String
+    public let reference: String
+
+    public static let header = ["list", "family_name", "given_name", "birth_date", "citizenship", "clause", "reference"]
+    static let clauses: Set<String> = ["eligibility.10a", "eligibility.10b", "eligibility.10c", "eligibility.10d", "eligibility.10e"]
+
+    /// Parses the CSV; every bad line is reported, and any bad line rejects the file.
+    public static func parse(_ text: String) throws(BursarError) -> [ExclusionEntry] {
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        guard let header = lines.first else { throw .input("the exclusion list is empty") }
+        let columns = CSV.parseLine(header.hasPrefix("\u{FEFF}") ? String(header.dropFirst()) : header).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard columns == Self.header else {
+            throw .input("line 1: the header must be \(Self.header.joined(separator: ",")); it is \(columns.joined(separator: ","))")
+        }
+        var entries: [ExclusionEntry] = []
+        var problems: [String] = []
+        for (i, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let f = CSV.parseLine(line).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard f.count == 7 else { problems.append("line \(i + 1): expected 7 fields, found \(f.count)"); continue }
+            guard !f[0].isEmpty else { problems.append("line \(i + 1): list is empty"); continue }
+            guard !(f[1].isEmpty && f[2].isEmpty) else { problems.append("line \(i + 1): family_name and given_name are both empty"); continue }
+            guard let date = CalendarDate(iso: f[3]) else { problems.append("line \(i + 1): birth_date \"\(f[3])\" is not a YYYY-MM-DD date"); continue }
+            guard ISOCountries.isValid(f[4]) else { problems.append("line \(i + 1): citizenship \"\(f[4])\" is not an ISO 3166-1 alpha-2 code"); continue }
+            guard clauses.contains(f[5]) else { problems.append("line \(i + 1): clause \"\(f[5])\" is not one of eligibility.10a … eligibility.10e"); continue }
+            entries.append(ExclusionEntry(list: f[0], familyName: f[1], givenName: f[2], birthDate: date, citizenship: f[4], clause: f[5], reference: f[6]))
+        }
+        if !problems.isEmpty { throw .input(problems.joined(separator: "\n")) }
+        return entries
+    }
+
+}

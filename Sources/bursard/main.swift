@@ -1,0 +1,3 @@
+import BursarApp
+
+await CommandMain.run(BursardCommand.self)

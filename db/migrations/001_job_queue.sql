@@ -1,0 +1,55 @@
+-- The job queue (Sources/JobQueue). Knows nothing of scholarships.
+CREATE TABLE bursar_jobs (
+    id               bigserial PRIMARY KEY,
+    kind             text        NOT NULL,
+    queue            text        NOT NULL DEFAULT 'default',
+    args             jsonb       NOT NULL DEFAULT '{}',
+    state            text        NOT NULL DEFAULT 'available'
+                     CHECK (state IN ('available', 'scheduled', 'running', 'retryable', 'completed', 'discarded', 'cancelled')),
+    priority         smallint    NOT NULL DEFAULT 100,
+    attempt          integer     NOT NULL DEFAULT 0,
+    max_attempts     integer     NOT NULL DEFAULT 5 CHECK (max_attempts > 0),
+    scheduled_at     timestamptz NOT NULL DEFAULT now(),
+    attempted_at     timestamptz,
+    attempted_by     text,
+    lease_expires_at timestamptz,
+    finalized_at     timestamptz,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    unique_key       text,
+    cancel_requested boolean     NOT NULL DEFAULT false,
+    -- Error history: [{"attempt": n, "at": "...", "message": "..."}]; never personal data.
+    errors           jsonb       NOT NULL DEFAULT '[]'
+) WITH (
+    -- Every job row is updated several times in its life: leave room for HOT updates and
+    -- vacuum the table early and often so dead tuples never pile up.
+    fillfactor = 70,
+    autovacuum_vacuum_scale_factor = 0.01,
+    autovacuum_vacuum_threshold = 1000,
+    autovacuum_analyze_scale_factor = 0.02,
+    autovacuum_vacuum_cost_delay = 0
+);
+
+-- The claim query's path: runnable rows only, in claim order.
+CREATE INDEX bursar_jobs_claim ON bursar_jobs (queue, priority, scheduled_at, id) WHERE state = 'available';
+-- The scheduler: waiting rows by due time.
+CREATE INDEX bursar_jobs_waiting ON bursar_jobs (scheduled_at) WHERE state IN ('scheduled', 'retryable');
+-- The rescuer: running rows by lease expiry.
+CREATE INDEX bursar_jobs_leases ON bursar_jobs (lease_expires_at) WHERE state = 'running';
+-- The cleaner and "completed in the last minute".
+CREATE INDEX bursar_jobs_finalized ON bursar_jobs (finalized_at) WHERE finalized_at IS NOT NULL;
+-- A unique key is live while its job waits to run.
+CREATE UNIQUE INDEX bursar_jobs_unique ON bursar_jobs (unique_key)
+    WHERE unique_key IS NOT NULL AND state IN ('available', 'scheduled', 'retryable');
+
+CREATE TABLE bursar_queues (
+    name       text PRIMARY KEY,
+    paused     boolean     NOT NULL DEFAULT false,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- One row per elected role; the holder renews its lease, others take over when it lapses.
+CREATE TABLE bursar_leaders (
+    role       text PRIMARY KEY,
+    holder     text        NOT NULL,
+    expires_at timestamptz NOT NULL
+);
