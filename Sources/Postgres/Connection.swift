@@ -60,7 +60,14 @@ public actor Connection {
     /// transaction is left open.
     public func isHealthy() -> Bool {
         guard let handle else { return false }
-        if PQconsumeInput(handle) == 0 { return false }
+        // A server that went away left its goodbye and then end-of-file on the socket: read
+        // while the socket is readable, so both are seen now rather than by the next query.
+        for _ in 0..<4 {
+            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 0) > 0 else { break }
+            if PQconsumeInput(handle) == 0 || PQstatus(handle) != CONNECTION_OK { return false }
+            if descriptor.revents & Int16(POLLHUP | POLLERR) != 0 { return false }
+        }
         while let note = PQnotifies(handle) { PQfreemem(note) }
         return PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
     }

@@ -31,13 +31,23 @@ public struct Database: Sendable {
         return database
     }
 
+    /// Connects to `conninfo` with the program data of `home`, without checking the schema
+    /// (tests and tools that prepare a database themselves).
+    public static func connect(conninfo: String, home: URL, poolSize: Int = 8) -> Database {
+        let pool = ConnectionPool(conninfo: conninfo, size: poolSize)
+        return Database(conninfo: conninfo, pool: pool, queue: JobQueueClient(pool: pool), home: home, embedded: false)
+    }
+
     /// Applies missing migrations, then loads the program definitions and default partner lists
     /// of `db/` that the database lacks or holds in an older form. Returns what was done.
     public func migrate() async throws -> [String] {
         let migrator = try Migrator(folder: home.appendingPathComponent("db/migrations"))
-        var done = try await pool.withConnection { try await migrator.migrate($0) }
-        done += try await ProgramStore(database: self).syncFromFiles()
-        return done
+        return try await pool.withConnection { connection in
+            try await migrator.migrate(connection) {
+                // Still under the migration lock: several machines load program data once.
+                try await ProgramStore(database: self).syncFromFiles()
+            }
+        }
     }
 
     /// Throws when the schema is older than this build.

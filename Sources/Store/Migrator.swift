@@ -39,11 +39,12 @@ public struct Migrator: Sendable {
     /// The newest version.
     public var latestVersion: Int { migrations.last?.version ?? 0 }
 
-    /// Applies what is missing; returns the names applied now.
-    public func migrate(_ connection: Connection) async throws -> [String] {
+    /// Applies what is missing, then runs `andThen` still holding the lock; returns the names
+    /// applied now and what `andThen` reports.
+    public func migrate(_ connection: Connection, andThen: () async throws -> [String] = { [] }) async throws -> [String] {
         try await connection.query("SELECT pg_advisory_lock($1)", Self.lockKey)
         do {
-            let applied = try await migrateLocked(connection)
+            let applied = try await migrateLocked(connection) + andThen()
             try await connection.query("SELECT pg_advisory_unlock($1)", Self.lockKey)
             return applied
         } catch {

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import JobQueue
+import Logging
+import Postgres
+import ServiceLifecycle
+import Store
+
+/// `bursar bench queue|pipeline|screening|partners`: benchmarks that report ratios against a
+/// baseline measured in the same run.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks (queue, pipeline, screening, partners).",
+        subcommands: [QueueBench.self, PipelineBench.self, ScreeningBench.self, PartnersBench.self, Worker.self])
+
+    /// A queue worker process for benchmarks and tests (hidden).
+    struct Worker: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run bench/test queue workers (bench.noop, bench.record).", shouldDisplay: false)
+        @Option var concurrency = 16
+        @Option var queue = "bench"
+        @Option var workerID: String?
+        @Flag var drain = false
+        @Flag var noMaintenance = false
+        @Option var lease: Double = 10
+
+        func run() async throws {
+            CLI.bootstrapLoggingOnce(level: .warning)
+            let logger = Logger(label: "bench.worker")
+            try await Runner.withDatabase(poolSize: concurrency + 6) { database in
+                try await database.pool.withConnection { try await BenchJobs.prepare($0) }
+                var configuration = Supervisor.Configuration(workerID: workerID ?? Supervisor.defaultWorkerID(), queues: [queue: concurrency])
+                configuration.drain = drain
+                configuration.maintenance = !noMaintenance
+                configuration.lease = lease
+                configuration.maintenanceConfiguration.leaderLease = 3
+                let supervisor = Supervisor(client: database.queue, conninfo: database.conninfo,
+                                            registry: BenchJobs.registry(pool: database.pool), configuration: configuration, logger: logger)
+                if drain {
+                    let summary = await supervisor.runToEnd()
+                    printLine("completed \(summary.completed)")
+                } else {
+                    let group = ServiceGroup(configuration: .init(services: [supervisor], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                    try await group.run()
+                }
+            }
+        }
+    }
+}

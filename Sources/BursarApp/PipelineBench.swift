@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Partners
+import Postgres
+import Screening
+import Store
+
+/// `bursar bench pipeline --applications N`: generates a batch with document files, submits it,
+/// drains it through documents + screening + decision, and reports times and peak RSS. It works
+/// in a program of its own (`bench-pipeline`, a copy of tgp-2026) whose data it replaces.
+struct PipelineBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pipeline", abstract: "Benchmark submit → documents → screening → decision.")
+    @Option var applications = 100_000
+    @Option(help: "Worker slots on the applications queue.") var concurrency = 32
+    @Flag var json = false
+
+    static let program = "bench-pipeline"
+
+    func run() async throws {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("bursar-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("docs"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var hashes: [String: String] = [:]
+        for type in SyntheticBatch.documentTypes {
+            let bytes = Array("%PDF-1.4\n% bench \(type)\n".utf8) + (0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            try Data(bytes).write(to: folder.appendingPathComponent("docs/\(type).pdf"))
+            hashes[type] = SHA256.hex(bytes)
+        }
+        let batch = folder.appendingPathComponent("batch.ndjson")
+        _ = FileManager.default.createFile(atPath: batch.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: batch)
+        for start in stride(from: 0, to: applications, by: 10_000) {
+            let records = SyntheticBatch.records(start..<min(applications, start + 10_000), program: Self.program, hashes: hashes)
+            handle.write(Data((records.joined(separator: "\n") + "\n").utf8))
+        }
+        try handle.close()
+
+        let result = try await Runner.withDatabase(poolSize: concurrency + 8) { database -> [(String, String)] in
+            try await prepareProgram(database)
+            let submitStart = Date()
+            let reader = try BatchReader(url: batch)
+            let summary = try await SubmitSession(database: database, reader: reader, folder: folder.resolvingSymlinksInPath().path, program: nil).run()
+            let submitSeconds = Date().timeIntervalSince(submitStart)
+            let drained = try await WorkerProcess.drain(database: database, concurrency: concurrency)
+            let totalSeconds = Date().timeIntervalSince(submitStart)
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return [("applications", String(applications)), ("accepted", String(summary.accepted)), ("jobs", String(drained.completed)),
+                    ("submit_s", String(format: "%.2f", submitSeconds)), ("total_s", String(format: "%.2f", totalSeconds)),
+                    ("applications_per_s", String(format: "%.1f", Double(applications) / totalSeconds)),
+                    ("submit_share", String(format: "%.2f", submitSeconds / totalSeconds)),
+                    ("peak_rss_mb", String(format: "%.1f", Double(usage.ru_maxrss) / 1024))]
+        }
+        if json { printLine(JSONWriter.object(result)) } else { for (k, v) in result { printLine("\(k): \(v)") } }
+    }
+
+    /// A fresh `bench-pipeline` program: tgp-2026's definition and partner list, no data.
+    private func prepareProgram(_ database: Database) async throws {
+        var program = try await ProgramStore(database: database).program("tgp-2026")
+        program.id = Self.program
+        program.ruleSet = "\(Self.program)@1"
+        let json = String(decoding: try program.encoded(), as: UTF8.self)
+        let partners = try await PartnerStore(database: database).partners(program: "tgp-2026")
+        try await database.pool.withTransaction { connection in
+            for table in ["decisions", "document_checks", "applications", "applicants"] {
+                try await connection.query("DELETE FROM \(table) WHERE program = $1", Self.program)
+            }
+            try await connection.query("""
+                INSERT INTO programs (id, rule_set, definition) VALUES ($1, $2, $3::jsonb)
+                ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, rule_set = excluded.rule_set
+                """, Self.program, program.ruleSet, JSONText(json))
+        }
+        try await PartnerStore(database: database).replace(program: Self.program, partners: partners, source: "copy of tgp-2026")
+    }
+}

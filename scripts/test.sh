@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test against a real, throwaway PostgreSQL cluster on loopback.
+# Installs what is missing (postgresql, libpq-dev) when run as root; works as a normal user
+# when they are already installed. Usage: scripts/test.sh [swift test arguments…]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -f /usr/include/postgresql/libpq-fe.h ]; then
+  echo "installing postgresql and libpq-dev…"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq postgresql libpq-dev >/dev/null
+fi
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+
+# A throwaway cluster (initdb refuses root: as root it runs as the postgres user).
+CLUSTER=$(mktemp -d /tmp/bursar-test-XXXXXX)
+chmod 755 "$CLUSTER"
+PORT=${BURSAR_TEST_PORT:-54329}
+run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" = 0 ] && chown postgres "$CLUSTER"
+run_pg "$PGBIN/initdb" -D "$CLUSTER/data" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
+cat >> "$CLUSTER/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PORT
+unix_socket_directories = '$CLUSTER'
+max_connections = 400
+shared_buffers = 256MB
+CONF
+run_pg "$PGBIN/pg_ctl" -D "$CLUSTER/data" -l "$CLUSTER/postgres.log" -w start >/dev/null
+stop_cluster() { run_pg "$PGBIN/pg_ctl" -D "$CLUSTER/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$CLUSTER"; }
+trap stop_cluster EXIT
+
+export BURSAR_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PORT/postgres"
+export BURSAR_TEST_PG_BIN="$PGBIN"
+export BURSAR_TEST_PG_DATA="$CLUSTER/data"
+
+swift build --build-tests
+swift test --skip-build "$@"
