@@ -1,6 +1,6 @@
 import Foundation
 import Partners
-import Screening
+@testable import Screening
 
 /// Files of the repository (`db/`) and of `../shared`, found from this source file's path.
 enum Fixtures {

@@ -1,5 +1,5 @@
 import Foundation
-import Screening
+@testable import Screening
 import XCTest
 
 /// The public sample batch decides exactly as `expected.ndjson` says (outcome, failed,

@@ -1,0 +1,57 @@
+@testable import Screening
+import XCTest
+
+/// Validation of the application object: field paths in every error, all errors listed.
+final class DecoderTests: XCTestCase {
+    private func errors(_ change: (inout [String: Any]) -> Void) throws -> [FieldError] {
+        var object = try JSONSerialization.jsonObject(with: Data(Fixtures.baseRecord.utf8)) as! [String: Any]
+        change(&object)
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        switch ApplicationDecoder.decode(try JSONParser.parse(text)) {
+        case .success: return []
+        case .failure(let rejection): return rejection.errors
+        }
+    }
+
+    func testGradeNotOfThePatternNamesItsPath() throws {
+        let found = try errors { o in
+            var t = (o["transcripts"] as! [[String: Any]])[0]
+            var courses = t["courses"] as! [[String: Any]]
+            courses[3]["grade"] = "Z"
+            t["courses"] = courses
+            o["transcripts"] = [t]
+        }
+        XCTAssertEqual(found.map(\.field), ["transcripts[0].courses[3].grade"])
+        XCTAssertTrue(found[0].message.hasPrefix("\"Z\" is not a grade of pattern 2"), found[0].message)
+    }
+
+    func testEveryErrorIsListed() throws {
+        let found = try errors { o in
+            o["birth_date"] = "2001-02-30"
+            o["course"] = "bachelor"
+            o["citizenships"] = ["th"]
+            o.removeValue(forKey: "declarations")
+            o["family_name"] = String(repeating: "x", count: 201)
+        }
+        XCTAssertEqual(Set(found.map(\.field)), ["birth_date", "course", "citizenships[0]", "declarations", "family_name"])
+    }
+
+    func testExactNumbersAndLimits() throws {
+        XCTAssertEqual(try errors { o in
+            var t = (o["transcripts"] as! [[String: Any]])[0]
+            var courses = t["courses"] as! [[String: Any]]
+            courses[0]["credits"] = 100
+            t["courses"] = courses
+            o["transcripts"] = [t]
+        }.map(\.field), ["transcripts[0].courses[0].credits"])
+        XCTAssertEqual(try errors { $0["applicant_id"] = "bad id!" }.map(\.field), ["applicant_id"])
+        XCTAssertEqual(Rational(decimal: "1.5"), Rational(3, 2))
+        XCTAssertEqual(Rational(decimal: "0.1")! + Rational(decimal: "0.2")!, Rational(decimal: "0.3"), "no binary floating point")
+    }
+
+    func testCanonicalTextIgnoresMemberOrderAndSpacing() throws {
+        let a = try JSONParser.parse("{\"b\": 1, \"a\": [true, null]}")
+        let b = try JSONParser.parse("{ \"a\":[true,null] ,\"b\":1}")
+        XCTAssertEqual(a.canonicalText, b.canonicalText)
+    }
+}
