@@ -10,17 +10,20 @@ public struct InstitutionName: Sendable, Equatable {
     /// Canonical words in the order written.
     public let words: [String]
 
+    /// Words sorted, so word order does not matter.
+    public let sortedWords: [String]
+    /// Words run together, so spacing does not matter (`Chung-Ang` = `Chungang`).
+    public let joined: String
+
     public init(_ text: String) {
-        words = TextFold.words(InstitutionName.latinizeLookAlikes(text)).compactMap { word in
+        let ascii = text.utf8.allSatisfy { $0 < 0x80 }
+        words = TextFold.words(ascii ? text : InstitutionName.latinizeLookAlikes(text)).compactMap { word in
             let canonical = InstitutionName.synonyms[word] ?? word
             return InstitutionName.stopWords.contains(canonical) ? nil : canonical
         }
+        sortedWords = words.sorted()
+        joined = words.joined()
     }
-
-    /// Words sorted, so word order does not matter.
-    public var sortedWords: [String] { words.sorted() }
-    /// Words run together, so spacing does not matter (`Chung-Ang` = `Chungang`).
-    public var joined: String { words.joined() }
 
     /// Maps Cyrillic letters that look like Latin ones, in words that also hold Latin letters.
     static func latinizeLookAlikes(_ text: String) -> String {

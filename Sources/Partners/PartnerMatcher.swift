@@ -14,7 +14,7 @@ public struct PartnerMatcher: PartnerMatching {
         let partner: Int
         let written: String
         let name: InstitutionName
-        let trigrams: Set<String>
+        let trigrams: [UInt64]
     }
 
     public let partners: [Partner]
@@ -68,7 +68,7 @@ public struct PartnerMatcher: PartnerMatching {
         guard !name.words.isEmpty else {
             return PartnerMatch(result: .none, partner: nil, candidates: [], reason: "the name has no letters to compare")
         }
-        let key = Self.decisionKey(institution)
+        let key = name.sortedWords.joined(separator: " ")
         if let decision = decisions[key] {
             if let partnerName = decision, let partner = partners.first(where: { $0.name == partnerName }),
                country.map({ Self.countryGroup($0) == Self.countryGroup(partner.country) }) ?? true {
@@ -86,9 +86,11 @@ public struct PartnerMatcher: PartnerMatching {
         var scores: [Int: Double] = [:]  // partner → best similarity
         for e in pool {
             let entry = entries[e]
-            let shared = nameTrigrams.intersection(entry.trigrams).count
-            let similarity = Double(shared) / Double(nameTrigrams.count + entry.trigrams.count - shared)
+            let similarity = Similarity.similarity(nameTrigrams, entry.trigrams)
             scores[entry.partner] = max(scores[entry.partner] ?? 0, similarity)
+            // Names this far apart share too little to be the same or a variant: skip the word
+            // comparison (the cheap trigram measure already said so).
+            guard similarity >= 0.15 || name.joined == entry.name.joined else { continue }
             let (verdict, why) = compare(name, entry.name)
             if best == nil || verdict > best!.verdict || (verdict == best!.verdict && similarity > (scores[entries[best!.entry].partner] ?? 0)) {
                 best = (verdict, e, why)
@@ -127,7 +129,9 @@ public struct PartnerMatcher: PartnerMatching {
 
     private func sameNameElsewhere(_ name: InstitutionName, country: String) -> String? {
         let group = Self.countryGroup(country)
+        let trigrams = Similarity.trigrams(name.words)
         for entry in entries where Self.countryGroup(partners[entry.partner].country) != group {
+            guard Similarity.similarity(trigrams, entry.trigrams) >= 0.3 else { continue }
             if compare(name, entry.name).0 == .matched { return partners[entry.partner].name }
         }
         return nil

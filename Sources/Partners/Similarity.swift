@@ -1,22 +1,31 @@
 /// String similarity measures used by the matcher.
 enum Similarity {
-    /// Trigram similarity as PostgreSQL's `pg_trgm` defines it: each word padded with two
-    /// spaces in front and one behind, shared trigrams over all distinct trigrams.
-    static func trigram(_ a: [String], _ b: [String]) -> Double {
-        let x = trigrams(a), y = trigrams(b)
-        if x.isEmpty && y.isEmpty { return 1 }
-        let shared = x.intersection(y).count
-        return Double(shared) / Double(x.count + y.count - shared)
+    /// Trigrams as PostgreSQL's `pg_trgm` defines them — each word padded with two spaces in
+    /// front and one behind — encoded as integers and sorted, so two sets compare by a merge.
+    static func trigrams(_ words: [String]) -> [UInt64] {
+        var set: [UInt64] = []
+        for word in words {
+            let scalars = [UInt32(32), 32] + word.unicodeScalars.map(\.value) + [32]
+            guard scalars.count >= 3 else { continue }
+            for i in 0...(scalars.count - 3) {
+                set.append(UInt64(scalars[i]) << 42 | UInt64(scalars[i + 1]) << 21 | UInt64(scalars[i + 2]))
+            }
+        }
+        set.sort()
+        var unique: [UInt64] = []
+        unique.reserveCapacity(set.count)
+        for value in set where unique.last != value { unique.append(value) }
+        return unique
     }
 
-    static func trigrams(_ words: [String]) -> Set<String> {
-        var set = Set<String>()
-        for word in words {
-            let padded = Array("  " + word + " ")
-            guard padded.count >= 3 else { continue }
-            for i in 0...(padded.count - 3) { set.insert(String(padded[i..<(i + 3)])) }
+    /// Shared trigrams over all distinct trigrams (pg_trgm's `similarity`).
+    static func similarity(_ x: [UInt64], _ y: [UInt64]) -> Double {
+        if x.isEmpty && y.isEmpty { return 1 }
+        var i = 0, j = 0, shared = 0
+        while i < x.count && j < y.count {
+            if x[i] == y[j] { shared += 1; i += 1; j += 1 } else if x[i] < y[j] { i += 1 } else { j += 1 }
         }
-        return set
+        return Double(shared) / Double(x.count + y.count - shared)
     }
 
     /// Optimal string alignment distance (Damerau–Levenshtein without repeated edits), capped:

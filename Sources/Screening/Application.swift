@@ -123,4 +123,7 @@ public enum DocumentType: String, Sendable, CaseIterable, Codable {
     case applicationForm = "application_form", transcript, degreeCertificate = "degree_certificate"
     case languageCertificate = "language_certificate", housingReferralForm = "housing_referral_form"
     case passport, researchPlan = "research_plan", recommendationLetter = "recommendation_letter"
+
+    /// The type in words ("housing referral form").
+    public var displayName: String { String(rawValue.map { $0 == "_" ? " " : $0 }) }
 }

@@ -44,6 +44,8 @@ public struct ScreeningContext: Sendable {
     public let documents: [DocumentCheck]
     public let exclusions: [ExclusionHit]
     public let duplicates: [DuplicateHit]
+    /// Note 1 and note 2, indexed once per program.
+    public let locations: LocationRules
 }
 
 /// One rule of the guideline as a value: its id, the text it implements, and its evaluation.

@@ -24,11 +24,15 @@ struct FieldReader {
     mutating func string(_ value: JSONValue?, _ path: String, maxLength: Int, allowEmpty: Bool = false) -> String? {
         guard let value = present(value, path) else { return nil }
         guard case .string(let text) = value else { fail(path, "must be a string, not \(value.typeName)"); return nil }
-        if !allowEmpty && text.trimmingCharacters(in: .whitespaces).isEmpty { fail(path, "must not be empty"); return nil }
-        if text.count > maxLength { fail(path, "is \(text.count) characters long; at most \(maxLength) are allowed"); return nil }
-        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            fail(path, "contains control characters"); return nil
+        if !allowEmpty && text.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\u{3000}" }) { fail(path, "must not be empty"); return nil }
+        // Characters never outnumber UTF-8 bytes: count them only when the bytes might be too many.
+        if text.utf8.count > maxLength, text.count > maxLength {
+            fail(path, "is \(text.count) characters long; at most \(maxLength) are allowed"); return nil
         }
+        let ascii = text.utf8.allSatisfy { $0 < 0x80 }
+        let control = ascii ? text.utf8.contains { $0 < 0x20 || $0 == 0x7F }
+                            : text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        if control { fail(path, "contains control characters"); return nil }
         return text
     }
 

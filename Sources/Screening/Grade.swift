@@ -97,6 +97,9 @@ public enum ConversionTable {
     /// Folds what an applicant wrote to a scale entry: NFKC (full-width letters), Cyrillic
     /// look-alikes to Latin, upper case, surrounding spaces removed.
     public static func foldEntry(_ written: String) -> String {
+        if written.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: written.utf8.filter { $0 != 0x20 && $0 != 0x09 }.map { (0x61...0x7A).contains($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
+        }
         let trimmed = written.trimmingCharacters(in: .whitespaces)
         let nfkc = trimmed.precomposedStringWithCompatibilityMapping
         var out = ""

@@ -11,6 +11,7 @@ public enum TextFold {
     /// Lower-case words of `text` with accents removed and punctuation treated as spaces:
     /// `"Seo-yeon"` → `["seo", "yeon"]`, `"Umeå"` → `["umea"]`.
     public static func words(_ text: String) -> [String] {
+        if let ascii = asciiWords(text) { return ascii }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         let decomposed = text.precomposedStringWithCompatibilityMapping.decomposedStringWithCanonicalMapping
@@ -29,6 +30,24 @@ public enum TextFold {
             }
         }
         return out.split(separator: " ").map(String.init)
+    }
+
+    /// The fast path for ASCII text (most names): bytes only, no Unicode tables.
+    static func asciiWords(_ text: String) -> [String]? {
+        var words: [String] = []
+        var current: [UInt8] = []
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return nil }
+            switch byte {
+            case 0x41...0x5A: current.append(byte + 0x20)
+            case 0x61...0x7A, 0x30...0x39: current.append(byte)
+            case 0x27, 0x60: continue  // O'Brien = OBrien
+            default:
+                if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)); current.removeAll(keepingCapacity: true) }
+            }
+        }
+        if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+        return words
     }
 
     /// The folded text as one space-separated string.

@@ -57,7 +57,7 @@ extension Clause {
         }
 
         // (a)
-        let region = LocationRules.qualifyingRegion(affiliation: aff, program: ctx.program)
+        let region = ctx.locations.qualifyingRegion(affiliation: aff)
         if let region {
             facts.append(.init("note 1/2", region))
             if current { categories.append("2a"); reasons.append("(a) holds: \(region); \(timing).") }
@@ -100,27 +100,32 @@ extension Clause {
     }
 }
 
-/// Note 1 and note 2 of clause (2)(a).
-enum LocationRules {
+/// Note 1 and note 2 of clause (2)(a), with every name folded once per program.
+public struct LocationRules: Sendable {
+    private let countries: [String: String]
+    /// Folded name → places of that name, per country.
+    private let places: [String: [String: [Program.Place]]]
+
+    public init(program: Program) {
+        countries = Dictionary(program.asianCountries.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var places: [String: [String: [Program.Place]]] = [:]
+        for place in program.places {
+            for name in [place.name] + place.aliases {
+                places[place.country, default: [:]][TextFold.folded(name), default: []].append(place)
+            }
+        }
+        self.places = places
+    }
+
     /// Why the affiliation's location qualifies under note 1 or 2, or nil.
-    static func qualifyingRegion(affiliation aff: Affiliation, program: Program) -> String? {
-        if let country = program.asianCountries.first(where: { $0.code == aff.country }) {
-            return "\(country.name) is an Asian country/region of note 1"
-        }
+    func qualifyingRegion(affiliation aff: Affiliation) -> String? {
+        if let name = countries[aff.country] { return "\(name) is an Asian country/region of note 1" }
+        guard let named = places[aff.country] else { return nil }
         let city = TextFold.folded(aff.city)
-        let region = aff.region.map(TextFold.folded) ?? ""
-        for place in program.places where place.country == aff.country {
-            let names = ([place.name] + place.aliases).map(TextFold.folded)
-            let hit: Bool
-            switch place.kind {
-            case .city: hit = names.contains(city)
-            case .state: hit = names.contains(region) || names.contains(city)
-            }
-            if hit {
-                let list = place.list == "anmc21" ? "a member city of the Asian Network of Major Cities 21" : "a sister/friendship \(place.kind.rawValue) of TMG"
-                return "\(place.name) (\(place.country)) is \(list) (note 2)"
-            }
-        }
-        return nil
+        let region = aff.region.map(TextFold.folded)
+        let hit = named[city]?.first ?? region.flatMap { named[$0]?.first(where: { $0.kind == .state }) }
+        guard let place = hit else { return nil }
+        let list = place.list == "anmc21" ? "a member city of the Asian Network of Major Cities 21" : "a sister/friendship \(place.kind.rawValue) of TMG"
+        return "\(place.name) (\(place.country)) is \(list) (note 2)"
     }
 }

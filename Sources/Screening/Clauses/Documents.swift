@@ -14,7 +14,7 @@ extension Clause {
             let id = "documents.\(type.rawValue)"
             let submitted = ctx.application.documents.filter { $0.type == type }
             if submitted.isEmpty {
-                return ClauseResult(id: id, status: .fail, explanation: "The \(type.rawValue.replacingOccurrences(of: "_", with: " ")) is required but was not submitted.")
+                return ClauseResult(id: id, status: .fail, explanation: "The \(type.displayName) is required but was not submitted.")
             }
             let checks = ctx.documents.filter { $0.type == type }
             if let good = checks.first(where: { $0.problem == nil }) {
@@ -22,7 +22,7 @@ extension Clause {
             }
             let problems = checks.compactMap { $0.problem }
             let why = problems.isEmpty ? "it has not been checked" : problems.joined(separator: "; ")
-            return ClauseResult(id: id, status: .fail, explanation: "The \(type.rawValue.replacingOccurrences(of: "_", with: " ")) cannot be used: \(why).")
+            return ClauseResult(id: id, status: .fail, explanation: "The \(type.displayName) cannot be used: \(why).")
         }
     }
 
