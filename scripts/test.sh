@@ -38,4 +38,13 @@ export BURSAR_TEST_PG_BIN="$PGBIN"
 export BURSAR_TEST_PG_DATA="$CLUSTER/data"
 
 swift build --build-tests
-swift test --skip-build "$@"
+log=$(mktemp)
+status=0
+swift test --skip-build --disable-swift-testing "$@" 2>&1 | tee "$log" || status=$?
+# A plain closing line: "N passed, N failed" from XCTest's summary.
+summary=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1)
+executed=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
+failed=$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
+rm -f "$log"
+if [ -n "$summary" ]; then echo "$((executed - failed)) passed, $failed failed"; fi
+exit $status
