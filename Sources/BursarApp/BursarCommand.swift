@@ -34,6 +34,15 @@ enum CLI {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
     }
 
+    /// A UTF-8 text file's contents; exit status 2 (with a message) when it cannot be read.
+    static func readText(_ file: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            printError("cannot read \(file) as UTF-8 text")
+            throw ExitCode(2)
+        }
+        return text
+    }
+
     static func note(_ message: String) {
         FileHandle.standardError.write(Data("\(message)\n".utf8))
     }

@@ -17,10 +17,7 @@ struct Events: AsyncParsableCommand {
         @OptionGroup var options: ProgramOption
 
         func run() async throws {
-            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-                CLI.printError("cannot read \(file) as UTF-8 text")
-                throw ExitCode(2)
-            }
+            let text = try CLI.readText(file)
             var malformed: [String] = []
             let (queued, ignored) = try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)

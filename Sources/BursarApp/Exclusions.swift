@@ -13,10 +13,7 @@ struct Exclusions: AsyncParsableCommand {
         @Option(help: "The program.") var program: String
 
         func run() async throws {
-            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-                CLI.printError("cannot read \(file) as UTF-8 text")
-                throw ExitCode(2)
-            }
+            let text = try CLI.readText(file)
             let entries: [ExclusionEntry]
             do { entries = try ExclusionEntry.parse(text) } catch {
                 CLI.printError("\(file) was not imported:\n\(error)")

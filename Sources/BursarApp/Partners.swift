@@ -42,10 +42,7 @@ struct Partners: AsyncParsableCommand {
         @Option(help: "The program the list belongs to.") var program: String
 
         func run() async throws {
-            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-                CLI.printError("cannot read \(file) as UTF-8 text")
-                throw ExitCode(2)
-            }
+            let text = try CLI.readText(file)
             let partners: [Partner]
             do { partners = try PartnerListCSV.parse(text) } catch {
                 CLI.printError("\(file) was not imported:\n\(error)")
