@@ -36,21 +36,25 @@ public struct JobQueueClient: Sendable {
 
     private func insert(_ jobs: [JobInsert], on connection: Connection) async throws -> [Int64] {
         guard !jobs.isEmpty else { return [] }
+        // One statement inserts the jobs and notifies their queues (delivered at commit).
         let rows = try await connection.query("""
-            INSERT INTO bursar_jobs (kind, queue, args, priority, max_attempts, scheduled_at, state, unique_key)
-            SELECT k, q, a::jsonb, p, m, coalesce(s, now()),
-                   CASE WHEN s IS NOT NULL AND s > now() THEN 'scheduled' ELSE 'available' END, u
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::timestamptz[], $7::text[])
-                 AS t(k, q, a, p, m, s, u)
-            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('available', 'scheduled', 'retryable')
-            DO NOTHING
-            RETURNING id
+            WITH inserted AS (
+                INSERT INTO bursar_jobs (kind, queue, args, priority, max_attempts, scheduled_at, state, unique_key)
+                SELECT k, q, a::jsonb, p, m, coalesce(s, now()),
+                       CASE WHEN s IS NOT NULL AND s > now() THEN 'scheduled' ELSE 'available' END, u
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::timestamptz[], $7::text[])
+                     AS t(k, q, a, p, m, s, u)
+                ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('available', 'scheduled', 'retryable')
+                DO NOTHING
+                RETURNING id, queue
+            ), notified AS (
+                SELECT pg_notify($8, q) FROM (SELECT DISTINCT queue AS q FROM inserted) AS d
+            )
+            SELECT id FROM inserted, (SELECT count(*) FROM notified) AS n
             """,
             TextArray(jobs.map(\.kind)), TextArray(jobs.map(\.queue)), TextArray(jobs.map(\.args)),
             TextArray(jobs.map { String($0.priority) }), TextArray(jobs.map { String($0.maxAttempts) }),
-            TextArray(jobs.map { $0.scheduledAt?.postgresText }), TextArray(jobs.map(\.uniqueKey)))
-        let queues = Array(Set(jobs.map(\.queue)))
-        try await connection.query("SELECT pg_notify($1, q) FROM unnest($2::text[]) AS q", Self.channel, TextArray(queues))
+            TextArray(jobs.map { $0.scheduledAt?.postgresText }), TextArray(jobs.map(\.uniqueKey)), Self.channel)
         return try rows.map { try $0.int64("id") }
     }
 

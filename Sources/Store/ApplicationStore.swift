@@ -94,9 +94,11 @@ public struct ApplicationStore: Sendable {
                     TextArray(inserted.map { $0.0.application.birthDate.description }),
                     TextArray(inserted.map { $0.0.application.familyName }), TextArray(inserted.map { $0.0.application.givenName }),
                     TextArray(inserted.map { $0.0.application.citizenships.joined(separator: ",") }))
-                let jobs = try inserted.map { record, revision, _ in
-                    try JobInsert(kind: JobKinds.documents, queue: "applications",
-                                  arguments: ApplicationJob(program: record.application.program, applicantID: record.application.applicantID, revision: revision))
+                let byProgram = Dictionary(grouping: inserted, by: { $0.0.application.program })
+                var jobs: [JobInsert] = []
+                for (program, rows) in byProgram.sorted(by: { $0.key < $1.key }) {
+                    jobs += try ApplicationsJob.jobs(kind: JobKinds.documents, program: program,
+                                                     items: rows.map { .init(applicantID: $0.0.application.applicantID, revision: $0.1) })
                 }
                 try await database.queue.enqueue(jobs, on: connection)
             }
@@ -104,28 +106,36 @@ public struct ApplicationStore: Sendable {
         }
     }
 
-    /// One stored revision: the application, its batch folder, and its identity fields.
+    /// One stored revision: the application, its batch folder, its document checks (once made),
+    /// and the applicant's latest revision.
     public struct StoredApplication: Sendable {
         public let application: Application
         public let batchFolder: String
         public let revision: Int
         public let latestRevision: Int
+        public let documentChecks: [DocumentCheck]?
     }
 
-    /// Loads a revision on `connection` (inside the caller's transaction).
-    public static func load(program: String, applicantID: String, revision: Int, on connection: Connection) async throws -> StoredApplication? {
-        guard let row = try await connection.query("""
-            SELECT a.content::text AS content, a.batch_dir, h.latest_revision
-            FROM applications a JOIN applicants h USING (program, applicant_id)
-            WHERE a.program = $1 AND a.applicant_id = $2 AND a.revision = $3
-            """, program, applicantID, revision).first else { return nil }
-        let value = try JSONParser.parse(try row.string("content"))
-        switch ApplicationDecoder.decode(value) {
-        case .success(let application):
+    /// Loads revisions of one program with one statement, on `connection` (inside the caller's
+    /// transaction). Revisions that do not exist are left out.
+    public static func load(program: String, items: [ApplicationsJob.Item], on connection: Connection) async throws -> [StoredApplication] {
+        let rows = try await connection.query("""
+            SELECT a.revision, a.content::text AS content, a.batch_dir, h.latest_revision, c.checks::text AS checks
+            FROM unnest($2::text[], $3::int[]) AS w(applicant_id, revision)
+            JOIN applications a ON a.program = $1 AND a.applicant_id = w.applicant_id AND a.revision = w.revision
+            JOIN applicants h ON h.program = a.program AND h.applicant_id = a.applicant_id
+            LEFT JOIN document_checks c ON c.program = a.program AND c.applicant_id = a.applicant_id AND c.revision = a.revision
+            """, program, TextArray(items.map(\.applicantID)), TextArray(items.map { String($0.revision) }))
+        return try rows.map { row in
+            let revision = try row.int("revision")
+            let application: Application
+            switch ApplicationDecoder.decode(try JSONParser.parse(try row.string("content"))) {
+            case .success(let decoded): application = decoded
+            case .failure(let rejection): throw BursarError.input("a stored application (revision \(revision)) no longer validates: \(rejection)")
+            }
+            let checks = try row.optionalString("checks").map { try JSONDecoder().decode([DocumentCheck].self, from: Data($0.utf8)) }
             return StoredApplication(application: application, batchFolder: try row.string("batch_dir"), revision: revision,
-                                     latestRevision: try row.int("latest_revision"))
-        case .failure(let rejection):
-            throw BursarError.input("stored application \(applicantID) revision \(revision) no longer validates: \(rejection)")
+                                     latestRevision: try row.int("latest_revision"), documentChecks: checks)
         }
     }
 }

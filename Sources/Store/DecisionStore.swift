@@ -7,16 +7,37 @@ public struct DecisionStore: Sendable {
     public let database: Database
     public init(database: Database) { self.database = database }
 
-    /// Appends a decision on `connection` (inside the screening job's transaction).
-    public static func save(_ decision: Decision, program: String, revision: Int, partnerKey: String?, on connection: Connection) async throws {
+    /// One decision to append.
+    public struct NewDecision: Sendable {
+        public let decision: Decision
+        public let revision: Int
+        /// The institution spelling whose partner match was uncertain, if it was.
+        public let partnerKey: String?
+        public init(decision: Decision, revision: Int, partnerKey: String?) {
+            self.decision = decision
+            self.revision = revision
+            self.partnerKey = partnerKey
+        }
+    }
+
+    /// Appends decisions with one statement on `connection` (inside the screening job's transaction).
+    public static func save(_ decisions: [NewDecision], program: String, on connection: Connection) async throws {
+        guard !decisions.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let trace = String(decoding: try encoder.encode(DecisionTrace(decision)), as: UTF8.self)
+        let traces = try decisions.map { String(decoding: try encoder.encode(DecisionTrace($0.decision)), as: UTF8.self) }
+        func list(_ values: [String]) -> String? { TextArray(values).postgresText }
         try await connection.query("""
             INSERT INTO decisions (program, applicant_id, revision, outcome, gpa, categories, failed, review, conditions, rule_set, trace, partner_key)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)
-            """, program, decision.applicantID, revision, decision.outcome.rawValue, decision.gpa, TextArray(decision.categories),
-            TextArray(decision.failed), TextArray(decision.review), TextArray(decision.conditions), decision.ruleSet, JSONText(trace), partnerKey)
+            SELECT $1, a, r, o, g, c::text[], f::text[], v::text[], k::text[], s, t::jsonb, p
+            FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+                 AS u(a, r, o, g, c, f, v, k, s, t, p)
+            """, program,
+            TextArray(decisions.map(\.decision.applicantID)), TextArray(decisions.map { String($0.revision) }),
+            TextArray(decisions.map(\.decision.outcome.rawValue)), TextArray(decisions.map(\.decision.gpa)),
+            TextArray(decisions.map { list($0.decision.categories) }), TextArray(decisions.map { list($0.decision.failed) }),
+            TextArray(decisions.map { list($0.decision.review) }), TextArray(decisions.map { list($0.decision.conditions) }),
+            TextArray(decisions.map(\.decision.ruleSet)), TextArray(traces), TextArray(decisions.map(\.partnerKey)))
     }
 
     private static let latestSQL = """

@@ -14,30 +14,49 @@ public enum JobKinds {
     public static let queues: [String: Int] = ["applications": 16, "lifecycle": 4, "payments": 1]
 }
 
-/// Arguments of the jobs that work on one application revision.
-public struct ApplicationJob: Codable, Sendable, Hashable {
-    public let program: String
-    public let applicantID: String
-    public let revision: Int
-    public init(program: String, applicantID: String, revision: Int) {
-        self.program = program
-        self.applicantID = applicantID
-        self.revision = revision
+/// Arguments of the jobs that work on application revisions: a small batch of one program's
+/// applications, so that a burst of submissions costs a few statements per batch rather than per
+/// application.
+public struct ApplicationsJob: Codable, Sendable, Hashable {
+    /// One application revision.
+    public struct Item: Codable, Sendable, Hashable {
+        public let applicantID: String
+        public let revision: Int
+        public init(applicantID: String, revision: Int) {
+            self.applicantID = applicantID
+            self.revision = revision
+        }
+        enum CodingKeys: String, CodingKey { case applicantID = "applicant_id", revision }
     }
-    enum CodingKeys: String, CodingKey { case program, applicantID = "applicant_id", revision }
+
+    public let program: String
+    public let items: [Item]
+
+    public init(program: String, items: [Item]) {
+        self.program = program
+        self.items = items
+    }
+
+    /// Applications per job.
+    public static let batchSize = 25
+
+    /// Jobs of `kind` for `items`, `batchSize` applications each.
+    public static func jobs(kind: String, program: String, items: [Item], priority: Int = 100) throws -> [JobInsert] {
+        try stride(from: 0, to: items.count, by: batchSize).map { start in
+            try JobInsert(kind: kind, queue: "applications",
+                          arguments: ApplicationsJob(program: program, items: Array(items[start..<min(items.count, start + batchSize)])),
+                          priority: priority)
+        }
+    }
 }
 
 /// Enqueues screening again for applications whose inputs changed (a list, a partner decision,
-/// a duplicate resolution): the new decision becomes their latest revision of the decision.
+/// a duplicate resolution): the new decision becomes their latest decision.
 public enum Rescreening {
     public static func enqueue(program: String, applicants: [(String, Int)], reason: String, on connection: Connection,
                                queue: JobQueueClient) async throws {
         guard !applicants.isEmpty else { return }
-        let jobs = try applicants.map { id, revision in
-            try JobInsert(kind: JobKinds.screen, queue: "applications",
-                          arguments: ApplicationJob(program: program, applicantID: id, revision: revision),
-                          priority: 50, uniqueKey: "screen:\(program):\(id):\(revision)")
-        }
-        try await queue.enqueue(jobs, on: connection)
+        let items = applicants.map { ApplicationsJob.Item(applicantID: $0.0, revision: $0.1) }
+        try await queue.enqueue(try ApplicationsJob.jobs(kind: JobKinds.screen, program: program, items: items, priority: 50), on: connection)
     }
 }

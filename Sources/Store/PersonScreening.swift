@@ -9,36 +9,57 @@ public struct PersonScreening: Sendable {
     public let database: Database
     public init(database: Database) { self.database = database }
 
-    /// Entries of the program's exclusion lists that match the application (same birth date, a
-    /// shared citizenship, and the same or a close name).
-    public static func exclusionHits(for app: Application, on connection: Connection) async throws -> [ExclusionHit] {
+    /// For each application of one program, the exclusion-list entries that match it (same
+    /// birth date, a shared citizenship, and the same or a close name) — one indexed statement
+    /// for all of them.
+    public static func exclusionHits(for apps: [Application], program: String, on connection: Connection) async throws -> [String: [ExclusionHit]] {
+        guard !apps.isEmpty else { return [:] }
         let rows = try await connection.query("""
-            SELECT list, family_name, given_name, citizenship, clause, reference FROM exclusion_entries
-            WHERE program = $1 AND birth_date = $2::date AND citizenship = ANY($3::text[])
-            """, app.program, app.birthDate.description, TextArray(app.citizenships))
-        let name = PersonName(family: app.familyName, given: app.givenName)
-        return try rows.compactMap { row in
-            let strength = name.match(PersonName(family: try row.string("family_name"), given: try row.string("given_name")))
-            guard strength != .none else { return nil }
-            return ExclusionHit(list: try row.string("list"), reference: try row.string("reference"), clause: try row.string("clause"), strength: strength)
+            SELECT list, family_name, given_name, birth_date::text AS born, citizenship, clause, reference FROM exclusion_entries
+            WHERE program = $1 AND birth_date = ANY($2::date[])
+            """, program, TextArray(Array(Set(apps.map(\.birthDate.description)))))
+        var byDay: [String: [PostgresRow]] = [:]
+        for row in rows { byDay[try row.string("born"), default: []].append(row) }
+        var hits: [String: [ExclusionHit]] = [:]
+        for app in apps {
+            guard let candidates = byDay[app.birthDate.description] else { continue }
+            let name = PersonName(family: app.familyName, given: app.givenName)
+            for row in candidates where app.citizenships.contains(try row.string("citizenship")) {
+                let strength = name.match(PersonName(family: try row.string("family_name"), given: try row.string("given_name")))
+                guard strength != .none else { continue }
+                hits[app.applicantID, default: []].append(ExclusionHit(list: try row.string("list"), reference: try row.string("reference"),
+                                                                      clause: try row.string("clause"), strength: strength))
+            }
         }
+        return hits
     }
 
-    /// Other applicants of the program (their latest revision) who are the same person, less
-    /// pairs an officer already resolved.
-    public static func duplicates(for app: Application, on connection: Connection) async throws -> [DuplicateHit] {
+    /// For each application, the other applicants of the program (their latest revision) who are
+    /// the same person, less pairs an officer already resolved — one statement for all of them.
+    public static func duplicates(for apps: [Application], program: String, on connection: Connection) async throws -> [String: [DuplicateHit]] {
+        guard !apps.isEmpty else { return [:] }
         let rows = try await connection.query("""
-            SELECT a.applicant_id, a.family_name, a.given_name FROM applications a
+            SELECT a.applicant_id, a.family_name, a.given_name, a.birth_date::text AS born, a.citizenships FROM applications a
             JOIN applicants h ON h.program = a.program AND h.applicant_id = a.applicant_id AND h.latest_revision = a.revision
-            WHERE a.program = $1 AND a.birth_date = $2::date AND a.applicant_id <> $3 AND a.citizenships && $4::text[]
-              AND NOT EXISTS (SELECT 1 FROM duplicate_resolutions r WHERE r.program = a.program
-                              AND r.applicant_id IN (a.applicant_id, $3))
-            """, app.program, app.birthDate.description, app.applicantID, TextArray(app.citizenships))
-        let name = PersonName(family: app.familyName, given: app.givenName)
-        return try rows.compactMap { row in
-            name.match(PersonName(family: try row.string("family_name"), given: try row.string("given_name"))) == .same
-                ? DuplicateHit(otherApplicantID: try row.string("applicant_id")) : nil
+            WHERE a.program = $1 AND a.birth_date = ANY($2::date[])
+              AND NOT EXISTS (SELECT 1 FROM duplicate_resolutions r WHERE r.program = a.program AND r.applicant_id = a.applicant_id)
+            """, program, TextArray(Array(Set(apps.map(\.birthDate.description)))))
+        let resolved = Set(try await connection.query("SELECT applicant_id FROM duplicate_resolutions WHERE program = $1", program)
+            .map { try $0.string("applicant_id") })
+        var byDay: [String: [PostgresRow]] = [:]
+        for row in rows { byDay[try row.string("born"), default: []].append(row) }
+        var hits: [String: [DuplicateHit]] = [:]
+        for app in apps where !resolved.contains(app.applicantID) {
+            let name = PersonName(family: app.familyName, given: app.givenName)
+            for row in byDay[app.birthDate.description] ?? [] {
+                let other = try row.string("applicant_id")
+                guard other != app.applicantID, !Set(try row.strings("citizenships")).isDisjoint(with: app.citizenships),
+                      name.match(PersonName(family: try row.string("family_name"), given: try row.string("given_name"))) == .same
+                else { continue }
+                hits[app.applicantID, default: []].append(DuplicateHit(otherApplicantID: other))
+            }
         }
+        return hits
     }
 
     /// Replaces an exclusion list atomically and re-screens the applications it may affect
