@@ -15,11 +15,8 @@ public struct DocumentsWorker: JobHandler {
         let args = job.arguments
         try await database.pool.withTransaction { connection in
             let stored = try await ApplicationStore.load(program: args.program, items: args.items, on: connection)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let checks = try stored.map { s in
-                let results = s.application.documents.map { DocumentChecker.check($0, batchFolder: s.batchFolder) }
-                return String(decoding: try encoder.encode(results), as: UTF8.self)
+            let checks = stored.map { s in
+                DocumentCheck.json(s.application.documents.map { DocumentChecker.check($0, batchFolder: s.batchFolder) })
             }
             try await connection.query("""
                 INSERT INTO document_checks (program, applicant_id, revision, checks)

@@ -9,7 +9,7 @@ import Store
 actor ScreeningInputs {
     private let database: Database
     private var programs: [String: Program] = [:]
-    private var matchers: [String: (version: String, matcher: PartnerMatcher)] = [:]
+    private var matchers: [String: (version: String, matcher: CachedPartnerMatcher)] = [:]
 
     init(database: Database) { self.database = database }
 
@@ -20,11 +20,11 @@ actor ScreeningInputs {
         return program
     }
 
-    func matcher(_ program: String) async throws -> PartnerMatcher {
+    func matcher(_ program: String) async throws -> CachedPartnerMatcher {
         let store = PartnerStore(database: database)
         let version = try await store.version(program: program)
         if let cached = matchers[program], cached.version == version { return cached.matcher }
-        let matcher = try await store.matcher(program: program)
+        let matcher = CachedPartnerMatcher(try await store.matcher(program: program))
         matchers[program] = (version, matcher)
         return matcher
     }

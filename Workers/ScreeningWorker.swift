@@ -33,7 +33,7 @@ public struct ScreeningWorker: JobHandler {
                 let app = stored.application
                 let decision = screener.decide(app, documents: stored.documentChecks ?? [],
                                                exclusions: exclusions[app.applicantID] ?? [], duplicates: duplicates[app.applicantID] ?? [])
-                let uncertain = matcher.match(institution: app.affiliation.institution, country: app.affiliation.country).result == .uncertain
+                let uncertain = decision.partner?.result == .uncertain
                 return .init(decision: decision, revision: stored.revision,
                              partnerKey: uncertain ? PartnerMatcher.decisionKey(app.affiliation.institution) : nil)
             }

@@ -31,11 +31,16 @@ enum BenchJobs {
         }
     }
 
+    /// Creates the effects table; several processes may start at once, and concurrent
+    /// `CREATE TABLE IF NOT EXISTS` can collide, so they take turns under an advisory lock.
     static func prepare(_ connection: Connection) async throws {
-        try await connection.simpleQuery("""
-            CREATE TABLE IF NOT EXISTS bench_effects (key text PRIMARY KEY, job_id bigint NOT NULL, worker integer NOT NULL,
-                                                      at timestamptz NOT NULL DEFAULT now())
-            """)
+        try await connection.withTransaction { conn in
+            try await conn.query("SELECT pg_advisory_xact_lock($1)", Int64(0x6265_6e63_68))
+            try await conn.simpleQuery("""
+                CREATE TABLE IF NOT EXISTS bench_effects (key text PRIMARY KEY, job_id bigint NOT NULL, worker integer NOT NULL,
+                                                          at timestamptz NOT NULL DEFAULT now())
+                """)
+        }
     }
 
     static func registry(pool: ConnectionPool) -> JobRegistry {

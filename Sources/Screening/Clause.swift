@@ -81,4 +81,22 @@ public struct DocumentCheck: Sendable, Equatable, Codable {
         self.file = file
         self.problem = problem
     }
+
+    /// Checks as a JSON array (the stored form).
+    public static func json(_ checks: [DocumentCheck]) -> String {
+        "[" + checks.map {
+            JSONWriter.object([("type", JSONWriter.string($0.type.rawValue)), ("file", JSONWriter.string($0.file)), ("problem", JSONWriter.optionalString($0.problem))])
+        }.joined(separator: ",") + "]"
+    }
+
+    /// Reads the stored form back.
+    public static func parse(_ json: String) throws -> [DocumentCheck] {
+        guard case .array(let items) = try JSONParser.parse(json) else { return [] }
+        return items.compactMap { item in
+            guard case .string(let type)? = item["type"], let documentType = DocumentType(rawValue: type),
+                  case .string(let file)? = item["file"] else { return nil }
+            if case .string(let problem)? = item["problem"] { return DocumentCheck(type: documentType, file: file, problem: problem) }
+            return DocumentCheck(type: documentType, file: file, problem: nil)
+        }
+    }
 }

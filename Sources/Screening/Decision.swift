@@ -22,6 +22,8 @@ public struct Decision: Sendable, Equatable {
     public let ruleSet: String
     public let clauses: [ClauseResult]
     public let gpaTrace: GPAResult
+    /// How the institution matched the partner list (clause (2)(b)).
+    public let partner: PartnerMatch?
 
     /// Builds the decision from every clause's result.
     ///
@@ -30,7 +32,8 @@ public struct Decision: Sendable, Equatable {
     /// asking an ineligible applicant to complete their file helps nobody; otherwise a failed
     /// document makes it `incomplete`; otherwise anything left to a person makes it
     /// `needs_review`; otherwise `eligible`.
-    public init(applicantID: String, ruleSet: String, clauses: [ClauseResult], gpaTrace: GPAResult) {
+    public init(applicantID: String, ruleSet: String, clauses: [ClauseResult], gpaTrace: GPAResult, partner: PartnerMatch? = nil) {
+        self.partner = partner
         self.applicantID = applicantID
         self.ruleSet = ruleSet
         self.clauses = clauses

@@ -31,6 +31,28 @@ public struct DecisionTrace: Sendable, Codable, Equatable {
         }
         gpaExact = decision.gpaTrace.exact?.description
     }
+
+    /// The trace as compact JSON (written by hand: it is on every screening's hot path).
+    public var json: String {
+        let clauseItems = clauses.map { c in
+            JSONWriter.object([
+                ("id", JSONWriter.string(c.id)), ("status", JSONWriter.string(c.status.rawValue)),
+                ("explanation", JSONWriter.string(c.explanation)),
+                ("facts", "[" + c.facts.map { JSONWriter.strings($0) }.joined(separator: ",") + "]"),
+                ("condition", c.condition ? "true" : "false"),
+            ])
+        }
+        let courseItems = courses.map { c in
+            JSONWriter.object([
+                ("transcript", String(c.transcript)), ("title", JSONWriter.string(c.title)), ("grade", JSONWriter.string(c.grade)),
+                ("gradePoint", c.gradePoint.map(String.init) ?? "null"), ("weight", JSONWriter.string(c.weight)),
+            ])
+        }
+        return JSONWriter.object([
+            ("clauses", "[" + clauseItems.joined(separator: ",") + "]"), ("courses", "[" + courseItems.joined(separator: ",") + "]"),
+            ("gpaExact", JSONWriter.optionalString(gpaExact)),
+        ])
+    }
 }
 
 /// The summary of a decision as exported (interface §2).

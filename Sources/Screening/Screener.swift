@@ -23,6 +23,6 @@ public struct Screener: Sendable {
             partner: partners.match(institution: application.affiliation.institution, country: application.affiliation.country),
             documents: documents, exclusions: exclusions, duplicates: duplicates, locations: locations)
         let results = rules.clauses.flatMap { $0.evaluate(context) }
-        return Decision(applicantID: application.applicantID, ruleSet: program.ruleSet, clauses: results, gpaTrace: context.gpa)
+        return Decision(applicantID: application.applicantID, ruleSet: program.ruleSet, clauses: results, gpaTrace: context.gpa, partner: context.partner)
     }
 }

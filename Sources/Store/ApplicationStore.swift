@@ -133,7 +133,7 @@ public struct ApplicationStore: Sendable {
             case .success(let decoded): application = decoded
             case .failure(let rejection): throw BursarError.input("a stored application (revision \(revision)) no longer validates: \(rejection)")
             }
-            let checks = try row.optionalString("checks").map { try JSONDecoder().decode([DocumentCheck].self, from: Data($0.utf8)) }
+            let checks = try row.optionalString("checks").map { try DocumentCheck.parse($0) }
             return StoredApplication(application: application, batchFolder: try row.string("batch_dir"), revision: revision,
                                      latestRevision: try row.int("latest_revision"), documentChecks: checks)
         }

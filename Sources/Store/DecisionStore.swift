@@ -23,9 +23,7 @@ public struct DecisionStore: Sendable {
     /// Appends decisions with one statement on `connection` (inside the screening job's transaction).
     public static func save(_ decisions: [NewDecision], program: String, on connection: Connection) async throws {
         guard !decisions.isEmpty else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let traces = try decisions.map { String(decoding: try encoder.encode(DecisionTrace($0.decision)), as: UTF8.self) }
+        let traces = decisions.map { DecisionTrace($0.decision).json }
         func list(_ values: [String]) -> String? { TextArray(values).postgresText }
         try await connection.query("""
             INSERT INTO decisions (program, applicant_id, revision, outcome, gpa, categories, failed, review, conditions, rule_set, trace, partner_key)
