@@ -28,7 +28,9 @@ enum SyntheticBatch {
             let docs = documentTypes.map { t in
                 "{\"type\": \"\(t)\", \"file\": \"docs/\(t).pdf\", \"sha256\": \"\(hashes[t] ?? String(repeating: "0", count: 64))\"}"
             }
-            let year = 1990 + i % 12, month = 1 + i % 12, day = 1 + i % 28
+            // Birth dates spread over 15 years (5,040 distinct days), as real applicants' are: the
+            // person-level lookups go through the birth date.
+            let year = 1986 + (i / 7) % 15, month = 1 + (i * 7) % 12, day = 1 + (i * 13) % 28
             return """
                 {"applicant_id": "BENCH-\(String(format: "%07d", i))", "program": "\(program)", "family_name": "\(families[i % 10])", \
                 "given_name": "\(givens[(i / 10) % 10]) \(i)", "birth_date": "\(String(format: "%04d-%02d-%02d", year, month, day))", \
