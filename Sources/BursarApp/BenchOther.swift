@@ -14,7 +14,8 @@ struct ScreeningBench: AsyncParsableCommand {
     func run() throws {
         let home = try BursarHome.locate()
         let program = try Program.decode(try Data(contentsOf: home.appendingPathComponent("db/programs/tgp-2026.json")))
-        let partners = PartnerMatcher(partners: try PartnerListCSV.parse(try String(contentsOf: home.appendingPathComponent("db/partners/tgp-2026.csv"), encoding: .utf8)))
+        // As the screening worker does: answers for a spelling are remembered per list version.
+        let partners = CachedPartnerMatcher(PartnerMatcher(partners: try PartnerListCSV.parse(try String(contentsOf: home.appendingPathComponent("db/partners/tgp-2026.csv"), encoding: .utf8))))
         let records = SyntheticBatch.records(count: applications)
         let decodeStart = Date()
         var apps: [Application] = []
