@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JobQueue
 import Logging
+import Postgres
 import ServiceLifecycle
 import Store
 import Workers
@@ -29,7 +30,7 @@ public struct BursardCommand: AsyncParsableCommand {
             configuration.shutdownDeadline = shutdownDeadline
             let supervisor = Supervisor(client: database.queue, conninfo: database.conninfo,
                                         registry: BursarWorkers.registry(database: database), configuration: configuration, logger: logger)
-            logger.info("bursard started", metadata: ["worker": "\(configuration.workerID)", "database": "\(ConnectionTargetText.describe(database.conninfo))"])
+            logger.info("bursard started", metadata: ["worker": "\(configuration.workerID)", "database": "\(ConnectionTarget.describe(database.conninfo))"])
             let group = ServiceGroup(configuration: .init(services: [supervisor], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             logger.info("bursard stopped")
