@@ -13,7 +13,13 @@ struct QueueRunner: Sendable {
 
     func run() async {
         await withDiscardingTaskGroup { group in
+            var busy = false
             while !supervisor.stopping.isSet {
+                // While the queue is busy, let a few slots free up before claiming again, so claims
+                // come in batches rather than one job per finished job.
+                if busy, limit - (await supervisor.inFlight.count(queue: queue)) < max(1, limit / 8) {
+                    try? await Task.sleep(nanoseconds: 1_000_000)
+                }
                 let free = limit - (await supervisor.inFlight.count(queue: queue))
                 var claimedAll = false
                 if free > 0 {
@@ -25,6 +31,7 @@ struct QueueRunner: Sendable {
                             group.addTask { await self.execute(job) }
                         }
                         claimedAll = !jobs.isEmpty && jobs.count == free
+                        busy = claimedAll
                         if !jobs.isEmpty && !claimedAll { continue }  // the queue may have more: claim again
                     } catch {
                         logger.warning("claiming failed; retrying", metadata: ["queue": "\(queue)", "error": "\(error)"])

@@ -130,13 +130,23 @@ public final class Supervisor: Service, Sendable {
     private func watchForIdle() async {
         let maintenance = Maintenance(client: client, holder: configuration.workerID, logger: logger)
         var idleChecks = 0
+        var lastPass = Date.distantPast
         while !Task.isCancelled && !stopping.isSet {
             try? await Task.sleep(nanoseconds: 50_000_000)
             do {
-                try await maintenance.runOnce()
-                if await inFlight.total == 0, await completer.pending == 0, try await client.isIdle() {
+                // The scheduler/rescuer pass once a second; the cheap idle check every 50 ms.
+                if Date().timeIntervalSince(lastPass) >= 1 {
+                    try await maintenance.runOnce()
+                    lastPass = Date()
+                }
+                guard await inFlight.total == 0 else { idleChecks = 0; continue }
+                if await completer.pending == 0, try await client.isIdle() {
                     idleChecks += 1
-                    if idleChecks >= 2 { stop() }
+                    // Idle twice in a row, and due scheduled jobs were moved by a fresh pass.
+                    if idleChecks >= 2 {
+                        try await maintenance.runOnce()
+                        if try await client.isIdle() { stop() } else { idleChecks = 0 }
+                    }
                 } else {
                     idleChecks = 0
                 }
