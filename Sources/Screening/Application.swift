@@ -117,6 +117,12 @@ public struct DocumentReference: Sendable, Equatable {
     public var type: DocumentType
     public var file: String
     public var sha256: String
+
+    public init(type: DocumentType, file: String, sha256: String) {
+        self.type = type
+        self.file = file
+        self.sha256 = sha256
+    }
 }
 
 public enum DocumentType: String, Sendable, CaseIterable, Codable {

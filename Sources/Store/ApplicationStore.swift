@@ -138,4 +138,28 @@ public struct ApplicationStore: Sendable {
                                      latestRevision: try row.int("latest_revision"), documentChecks: checks)
         }
     }
+
+    /// The documents of revisions of one program, and their batch folder — without decoding the
+    /// whole application (the document job needs nothing else).
+    public static func documents(program: String, items: [ApplicationsJob.Item], on connection: Connection) async throws
+        -> [(item: ApplicationsJob.Item, batchFolder: String, documents: [DocumentReference])] {
+        let rows = try await connection.query("""
+            SELECT a.applicant_id, a.revision, a.batch_dir, (a.content -> 'documents')::text AS documents
+            FROM unnest($2::text[], $3::int[]) AS w(applicant_id, revision)
+            JOIN applications a ON a.program = $1 AND a.applicant_id = w.applicant_id AND a.revision = w.revision
+            """, program, TextArray(items.map(\.applicantID)), TextArray(items.map { String($0.revision) }))
+        return try rows.map { row in
+            var documents: [DocumentReference] = []
+            if case .array(let values) = try JSONParser.parse(try row.string("documents")) {
+                for value in values {
+                    // Validated when submitted; read back as stored.
+                    guard case .string(let type)? = value["type"], let documentType = DocumentType(rawValue: type),
+                          case .string(let file)? = value["file"], case .string(let hash)? = value["sha256"] else { continue }
+                    documents.append(DocumentReference(type: documentType, file: file, sha256: hash.lowercased()))
+                }
+            }
+            return (ApplicationsJob.Item(applicantID: try row.string("applicant_id"), revision: try row.int("revision")),
+                    try row.string("batch_dir"), documents)
+        }
+    }
 }
