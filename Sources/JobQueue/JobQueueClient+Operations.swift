@@ -58,14 +58,16 @@ extension JobQueueClient {
         }
     }
 
-    /// True when no job can run now: none available, running, or waiting and already due.
-    public func isIdle() async throws -> Bool {
+    /// True when no job can run now or within `horizon` seconds: none available or running, and
+    /// none scheduled or waiting to retry that falls due that soon.
+    public func isIdle(horizon: Double = 0) async throws -> Bool {
         try await pool.withConnection { connection in
             try await connection.query("""
                 SELECT NOT EXISTS (SELECT 1 FROM bursar_jobs WHERE state IN ('available', 'running'))
-                   AND NOT EXISTS (SELECT 1 FROM bursar_jobs WHERE state IN ('scheduled', 'retryable') AND scheduled_at <= now())
+                   AND NOT EXISTS (SELECT 1 FROM bursar_jobs WHERE state IN ('scheduled', 'retryable')
+                                   AND scheduled_at <= now() + make_interval(secs => $1))
                    AS idle
-                """).first!.bool("idle")
+                """, String(horizon)).first!.bool("idle")
         }
     }
 }

@@ -27,6 +27,8 @@ public final class Supervisor: Service, Sendable {
         public var maintenanceConfiguration = Maintenance.Configuration()
         /// Exit once no job is runnable (`bursar drain`).
         public var drain = false
+        /// In drain mode, jobs due within this many seconds still count as runnable.
+        public var drainHorizon: Double = 10
 
         public init(workerID: String = Supervisor.defaultWorkerID(), queues: [String: Int]) {
             self.workerID = workerID
@@ -126,7 +128,8 @@ public final class Supervisor: Service, Sendable {
         }
     }
 
-    /// Drain mode: runs the scheduler/rescuer passes itself and stops once nothing is runnable.
+    /// Drain mode: runs the scheduler/rescuer passes itself and stops once nothing is runnable,
+    /// now or within ``Configuration/drainHorizon`` (a retry due in a few seconds is waited for).
     private func watchForIdle() async {
         let maintenance = Maintenance(client: client, holder: configuration.workerID, logger: logger)
         var idleChecks = 0
@@ -140,12 +143,12 @@ public final class Supervisor: Service, Sendable {
                     lastPass = Date()
                 }
                 guard await inFlight.total == 0 else { idleChecks = 0; continue }
-                if await completer.pending == 0, try await client.isIdle() {
+                if await completer.pending == 0, try await client.isIdle(horizon: configuration.drainHorizon) {
                     idleChecks += 1
                     // Idle twice in a row, and due scheduled jobs were moved by a fresh pass.
                     if idleChecks >= 2 {
                         try await maintenance.runOnce()
-                        if try await client.isIdle() { stop() } else { idleChecks = 0 }
+                        if try await client.isIdle(horizon: configuration.drainHorizon) { stop() } else { idleChecks = 0 }
                     }
                 } else {
                     idleChecks = 0
