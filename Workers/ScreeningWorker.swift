@@ -56,6 +56,6 @@ public struct ScreeningWorker: JobHandler {
             WHERE h.program = $1 AND h.applicant_id = ANY($2::text[]) AND NOT ('identity.duplicate' = ANY(d.review))
             """, program, TextArray(others))
         let targets = try rows.map { (try $0.string("applicant_id"), try $0.int("latest_revision")) }
-        try await Rescreening.enqueue(program: program, applicants: targets, reason: "duplicate found", on: connection, queue: database.queue)
+        try await Rescreening.enqueue(program: program, applicants: targets, on: connection, queue: database.queue)
     }
 }

@@ -21,9 +21,7 @@ struct Show: AsyncParsableCommand {
             let (record, trace, decidedAt, program) = try await store.current(program: options.program, applicantID: applicantID)
             let history = try await store.historyCount(program: program, applicantID: applicantID)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                let traceJSON = try trace.map { String(decoding: try encoder.encode($0), as: UTF8.self) } ?? "null"
+                let traceJSON = trace?.json ?? "null"
                 printLine(JSONWriter.object([("decision", record.json), ("program", JSONWriter.string(program)),
                                              ("decisions_made", String(history)), ("trace", traceJSON)]))
                 return

@@ -70,7 +70,7 @@ public struct Clause: Sendable {
 }
 
 /// The result of checking one document file (done by the pipeline, an input here).
-public struct DocumentCheck: Sendable, Equatable, Codable {
+public struct DocumentCheck: Sendable, Equatable {
     public let type: DocumentType
     public let file: String
     /// nil when the document is usable; otherwise why not, in words.

@@ -53,7 +53,7 @@ public struct ApplicationsJob: Codable, Sendable, Hashable {
 /// Enqueues screening again for applications whose inputs changed (a list, a partner decision,
 /// a duplicate resolution): the new decision becomes their latest decision.
 public enum Rescreening {
-    public static func enqueue(program: String, applicants: [(String, Int)], reason: String, on connection: Connection,
+    public static func enqueue(program: String, applicants: [(String, Int)], on connection: Connection,
                                queue: JobQueueClient) async throws {
         guard !applicants.isEmpty else { return }
         let items = applicants.map { ApplicationsJob.Item(applicantID: $0.0, revision: $0.1) }

@@ -44,7 +44,12 @@ public struct LifecycleStore: Sendable {
     public static func scholarship(program: String, applicantID: String, on connection: Connection, forUpdate: Bool = false) async throws -> Scholarship? {
         let sql = "SELECT state::text AS state FROM scholarships WHERE program = $1 AND applicant_id = $2" + (forUpdate ? " FOR UPDATE" : "")
         guard let row = try await connection.query(sql, program, applicantID).first else { return nil }
-        return try JSONDecoder().decode(Scholarship.self, from: Data(try row.string("state").utf8))
+        return try decodeState(try row.string("state"))
+    }
+
+    /// A scholarship from its stored `state` (jsonb text).
+    static func decodeState(_ json: String) throws -> Scholarship {
+        try JSONDecoder().decode(Scholarship.self, from: Data(json.utf8))
     }
 
     /// Writes a scholarship on `connection`.
@@ -63,7 +68,7 @@ public struct LifecycleStore: Sendable {
         try await database.pool.withConnection { connection in
             try await connection.query("""
                 SELECT state::text AS state FROM scholarships WHERE ($1::text IS NULL OR program = $1) ORDER BY program, applicant_id
-                """, program).map { try JSONDecoder().decode(Scholarship.self, from: Data(try $0.string("state").utf8)) }
+                """, program).map { try Self.decodeState(try $0.string("state")) }
         }
     }
 

@@ -110,7 +110,7 @@ public struct PartnerStore: Sendable {
                   AND d.id = (SELECT max(id) FROM decisions x WHERE x.program = d.program AND x.applicant_id = d.applicant_id)
                 """, program, key)
             let targets = try waiting.map { (try $0.string("applicant_id"), try $0.int("revision")) }
-            try await Rescreening.enqueue(program: program, applicants: targets, reason: "partner decision", on: connection, queue: database.queue)
+            try await Rescreening.enqueue(program: program, applicants: targets, on: connection, queue: database.queue)
             try await AuditLog.record(on: connection, action: partner == nil ? "partners.reject" : "partners.confirm", program: program,
                                       detail: ["partner": partner ?? "", "rescreened": "\(targets.count)"])
             return targets.count

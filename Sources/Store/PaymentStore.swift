@@ -42,7 +42,7 @@ public struct PaymentStore: Sendable {
         let rows = try await connection.query("SELECT state::text AS state FROM scholarships WHERE program = $1 FOR UPDATE", program)
         var paid = 0, held = 0, total = 0
         for row in rows {
-            let s = try JSONDecoder().decode(Scholarship.self, from: Data(try row.string("state").utf8))
+            let s = try LifecycleStore.decodeState(try row.string("state"))
             guard let last = s.lastPaymentMonth, s.firstPaymentMonth <= month, month <= last else { continue }
             let status = s.flags.isEmpty ? "paid" : "held"
             let inserted = try await connection.query("""

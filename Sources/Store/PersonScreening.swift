@@ -81,7 +81,7 @@ public struct PersonScreening: Sendable {
                 WHERE h.program = $1 AND a.birth_date = ANY($2::date[])
                 """, program, TextArray(Array(days)))
             let targets = try affected.map { (try $0.string("applicant_id"), try $0.int("latest_revision")) }
-            try await Rescreening.enqueue(program: program, applicants: targets, reason: "exclusion list \(list)", on: connection, queue: database.queue)
+            try await Rescreening.enqueue(program: program, applicants: targets, on: connection, queue: database.queue)
             try await AuditLog.record(on: connection, action: "exclusions.import", program: program,
                                       detail: ["list": list, "entries": "\(entries.count)", "rescreened": "\(targets.count)"])
             return (entries.count, targets.count)
@@ -131,7 +131,7 @@ public struct PersonScreening: Sendable {
                 INSERT INTO duplicate_resolutions (program, applicant_id, kept) VALUES ($1, $2, $3)
                 ON CONFLICT (program, applicant_id) DO UPDATE SET kept = excluded.kept, resolved_at = now()
                 """, program, drop, keep)
-            try await Rescreening.enqueue(program: program, applicants: [(keep, keptRevision)], reason: "duplicate resolved", on: connection, queue: database.queue)
+            try await Rescreening.enqueue(program: program, applicants: [(keep, keptRevision)], on: connection, queue: database.queue)
             try await AuditLog.record(on: connection, action: "duplicates.resolve", program: program, applicantID: keep, detail: ["withdrawn": drop])
         }
     }
