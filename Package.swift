@@ -21,6 +21,11 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(name: "Postgres", dependencies: ["CLibPQ"], swiftSettings: strict),
         .target(name: "JobQueue", dependencies: [
             "Postgres",
@@ -30,7 +35,7 @@ let package = Package(
         .target(name: "Screening", swiftSettings: strict),
         .target(name: "Partners", dependencies: ["Screening"], swiftSettings: strict),
         .target(name: "Lifecycle", dependencies: ["Screening"], swiftSettings: strict),
-        .target(name: "Store", dependencies: ["Postgres", "JobQueue", "Screening", "Partners", "Lifecycle"], swiftSettings: strict),
+        .target(name: "Store", dependencies: ["CCrypto", "Postgres", "JobQueue", "Screening", "Partners", "Lifecycle"], swiftSettings: strict),
         .target(name: "Workers", dependencies: ["Store", "JobQueue", "Screening", "Partners", "Lifecycle"], path: "Workers", swiftSettings: strict),
         .target(name: "BursarApp", dependencies: [
             "Workers", "Store", "Postgres",

@@ -20,23 +20,31 @@ public enum DocumentChecker {
         free(resolved)
         let root = batchFolder.hasSuffix("/") ? batchFolder : batchFolder + "/"
         guard path.hasPrefix(root) else { return "\(document.file) resolves outside the batch folder; it was not read" }
+        // Opened without following a last-moment symlink; size and kind are read from the open
+        // file itself, so they describe the bytes that are hashed.
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return "\(document.file) cannot be read" }
+        defer { close(fd) }
         var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return "\(document.file) is not a regular file" }
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return "\(document.file) is not a regular file" }
         guard Int(info.st_size) <= maximumSize else { return "\(document.file) is larger than 20 MiB (\(info.st_size) bytes)" }
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "\(document.file) cannot be read" }
-        defer { try? handle.close() }
         var hasher = SHA256()
-        var first: [UInt8] = []
+        var head: [UInt8] = []
         var total = 0
-        while true {
-            let chunk = handle.readData(ofLength: 1 << 16)
-            if chunk.isEmpty { break }
-            if first.count < 8 { first.append(contentsOf: chunk.prefix(8 - first.count)) }
-            total += chunk.count
-            if total > maximumSize { return "\(document.file) is larger than 20 MiB" }
-            chunk.withUnsafeBytes { hasher.update($0) }
+        let failure: String? = withUnsafeTemporaryAllocation(byteCount: 1 << 16, alignment: 16) { buffer in
+            while true {
+                let count = read(fd, buffer.baseAddress, buffer.count)
+                if count < 0 { return "\(document.file) cannot be read" }
+                if count == 0 { return nil }
+                let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+                if head.count < 8 { head.append(contentsOf: chunk.prefix(8 - head.count)) }
+                total += count
+                if total > maximumSize { return "\(document.file) is larger than 20 MiB" }
+                hasher.update(chunk)
+            }
         }
-        guard isAcceptedFormat(first) else { return "\(document.file) is not a PDF, PNG or JPEG file (by its first bytes)" }
+        if let failure { return failure }
+        guard isAcceptedFormat(head) else { return "\(document.file) is not a PDF, PNG or JPEG file (by its first bytes)" }
         guard hasher.finalizeHex() == document.sha256.lowercased() else { return "\(document.file) does not match its sha256" }
         return nil
     }

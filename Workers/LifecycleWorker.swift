@@ -70,7 +70,7 @@ public struct LifecycleWorker: JobHandler {
             }
             let decision = try await DecisionStore(database: database).current(program: args.program, applicantID: args.applicantID).0
             let course = try await connection.query("""
-                SELECT a.content ->> 'course' AS course FROM applications a JOIN applicants h USING (program, applicant_id)
+                SELECT a.content::jsonb ->> 'course' AS course FROM applications a JOIN applicants h USING (program, applicant_id)
                 WHERE a.program = $1 AND a.applicant_id = $2 AND a.revision = h.latest_revision
                 """, args.program, args.applicantID).first.flatMap { try $0.optionalString("course") }.flatMap(Course.init(rawValue:)) ?? .master
             return .success(try LifecycleRules.admit(applicantID: args.applicantID, course: course, on: date,

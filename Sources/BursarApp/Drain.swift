@@ -34,10 +34,12 @@ enum WorkerProcess {
     }
 
     static func drain(database: Database, concurrency: Int?) async throws -> Supervisor.Summary {
-        let supervisor = Supervisor(client: database.queue, conninfo: database.conninfo,
-                                    registry: BursarWorkers.registry(database: database),
-                                    configuration: configuration(concurrency: concurrency, drain: true),
-                                    logger: Logger(label: "bursar.drain"))
-        return await supervisor.runToEnd()
+        await supervisor(database: database, concurrency: concurrency, drain: true).runToEnd()
+    }
+
+    /// A supervisor running Bursar's workers; with `drain` it stops once no job is runnable.
+    static func supervisor(database: Database, concurrency: Int?, drain: Bool) -> Supervisor {
+        Supervisor(client: database.queue, conninfo: database.conninfo, registry: BursarWorkers.registry(database: database),
+                   configuration: configuration(concurrency: concurrency, drain: drain), logger: Logger(label: "bursar.drain"))
     }
 }

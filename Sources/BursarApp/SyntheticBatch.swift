@@ -28,9 +28,9 @@ enum SyntheticBatch {
             let docs = documentTypes.map { t in
                 "{\"type\": \"\(t)\", \"file\": \"docs/\(t).pdf\", \"sha256\": \"\(hashes[t] ?? String(repeating: "0", count: 64))\"}"
             }
-            // Birth dates spread over 15 years (5,040 distinct days), as real applicants' are: the
+            // Birth dates spread over every day of 15 years, as real applicants' are: the
             // person-level lookups go through the birth date.
-            let year = 1986 + (i / 7) % 15, month = 1 + (i * 7) % 12, day = 1 + (i * 13) % 28
+            let (year, month, day) = civil(daysSince1986: (i &* 7919) % 5479)
             return """
                 {"applicant_id": "BENCH-\(String(format: "%07d", i))", "program": "\(program)", "family_name": "\(families[i % 10])", \
                 "given_name": "\(givens[(i / 10) % 10]) \(i)", "birth_date": "\(String(format: "%04d-%02d-%02d", year, month, day))", \
@@ -44,5 +44,14 @@ enum SyntheticBatch {
                 "documents": [\(docs.joined(separator: ", "))]}
                 """
         }
+    }
+
+    /// The calendar date `days` days after 1986-01-01.
+    static func civil(daysSince1986 days: Int) -> (Int, Int, Int) {
+        var year = 1986, remaining = days
+        while remaining >= (CalendarDate.isLeap(year) ? 366 : 365) { remaining -= CalendarDate.isLeap(year) ? 366 : 365; year += 1 }
+        var month = 1
+        while remaining >= CalendarDate.daysIn(month: month, year: year) { remaining -= CalendarDate.daysIn(month: month, year: year); month += 1 }
+        return (year, month, remaining + 1)
     }
 }

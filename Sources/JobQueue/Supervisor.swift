@@ -49,6 +49,7 @@ public final class Supervisor: Service, Sendable {
     let logger: Logger
     let inFlight = InFlight()
     let stopping = StopFlag()
+    let drainRequested = StopFlag()
     let wakeups: [String: Wakeup]
     let completer: Completer
 
@@ -82,9 +83,8 @@ public final class Supervisor: Service, Sendable {
                 group.addTask { await self.renewLeasesUntilStopped() }
                 group.addTask { await self.completer.run(every: 0.002) }
                 group.addTask { await self.listen() }
-                if configuration.drain {
-                    group.addTask { await self.watchForIdle() }
-                } else if configuration.maintenance {
+                group.addTask { await self.watchForIdle() }
+                if !configuration.drain && configuration.maintenance {
                     group.addTask {
                         await Maintenance(client: self.client, holder: self.configuration.workerID,
                                           configuration: self.configuration.maintenanceConfiguration, logger: self.logger).run()
@@ -108,6 +108,13 @@ public final class Supervisor: Service, Sendable {
         Task { for wakeup in wakeups.values { await wakeup.signal() } }
     }
 
+    /// Switches a running supervisor to drain mode: it stops once no job is runnable, as if it
+    /// had been started with ``Configuration/drain``. For a process that keeps workers busy while
+    /// it enqueues (a benchmark of submit and processing together) and then finishes the work.
+    public func stopWhenIdle() {
+        _ = drainRequested.set()
+    }
+
     private func listen() async {
         for await note in NotificationListener.listen(conninfo: conninfo, channels: [JobQueueClient.channel]) {
             await wakeups[note.payload]?.signal()
@@ -128,9 +135,14 @@ public final class Supervisor: Service, Sendable {
         }
     }
 
-    /// Drain mode: runs the scheduler/rescuer passes itself and stops once nothing is runnable,
+    /// Drain mode (from the start, or once ``stopWhenIdle()`` is called): runs the
+    /// scheduler/rescuer passes itself and stops once nothing is runnable,
     /// now or within ``Configuration/drainHorizon`` (a retry due in a few seconds is waited for).
     private func watchForIdle() async {
+        while !configuration.drain && !drainRequested.isSet {
+            guard !Task.isCancelled, !stopping.isSet else { return }
+            try? await Task.sleep(nanoseconds: 200_000_000)
+        }
         let maintenance = Maintenance(client: client, holder: configuration.workerID, logger: logger)
         var idleChecks = 0
         var lastPass = Date.distantPast

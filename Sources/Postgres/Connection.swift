@@ -213,15 +213,21 @@ enum CopyText {
     static func append(_ row: [String?], to buffer: inout [UInt8]) {
         for (i, value) in row.enumerated() {
             if i > 0 { buffer.append(9) }
-            guard let value else { buffer.append(contentsOf: [92, 78]); continue }  // \N
-            for byte in value.utf8 {
-                switch byte {
-                case 92: buffer.append(contentsOf: [92, 92])
-                case 9: buffer.append(contentsOf: [92, 116])
-                case 10: buffer.append(contentsOf: [92, 110])
-                case 13: buffer.append(contentsOf: [92, 114])
-                default: buffer.append(byte)
+            guard var value else { buffer.append(contentsOf: [92, 78]); continue }  // \N
+            value.withUTF8 { bytes in
+                // Runs without a special byte are copied whole.
+                var from = 0
+                for (j, byte) in bytes.enumerated() where byte == 92 || byte == 9 || byte == 10 || byte == 13 {
+                    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<j]))
+                    from = j + 1
+                    switch byte {
+                    case 92: buffer.append(contentsOf: [92, 92])
+                    case 9: buffer.append(contentsOf: [92, 116])
+                    case 10: buffer.append(contentsOf: [92, 110])
+                    default: buffer.append(contentsOf: [92, 114])
+                    }
                 }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from...]))
             }
         }
         buffer.append(10)

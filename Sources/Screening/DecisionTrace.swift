@@ -32,26 +32,49 @@ public struct DecisionTrace: Sendable, Codable, Equatable {
         gpaExact = decision.gpaTrace.exact?.description
     }
 
-    /// The trace as compact JSON (written by hand: it is on every screening's hot path).
+    /// The trace as compact JSON (written by hand into one buffer: it is on every screening's
+    /// hot path).
     public var json: String {
-        let clauseItems = clauses.map { c in
-            JSONWriter.object([
-                ("id", JSONWriter.string(c.id)), ("status", JSONWriter.string(c.status.rawValue)),
-                ("explanation", JSONWriter.string(c.explanation)),
-                ("facts", "[" + c.facts.map { JSONWriter.strings($0) }.joined(separator: ",") + "]"),
-                ("condition", c.condition ? "true" : "false"),
-            ])
+        var out = JSONOutput(capacity: 8192)
+        out.object { members in
+            members.value("clauses") { out in
+                out.raw(0x5B)
+                for (i, c) in clauses.enumerated() {
+                    if i > 0 { out.raw(0x2C) }
+                    out.object { m in
+                        m.string("id", c.id)
+                        m.string("status", c.status.rawValue)
+                        m.string("explanation", c.explanation)
+                        m.value("facts") { out in
+                            out.raw(0x5B)
+                            for (j, fact) in c.facts.enumerated() {
+                                if j > 0 { out.raw(0x2C) }
+                                out.strings(fact)
+                            }
+                            out.raw(0x5D)
+                        }
+                        m.raw("condition", c.condition ? "true" : "false")
+                    }
+                }
+                out.raw(0x5D)
+            }
+            members.value("courses") { out in
+                out.raw(0x5B)
+                for (i, c) in courses.enumerated() {
+                    if i > 0 { out.raw(0x2C) }
+                    out.object { m in
+                        m.raw("transcript", String(c.transcript))
+                        m.string("title", c.title)
+                        m.string("grade", c.grade)
+                        m.raw("gradePoint", c.gradePoint.map(String.init) ?? "null")
+                        m.string("weight", c.weight)
+                    }
+                }
+                out.raw(0x5D)
+            }
+            members.string("gpaExact", gpaExact)
         }
-        let courseItems = courses.map { c in
-            JSONWriter.object([
-                ("transcript", String(c.transcript)), ("title", JSONWriter.string(c.title)), ("grade", JSONWriter.string(c.grade)),
-                ("gradePoint", c.gradePoint.map(String.init) ?? "null"), ("weight", JSONWriter.string(c.weight)),
-            ])
-        }
-        return JSONWriter.object([
-            ("clauses", "[" + clauseItems.joined(separator: ",") + "]"), ("courses", "[" + courseItems.joined(separator: ",") + "]"),
-            ("gpaExact", JSONWriter.optionalString(gpaExact)),
-        ])
+        return out.text
     }
 }
 

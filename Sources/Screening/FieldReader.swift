@@ -291,12 +291,13 @@ struct FieldReader {
             guard let object = object(item, itemPath) else { continue }
             let type: DocumentType? = enumeration(object["type"], "\(itemPath).type")
             let file = string(object["file"], "\(itemPath).file", maxLength: 1024)
-            if let file, let problem = DocumentPath.problem(with: file) { fail("\(itemPath).file", problem) }
+            let fileProblem = file.flatMap { DocumentPath.problem(with: $0) }
+            if let fileProblem { fail("\(itemPath).file", fileProblem) }
             let hash = string(object["sha256"], "\(itemPath).sha256", maxLength: 64)
             if let hash, !(hash.utf8.count == 64 && hash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) })) {
                 fail("\(itemPath).sha256", "must be 64 hexadecimal digits")
             }
-            if let type, let file, let hash, DocumentPath.problem(with: file) == nil, hash.utf8.count == 64 {
+            if let type, let file, let hash, fileProblem == nil, hash.utf8.count == 64 {
                 result.append(DocumentReference(type: type, file: file, sha256: hash.lowercased()))
             }
         }
@@ -308,11 +309,12 @@ struct FieldReader {
 public enum DocumentPath {
     /// Why `path` can never name a file inside the batch folder, or nil.
     public static func problem(with path: String) -> String? {
-        if path.hasPrefix("/") || path.hasPrefix("~") { return "\"\(path.prefix(80))\" must be relative to the batch folder" }
-        if path.contains("\0") || path.contains("\\") { return "contains a character not allowed in a path" }
+        let bytes = path.utf8
+        if bytes.first == UInt8(ascii: "/") || bytes.first == UInt8(ascii: "~") { return "\"\(path.prefix(80))\" must be relative to the batch folder" }
+        if bytes.contains(0) || bytes.contains(UInt8(ascii: "\\")) { return "contains a character not allowed in a path" }
         var depth = 0
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
+        for part in bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            if part.elementsEqual("..".utf8) { depth -= 1 } else if !part.elementsEqual(".".utf8) { depth += 1 }
             if depth < 0 { return "\"\(path.prefix(80))\" points outside the batch folder" }
         }
         if depth == 0 { return "does not name a file" }

@@ -73,7 +73,12 @@ public struct JSONParser {
     private func error(_ reason: String) -> JSONSyntaxError { JSONSyntaxError(offset: index, reason: reason) }
 
     private mutating func skipSpace() {
-        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
     }
 
     private mutating func value() throws -> JSONValue {
@@ -89,12 +94,13 @@ public struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: String) throws {
-        let utf8 = Array(word.utf8)
-        guard index + utf8.count <= bytes.count, Array(bytes[index..<(index + utf8.count)]) == utf8 else {
+    private mutating func literal(_ word: StaticString) throws {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count,
+              bytes[index..<(index + count)].elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: count)) else {
             throw error("unexpected character")
         }
-        index += utf8.count
+        index += count
     }
 
     private mutating func enter() throws {
@@ -146,7 +152,22 @@ public struct JSONParser {
 
     private mutating func string() throws -> String {
         index += 1
-        var out: [UInt8] = []
+        // Most strings have no escapes: find the closing quote and take the bytes as they are.
+        let start = index
+        var ascii = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                if ascii { return String(decoding: bytes[start..<(index - 1)], as: UTF8.self) }
+                guard let text = String(validating: bytes[start..<(index - 1)], as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+                return text
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            if byte >= 0x80 { ascii = false }
+            index += 1
+        }
+        var out = Array(bytes[start..<index])
         while true {
             guard index < bytes.count else { throw error("unterminated string") }
             let byte = bytes[index]

@@ -45,15 +45,20 @@ public struct ApplicationStore: Sendable {
             var results = [Stored?](repeating: nil, count: records.count)
             for group in groups where !group.isEmpty {
                 let chunk = group.map { records[$0] }
-                let hashes = chunk.map { SHA256.hex(Array($0.content.utf8)) }
+                let hashes = chunk.map { SHA256.hex($0.content.utf8) }
                 let rows = try await connection.query("""
-                    INSERT INTO applicants (program, applicant_id, latest_revision, content_hash)
-                    SELECT p, a, 1, h FROM unnest($1::text[], $2::text[], $3::text[]) AS t(p, a, h)
+                    INSERT INTO applicants (program, applicant_id, latest_revision, content_hash, birth_date, family_name, given_name, citizenships)
+                    SELECT p, a, 1, h, b::date, f, g, string_to_array(z, ',')
+                    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS t(p, a, h, b, f, g, z)
                     ON CONFLICT (program, applicant_id) DO UPDATE
-                        SET latest_revision = applicants.latest_revision + 1, content_hash = excluded.content_hash
+                        SET latest_revision = applicants.latest_revision + 1, content_hash = excluded.content_hash,
+                            birth_date = excluded.birth_date, family_name = excluded.family_name,
+                            given_name = excluded.given_name, citizenships = excluded.citizenships
                         WHERE applicants.content_hash <> excluded.content_hash
                     RETURNING program, applicant_id, latest_revision
-                    """, TextArray(chunk.map(\.application.program)), TextArray(chunk.map(\.application.applicantID)), TextArray(hashes))
+                    """, TextArray(chunk.map(\.application.program)), TextArray(chunk.map(\.application.applicantID)), TextArray(hashes),
+                    TextArray(chunk.map { $0.application.birthDate.description }), TextArray(chunk.map(\.application.familyName)),
+                    TextArray(chunk.map(\.application.givenName)), TextArray(chunk.map { $0.application.citizenships.joined(separator: ",") }))
                 var revisions: [String: Int] = [:]
                 for row in rows { revisions[try row.string("program") + "\u{1}" + (try row.string("applicant_id"))] = try row.int("latest_revision") }
                 var inserted: [(Record, Int, String)] = []
@@ -81,19 +86,14 @@ public struct ApplicationStore: Sendable {
                     }
                 }
                 guard !inserted.isEmpty else { continue }
-                try await connection.query("""
-                    INSERT INTO applications (program, applicant_id, revision, content, content_hash, batch_dir, source_line,
-                                              birth_date, family_name, given_name, citizenships)
-                    SELECT p, a, r, c::jsonb, h, $6, l, b::date, f, g, string_to_array(z, ',')
-                    FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[])
-                         AS t(p, a, r, c, h, l, b, f, g, z)
-                    """,
-                    TextArray(inserted.map { $0.0.application.program }), TextArray(inserted.map { $0.0.application.applicantID }),
-                    TextArray(inserted.map { String($0.1) }), TextArray(inserted.map { $0.0.content }), TextArray(inserted.map { $0.2 }),
-                    batchFolder, TextArray(inserted.map { String($0.0.line) }),
-                    TextArray(inserted.map { $0.0.application.birthDate.description }),
-                    TextArray(inserted.map { $0.0.application.familyName }), TextArray(inserted.map { $0.0.application.givenName }),
-                    TextArray(inserted.map { $0.0.application.citizenships.joined(separator: ",") }))
+                _ = try await connection.copyIn("""
+                    COPY applications (program, applicant_id, revision, content, content_hash, batch_dir, source_line,
+                                       birth_date, family_name, given_name, citizenships) FROM STDIN
+                    """, rows: inserted.map { record, revision, hash in
+                        let app = record.application
+                        return [app.program, app.applicantID, String(revision), record.content, hash, batchFolder, String(record.line),
+                                app.birthDate.description, app.familyName, app.givenName, TextArray(app.citizenships).postgresText]
+                    })
                 let byProgram = Dictionary(grouping: inserted, by: { $0.0.application.program })
                 var jobs: [JobInsert] = []
                 for (program, rows) in byProgram.sorted(by: { $0.key < $1.key }) {
@@ -118,16 +118,23 @@ public struct ApplicationStore: Sendable {
 
     /// Loads revisions of one program with one statement, on `connection` (inside the caller's
     /// transaction). Revisions that do not exist are left out.
+    ///
+    /// The statement is one index scan of `applications` with per-row index lookups, a shape no
+    /// statistics can turn into a scan of the program: while a first large batch is loading, the
+    /// tables' statistics lag behind and a join here had been planned as a scan of every applicant.
     public static func load(program: String, items: [ApplicationsJob.Item], on connection: Connection) async throws -> [StoredApplication] {
         let rows = try await connection.query("""
-            SELECT a.revision, a.content::text AS content, a.batch_dir, h.latest_revision, c.checks::text AS checks
-            FROM unnest($2::text[], $3::int[]) AS w(applicant_id, revision)
-            JOIN applications a ON a.program = $1 AND a.applicant_id = w.applicant_id AND a.revision = w.revision
-            JOIN applicants h ON h.program = a.program AND h.applicant_id = a.applicant_id
-            LEFT JOIN document_checks c ON c.program = a.program AND c.applicant_id = a.applicant_id AND c.revision = a.revision
+            SELECT a.applicant_id, a.revision, a.content, a.batch_dir,
+                   (SELECT h.latest_revision FROM applicants h WHERE h.program = a.program AND h.applicant_id = a.applicant_id) AS latest_revision,
+                   (SELECT c.checks::text FROM document_checks c
+                    WHERE c.program = a.program AND c.applicant_id = a.applicant_id AND c.revision = a.revision) AS checks
+            FROM applications a
+            WHERE a.program = $1 AND a.applicant_id = ANY($2::text[]) AND a.revision = ANY($3::int[])
             """, program, TextArray(items.map(\.applicantID)), TextArray(items.map { String($0.revision) }))
-        return try rows.map { row in
+        let wanted = Set(items)
+        return try rows.compactMap { row in
             let revision = try row.int("revision")
+            guard wanted.contains(ApplicationsJob.Item(applicantID: try row.string("applicant_id"), revision: revision)) else { return nil }
             let application: Application
             switch ApplicationDecoder.decode(try JSONParser.parse(try row.string("content"))) {
             case .success(let decoded): application = decoded
@@ -139,18 +146,20 @@ public struct ApplicationStore: Sendable {
         }
     }
 
-    /// The documents of revisions of one program, and their batch folder — without decoding the
-    /// whole application (the document job needs nothing else).
+    /// The documents of revisions of one program, and their batch folder — read from the stored
+    /// JSON without decoding the whole application (the document job needs nothing else).
     public static func documents(program: String, items: [ApplicationsJob.Item], on connection: Connection) async throws
         -> [(item: ApplicationsJob.Item, batchFolder: String, documents: [DocumentReference])] {
         let rows = try await connection.query("""
-            SELECT a.applicant_id, a.revision, a.batch_dir, (a.content -> 'documents')::text AS documents
-            FROM unnest($2::text[], $3::int[]) AS w(applicant_id, revision)
-            JOIN applications a ON a.program = $1 AND a.applicant_id = w.applicant_id AND a.revision = w.revision
+            SELECT a.applicant_id, a.revision, a.batch_dir, a.content FROM applications a
+            WHERE a.program = $1 AND a.applicant_id = ANY($2::text[]) AND a.revision = ANY($3::int[])
             """, program, TextArray(items.map(\.applicantID)), TextArray(items.map { String($0.revision) }))
-        return try rows.map { row in
+        let wanted = Set(items)
+        return try rows.compactMap { row in
+            let item = ApplicationsJob.Item(applicantID: try row.string("applicant_id"), revision: try row.int("revision"))
+            guard wanted.contains(item) else { return nil }
             var documents: [DocumentReference] = []
-            if case .array(let values) = try JSONParser.parse(try row.string("documents")) {
+            if case .array(let values)? = try JSONParser.parse(try row.string("content"))["documents"] {
                 for value in values {
                     // Validated when submitted; read back as stored.
                     guard case .string(let type)? = value["type"], let documentType = DocumentType(rawValue: type),
@@ -158,8 +167,7 @@ public struct ApplicationStore: Sendable {
                     documents.append(DocumentReference(type: documentType, file: file, sha256: hash.lowercased()))
                 }
             }
-            return (ApplicationsJob.Item(applicantID: try row.string("applicant_id"), revision: try row.int("revision")),
-                    try row.string("batch_dir"), documents)
+            return (item, try row.string("batch_dir"), documents)
         }
     }
 }

@@ -20,27 +20,25 @@ public struct DecisionStore: Sendable {
         }
     }
 
-    /// Appends decisions with one statement on `connection` (inside the screening job's transaction).
+    /// Appends decisions with one COPY on `connection` (inside the screening job's transaction):
+    /// traces are ~5 KB each, and COPY takes them without the array literal a multi-row
+    /// statement would have to parse.
     public static func save(_ decisions: [NewDecision], program: String, on connection: Connection) async throws {
         guard !decisions.isEmpty else { return }
-        let traces = decisions.map { DecisionTrace($0.decision).json }
         func list(_ values: [String]) -> String? { TextArray(values).postgresText }
-        try await connection.query("""
-            INSERT INTO decisions (program, applicant_id, revision, outcome, gpa, categories, failed, review, conditions, rule_set, trace, partner_key)
-            SELECT $1, a, r, o, g, c::text[], f::text[], v::text[], k::text[], s, t::jsonb, p
-            FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
-                 AS u(a, r, o, g, c, f, v, k, s, t, p)
-            """, program,
-            TextArray(decisions.map(\.decision.applicantID)), TextArray(decisions.map { String($0.revision) }),
-            TextArray(decisions.map(\.decision.outcome.rawValue)), TextArray(decisions.map(\.decision.gpa)),
-            TextArray(decisions.map { list($0.decision.categories) }), TextArray(decisions.map { list($0.decision.failed) }),
-            TextArray(decisions.map { list($0.decision.review) }), TextArray(decisions.map { list($0.decision.conditions) }),
-            TextArray(decisions.map(\.decision.ruleSet)), TextArray(traces), TextArray(decisions.map(\.partnerKey)))
+        _ = try await connection.copyIn("""
+            COPY decisions (program, applicant_id, revision, outcome, gpa, categories, failed, review, conditions, rule_set, trace, partner_key)
+            FROM STDIN
+            """, rows: decisions.map { new in
+                let d = new.decision
+                return [program, d.applicantID, String(new.revision), d.outcome.rawValue, d.gpa, list(d.categories), list(d.failed),
+                        list(d.review), list(d.conditions), d.ruleSet, DecisionTrace(d).json, new.partnerKey]
+            })
     }
 
     private static let latestSQL = """
         SELECT h.program, h.applicant_id, h.latest_revision AS revision, d.outcome, d.gpa, d.categories, d.failed, d.review,
-               d.conditions, d.rule_set, d.trace::text AS trace, d.decided_at
+               d.conditions, d.rule_set, d.trace, d.decided_at
         FROM applicants h
         LEFT JOIN LATERAL (
             SELECT * FROM decisions x

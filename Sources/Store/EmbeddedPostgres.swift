@@ -43,6 +43,8 @@ public struct EmbeddedPostgres: Sendable {
                 port = 5432
                 max_connections = 200
                 shared_buffers = 128MB
+                # Statistics keep up with a first large batch (the default looks once a minute).
+                autovacuum_naptime = 10s
                 """
             guard let handle = FileHandle(forWritingAtPath: data.appendingPathComponent("postgresql.conf").path) else {
                 throw .setup("cannot write \(data.path)/postgresql.conf")

@@ -36,27 +36,37 @@ public struct PersonScreening: Sendable {
 
     /// For each application, the other applicants of the program (their latest revision) who are
     /// the same person, less pairs an officer already resolved — one statement for all of them.
+    /// The statement narrows candidates to the same birth date and a shared citizenship; names
+    /// are compared here, each candidate's name folded once.
     public static func duplicates(for apps: [Application], program: String, on connection: Connection) async throws -> [String: [DuplicateHit]] {
         guard !apps.isEmpty else { return [:] }
+        // One index scan on (program, birth_date) whatever the statistics say; the overlap with
+        // the batch's citizenships narrows it, and each pair's shared citizenship is checked here.
         let rows = try await connection.query("""
-            SELECT a.applicant_id, a.family_name, a.given_name, a.birth_date::text AS born, a.citizenships FROM applications a
-            JOIN applicants h ON h.program = a.program AND h.applicant_id = a.applicant_id AND h.latest_revision = a.revision
-            WHERE a.program = $1 AND a.birth_date = ANY($2::date[])
-              AND NOT EXISTS (SELECT 1 FROM duplicate_resolutions r WHERE r.program = a.program AND r.applicant_id = a.applicant_id)
-            """, program, TextArray(Array(Set(apps.map(\.birthDate.description)))))
+            SELECT h.applicant_id, h.family_name, h.given_name, h.birth_date::text AS born, h.citizenships FROM applicants h
+            WHERE h.program = $1 AND h.birth_date = ANY($2::date[]) AND h.citizenships && $3::text[]
+              AND NOT EXISTS (SELECT 1 FROM duplicate_resolutions r WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
+            """, program, TextArray(Array(Set(apps.map(\.birthDate.description)))), TextArray(Array(Set(apps.flatMap(\.citizenships)))))
         let resolved = Set(try await connection.query("SELECT applicant_id FROM duplicate_resolutions WHERE program = $1", program)
             .map { try $0.string("applicant_id") })
-        var byDay: [String: [PostgresRow]] = [:]
-        for row in rows { byDay[try row.string("born"), default: []].append(row) }
+        struct Candidate {
+            let applicantID: String
+            let citizenships: [String]
+            let name: PersonName
+        }
+        var byDay: [String: [Candidate]] = [:]
+        for row in rows {
+            byDay[try row.string("born"), default: []].append(Candidate(
+                applicantID: try row.string("applicant_id"), citizenships: try row.strings("citizenships"),
+                name: PersonName(family: try row.string("family_name"), given: try row.string("given_name"))))
+        }
         var hits: [String: [DuplicateHit]] = [:]
         for app in apps where !resolved.contains(app.applicantID) {
+            guard let candidates = byDay[app.birthDate.description] else { continue }
             let name = PersonName(family: app.familyName, given: app.givenName)
-            for row in byDay[app.birthDate.description] ?? [] {
-                let other = try row.string("applicant_id")
-                guard other != app.applicantID, !Set(try row.strings("citizenships")).isDisjoint(with: app.citizenships),
-                      name.match(PersonName(family: try row.string("family_name"), given: try row.string("given_name"))) == .same
-                else { continue }
-                hits[app.applicantID, default: []].append(DuplicateHit(otherApplicantID: other))
+            for other in candidates where other.applicantID != app.applicantID
+                && other.citizenships.contains(where: app.citizenships.contains) && name.match(other.name) == .same {
+                hits[app.applicantID, default: []].append(DuplicateHit(otherApplicantID: other.applicantID))
             }
         }
         return hits
@@ -77,8 +87,7 @@ public struct PersonScreening: Sendable {
             let days = Set(try old.map { try $0.string("d") } + entries.map(\.birthDate.description))
             let affected = try await connection.query("""
                 SELECT h.applicant_id, h.latest_revision FROM applicants h
-                JOIN applications a ON a.program = h.program AND a.applicant_id = h.applicant_id AND a.revision = h.latest_revision
-                WHERE h.program = $1 AND a.birth_date = ANY($2::date[])
+                WHERE h.program = $1 AND h.birth_date = ANY($2::date[])
                 """, program, TextArray(Array(days)))
             let targets = try affected.map { (try $0.string("applicant_id"), try $0.int("latest_revision")) }
             try await Rescreening.enqueue(program: program, applicants: targets, on: connection, queue: database.queue)
@@ -101,7 +110,7 @@ public struct PersonScreening: Sendable {
     public func openDuplicates(program: String) async throws -> [(applicantID: String, others: [String])] {
         try await database.pool.withConnection { connection in
             let rows = try await connection.query("""
-                SELECT d.applicant_id, d.trace::text AS trace FROM applicants h
+                SELECT d.applicant_id, d.trace FROM applicants h
                 JOIN LATERAL (SELECT * FROM decisions x WHERE x.program = h.program AND x.applicant_id = h.applicant_id
                               ORDER BY id DESC LIMIT 1) d ON true
                 WHERE h.program = $1 AND 'identity.duplicate' = ANY(d.review)
