@@ -38,7 +38,7 @@ public struct ApplicationsJob: Codable, Sendable, Hashable {
     }
 
     /// Applications per job.
-    public static let batchSize = 25
+    public static let batchSize = 100
 
     /// Jobs of `kind` for `items`, `batchSize` applications each.
     public static func jobs(kind: String, program: String, items: [Item], priority: Int = 100) throws -> [JobInsert] {

@@ -62,6 +62,28 @@ final class PersonScreeningTests: XCTestCase {
         await database.close()
     }
 
+    func testANewRevisionMovesTheApplicantsIdentity() async throws {
+        let database = try await TestDatabase.migrated()
+        let sample = TestDatabase.shared.appendingPathComponent("examples/tgp-2026-sample")
+        _ = try TestDatabase.bursar(["submit", sample.appendingPathComponent("batch.ndjson").path], database: database)
+        _ = try TestDatabase.bursar(["drain"], database: database)
+        XCTAssertEqual(try decisions(database)["S-16-same-person-b"]?["review"] as? [String], ["identity.duplicate"])
+        // S-16 resubmits with another birth date: no longer the same person as S-15.
+        let line = try String(contentsOf: sample.appendingPathComponent("batch.ndjson"), encoding: .utf8)
+            .split(separator: "\n").first { $0.contains("\"S-16-same-person-b\"") }!
+        let revised = line.replacingOccurrences(of: "\"2000-03-03\"", with: "\"1999-12-31\"")
+        XCTAssertNotEqual(revised, String(line))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("revision-\(UUID().uuidString).ndjson")
+        try revised.write(to: file, atomically: true, encoding: .utf8)
+        let submitted = try TestDatabase.bursar(["submit", file.path], database: database)
+        XCTAssertTrue(submitted.output.contains("accepted: 1"), submitted.output)
+        _ = try TestDatabase.bursar(["drain"], database: database)
+        let d = try decisions(database)["S-16-same-person-b"]!
+        XCTAssertEqual(d["revision"] as? Int, 2)
+        XCTAssertFalse((d["review"] as? [String] ?? []).contains("identity.duplicate"), "the duplicate lookup sees the new birth date")
+        await database.close()
+    }
+
     func testPartnersCommandsAgainstTheDatabase() async throws {
         let database = try await TestDatabase.migrated()
         let json = try TestDatabase.bursar(["partners", "match", "Univ. of Bayreuth", "--country", "DE", "--program", "tgp-2026", "--json"], database: database)

@@ -23,8 +23,14 @@ final class PostgresClientTests: XCTestCase {
         XCTAssertEqual(try row.bool("f"), true)
         XCTAssertEqual(try row.date("day"), PostgresDate(year: 2026, month: 4, day: 1))
         XCTAssertEqual(try row.int64("big"), Int64.max)
-        let arrays = try await connection.query("SELECT $1::text[] AS a", TextArray(["a,b", "c\"d", nil, "é"])).first!
-        XCTAssertEqual(try arrays.array("a"), ["a,b", "c\"d", nil, "é"])
+        let elements: [String?] = ["a,b", "c\"d", nil, "é", "back\\slash\\\"", "{braces}", "", "NULL", " spaced ", "🎓\n\ttab",
+                                   String(repeating: "{\"k\": \"v\\\"\"}", count: 600)]
+        let arrays = try await connection.query("SELECT $1::text[] AS a, array_length($1::text[], 1) AS n, $1::text[] IS NOT NULL AS ok", TextArray(elements)).first!
+        XCTAssertEqual(try arrays.array("a"), elements, "the array literal is written and read back byte for byte")
+        XCTAssertEqual(try arrays.int("n"), elements.count)
+        // The server's own spelling of an array (unquoted where it can) reads back too.
+        let server = try await connection.query("SELECT ARRAY['plain', 'NULL', '', 'a b', 'q\"', 'b\\s', NULL] AS a").first!
+        XCTAssertEqual(try server.array("a"), ["plain", "NULL", "", "a b", "q\"", "b\\s", nil])
         await connection.close()
     }
 

@@ -110,6 +110,29 @@ final class QueueTests: XCTestCase {
         await database.close()
     }
 
+    func testStopWhenIdleFinishesWhatIsQueuedWhileEnqueueing() async throws {
+        let database = try await TestDatabase.migrated()
+        let order = Order()
+        var registry = JobRegistry()
+        registry.register(Recorder(order: order))
+        // A running (non-drain) supervisor sees an empty queue first; jobs arrive in waves while it
+        // runs; once told to stop when idle it finishes every one of them and returns.
+        let supervisor = supervisor(database, registry, concurrency: 4, drain: false)
+        async let summary = supervisor.runToEnd()
+        for wave in 0..<5 {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            let jobs = try (0..<40).map { try JobInsert(kind: Recorder.kind, arguments: Tag(tag: "\(wave)-\($0)")) }
+            _ = try await database.pool.withTransaction { try await database.queue.enqueue(jobs, on: $0) }
+        }
+        supervisor.stopWhenIdle()
+        let completed = await summary.completed
+        XCTAssertEqual(completed, 200)
+        let tags = await order.tags
+        XCTAssertEqual(Set(tags).count, 200, "each job ran once")
+        XCTAssertEqual(tags.count, 200)
+        await database.close()
+    }
+
     func testPausedQueueIsNotClaimedUntilResumed() async throws {
         let database = try await TestDatabase.migrated()
         try await database.queue.setPaused(true, queue: "default")

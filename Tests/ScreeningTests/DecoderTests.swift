@@ -49,6 +49,22 @@ final class DecoderTests: XCTestCase {
         XCTAssertEqual(Rational(decimal: "0.1")! + Rational(decimal: "0.2")!, Rational(decimal: "0.3"), "no binary floating point")
     }
 
+    func testCanonicalTextIsPinned() throws {
+        // The content hash of every stored revision depends on these exact bytes.
+        let value = try JSONParser.parse("{\"b\": 1.50, \"a\": \"x\\\"\\\\\\n\\u0001é\", \"c\": [], \"a\": {\"z\": null, \"y\": false}}")
+        XCTAssertEqual(value.canonicalText, "{\"a\":{\"y\":false,\"z\":null},\"b\":1.50,\"c\":[]}", "sorted, compact, the last of a repeated name")
+        XCTAssertEqual(JSONWriter.string("q\"b\\n\nt\tc\u{1}é"), "\"q\\\"b\\\\n\\nt\\tc\\u0001é\"")
+    }
+
+    func testParserReadsEscapesAndRejectsInvalidUTF8() throws {
+        XCTAssertEqual(try JSONParser.parse("\"é\\u00e9\\ud83c\\udf93\\/\""), .string("éé🎓/"))
+        XCTAssertEqual(try JSONParser.parse("\"plain ascii\""), .string("plain ascii"))
+        XCTAssertThrowsError(try JSONParser.parse([0x22, 0xFF, 0x22]), "a byte that is not UTF-8")
+        XCTAssertThrowsError(try JSONParser.parse([0x22, 0x61, 0x0A, 0x22]), "a raw newline inside a string")
+        XCTAssertThrowsError(try JSONParser.parse("\"\\ud83c\""), "an unpaired surrogate")
+        XCTAssertThrowsError(try JSONParser.parse("\"unterminated"))
+    }
+
     func testCanonicalTextIgnoresMemberOrderAndSpacing() throws {
         let a = try JSONParser.parse("{\"b\": 1, \"a\": [true, null]}")
         let b = try JSONParser.parse("{ \"a\":[true,null] ,\"b\":1}")
