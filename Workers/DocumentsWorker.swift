@@ -18,7 +18,7 @@ public struct DocumentsWorker: JobHandler {
             let checks = stored.map { s in DocumentCheck.json(s.documents.map { DocumentChecker.check($0, batchFolder: s.batchFolder) }) }
             try await connection.query("""
                 INSERT INTO document_checks (program, applicant_id, revision, checks)
-                SELECT $1, a, r, c::jsonb FROM unnest($2::text[], $3::int[], $4::text[]) AS u(a, r, c)
+                SELECT $1, a, r, c FROM unnest($2::text[], $3::int[], $4::text[]) AS u(a, r, c)
                 ON CONFLICT (program, applicant_id, revision) DO UPDATE SET checks = excluded.checks, checked_at = now()
                 """, args.program, TextArray(stored.map(\.item.applicantID)), TextArray(stored.map { String($0.item.revision) }), TextArray(checks))
             let items = stored.map(\.item)

@@ -126,7 +126,7 @@ public struct ApplicationStore: Sendable {
         let rows = try await connection.query("""
             SELECT a.applicant_id, a.revision, a.content, a.batch_dir,
                    (SELECT h.latest_revision FROM applicants h WHERE h.program = a.program AND h.applicant_id = a.applicant_id) AS latest_revision,
-                   (SELECT c.checks::text FROM document_checks c
+                   (SELECT c.checks FROM document_checks c
                     WHERE c.program = a.program AND c.applicant_id = a.applicant_id AND c.revision = a.revision) AS checks
             FROM applications a
             WHERE a.program = $1 AND a.applicant_id = ANY($2::text[]) AND a.revision = ANY($3::int[])

@@ -40,13 +40,21 @@ public struct PersonScreening: Sendable {
     /// are compared here, each candidate's name folded once.
     public static func duplicates(for apps: [Application], program: String, on connection: Connection) async throws -> [String: [DuplicateHit]] {
         guard !apps.isEmpty else { return [:] }
-        // One index scan on (program, birth_date) whatever the statistics say; the overlap with
-        // the batch's citizenships narrows it, and each pair's shared citizenship is checked here.
+        // Candidates share a (birth date, citizenship) pair with an application of the job. The
+        // lookup per pair is a LATERAL subquery behind OFFSET 0, which the planner cannot flatten:
+        // it stays one index probe on (program, birth_date) per pair whatever the statistics say
+        // (as a plain join, stale statistics during a first large batch made it a scan).
+        var days: [String] = [], countries: [String] = []
+        for app in apps {
+            for country in app.citizenships { days.append(app.birthDate.description); countries.append(country) }
+        }
         let rows = try await connection.query("""
-            SELECT h.applicant_id, h.family_name, h.given_name, h.birth_date::text AS born, h.citizenships FROM applicants h
-            WHERE h.program = $1 AND h.birth_date = ANY($2::date[]) AND h.citizenships && $3::text[]
-              AND NOT EXISTS (SELECT 1 FROM duplicate_resolutions r WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
-            """, program, TextArray(Array(Set(apps.map(\.birthDate.description)))), TextArray(Array(Set(apps.flatMap(\.citizenships)))))
+            SELECT h.applicant_id, h.family_name, h.given_name, h.birth_date::text AS born, h.citizenships
+            FROM (SELECT DISTINCT day, country FROM unnest($2::date[], $3::text[]) AS w(day, country)) w
+            CROSS JOIN LATERAL (SELECT * FROM applicants h
+                                WHERE h.program = $1 AND h.birth_date = w.day AND w.country = ANY(h.citizenships) OFFSET 0) h
+            WHERE NOT EXISTS (SELECT 1 FROM duplicate_resolutions r WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
+            """, program, TextArray(days), TextArray(countries))
         let resolved = Set(try await connection.query("SELECT applicant_id FROM duplicate_resolutions WHERE program = $1", program)
             .map { try $0.string("applicant_id") })
         struct Candidate {
@@ -55,7 +63,8 @@ public struct PersonScreening: Sendable {
             let name: PersonName
         }
         var byDay: [String: [Candidate]] = [:]
-        for row in rows {
+        var seen = Set<String>()
+        for row in rows where seen.insert(try row.string("applicant_id")).inserted {
             byDay[try row.string("born"), default: []].append(Candidate(
                 applicantID: try row.string("applicant_id"), citizenships: try row.strings("citizenships"),
                 name: PersonName(family: try row.string("family_name"), given: try row.string("given_name"))))

@@ -24,10 +24,12 @@ CREATE INDEX applicants_identity ON applicants (program, birth_date);
 DROP INDEX applications_identity;
 
 -- An application's content is kept as the exact canonical text whose sha256 is content_hash
--- (jsonb would re-serialize it), and a decision's trace as the text Bursar wrote. Both are only
--- ever read whole; building jsonb for them was most of the database's time per application.
+-- (jsonb would re-serialize it), and a decision's trace and a revision's document checks as the
+-- text Bursar wrote. They are only ever read whole; building jsonb for them was most of the
+-- database's time per application.
 -- SQL that wants to look inside casts: `content::jsonb ->> 'course'`.
 ALTER TABLE applications ALTER COLUMN content TYPE text USING content::text;
 ALTER TABLE decisions ALTER COLUMN trace TYPE text USING trace::text;
+ALTER TABLE document_checks ALTER COLUMN checks TYPE text USING checks::text;
 -- Traces are ~5 KB each: lz4 compresses them several times faster than pglz.
 ALTER TABLE decisions ALTER COLUMN trace SET COMPRESSION lz4;
