@@ -29,6 +29,7 @@ public struct ScreeningWorker: JobHandler {
             let apps = current.map(\.application)
             let exclusions = try await PersonScreening.exclusionHits(for: apps, program: args.program, on: connection)
             let duplicates = try await PersonScreening.duplicates(for: apps, program: args.program, on: connection)
+            let formerPartners = try await PersonScreening.currentDuplicatePartners(of: apps.map(\.applicantID), program: args.program, on: connection)
             let decisions = current.map { stored -> DecisionStore.NewDecision in
                 let app = stored.application
                 let decision = screener.decide(app, documents: stored.documentChecks ?? [],
@@ -40,6 +41,14 @@ public struct ScreeningWorker: JobHandler {
             try await DecisionStore.save(decisions, program: args.program, on: connection)
             let others = Set(duplicates.values.flatMap { $0.map(\.otherApplicantID) }).subtracting(apps.map(\.applicantID))
             try await rescreen(Array(others), program: args.program, on: connection)
+            // A pair that no longer holds (a new revision changed a name, a birth date or a
+            // citizenship): the other side's decision still says duplicate — screen it again.
+            var dissolved = Set<String>()
+            for (applicant, partners) in formerPartners {
+                let still = Set(duplicates[applicant]?.map(\.otherApplicantID) ?? [])
+                dissolved.formUnion(partners.filter { !still.contains($0) })
+            }
+            try await rescreenAll(Array(dissolved.subtracting(apps.map(\.applicantID))), program: args.program, on: connection)
             try await job.complete(on: connection)
         }
     }
@@ -55,6 +64,19 @@ public struct ScreeningWorker: JobHandler {
                           AND d.revision = h.latest_revision ORDER BY d.id DESC LIMIT 1) d ON true
             WHERE h.program = $1 AND h.applicant_id = ANY($2::text[]) AND NOT ('identity.duplicate' = ANY(d.review))
             """, program, TextArray(others))
+        let targets = try rows.map { (try $0.string("applicant_id"), try $0.int("latest_revision")) }
+        try await Rescreening.enqueue(program: program, applicants: targets, on: connection, queue: database.queue)
+    }
+
+    /// Screens `applicants` again at their latest revision — except those an officer withdrew
+    /// as the duplicate of another (`duplicates resolve`): their decision stays as it was.
+    private func rescreenAll(_ applicants: [String], program: String, on connection: Connection) async throws {
+        guard !applicants.isEmpty else { return }
+        let rows = try await connection.query("""
+            SELECT h.applicant_id, h.latest_revision FROM applicants h
+            WHERE h.program = $1 AND h.applicant_id = ANY($2::text[])
+              AND NOT EXISTS (SELECT 1 FROM duplicate_resolutions r WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
+            """, program, TextArray(applicants))
         let targets = try rows.map { (try $0.string("applicant_id"), try $0.int("latest_revision")) }
         try await Rescreening.enqueue(program: program, applicants: targets, on: connection, queue: database.queue)
     }

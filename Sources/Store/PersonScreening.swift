@@ -81,6 +81,28 @@ public struct PersonScreening: Sendable {
         return hits
     }
 
+    /// The applicants that the current decisions of `applicants` named as the same person — read
+    /// before their new decisions are stored, so that a pair a new revision dissolves can be
+    /// screened again on the other side too.
+    public static func currentDuplicatePartners(of applicants: [String], program: String, on connection: Connection) async throws -> [String: [String]] {
+        guard !applicants.isEmpty else { return [:] }
+        let rows = try await connection.query("""
+            SELECT h.applicant_id, d.trace FROM applicants h
+            JOIN LATERAL (SELECT review, trace FROM decisions x WHERE x.program = h.program AND x.applicant_id = h.applicant_id
+                          ORDER BY x.id DESC LIMIT 1) d ON true
+            WHERE h.program = $1 AND h.applicant_id = ANY($2::text[]) AND 'identity.duplicate' = ANY(d.review)
+            """, program, TextArray(applicants))
+        var partners: [String: [String]] = [:]
+        for row in rows { partners[try row.string("applicant_id")] = try duplicatePartners(trace: try row.string("trace")) }
+        return partners
+    }
+
+    /// The other applicants an `identity.duplicate` clause of a stored trace names.
+    static func duplicatePartners(trace: String) throws -> [String] {
+        let trace = try JSONDecoder().decode(DecisionTrace.self, from: Data(trace.utf8))
+        return trace.clauses.first { $0.id == "identity.duplicate" }?.facts.compactMap { $0.count == 2 ? $0[1] : nil } ?? []
+    }
+
     /// Replaces an exclusion list atomically and re-screens the applications it may affect
     /// (those born on a day that the old or the new list names). Returns (entries, re-screened).
     public func importList(program: String, list: String, entries: [ExclusionEntry], source: String) async throws -> (Int, Int) {
@@ -126,11 +148,7 @@ public struct PersonScreening: Sendable {
                   AND NOT EXISTS (SELECT 1 FROM duplicate_resolutions r WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
                 ORDER BY d.applicant_id
                 """, program)
-            return try rows.map { row in
-                let trace = try JSONDecoder().decode(DecisionTrace.self, from: Data(try row.string("trace").utf8))
-                let others = trace.clauses.first { $0.id == "identity.duplicate" }?.facts.compactMap { $0.count == 2 ? $0[1] : nil } ?? []
-                return (try row.string("applicant_id"), others)
-            }
+            return try rows.map { row in (try row.string("applicant_id"), try Self.duplicatePartners(trace: try row.string("trace"))) }
         }
     }
 

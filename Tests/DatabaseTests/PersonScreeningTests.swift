@@ -59,6 +59,7 @@ final class PersonScreeningTests: XCTestCase {
         _ = try TestDatabase.bursar(["drain"], database: database)
         let d = try decisions(database)
         XCTAssertEqual(d["S-15-same-person-a"]?["outcome"] as? String, "eligible", "the kept application is screened again")
+        XCTAssertEqual(d["S-16-same-person-b"]?["review"] as? [String], ["identity.duplicate"], "the withdrawn one keeps its decision")
         await database.close()
     }
 
@@ -81,6 +82,8 @@ final class PersonScreeningTests: XCTestCase {
         let d = try decisions(database)["S-16-same-person-b"]!
         XCTAssertEqual(d["revision"] as? Int, 2)
         XCTAssertFalse((d["review"] as? [String] ?? []).contains("identity.duplicate"), "the duplicate lookup sees the new birth date")
+        let other = try decisions(database)["S-15-same-person-a"]!
+        XCTAssertFalse((other["review"] as? [String] ?? []).contains("identity.duplicate"), "the pair is dissolved on the other side too")
         await database.close()
     }
 
