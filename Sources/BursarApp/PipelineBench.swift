@@ -6,7 +6,8 @@ import Screening
 import Store
 
 /// `bursar bench pipeline --applications N`: generates a batch with document files, submits it,
-/// drains it through documents + screening + decision, and reports times and peak RSS. It works
+/// drains it through documents + screening + decision, and reports times and peak RSS, with a
+/// baseline measured in the same run (validating the batch once, without a database). It works
 /// in a program of its own (`bench-pipeline`, a copy of tgp-2026) whose data it replaces.
 struct PipelineBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "pipeline", abstract: "Benchmark submit → documents → screening → decision (workers run while the batch is submitted).")
@@ -34,6 +35,7 @@ struct PipelineBench: AsyncParsableCommand {
             handle.write(Data((records.joined(separator: "\n") + "\n").utf8))
         }
         try handle.close()
+        let baselineSeconds = try Self.validationBaseline(batch)
 
         let result = try await Runner.withDatabase(poolSize: concurrency + 8) { database -> [(String, String)] in
             try await prepareProgram(database)
@@ -61,9 +63,26 @@ struct PipelineBench: AsyncParsableCommand {
                     ("submit_s", String(format: "%.2f", submitSeconds)), ("total_s", String(format: "%.2f", totalSeconds)),
                     ("applications_per_s", String(format: "%.1f", Double(applications) / totalSeconds)),
                     ("submit_share", String(format: "%.2f", submitSeconds / totalSeconds)),
+                    ("baseline_validate_s", String(format: "%.2f", baselineSeconds)),
+                    ("ratio_to_baseline", String(format: "%.2f", totalSeconds / baselineSeconds)),
                     ("peak_rss_mb", String(format: "%.1f", Double(usage.ru_maxrss) / 1024))]
         }
         if json { printLine(JSONWriter.object(result)) } else { for (k, v) in result { printLine("\(k): \(v)") } }
+    }
+
+    /// The baseline, measured in the same run: reading and validating every record of the batch
+    /// once on one core (parse, decode, canonical text, sha256) with no database — the least any
+    /// pipeline must do. `ratio_to_baseline` is the end-to-end time over it.
+    static func validationBaseline(_ batch: URL) throws -> Double {
+        let start = Date()
+        let reader = try BatchReader(url: batch)
+        var valid = 0
+        while let item = try reader.next() {
+            let value = try JSONParser.parse(item.bytes)
+            if case .success = ApplicationDecoder.decode(value, defaultProgram: nil), !SHA256.hex(value.canonicalText.utf8).isEmpty { valid += 1 }
+        }
+        guard valid > 0 else { throw BursarError.input("the generated batch holds no valid record") }
+        return Date().timeIntervalSince(start)
     }
 
     /// A fresh `bench-pipeline` program: tgp-2026's definition and partner list, no data.

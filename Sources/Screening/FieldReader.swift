@@ -16,96 +16,96 @@ struct FieldReader {
 
     // MARK: scalars
 
-    mutating func present(_ value: JSONValue?, _ path: String) -> JSONValue? {
-        guard let value, value != .null else { fail(path, "is required"); return nil }
+    mutating func present(_ value: JSONValue?, _ path: @autoclosure () -> String) -> JSONValue? {
+        guard let value, value != .null else { fail(path(), "is required"); return nil }
         return value
     }
 
-    mutating func string(_ value: JSONValue?, _ path: String, maxLength: Int, allowEmpty: Bool = false) -> String? {
-        guard let value = present(value, path) else { return nil }
-        guard case .string(let text) = value else { fail(path, "must be a string, not \(value.typeName)"); return nil }
-        if !allowEmpty && text.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\u{3000}" }) { fail(path, "must not be empty"); return nil }
+    mutating func string(_ value: JSONValue?, _ path: @autoclosure () -> String, maxLength: Int, allowEmpty: Bool = false) -> String? {
+        guard let value = present(value, path()) else { return nil }
+        guard case .string(let text) = value else { fail(path(), "must be a string, not \(value.typeName)"); return nil }
+        if !allowEmpty && text.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\u{3000}" }) { fail(path(), "must not be empty"); return nil }
         // Characters never outnumber UTF-8 bytes: count them only when the bytes might be too many.
         if text.utf8.count > maxLength, text.count > maxLength {
-            fail(path, "is \(text.count) characters long; at most \(maxLength) are allowed"); return nil
+            fail(path(), "is \(text.count) characters long; at most \(maxLength) are allowed"); return nil
         }
         let ascii = text.utf8.allSatisfy { $0 < 0x80 }
         let control = ascii ? text.utf8.contains { $0 < 0x20 || $0 == 0x7F }
                             : text.unicodeScalars.contains { $0.properties.generalCategory == .control }
-        if control { fail(path, "contains control characters"); return nil }
+        if control { fail(path(), "contains control characters"); return nil }
         return text
     }
 
-    mutating func optionalString(_ value: JSONValue?, _ path: String, maxLength: Int) -> String? {
+    mutating func optionalString(_ value: JSONValue?, _ path: @autoclosure () -> String, maxLength: Int) -> String? {
         guard let value, value != .null else { return nil }
-        return string(value, path, maxLength: maxLength)
+        return string(value, path(), maxLength: maxLength)
     }
 
-    mutating func applicantID(_ value: JSONValue?, _ path: String) -> String? {
-        guard let text = string(value, path, maxLength: 64) else { return nil }
+    mutating func applicantID(_ value: JSONValue?, _ path: @autoclosure () -> String) -> String? {
+        guard let text = string(value, path(), maxLength: 64) else { return nil }
         guard Self.isValidApplicantID(text) else {
-            fail(path, "must be 1–64 characters of A–Z, a–z, 0–9, '.', '_' or '-'"); return nil
+            fail(path(), "must be 1–64 characters of A–Z, a–z, 0–9, '.', '_' or '-'"); return nil
         }
         return text
     }
 
-    mutating func name(_ value: JSONValue?, _ path: String) -> String? {
-        string(value, path, maxLength: ApplicationDecoder.maxNameLength, allowEmpty: true)
+    mutating func name(_ value: JSONValue?, _ path: @autoclosure () -> String) -> String? {
+        string(value, path(), maxLength: ApplicationDecoder.maxNameLength, allowEmpty: true)
     }
 
-    mutating func bool(_ value: JSONValue?, _ path: String) -> Bool? {
-        guard let value = present(value, path) else { return nil }
-        guard case .bool(let flag) = value else { fail(path, "must be true or false, not \(value.typeName)"); return nil }
+    mutating func bool(_ value: JSONValue?, _ path: @autoclosure () -> String) -> Bool? {
+        guard let value = present(value, path()) else { return nil }
+        guard case .bool(let flag) = value else { fail(path(), "must be true or false, not \(value.typeName)"); return nil }
         return flag
     }
 
-    mutating func date(_ value: JSONValue?, _ path: String) -> CalendarDate? {
-        guard let text = string(value, path, maxLength: 10) else { return nil }
-        guard let date = CalendarDate(iso: text) else { fail(path, "\"\(text)\" is not a valid YYYY-MM-DD date"); return nil }
-        guard date.year >= 1900 && date.year <= 2100 else { fail(path, "\(text) is out of range (1900–2100)"); return nil }
+    mutating func date(_ value: JSONValue?, _ path: @autoclosure () -> String) -> CalendarDate? {
+        guard let text = string(value, path(), maxLength: 10) else { return nil }
+        guard let date = CalendarDate(iso: text) else { fail(path(), "\"\(text)\" is not a valid YYYY-MM-DD date"); return nil }
+        guard date.year >= 1900 && date.year <= 2100 else { fail(path(), "\(text) is out of range (1900–2100)"); return nil }
         return date
     }
 
-    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ value: JSONValue?, _ path: String) -> E? where E.RawValue == String {
-        guard let text = string(value, path, maxLength: 64) else { return nil }
+    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ value: JSONValue?, _ path: @autoclosure () -> String) -> E? where E.RawValue == String {
+        guard let text = string(value, path(), maxLength: 64) else { return nil }
         guard let member = E(rawValue: text) else {
             let allowed = E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-            fail(path, "\"\(text.prefix(40))\" is not one of \(allowed)"); return nil
+            fail(path(), "\"\(text.prefix(40))\" is not one of \(allowed)"); return nil
         }
         return member
     }
 
-    mutating func country(_ value: JSONValue?, _ path: String) -> String? {
-        guard let text = string(value, path, maxLength: 8) else { return nil }
+    mutating func country(_ value: JSONValue?, _ path: @autoclosure () -> String) -> String? {
+        guard let text = string(value, path(), maxLength: 8) else { return nil }
         guard ISOCountries.isValid(text) else {
-            fail(path, "\"\(text)\" is not an ISO 3166-1 alpha-2 country code (upper case, e.g. \"TH\")"); return nil
+            fail(path(), "\"\(text)\" is not an ISO 3166-1 alpha-2 country code (upper case, e.g. \"TH\")"); return nil
         }
         return text
     }
 
-    mutating func array(_ value: JSONValue?, _ path: String, minCount: Int = 0, maxCount: Int = 500) -> [JSONValue]? {
-        guard let value = present(value, path) else { return nil }
-        guard case .array(let items) = value else { fail(path, "must be an array, not \(value.typeName)"); return nil }
-        if items.count < minCount { fail(path, "needs at least \(minCount) element\(minCount == 1 ? "" : "s")"); return nil }
-        if items.count > maxCount { fail(path, "has \(items.count) elements; at most \(maxCount) are allowed"); return nil }
+    mutating func array(_ value: JSONValue?, _ path: @autoclosure () -> String, minCount: Int = 0, maxCount: Int = 500) -> [JSONValue]? {
+        guard let value = present(value, path()) else { return nil }
+        guard case .array(let items) = value else { fail(path(), "must be an array, not \(value.typeName)"); return nil }
+        if items.count < minCount { fail(path(), "needs at least \(minCount) element\(minCount == 1 ? "" : "s")"); return nil }
+        if items.count > maxCount { fail(path(), "has \(items.count) elements; at most \(maxCount) are allowed"); return nil }
         return items
     }
 
-    mutating func object(_ value: JSONValue?, _ path: String) -> JSONValue? {
-        guard let value = present(value, path) else { return nil }
-        guard case .object = value else { fail(path, "must be an object, not \(value.typeName)"); return nil }
+    mutating func object(_ value: JSONValue?, _ path: @autoclosure () -> String) -> JSONValue? {
+        guard let value = present(value, path()) else { return nil }
+        guard case .object = value else { fail(path(), "must be an object, not \(value.typeName)"); return nil }
         return value
     }
 
     /// A JSON number in `range`, exact; `places` limits the decimals.
-    mutating func number(_ value: JSONValue?, _ path: String, range: ClosedRange<Int>, places: Int = 0) -> Rational? {
-        guard let value = present(value, path) else { return nil }
-        guard case .number(let text) = value else { fail(path, "must be a number, not \(value.typeName)"); return nil }
+    mutating func number(_ value: JSONValue?, _ path: @autoclosure () -> String, range: ClosedRange<Int>, places: Int = 0) -> Rational? {
+        guard let value = present(value, path()) else { return nil }
+        guard case .number(let text) = value else { fail(path(), "must be a number, not \(value.typeName)"); return nil }
         guard let number = Rational(decimal: text), number.denominator <= power10(places) else {
-            fail(path, places == 0 ? "\(text) is not a whole number" : "\(text) has more than \(places) decimal places"); return nil
+            fail(path(), places == 0 ? "\(text) is not a whole number" : "\(text) has more than \(places) decimal places"); return nil
         }
         guard number >= Rational(range.lowerBound), number <= Rational(range.upperBound) else {
-            fail(path, "\(text) is out of range (\(range.lowerBound)–\(range.upperBound))"); return nil
+            fail(path(), "\(text) is out of range (\(range.lowerBound)–\(range.upperBound))"); return nil
         }
         return number
     }
@@ -114,168 +114,168 @@ struct FieldReader {
 
     // MARK: composite fields
 
-    mutating func countries(_ value: JSONValue?, _ path: String) -> [String]? {
-        guard let items = array(value, path, minCount: 1, maxCount: 10) else { return nil }
+    mutating func countries(_ value: JSONValue?, _ path: @autoclosure () -> String) -> [String]? {
+        guard let items = array(value, path(), minCount: 1, maxCount: 10) else { return nil }
         var codes: [String] = []
         var ok = true
         for (i, item) in items.enumerated() {
-            if let code = country(item, "\(path)[\(i)]") { if !codes.contains(code) { codes.append(code) } } else { ok = false }
+            if let code = country(item, "\(path())[\(i)]") { if !codes.contains(code) { codes.append(code) } } else { ok = false }
         }
         return ok ? codes : nil
     }
 
-    mutating func qualification(_ value: JSONValue?, _ path: String) -> Qualification? {
-        guard let object = object(value, path) else { return nil }
-        let degree: Qualification.Degree? = enumeration(object["degree"], "\(path).degree")
-        let status: Qualification.DegreeStatus? = enumeration(object["degree_status"], "\(path).degree_status")
-        let sixteen = bool(object["sixteen_years_education"], "\(path).sixteen_years_education")
-        let screening = bool(object["individual_screening"], "\(path).individual_screening")
+    mutating func qualification(_ value: JSONValue?, _ path: @autoclosure () -> String) -> Qualification? {
+        guard let object = object(value, path()) else { return nil }
+        let degree: Qualification.Degree? = enumeration(object["degree"], "\(path()).degree")
+        let status: Qualification.DegreeStatus? = enumeration(object["degree_status"], "\(path()).degree_status")
+        let sixteen = bool(object["sixteen_years_education"], "\(path()).sixteen_years_education")
+        let screening = bool(object["individual_screening"], "\(path()).individual_screening")
         guard let degree, let status, let sixteen, let screening else { return nil }
         return Qualification(degree: degree, degreeStatus: status, sixteenYearsEducation: sixteen, individualScreening: screening)
     }
 
-    mutating func affiliation(_ value: JSONValue?, _ path: String) -> Affiliation? {
-        guard let object = object(value, path) else { return nil }
-        let institution = string(object["institution"], "\(path).institution", maxLength: ApplicationDecoder.maxTextLength)
-        let kind: Affiliation.Kind? = enumeration(object["kind"], "\(path).kind")
-        let country = country(object["country"], "\(path).country")
-        let city = string(object["city"], "\(path).city", maxLength: ApplicationDecoder.maxTextLength, allowEmpty: true)
-        let region = optionalString(object["region"], "\(path).region", maxLength: ApplicationDecoder.maxTextLength)
-        let status: Affiliation.Status? = enumeration(object["status"], "\(path).status")
+    mutating func affiliation(_ value: JSONValue?, _ path: @autoclosure () -> String) -> Affiliation? {
+        guard let object = object(value, path()) else { return nil }
+        let institution = string(object["institution"], "\(path()).institution", maxLength: ApplicationDecoder.maxTextLength)
+        let kind: Affiliation.Kind? = enumeration(object["kind"], "\(path()).kind")
+        let country = country(object["country"], "\(path()).country")
+        let city = string(object["city"], "\(path()).city", maxLength: ApplicationDecoder.maxTextLength, allowEmpty: true)
+        let region = optionalString(object["region"], "\(path()).region", maxLength: ApplicationDecoder.maxTextLength)
+        let status: Affiliation.Status? = enumeration(object["status"], "\(path()).status")
         var completed: CalendarDate?
-        if let raw = object["completed_on"], raw != .null { completed = date(raw, "\(path).completed_on") }
+        if let raw = object["completed_on"], raw != .null { completed = date(raw, "\(path()).completed_on") }
         if status == .graduated && completed == nil && object["completed_on"] ?? .null == .null {
-            fail("\(path).completed_on", "is required when status is \"graduated\"")
+            fail("\(path()).completed_on", "is required when status is \"graduated\"")
         }
-        let level: Affiliation.Level? = enumeration(object["level"], "\(path).level")
+        let level: Affiliation.Level? = enumeration(object["level"], "\(path()).level")
         guard let institution, let kind, let country, let city, let status, let level else { return nil }
         if status == .graduated && completed == nil { return nil }
         return Affiliation(institution: institution, kind: kind, country: country, city: city, region: region,
                            status: status, completedOn: completed, level: level)
     }
 
-    mutating func transcripts(_ value: JSONValue?, _ path: String) -> [Transcript]? {
-        guard let items = array(value, path, minCount: 1, maxCount: 20) else { return nil }
+    mutating func transcripts(_ value: JSONValue?, _ path: @autoclosure () -> String) -> [Transcript]? {
+        guard let items = array(value, path(), minCount: 1, maxCount: 20) else { return nil }
         var result: [Transcript] = []
         for (i, item) in items.enumerated() {
-            if let transcript = transcript(item, "\(path)[\(i)]") { result.append(transcript) }
+            if let transcript = transcript(item, "\(path())[\(i)]") { result.append(transcript) }
         }
         return result.count == items.count ? result : nil
     }
 
-    mutating func transcript(_ value: JSONValue?, _ path: String) -> Transcript? {
-        guard let object = object(value, path) else { return nil }
-        let institution = string(object["institution"], "\(path).institution", maxLength: ApplicationDecoder.maxTextLength)
-        let patternNumber = number(object["pattern"], "\(path).pattern", range: 1...6)
+    mutating func transcript(_ value: JSONValue?, _ path: @autoclosure () -> String) -> Transcript? {
+        guard let object = object(value, path()) else { return nil }
+        let institution = string(object["institution"], "\(path()).institution", maxLength: ApplicationDecoder.maxTextLength)
+        let patternNumber = number(object["pattern"], "\(path()).pattern", range: 1...6)
         let pattern = patternNumber.flatMap { GradingPattern(rawValue: $0.numerator) }
-        let unit: Transcript.Unit? = enumeration(object["unit"], "\(path).unit")
-        guard let courseItems = array(object["courses"], "\(path).courses", minCount: 1, maxCount: 400) else { return nil }
+        let unit: Transcript.Unit? = enumeration(object["unit"], "\(path()).unit")
+        guard let courseItems = array(object["courses"], "\(path()).courses", minCount: 1, maxCount: 400) else { return nil }
         guard let institution, let pattern, let unit else { return nil }
         var courses: [CourseRecord] = []
         for (i, item) in courseItems.enumerated() {
-            if let course = course(item, "\(path).courses[\(i)]", pattern: pattern, unit: unit) { courses.append(course) }
+            if let course = course(item, "\(path()).courses[\(i)]", pattern: pattern, unit: unit) { courses.append(course) }
         }
         guard courses.count == courseItems.count else { return nil }
         return Transcript(institution: institution, pattern: pattern, unit: unit, courses: courses)
     }
 
-    mutating func course(_ value: JSONValue?, _ path: String, pattern: GradingPattern, unit: Transcript.Unit) -> CourseRecord? {
-        guard let object = object(value, path) else { return nil }
-        let title = string(object["title"], "\(path).title", maxLength: ApplicationDecoder.maxTextLength)
+    mutating func course(_ value: JSONValue?, _ path: @autoclosure () -> String, pattern: GradingPattern, unit: Transcript.Unit) -> CourseRecord? {
+        guard let object = object(value, path()) else { return nil }
+        let title = string(object["title"], "\(path()).title", maxLength: ApplicationDecoder.maxTextLength)
         var grade: Grade?
         switch object["grade"] {
         case .string(let text)?:
-            if text.count > 20 { fail("\(path).grade", "is too long to be a grade") }
+            if text.count > 20 { fail("\(path()).grade", "is too long to be a grade") }
             else if let read = ConversionTable.read(text, pattern: pattern) { grade = read }
-            else { fail("\(path).grade", "\"\(text)\" is not a grade of pattern \(pattern.rawValue) (\(ConversionTable.entries(of: pattern).joined(separator: ", ")), or Pass/Approved)") }
+            else { fail("\(path()).grade", "\"\(text)\" is not a grade of pattern \(pattern.rawValue) (\(ConversionTable.entries(of: pattern).joined(separator: ", ")), or Pass/Approved)") }
         case .number(let text)?:
             if ConversionTable.isScorePattern(pattern), let read = ConversionTable.read(text, pattern: pattern) { grade = read }
-            else if ConversionTable.isScorePattern(pattern) { fail("\(path).grade", "\(text) is not a score 0–100") }
-            else { fail("\(path).grade", "\(text) is not a grade of pattern \(pattern.rawValue) (\(ConversionTable.entries(of: pattern).joined(separator: ", ")))") }
-        case nil, .null?: fail("\(path).grade", "is required")
-        case let other?: fail("\(path).grade", "must be a string or a number, not \(other.typeName)")
+            else if ConversionTable.isScorePattern(pattern) { fail("\(path()).grade", "\(text) is not a score 0–100") }
+            else { fail("\(path()).grade", "\(text) is not a grade of pattern \(pattern.rawValue) (\(ConversionTable.entries(of: pattern).joined(separator: ", ")))") }
+        case nil, .null?: fail("\(path()).grade", "is required")
+        case let other?: fail("\(path()).grade", "must be a string or a number, not \(other.typeName)")
         }
         var credits: Rational?
         if unit == .credits {
-            credits = number(object["credits"], "\(path).credits", range: 0...99, places: 3)
-            if let c = credits, c == .zero { fail("\(path).credits", "must be greater than 0"); credits = nil }
+            credits = number(object["credits"], "\(path()).credits", range: 0...99, places: 3)
+            if let c = credits, c == .zero { fail("\(path()).credits", "must be greater than 0"); credits = nil }
             if credits == nil { return nil }
         } else if let raw = object["credits"], raw != .null {
             // Ignored when the unit is subjects, but still must be a sane number.
-            _ = number(raw, "\(path).credits", range: 0...99, places: 3)
+            _ = number(raw, "\(path()).credits", range: 0...99, places: 3)
         }
         guard let title, let grade else { return nil }
         return CourseRecord(title: title, grade: grade, credits: credits)
     }
 
-    mutating func languageEvidence(_ value: JSONValue?, _ path: String) -> [LanguageEvidence]? {
-        guard let items = array(value, path, maxCount: 20) else { return nil }
+    mutating func languageEvidence(_ value: JSONValue?, _ path: @autoclosure () -> String) -> [LanguageEvidence]? {
+        guard let items = array(value, path(), maxCount: 20) else { return nil }
         var result: [LanguageEvidence] = []
         for (i, item) in items.enumerated() {
-            if let evidence = languageItem(item, "\(path)[\(i)]") { result.append(evidence) }
+            if let evidence = languageItem(item, "\(path())[\(i)]") { result.append(evidence) }
         }
         return result.count == items.count ? result : nil
     }
 
-    mutating func languageItem(_ value: JSONValue?, _ path: String) -> LanguageEvidence? {
-        guard let object = object(value, path) else { return nil }
-        guard let kind = string(object["kind"], "\(path).kind", maxLength: 32) else { return nil }
+    mutating func languageItem(_ value: JSONValue?, _ path: @autoclosure () -> String) -> LanguageEvidence? {
+        guard let object = object(value, path()) else { return nil }
+        guard let kind = string(object["kind"], "\(path()).kind", maxLength: 32) else { return nil }
         switch kind {
         case "jlpt":
-            guard let level = string(object["level"], "\(path).level", maxLength: 4) else { return nil }
-            guard ["N1", "N2", "N3", "N4", "N5"].contains(level) else { fail("\(path).level", "\"\(level)\" is not a JLPT level (N1–N5)"); return nil }
+            guard let level = string(object["level"], "\(path()).level", maxLength: 4) else { return nil }
+            guard ["N1", "N2", "N3", "N4", "N5"].contains(level) else { fail("\(path()).level", "\"\(level)\" is not a JLPT level (N1–N5)"); return nil }
             return .jlpt(level: Int(level.dropFirst())!)
         case "cefr":
-            let language = languageName(object["language"], "\(path).language")
-            let level = string(object["level"], "\(path).level", maxLength: 4)
+            let language = languageName(object["language"], "\(path()).language")
+            let level = string(object["level"], "\(path()).level", maxLength: 4)
             if let level, !["A1", "A2", "B1", "B2", "C1", "C2"].contains(level) {
-                fail("\(path).level", "\"\(level)\" is not a CEFR level (A1–C2)"); return nil
+                fail("\(path()).level", "\"\(level)\" is not a CEFR level (A1–C2)"); return nil
             }
             guard let language, let level else { return nil }
             return .cefr(language: language, level: level)
         case "ielts":
-            guard let score = number(object["score"], "\(path).score", range: 0...9, places: 1) else { return nil }
-            guard (score * Rational(2)).denominator == 1 else { fail("\(path).score", "IELTS bands are in steps of 0.5"); return nil }
+            guard let score = number(object["score"], "\(path()).score", range: 0...9, places: 1) else { return nil }
+            guard (score * Rational(2)).denominator == 1 else { fail("\(path()).score", "IELTS bands are in steps of 0.5"); return nil }
             return .ielts(score: score)
         case "toefl_ibt":
-            guard let score = number(object["score"], "\(path).score", range: 0...120) else { return nil }
+            guard let score = number(object["score"], "\(path()).score", range: 0...120) else { return nil }
             return .toeflIBT(score: score.numerator)
         case "toeic":
-            guard let score = number(object["score"], "\(path).score", range: 10...990) else { return nil }
+            guard let score = number(object["score"], "\(path()).score", range: 10...990) else { return nil }
             return .toeic(score: score.numerator)
         case "instruction_medium":
-            return languageName(object["language"], "\(path).language").map { .instructionMedium(language: $0) }
+            return languageName(object["language"], "\(path()).language").map { .instructionMedium(language: $0) }
         case "school_judgment":
-            return languageName(object["language"], "\(path).language").map { .schoolJudgment(language: $0) }
+            return languageName(object["language"], "\(path()).language").map { .schoolJudgment(language: $0) }
         default:
-            fail("\(path).kind", "\"\(kind.prefix(40))\" is not one of \"jlpt\", \"cefr\", \"ielts\", \"toefl_ibt\", \"toeic\", \"instruction_medium\", \"school_judgment\"")
+            fail("\(path()).kind", "\"\(kind.prefix(40))\" is not one of \"jlpt\", \"cefr\", \"ielts\", \"toefl_ibt\", \"toeic\", \"instruction_medium\", \"school_judgment\"")
             return nil
         }
     }
 
-    mutating func languageName(_ value: JSONValue?, _ path: String) -> String? {
-        guard let text = string(value, path, maxLength: 32) else { return nil }
-        guard text == "japanese" || text == "english" else { fail(path, "\"\(text.prefix(40))\" is not \"japanese\" or \"english\""); return nil }
+    mutating func languageName(_ value: JSONValue?, _ path: @autoclosure () -> String) -> String? {
+        guard let text = string(value, path(), maxLength: 32) else { return nil }
+        guard text == "japanese" || text == "english" else { fail(path(), "\"\(text.prefix(40))\" is not \"japanese\" or \"english\""); return nil }
         return text
     }
 
-    mutating func declarations(_ value: JSONValue?, _ path: String) -> Declarations? {
-        guard let object = object(value, path) else { return nil }
-        let learn = bool(object["will_learn_japanese"], "\(path).will_learn_japanese")
-        let network = bool(object["will_join_network"], "\(path).will_join_network")
-        let health = bool(object["health_ok"], "\(path).health_ok")
-        let military = bool(object["active_military"], "\(path).active_military")
-        let intent: Declarations.EmploymentIntent? = enumeration(object["employment_intent"], "\(path).employment_intent")
+    mutating func declarations(_ value: JSONValue?, _ path: @autoclosure () -> String) -> Declarations? {
+        guard let object = object(value, path()) else { return nil }
+        let learn = bool(object["will_learn_japanese"], "\(path()).will_learn_japanese")
+        let network = bool(object["will_join_network"], "\(path()).will_join_network")
+        let health = bool(object["health_ok"], "\(path()).health_ok")
+        let military = bool(object["active_military"], "\(path()).active_military")
+        let intent: Declarations.EmploymentIntent? = enumeration(object["employment_intent"], "\(path()).employment_intent")
         var support: [Declarations.Support]? = []
-        if let items = array(object["support_at_enrollment"], "\(path).support_at_enrollment", maxCount: 10) {
+        if let items = array(object["support_at_enrollment"], "\(path()).support_at_enrollment", maxCount: 10) {
             for (i, item) in items.enumerated() {
-                if let s: Declarations.Support = enumeration(item, "\(path).support_at_enrollment[\(i)]") { support?.append(s) } else { support = nil }
+                if let s: Declarations.Support = enumeration(item, "\(path()).support_at_enrollment[\(i)]") { support?.append(s) } else { support = nil }
             }
         } else { support = nil }
         var prior: [Course]? = []
-        if let items = array(object["prior_mext"], "\(path).prior_mext", maxCount: 10) {
+        if let items = array(object["prior_mext"], "\(path()).prior_mext", maxCount: 10) {
             for (i, item) in items.enumerated() {
-                if let c: Course = enumeration(item, "\(path).prior_mext[\(i)]") { prior?.append(c) } else { prior = nil }
+                if let c: Course = enumeration(item, "\(path()).prior_mext[\(i)]") { prior?.append(c) } else { prior = nil }
             }
         } else { prior = nil }
         guard let learn, let network, let health, let military, let intent, let support, let prior else { return nil }
@@ -283,19 +283,19 @@ struct FieldReader {
                             employmentIntent: intent, supportAtEnrollment: support, priorMEXT: prior)
     }
 
-    mutating func documents(_ value: JSONValue?, _ path: String) -> [DocumentReference]? {
-        guard let items = array(value, path, maxCount: 50) else { return nil }
+    mutating func documents(_ value: JSONValue?, _ path: @autoclosure () -> String) -> [DocumentReference]? {
+        guard let items = array(value, path(), maxCount: 50) else { return nil }
         var result: [DocumentReference] = []
         for (i, item) in items.enumerated() {
-            let itemPath = "\(path)[\(i)]"
-            guard let object = object(item, itemPath) else { continue }
-            let type: DocumentType? = enumeration(object["type"], "\(itemPath).type")
-            let file = string(object["file"], "\(itemPath).file", maxLength: 1024)
+            func itemPath() -> String { "\(path())[\(i)]" }
+            guard let object = object(item, itemPath()) else { continue }
+            let type: DocumentType? = enumeration(object["type"], "\(itemPath()).type")
+            let file = string(object["file"], "\(itemPath()).file", maxLength: 1024)
             let fileProblem = file.flatMap { DocumentPath.problem(with: $0) }
-            if let fileProblem { fail("\(itemPath).file", fileProblem) }
-            let hash = string(object["sha256"], "\(itemPath).sha256", maxLength: 64)
+            if let fileProblem { fail("\(itemPath()).file", fileProblem) }
+            let hash = string(object["sha256"], "\(itemPath()).sha256", maxLength: 64)
             if let hash, !(hash.utf8.count == 64 && hash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) })) {
-                fail("\(itemPath).sha256", "must be 64 hexadecimal digits")
+                fail("\(itemPath()).sha256", "must be 64 hexadecimal digits")
             }
             if let type, let file, let hash, fileProblem == nil, hash.utf8.count == 64 {
                 result.append(DocumentReference(type: type, file: file, sha256: hash.lowercased()))
