@@ -97,16 +97,27 @@ struct SubmitSession {
         let progress = isatty(2) == 1
         var chunk: [ApplicationStore.Record] = []
         let store = ApplicationStore(database: database)
-        func flush() async throws {
-            guard !chunk.isEmpty else { return }
-            for result in try await store.store(chunk, batchFolder: folder) {
+        // One chunk is stored while the next is read and validated; chunks are stored in file
+        // order (each waits for the one before), so later revisions stay later.
+        var storing: Task<[ApplicationStore.Stored], Error>?
+        func collect() async throws {
+            guard let task = storing else { return }
+            storing = nil
+            for result in try await task.value {
                 switch result {
                 case .accepted: summary.accepted += 1
                 case .unchanged: summary.unchanged += 1
                 }
             }
-            chunk.removeAll(keepingCapacity: true)
         }
+        func flush() async throws {
+            guard !chunk.isEmpty else { return }
+            let records = chunk
+            chunk.removeAll(keepingCapacity: true)
+            try await collect()
+            storing = Task { [store, folder] in try await store.store(records, batchFolder: folder) }
+        }
+        defer { storing?.cancel() }
         while true {
             let item: BatchReader.Item?
             do { item = try reader.next() } catch {
@@ -143,6 +154,7 @@ struct SubmitSession {
             }
         }
         try await flush()
+        try await collect()
         if progress && summary.recordCount >= 2000 { CLI.progress(nil) }
         return summary
     }
