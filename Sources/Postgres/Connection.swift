@@ -213,21 +213,14 @@ enum CopyText {
     static func append(_ row: [String?], to buffer: inout [UInt8]) {
         for (i, value) in row.enumerated() {
             if i > 0 { buffer.append(9) }
-            guard var value else { buffer.append(contentsOf: [92, 78]); continue }  // \N
-            value.withUTF8 { bytes in
-                // Runs without a special byte are copied whole.
-                var from = 0
-                for (j, byte) in bytes.enumerated() where byte == 92 || byte == 9 || byte == 10 || byte == 13 {
-                    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<j]))
-                    from = j + 1
-                    switch byte {
-                    case 92: buffer.append(contentsOf: [92, 92])
-                    case 9: buffer.append(contentsOf: [92, 116])
-                    case 10: buffer.append(contentsOf: [92, 110])
-                    default: buffer.append(contentsOf: [92, 114])
-                    }
+            guard let value else { buffer.append(contentsOf: [92, 78]); continue }  // \N
+            buffer.appendEscaped(value, isSpecial: { $0 == 92 || $0 == 9 || $0 == 10 || $0 == 13 }) { byte, out in
+                switch byte {
+                case 92: out += [92, 92]
+                case 9: out += [92, 116]
+                case 10: out += [92, 110]
+                default: out += [92, 114]
                 }
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from...]))
             }
         }
         buffer.append(10)
