@@ -20,9 +20,10 @@ public enum DocumentChecker {
         free(resolved)
         let root = batchFolder.hasSuffix("/") ? batchFolder : batchFolder + "/"
         guard path.hasPrefix(root) else { return "\(document.file) resolves outside the batch folder; it was not read" }
-        // Opened without following a last-moment symlink; size and kind are read from the open
-        // file itself, so they describe the bytes that are hashed.
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        // Opened without following a last-moment symlink, and without blocking (a named pipe
+        // would wait for a writer forever); size and kind are read from the open file itself, so
+        // they describe the bytes that are hashed.
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return "\(document.file) cannot be read" }
         defer { close(fd) }
         var info = stat()

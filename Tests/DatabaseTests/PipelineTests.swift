@@ -149,6 +149,9 @@ final class PipelineTests: XCTestCase {
             let target = folder.appendingPathComponent("docs/S-01-base/\(file)")
             if file == "passport.pdf" {
                 try FileManager.default.createSymbolicLink(at: target, withDestinationURL: sample.appendingPathComponent("docs/S-01-base/passport.pdf"))
+            } else if file == "research_plan.pdf" {
+                // A named pipe inside the folder: refused without blocking the worker on open.
+                XCTAssertEqual(mkfifo(target.path, 0o644), 0)
             } else {
                 try FileManager.default.copyItem(at: sample.appendingPathComponent("docs/S-01-base/\(file)"), to: target)
             }
@@ -159,9 +162,10 @@ final class PipelineTests: XCTestCase {
         _ = try TestDatabase.bursar(["drain"], database: database)
         let record = try exportedDecisions(database)["S-01-base"]!
         XCTAssertEqual(record["outcome"] as? String, "incomplete")
-        XCTAssertEqual(record["failed"] as? [String], ["documents.passport"])
+        XCTAssertEqual(Set(record["failed"] as? [String] ?? []), ["documents.passport", "documents.research_plan"])
         let shown = try TestDatabase.bursar(["show", "S-01-base"], database: database)
         XCTAssertTrue(shown.output.contains("resolves outside the batch folder"), shown.output)
+        XCTAssertTrue(shown.output.contains("research_plan.pdf is not a regular file"), shown.output)
         try? FileManager.default.removeItem(at: folder)
         await database.close()
     }
