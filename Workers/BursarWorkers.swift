@@ -5,9 +5,11 @@ import Store
 public enum BursarWorkers {
     public static func registry(database: Database) -> JobRegistry {
         var registry = JobRegistry()
+        // One cache of program definitions and partner matchers for the workers that read them.
+        let inputs = ScreeningInputs(database: database)
         registry.register(DocumentsWorker(database: database))
-        registry.register(ScreeningWorker(database: database))
-        registry.register(LifecycleWorker(database: database))
+        registry.register(ScreeningWorker(database: database, inputs: inputs))
+        registry.register(LifecycleWorker(database: database, inputs: inputs))
         registry.register(PaymentsWorker(database: database))
         return registry
     }

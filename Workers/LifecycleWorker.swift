@@ -13,9 +13,9 @@ public struct LifecycleWorker: JobHandler {
     let database: Database
     let inputs: ScreeningInputs
 
-    public init(database: Database) {
+    init(database: Database, inputs: ScreeningInputs) {
         self.database = database
-        self.inputs = ScreeningInputs(database: database)
+        self.inputs = inputs
     }
 
     public func run(_ job: JobRun<LifecycleJob>) async throws {

@@ -12,9 +12,9 @@ public struct ScreeningWorker: JobHandler {
     let database: Database
     let inputs: ScreeningInputs
 
-    public init(database: Database) {
+    init(database: Database, inputs: ScreeningInputs) {
         self.database = database
-        self.inputs = ScreeningInputs(database: database)
+        self.inputs = inputs
     }
 
     public func run(_ job: JobRun<ApplicationsJob>) async throws {
@@ -40,15 +40,16 @@ public struct ScreeningWorker: JobHandler {
             }
             try await DecisionStore.save(decisions, program: args.program, on: connection)
             let others = Set(duplicates.values.flatMap { $0.map(\.otherApplicantID) }).subtracting(apps.map(\.applicantID))
-            try await rescreen(Array(others), program: args.program, on: connection)
-            // A pair that no longer holds (a new revision changed a name, a birth date or a
-            // citizenship): the other side's decision still says duplicate — screen it again.
+            try await rescreenNewPartners(Array(others), program: args.program, on: connection)
+            // Interface §4: "both get identity.duplicate in review" — and so both lose it when the
+            // pair no longer holds (a new revision changed a name, a birth date or a citizenship):
+            // the other side's decision still says duplicate, so it is screened again.
             var dissolved = Set<String>()
             for (applicant, partners) in formerPartners {
                 let still = Set(duplicates[applicant]?.map(\.otherApplicantID) ?? [])
                 dissolved.formUnion(partners.filter { !still.contains($0) })
             }
-            try await rescreenAll(Array(dissolved.subtracting(apps.map(\.applicantID))), program: args.program, on: connection)
+            try await rescreenFormerPartners(Array(dissolved.subtracting(apps.map(\.applicantID))), program: args.program, on: connection)
             try await job.complete(on: connection)
         }
     }
@@ -56,7 +57,7 @@ public struct ScreeningWorker: JobHandler {
     /// The other application of a duplicate pair gets `identity.duplicate` too: screen it again
     /// when its current decision does not say so yet (one that has no decision yet will find the
     /// pair itself).
-    private func rescreen(_ others: [String], program: String, on connection: Connection) async throws {
+    private func rescreenNewPartners(_ others: [String], program: String, on connection: Connection) async throws {
         guard !others.isEmpty else { return }
         let rows = try await connection.query("""
             SELECT h.applicant_id, h.latest_revision FROM applicants h
@@ -68,9 +69,9 @@ public struct ScreeningWorker: JobHandler {
         try await Rescreening.enqueue(program: program, applicants: targets, on: connection, queue: database.queue)
     }
 
-    /// Screens `applicants` again at their latest revision — except those an officer withdrew
+    /// Screens former partners again at their latest revision — except those an officer withdrew
     /// as the duplicate of another (`duplicates resolve`): their decision stays as it was.
-    private func rescreenAll(_ applicants: [String], program: String, on connection: Connection) async throws {
+    private func rescreenFormerPartners(_ applicants: [String], program: String, on connection: Connection) async throws {
         guard !applicants.isEmpty else { return }
         let rows = try await connection.query("""
             SELECT h.applicant_id, h.latest_revision FROM applicants h

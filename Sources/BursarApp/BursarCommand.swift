@@ -43,6 +43,16 @@ enum CLI {
         return text
     }
 
+    /// A list file read and parsed by `parse`; exit status 3 (with the parser's problems) when it
+    /// does not parse, 2 when it cannot be read. Nothing is imported from a file that fails.
+    static func readList<T>(_ file: String, _ parse: (String) throws -> T) throws -> T {
+        let text = try readText(file)
+        do { return try parse(text) } catch {
+            printError("\(file) was not imported:\n\(error)")
+            throw ExitCode(3)
+        }
+    }
+
     static func note(_ message: String) {
         FileHandle.standardError.write(Data("\(message)\n".utf8))
     }

@@ -13,12 +13,7 @@ struct Exclusions: AsyncParsableCommand {
         @Option(help: "The program.") var program: String
 
         func run() async throws {
-            let text = try CLI.readText(file)
-            let entries: [ExclusionEntry]
-            do { entries = try ExclusionEntry.parse(text) } catch {
-                CLI.printError("\(file) was not imported:\n\(error)")
-                throw ExitCode(3)
-            }
+            let entries = try CLI.readList(file, ExclusionEntry.parse)
             let lists = Dictionary(grouping: entries, by: \.list)
             try await Runner.withDatabase { database in
                 let store = PersonScreening(database: database)

@@ -10,53 +10,59 @@ struct Export: AsyncParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case ndjson, csv }
 
+    /// The format and where the lines go, shared by both exports.
+    struct Destination: ParsableArguments {
+        @Option(help: "ndjson or csv.") var format: Format = .ndjson
+        @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+    }
+
     struct Decisions: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One record per application (latest revision), interface §2.")
         @OptionGroup var options: ProgramOption
-        @Option(help: "ndjson or csv.") var format: Format = .ndjson
-        @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+        @OptionGroup var destination: Destination
 
         func run() async throws {
             let records = try await Runner.withDatabase { try await DecisionStore(database: $0).latest(program: options.program) }
-            var lines = format == .csv ? [DecisionRecord.csvHeader] : []
-            lines += records.map { format == .csv ? $0.csv : $0.json }
-            try Export.write(lines, to: output)
+            try destination.write(destination.format == .csv ? [DecisionRecord.csvHeader] + records.map(\.csv) : records.map(\.json))
         }
     }
 
     struct Scholarships: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One record per scholarship, interface §3.")
         @OptionGroup var options: ProgramOption
-        @Option(help: "ndjson or csv.") var format: Format = .ndjson
-        @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+        @OptionGroup var destination: Destination
 
         func run() async throws {
             let all = try await Runner.withDatabase { try await LifecycleStore(database: $0).scholarships(program: options.program) }
-            var lines = format == .csv ? ["applicant_id,status,first_payment_month,last_payment_month,months,total_yen,terminated_on,termination_reason,return_ticket,flags"] : []
-            for s in all {
-                let fields: [(String, String)] = [
-                    ("applicant_id", JSONWriter.string(s.applicantID)), ("status", JSONWriter.string(s.status.rawValue)),
-                    ("first_payment_month", s.months > 0 ? JSONWriter.string(s.firstPaymentMonth.description) : "null"),
-                    ("last_payment_month", JSONWriter.optionalString(s.lastPaymentMonth?.description)),
-                    ("months", String(s.months)), ("total_yen", String(s.totalYen)),
-                    ("terminated_on", JSONWriter.optionalString(s.terminatedOn?.description)),
-                    ("termination_reason", JSONWriter.optionalString(s.terminationReason?.rawValue)),
-                    ("return_ticket", s.returnTicket.map { $0 ? "true" : "false" } ?? "null"),
-                    ("flags", JSONWriter.strings(s.flags)),
-                ]
-                if format == .csv {
-                    lines.append([s.applicantID, s.status.rawValue, s.months > 0 ? s.firstPaymentMonth.description : "", s.lastPaymentMonth?.description ?? "",
-                                  String(s.months), String(s.totalYen), s.terminatedOn?.description ?? "", s.terminationReason?.rawValue ?? "",
-                                  s.returnTicket.map { $0 ? "true" : "false" } ?? "", s.flags.joined(separator: ";")].map(CSV.field).joined(separator: ","))
-                } else {
-                    lines.append(JSONWriter.object(fields))
-                }
+            switch destination.format {
+            case .csv:
+                try destination.write(["applicant_id,status,first_payment_month,last_payment_month,months,total_yen,terminated_on,termination_reason,return_ticket,flags"]
+                    + all.map { s in
+                        [s.applicantID, s.status.rawValue, s.months > 0 ? s.firstPaymentMonth.description : "", s.lastPaymentMonth?.description ?? "",
+                         String(s.months), String(s.totalYen), s.terminatedOn?.description ?? "", s.terminationReason?.rawValue ?? "",
+                         s.returnTicket.map { $0 ? "true" : "false" } ?? "", s.flags.joined(separator: ";")].map(CSV.field).joined(separator: ",")
+                    })
+            case .ndjson:
+                try destination.write(all.map { s in
+                    JSONWriter.object([
+                        ("applicant_id", JSONWriter.string(s.applicantID)), ("status", JSONWriter.string(s.status.rawValue)),
+                        ("first_payment_month", s.months > 0 ? JSONWriter.string(s.firstPaymentMonth.description) : "null"),
+                        ("last_payment_month", JSONWriter.optionalString(s.lastPaymentMonth?.description)),
+                        ("months", String(s.months)), ("total_yen", String(s.totalYen)),
+                        ("terminated_on", JSONWriter.optionalString(s.terminatedOn?.description)),
+                        ("termination_reason", JSONWriter.optionalString(s.terminationReason?.rawValue)),
+                        ("return_ticket", s.returnTicket.map { $0 ? "true" : "false" } ?? "null"),
+                        ("flags", JSONWriter.strings(s.flags)),
+                    ])
+                })
             }
-            try Export.write(lines, to: output)
         }
     }
+}
 
-    static func write(_ lines: [String], to output: String?) throws {
+extension Export.Destination {
+    /// Writes `lines` to the output file (atomically) or to standard output.
+    func write(_ lines: [String]) throws {
         let text = lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
         if let output {
             do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {

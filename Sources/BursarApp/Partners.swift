@@ -42,12 +42,7 @@ struct Partners: AsyncParsableCommand {
         @Option(help: "The program the list belongs to.") var program: String
 
         func run() async throws {
-            let text = try CLI.readText(file)
-            let partners: [Partner]
-            do { partners = try PartnerListCSV.parse(text) } catch {
-                CLI.printError("\(file) was not imported:\n\(error)")
-                throw ExitCode(3)
-            }
+            let partners = try CLI.readList(file, PartnerListCSV.parse)
             try await Runner.withDatabase { database in
                 try await PartnerStore(database: database).replace(program: program, partners: partners, source: URL(fileURLWithPath: file).lastPathComponent)
             }
@@ -87,10 +82,7 @@ struct Partners: AsyncParsableCommand {
         @OptionGroup var options: ProgramOption
 
         func run() async throws {
-            let count = try await Runner.withDatabase { database in
-                let program = try await Runner.program(options.program, database: database)
-                return try await PartnerStore(database: database).decide(program: program, spelling: spelling, partner: partner, reason: reason)
-            }
+            let count = try await Partners.decide(spelling, partner: partner, reason: reason, program: options.program)
             printLine("\"\(spelling)\" is now an alias of \(partner); \(count) application\(count == 1 ? "" : "s") queued for screening again")
         }
     }
@@ -102,10 +94,7 @@ struct Partners: AsyncParsableCommand {
         @OptionGroup var options: ProgramOption
 
         func run() async throws {
-            let count = try await Runner.withDatabase { database in
-                let program = try await Runner.program(options.program, database: database)
-                return try await PartnerStore(database: database).decide(program: program, spelling: spelling, partner: nil, reason: reason)
-            }
+            let count = try await Partners.decide(spelling, partner: nil, reason: reason, program: options.program)
             printLine("\"\(spelling)\" is recorded as not a partner; \(count) application\(count == 1 ? "" : "s") queued for screening again")
         }
     }
@@ -123,6 +112,17 @@ struct Partners: AsyncParsableCommand {
             let evaluation = MatcherEvaluation(matcher: PartnerMatcher(partners: try PartnerListCSV.parse(listText)), cases: MatcherEvaluation.cases(csv: casesText))
             printLine(evaluation.report)
             if !evaluation.meetsTargets { throw ExitCode(1) }
+        }
+    }
+}
+
+extension Partners {
+    /// Records an officer's decision on an uncertain spelling (a partner's name, or nil for "not
+    /// a partner"); returns how many applications were queued for screening again.
+    static func decide(_ spelling: String, partner: String?, reason: String, program: String?) async throws -> Int {
+        try await Runner.withDatabase { database in
+            let program = try await Runner.program(program, database: database)
+            return try await PartnerStore(database: database).decide(program: program, spelling: spelling, partner: partner, reason: reason)
         }
     }
 }

@@ -131,10 +131,8 @@ public struct ApplicationStore: Sendable {
             FROM applications a
             WHERE a.program = $1 AND a.applicant_id = ANY($2::text[]) AND a.revision = ANY($3::int[])
             """, program, TextArray(items.map(\.applicantID)), TextArray(items.map { String($0.revision) }))
-        let wanted = Set(items)
-        return try rows.compactMap { row in
-            let revision = try row.int("revision")
-            guard wanted.contains(ApplicationsJob.Item(applicantID: try row.string("applicant_id"), revision: revision)) else { return nil }
+        return try only(items, of: rows).map { item, row in
+            let revision = item.revision
             let application: Application
             switch ApplicationDecoder.decode(try JSONParser.parse(try row.string("content"))) {
             case .success(let decoded): application = decoded
@@ -154,10 +152,7 @@ public struct ApplicationStore: Sendable {
             SELECT a.applicant_id, a.revision, a.batch_dir, a.content FROM applications a
             WHERE a.program = $1 AND a.applicant_id = ANY($2::text[]) AND a.revision = ANY($3::int[])
             """, program, TextArray(items.map(\.applicantID)), TextArray(items.map { String($0.revision) }))
-        let wanted = Set(items)
-        return try rows.compactMap { row in
-            let item = ApplicationsJob.Item(applicantID: try row.string("applicant_id"), revision: try row.int("revision"))
-            guard wanted.contains(item) else { return nil }
+        return try only(items, of: rows).map { item, row in
             var documents: [DocumentReference] = []
             if case .array(let values)? = try JSONParser.parse(try row.string("content"))["documents"] {
                 for value in values {
@@ -168,6 +163,17 @@ public struct ApplicationStore: Sendable {
                 }
             }
             return (item, try row.string("batch_dir"), documents)
+        }
+    }
+
+    /// The rows of exactly `items`: the statements select `applicant_id = ANY … AND revision =
+    /// ANY …` (an index scan whatever the statistics), which may also return another listed
+    /// revision of a listed applicant.
+    private static func only(_ items: [ApplicationsJob.Item], of rows: PostgresRows) throws -> [(ApplicationsJob.Item, PostgresRow)] {
+        let wanted = Set(items)
+        return try rows.compactMap { row in
+            let item = ApplicationsJob.Item(applicantID: try row.string("applicant_id"), revision: try row.int("revision"))
+            return wanted.contains(item) ? (item, row) : nil
         }
     }
 }

@@ -55,8 +55,9 @@ public struct PersonScreening: Sendable {
                                 WHERE h.program = $1 AND h.birth_date = w.day AND w.country = ANY(h.citizenships) OFFSET 0) h
             WHERE NOT EXISTS (SELECT 1 FROM duplicate_resolutions r WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
             """, program, TextArray(days), TextArray(countries))
-        let resolved = Set(try await connection.query("SELECT applicant_id FROM duplicate_resolutions WHERE program = $1", program)
-            .map { try $0.string("applicant_id") })
+        let resolved = Set(try await connection.query("""
+            SELECT applicant_id FROM duplicate_resolutions WHERE program = $1 AND applicant_id = ANY($2::text[])
+            """, program, TextArray(apps.map(\.applicantID))).map { try $0.string("applicant_id") })
         struct Candidate {
             let applicantID: String
             let citizenships: [String]

@@ -25,7 +25,7 @@ final class PostgresClientTests: XCTestCase {
         XCTAssertEqual(try row.int64("big"), Int64.max)
         let elements: [String?] = ["a,b", "c\"d", nil, "é", "back\\slash\\\"", "{braces}", "", "NULL", " spaced ", "🎓\n\ttab",
                                    String(repeating: "{\"k\": \"v\\\"\"}", count: 600)]
-        let arrays = try await connection.query("SELECT $1::text[] AS a, array_length($1::text[], 1) AS n, $1::text[] IS NOT NULL AS ok", TextArray(elements)).first!
+        let arrays = try await connection.query("SELECT $1::text[] AS a, array_length($1::text[], 1) AS n", TextArray(elements)).first!
         XCTAssertEqual(try arrays.array("a"), elements, "the array literal is written and read back byte for byte")
         XCTAssertEqual(try arrays.int("n"), elements.count)
         // The server's own spelling of an array (unquoted where it can) reads back too.
