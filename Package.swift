@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Property tests for codecs and rules (Swift Testing); test targets only.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -45,7 +47,10 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "bursar", dependencies: ["BursarApp"], swiftSettings: strict),
         .executableTarget(name: "bursard", dependencies: ["BursarApp"], swiftSettings: strict),
-        .testTarget(name: "ScreeningTests", dependencies: ["Screening", "Partners"], swiftSettings: strict),
+        .testTarget(name: "ScreeningTests", dependencies: [
+            "Screening", "Partners",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ], swiftSettings: strict),
         .testTarget(name: "PartnersTests", dependencies: ["Partners"], swiftSettings: strict),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"], swiftSettings: strict),
         .testTarget(name: "DatabaseTests", dependencies: ["Postgres", "JobQueue", "Store", "Workers", "BursarApp"], swiftSettings: strict),

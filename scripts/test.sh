@@ -40,11 +40,23 @@ export BURSAR_TEST_PG_DATA="$CLUSTER/data"
 swift build --build-tests
 log=$(mktemp)
 status=0
-swift test --skip-build --disable-swift-testing "$@" 2>&1 | tee "$log" || status=$?
-# A plain closing line: "N passed, N failed" from XCTest's summary.
-summary=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1)
-executed=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
-failed=$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
+# XCTest and Swift Testing both run (swift test runs the two libraries one after the other).
+swift test --skip-build "$@" 2>&1 | tee "$log" || status=$?
+# A plain closing line, "N passed, N failed", adding up both libraries' summaries.
+xc=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1 || true)
+xc_run=0; xc_failed=0
+if [ -n "$xc" ]; then
+  xc_run=$(echo "$xc" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
+  xc_failed=$(echo "$xc" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
+fi
+st=$(grep -E "Test run with [0-9]+ tests?" "$log" | tail -n 1 || true)
+st_run=0; st_failed=0
+if [ -n "$st" ]; then
+  st_run=$(echo "$st" | sed -E 's/.*Test run with ([0-9]+) tests?.*/\1/')
+  st_failed=$(grep -cE "Test [^r].* failed after" "$log" || true)
+fi
 rm -f "$log"
-if [ -n "$summary" ]; then echo "$((executed - failed)) passed, $failed failed"; fi
+total=$((xc_run + st_run)); failed=$((xc_failed + st_failed))
+if [ "$total" -gt 0 ]; then echo "$((total - failed)) passed, $failed failed"; fi
+if [ "$total" -eq 0 ]; then echo "no test ran" >&2; exit 1; fi
 exit $status
