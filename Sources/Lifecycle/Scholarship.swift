@@ -43,4 +43,7 @@ public struct Scholarship: Sendable, Codable, Equatable {
     }
 
     public static let lowGPAFlag = "academic.gpa_below_2_3"
+    /// Raised when an admitted applicant's latest decision stops being `eligible` (interface
+    /// §3): payments are held until an officer clears it or records a termination.
+    public static let eligibilityChangedFlag = "eligibility.changed"
 }
