@@ -10,7 +10,6 @@ public enum BursarWorkers {
         registry.register(DocumentsWorker(database: database))
         registry.register(ScreeningWorker(database: database, inputs: inputs))
         registry.register(LifecycleWorker(database: database, inputs: inputs))
-        registry.register(PaymentsWorker(database: database))
         return registry
     }
 }

@@ -12,57 +12,152 @@ struct Events: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "submit",
             abstract: "Queue lifecycle events (NDJSON); workers apply them in order per applicant.",
-            discussion: "Exit status: 0 when every line was queued or ignored as a repeated event_id, 3 when some lines were malformed, 2 when the file cannot be read.")
+            discussion: """
+                Example: bursar events submit events.ndjson --json
+                Exit status: 0 when every line was queued or ignored as a repeated event, 3 when some lines were rejected \
+                (malformed, or an event_id already used for a different event), 2 when the file cannot be read or holds no \
+                line that parses at all.
+                """)
         @Argument(help: "The events file (NDJSON).") var file: String
         @OptionGroup var options: ProgramOption
+        @Flag(help: "Print the summary as JSON.") var json = false
 
         func run() async throws {
             let text = try CLI.readText(file)
-            var malformed: [String] = []
+            let parsed = EventsFile.parse(text)
+            // Interface §1's rule for batches, kept for events: a file of which no line can be
+            // parsed at all (an empty one included) is not an events file.
+            guard parsed.parsedAny else {
+                CLI.printError(parsed.rejected.isEmpty ? "\(file) holds no events" : "no line of \(file) is JSON: the file cannot be parsed at all")
+                throw ExitCode(2)
+            }
+            var rejected = parsed.rejected
             let (queued, ignored) = try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
-                var items: [(line: Int, event: SubmittedEvent, program: String, body: String)] = []
-                for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                    let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-                    guard !trimmed.isEmpty else { continue }
-                    do {
-                        let value = try JSONParser.parse(trimmed)
-                        switch EventDecoder.decode(value) {
-                        case .success(let event): items.append((index + 1, event, event.program ?? program, value.canonicalText))
-                        case .failure(let rejection): malformed.append("line \(index + 1)\(rejection.applicantID.map { " (\($0))" } ?? ""): \(rejection)")
-                        }
-                    } catch {
-                        malformed.append("line \(index + 1): \(error)")
+                let lines = parsed.events.map { (line: $0.line, event: $0.event, program: $0.event.program ?? program, body: $0.body) }
+                let results = try await database.pool.withTransaction {
+                    try await LifecycleStore.submit(lines, queue: database.queue, on: $0)
+                }
+                var queued = 0, ignored = 0
+                for (item, result) in zip(lines, results) {
+                    switch result {
+                    case .queued: queued += 1
+                    case .duplicateEventID: ignored += 1
+                    case .conflictingEventID(let message):
+                        rejected.append(EventsFile.Rejected(line: item.line, applicantID: item.event.applicantID, message: message))
                     }
                 }
-                let results = try await LifecycleStore(database: database).submit(items)
-                return (results.filter { $0 == .queued }.count, results.filter { $0 == .duplicateEventID }.count)
+                return (queued, ignored)
             }
-            printLine("queued: \(queued)")
-            printLine("ignored (event_id already submitted): \(ignored)")
-            printLine("rejected: \(malformed.count)")
-            for line in malformed { printLine("  \(line)") }
-            printLine("run `bursar drain` (or keep bursard running) to apply them; `bursar events list` shows what each did")
-            if !malformed.isEmpty { throw ExitCode(3) }
+            rejected.sort { $0.line < $1.line }
+            if json {
+                printLine(try LifecycleOutput.json(EventsSubmitted(queued: queued, ignored: ignored, rejected: rejected)))
+            } else {
+                printLine("queued: \(queued)")
+                printLine("ignored (event_id already submitted with the same content): \(ignored)")
+                printLine("rejected: \(rejected.count)")
+                for r in rejected { printLine("  line \(r.line)\(r.applicantID.map { " (\($0))" } ?? ""): \(r.message)") }
+                printLine("run `bursar drain` (or keep bursard running) to apply them; `bursar events list` shows what each did")
+            }
+            if !rejected.isEmpty { throw ExitCode(3) }
         }
     }
 
     struct ListEvents: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List events and what became of them.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List events and what became of them.",
+            discussion: "Example: bursar events list --applicant A-001 --json")
         @OptionGroup var options: ProgramOption
         @Option(help: "Only this applicant.") var applicant: String?
-        @Flag(help: "Print as JSON.") var json = false
+        @Flag(help: "Print as JSON (one object a line).") var json = false
 
         func run() async throws {
-            let events = try await Runner.withDatabase { try await LifecycleStore(database: $0).events(program: options.program, applicantID: applicant) }
+            let events = try await Runner.withDatabase { database in
+                try await database.pool.withConnection { try await LifecycleStore.events(program: options.program, applicantID: applicant, on: $0) }
+            }
+            if !json { printLine("SEQ\tDATE\tAPPLICANT\tEVENT_ID\tTYPE\tSTATUS\tEFFECT") }
             for e in events {
                 if json {
-                    printLine(JSONWriter.object([("seq", String(e.seq)), ("applicant_id", JSONWriter.string(e.applicant)), ("type", JSONWriter.string(e.type)),
-                                                 ("status", JSONWriter.string(e.status)), ("message", JSONWriter.optionalString(e.message))]))
+                    printLine(try LifecycleOutput.json(ListedEvent(e)))
                 } else {
-                    printLine("\(e.seq)\t\(e.applicant)\t\(e.type)\t\(e.status)\(e.message.map { "\t\($0)" } ?? "")")
+                    printLine([String(e.seq), e.date ?? "", e.applicantID, e.eventID ?? "-", e.type, e.status, e.effect ?? ""].joined(separator: "\t"))
                 }
             }
         }
+    }
+}
+
+/// An events file read line by line: the events that decode, and the lines that do not.
+enum EventsFile {
+    struct Parsed {
+        var events: [(line: Int, event: SubmittedEvent, body: String)] = []
+        var rejected: [Rejected] = []
+        /// Whether any line was JSON at all.
+        var parsedAny = false
+    }
+
+    struct Rejected: Encodable {
+        let line: Int
+        let applicantID: String?
+        let message: String
+        enum CodingKeys: String, CodingKey { case line, applicantID = "applicant_id", message }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(line, forKey: .line)
+            try c.encode(applicantID, forKey: .applicantID)  // null when unreadable
+            try c.encode(message, forKey: .message)
+        }
+    }
+
+    static func parse(_ text: String) -> Parsed {
+        var parsed = Parsed()
+        let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        for (index, line) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { continue }
+            let value: JSONValue
+            do { value = try JSONParser.parse(trimmed) } catch {
+                parsed.rejected.append(Rejected(line: index + 1, applicantID: nil, message: "\(error)"))
+                continue
+            }
+            parsed.parsedAny = true
+            switch EventDecoder.decode(value) {
+            case .success(let event): parsed.events.append((index + 1, event, value.canonicalText))
+            case .failure(let rejection): parsed.rejected.append(Rejected(line: index + 1, applicantID: rejection.applicantID, message: "\(rejection)"))
+            }
+        }
+        return parsed
+    }
+}
+
+/// `events submit --json`.
+struct EventsSubmitted: Encodable {
+    let queued: Int
+    let ignored: Int
+    let rejected: [EventsFile.Rejected]
+}
+
+/// One line of `events list --json`.
+struct ListedEvent: Encodable {
+    let seq: Int64
+    let date: String?
+    let applicantID: String
+    let eventID: String?
+    let type: String
+    let status: String
+    let effect: String?
+    init(_ e: LifecycleStore.StoredEvent) {
+        (seq, date, applicantID, eventID, type, status, effect) = (e.seq, e.date, e.applicantID, e.eventID, e.type, e.status, e.effect)
+    }
+    enum CodingKeys: String, CodingKey { case seq, date, applicantID = "applicant_id", eventID = "event_id", type, status, effect }
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(seq, forKey: .seq)
+        try c.encode(date, forKey: .date)
+        try c.encode(applicantID, forKey: .applicantID)
+        try c.encode(eventID, forKey: .eventID)  // null, not absent, for an event without one
+        try c.encode(type, forKey: .type)
+        try c.encode(status, forKey: .status)
+        try c.encode(effect, forKey: .effect)
     }
 }

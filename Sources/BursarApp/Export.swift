@@ -33,30 +33,72 @@ struct Export: AsyncParsableCommand {
         @OptionGroup var destination: Destination
 
         func run() async throws {
-            let all = try await Runner.withDatabase { try await LifecycleStore(database: $0).scholarships(program: options.program) }
+            let all = try await Runner.withDatabase { database in
+                try await database.pool.withConnection { try await LifecycleStore.scholarships(program: options.program, on: $0) }
+            }
+            let records = all.map(ScholarshipRecord.init)
             switch destination.format {
             case .csv:
-                try destination.write(["applicant_id,status,first_payment_month,last_payment_month,months,total_yen,terminated_on,termination_reason,return_ticket,flags"]
-                    + all.map { s in
-                        [s.applicantID, s.status.rawValue, s.months > 0 ? s.firstPaymentMonth.description : "", s.lastPaymentMonth?.description ?? "",
-                         String(s.months), String(s.totalYen), s.terminatedOn?.description ?? "", s.terminationReason?.rawValue ?? "",
-                         s.returnTicket.map { $0 ? "true" : "false" } ?? "", s.flags.joined(separator: ";")].map(CSV.field).joined(separator: ",")
-                    })
+                try destination.write([ScholarshipRecord.csvHeader] + records.map(\.csv))
             case .ndjson:
-                try destination.write(all.map { s in
-                    JSONWriter.object([
-                        ("applicant_id", JSONWriter.string(s.applicantID)), ("status", JSONWriter.string(s.status.rawValue)),
-                        ("first_payment_month", s.months > 0 ? JSONWriter.string(s.firstPaymentMonth.description) : "null"),
-                        ("last_payment_month", JSONWriter.optionalString(s.lastPaymentMonth?.description)),
-                        ("months", String(s.months)), ("total_yen", String(s.totalYen)),
-                        ("terminated_on", JSONWriter.optionalString(s.terminatedOn?.description)),
-                        ("termination_reason", JSONWriter.optionalString(s.terminationReason?.rawValue)),
-                        ("return_ticket", s.returnTicket.map { $0 ? "true" : "false" } ?? "null"),
-                        ("flags", JSONWriter.strings(s.flags)),
-                    ])
-                })
+                try destination.write(try records.map { try LifecycleOutput.json($0) })
             }
         }
+    }
+}
+
+/// One line of `export scholarships` (interface §3).
+struct ScholarshipRecord: Encodable {
+    let applicantID: String
+    let status: String
+    let firstPaymentMonth: String?
+    let lastPaymentMonth: String?
+    let months: Int
+    let totalYen: Int
+    let terminatedOn: String?
+    let terminationReason: String?
+    let returnTicket: Bool?
+    let flags: [String]
+
+    init(_ s: Scholarship) {
+        applicantID = s.applicantID
+        status = s.status.rawValue
+        firstPaymentMonth = s.months > 0 ? s.firstPaymentMonth.description : nil
+        lastPaymentMonth = s.lastPaymentMonth?.description
+        months = s.months
+        totalYen = s.totalYen
+        terminatedOn = s.terminatedOn?.description
+        terminationReason = s.terminationReason?.rawValue
+        returnTicket = s.returnTicket
+        flags = s.flags
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case applicantID = "applicant_id", status, firstPaymentMonth = "first_payment_month", lastPaymentMonth = "last_payment_month"
+        case months, totalYen = "total_yen", terminatedOn = "terminated_on", terminationReason = "termination_reason"
+        case returnTicket = "return_ticket", flags
+    }
+
+    /// Every key is written; a value not known (yet) is null.
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(applicantID, forKey: .applicantID)
+        try c.encode(status, forKey: .status)
+        try c.encode(firstPaymentMonth, forKey: .firstPaymentMonth)
+        try c.encode(lastPaymentMonth, forKey: .lastPaymentMonth)
+        try c.encode(months, forKey: .months)
+        try c.encode(totalYen, forKey: .totalYen)
+        try c.encode(terminatedOn, forKey: .terminatedOn)
+        try c.encode(terminationReason, forKey: .terminationReason)
+        try c.encode(returnTicket, forKey: .returnTicket)
+        try c.encode(flags, forKey: .flags)
+    }
+
+    static let csvHeader = "applicant_id,status,first_payment_month,last_payment_month,months,total_yen,terminated_on,termination_reason,return_ticket,flags"
+
+    var csv: String {
+        [applicantID, status, firstPaymentMonth ?? "", lastPaymentMonth ?? "", String(months), String(totalYen), terminatedOn ?? "",
+         terminationReason ?? "", returnTicket.map { $0 ? "true" : "false" } ?? "", flags.joined(separator: ";")].map(CSV.field).joined(separator: ",")
     }
 }
 

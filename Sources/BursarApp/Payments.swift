@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import JobQueue
 import Lifecycle
 import Screening
 import Store
@@ -10,7 +9,9 @@ struct Payments: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Stipend schedules and the monthly payment run.", subcommands: [ShowPayments.self, RunPayments.self])
 
     struct ShowPayments: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "A scholarship's months and amounts, and what was paid or held.")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "A scholarship's months and amounts: paid, held, due or scheduled.",
+            discussion: "Example: bursar payments show A-001 --json")
         @Argument(help: "The applicant id.") var applicantID: String
         @OptionGroup var options: ProgramOption
         @Flag(help: "Print as JSON.") var json = false
@@ -18,25 +19,21 @@ struct Payments: AsyncParsableCommand {
         func run() async throws {
             try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
-                guard let s = try await database.pool.withConnection({ try await LifecycleStore.scholarship(program: program, applicantID: applicantID, on: $0) }) else {
+                let (scholarship, recorded) = try await database.pool.withConnection { connection in
+                    (try await LifecycleStore.scholarship(program: program, applicantID: applicantID, on: connection),
+                     try await PaymentStore.payments(program: program, applicantID: applicantID, on: connection))
+                }
+                guard let s = scholarship else {
                     throw BursarError.notFound("\(applicantID) has no scholarship in \(program) (not admitted yet?)")
                 }
-                let recorded = Dictionary(uniqueKeysWithValues: try await PaymentStore(database: database).payments(program: program, applicantID: applicantID).map { ($0.month, $0) })
+                let lines = PaymentLines.lines(of: s, recorded: recorded)
                 if json {
-                    let months = s.schedule.map { m in
-                        JSONWriter.object([("month", JSONWriter.string(m.month.description)), ("yen", String(m.yen)),
-                                           ("status", JSONWriter.string(recorded[m.month.description]?.status ?? "scheduled"))])
-                    }
-                    printLine(JSONWriter.object([("applicant_id", JSONWriter.string(applicantID)), ("status", JSONWriter.string(s.status.rawValue)),
-                                                 ("months", "[" + months.joined(separator: ", ") + "]"), ("total_yen", String(s.totalYen))]))
+                    printLine(try LifecycleOutput.json(PaymentLines(applicantID: applicantID, lines: lines)))
                     return
                 }
                 printLine("\(applicantID): \(s.status.rawValue), \(s.course.rawValue)'s course, \(s.months) months, \(s.totalYen) yen in all")
-                for m in s.schedule {
-                    printLine("  \(m.month)  \(m.yen) yen  \(recorded[m.month.description]?.status ?? "scheduled")")
-                }
-                for extra in recorded.values where !s.schedule.contains(where: { $0.month.description == extra.month }) {
-                    printLine("  \(extra.month)  \(extra.yen) yen  \(extra.status) (before the current schedule)")
+                for line in lines {
+                    printLine("  \(line.month)  \(line.amountYen) yen  \(line.status)\(line.note.map { " (\($0))" } ?? "")")
                 }
                 if !s.flags.isEmpty { printLine("open flags (payments held): \(s.flags.joined(separator: ", "))") }
                 for line in s.history { printLine("  · \(line)") }
@@ -45,30 +42,124 @@ struct Payments: AsyncParsableCommand {
     }
 
     struct RunPayments: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the month's payments as a job and write the bank-transfer CSV.")
+        static let configuration = CommandConfiguration(
+            commandName: "run", abstract: "Run (or re-run) the month's payments and write this run's bank-transfer CSV.",
+            discussion: """
+                Example: bursar payments run --month 2026-04 --json
+                Pays every owed month up to --month not paid before (held months released since, months an arrival \
+                made owed); a month already paid is never paid again. The file is written after the run commits, \
+                one file per run, readable by its owner only.
+                """)
         @Option(help: "The month, YYYY-MM.") var month: String
         @OptionGroup var options: ProgramOption
         @Option(help: "Folder for the bank-transfer CSV.") var folder: String = "payments"
+        @Flag(help: "Print the run as JSON (interface §3).") var json = false
 
         func run() async throws {
-            guard YearMonth(iso: month) != nil else {
+            guard let month = YearMonth(iso: month) else {
                 CLI.printError("--month must be YYYY-MM, e.g. 2026-04")
                 throw ExitCode(1)
             }
-            let absolute = URL(fileURLWithPath: folder).standardizedFileURL.path
-            try await Runner.withDatabase(poolSize: 12) { database in
+            let destination = URL(fileURLWithPath: folder).standardizedFileURL
+            try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
-                try await database.queue.enqueue(try JobInsert(kind: JobKinds.payments, queue: "payments",
-                                                               arguments: PaymentRunJob(program: program, month: month, folder: absolute),
-                                                               uniqueKey: "payments:\(program):\(month)"))
-                _ = try await WorkerProcess.drain(database: database, concurrency: nil)
-                guard let summary = try await PaymentStore(database: database).runSummary(program: program, month: month) else {
-                    throw BursarError.setup("the payment run for \(month) did not finish; see `bursar status`")
+                let report = try await PaymentRunner.run(program: program, month: month, folder: destination, database: database)
+                let r = report.record
+                if json {
+                    printLine(try LifecycleOutput.json(PaymentRunOutput(report)))
+                    return
                 }
-                printLine("payments \(program) \(month): \(summary.paid) paid, \(summary.held) held, \(summary.totalYen) yen transferred")
-                if let file = summary.bankFile { printLine("bank-transfer file: \(file)") }
+                for file in report.recovered { printLine("bank-transfer file of an earlier run, written now: \(file.path)") }
+                printLine("payments \(program) \(month) (run \(r.id)): \(r.paid.count) paid, \(r.held.count) held, \(r.due.count) due, "
+                          + "\(r.voided.count) voided, \(r.paid.reduce(0) { $0 + $1.yen }) yen transferred")
+                for m in r.held { printLine("  held \(m.applicantID) \(m.month): \(m.reason ?? "")") }
+                for m in r.due { printLine("  due \(m.applicantID) \(m.month): \(m.reason ?? "")") }
+                for m in r.voided { printLine("  voided \(m.applicantID) \(m.month): \(m.reason ?? "")") }
+                printLine("bank-transfer file: \(report.bankFile.path)")
             }
         }
+    }
+}
+
+/// `payments show --json` (interface §3): the scholarship's months with their status.
+struct PaymentLines: Encodable {
+    struct Line: Encodable {
+        let month: String
+        let amountYen: Int
+        let status: String
+        /// Why a month is held or due, or that a paid month is no longer owed (text output only).
+        let note: String?
+        enum CodingKeys: String, CodingKey { case month, amountYen = "amount_yen", status }
+    }
+
+    let applicantID: String
+    let lines: [Line]
+    enum CodingKeys: String, CodingKey { case applicantID = "applicant_id", lines }
+
+    /// Every month of the schedule (paid, held, due, or scheduled when no run has settled it),
+    /// and any month paid outside it (a termination recorded after the month was paid): money
+    /// that went out is always shown.
+    static func lines(of s: Scholarship, recorded: [PaymentStore.Payment]) -> [Line] {
+        let byMonth = Dictionary(uniqueKeysWithValues: recorded.map { ($0.month, $0) })
+        var lines: [YearMonth: Line] = [:]
+        for m in s.schedule {
+            let row = byMonth[m.month]
+            switch row?.status {
+            case .paid?, .held?, .due?:
+                lines[m.month] = Line(month: m.month.description, amountYen: row!.yen, status: row!.status.rawValue, note: row!.reason)
+            case .void?, nil:
+                lines[m.month] = Line(month: m.month.description, amountYen: m.yen, status: "scheduled", note: nil)
+            }
+        }
+        for row in recorded where row.status == .paid && lines[row.month] == nil {
+            let why: String
+            if case .notOwed(let reason) = s.standing(of: row.month) { why = "not owed on what is recorded now: \(reason)" } else { why = "" }
+            lines[row.month] = Line(month: row.month.description, amountYen: row.yen, status: "paid", note: why)
+        }
+        return lines.keys.sorted().map { lines[$0]! }
+    }
+}
+
+/// `payments run --json` (interface §3), with the months left due and those voided.
+struct PaymentRunOutput: Encodable {
+    struct Paid: Encodable {
+        let applicantID: String
+        let month: String
+        let amountYen: Int
+        enum CodingKeys: String, CodingKey { case applicantID = "applicant_id", month, amountYen = "amount_yen" }
+    }
+
+    struct Unpaid: Encodable {
+        let applicantID: String
+        let month: String
+        let amountYen: Int
+        let reason: String
+        enum CodingKeys: String, CodingKey { case applicantID = "applicant_id", month, amountYen = "amount_yen", reason }
+    }
+
+    let program: String
+    let month: String
+    let run: Int64
+    let paid: [Paid]
+    let held: [Unpaid]
+    let due: [Unpaid]
+    let voided: [Unpaid]
+    let bankFile: String
+    enum CodingKeys: String, CodingKey { case program, month, run, paid, held, due, voided, bankFile = "bank_file" }
+
+    init(_ report: PaymentRunner.Report) {
+        let r = report.record
+        func unpaid(_ m: PaymentStore.SettledMonth) -> Unpaid {
+            Unpaid(applicantID: m.applicantID, month: m.month.description, amountYen: m.yen, reason: m.reason ?? "")
+        }
+        program = r.program
+        month = r.month.description
+        run = r.id
+        paid = r.paid.map { Paid(applicantID: $0.applicantID, month: $0.month.description, amountYen: $0.yen) }
+        held = r.held.map(unpaid)
+        due = r.due.map(unpaid)
+        voided = r.voided.map(unpaid)
+        bankFile = report.bankFile.path
     }
 }
 
@@ -77,7 +168,9 @@ struct Flags: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Compliance flags on scholarships.", subcommands: [Clear.self])
 
     struct Clear: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Clear a flag (an officer's decision); held payments are released.")
+        static let configuration = CommandConfiguration(
+            abstract: "Clear a flag (an officer's decision); held months still owed are paid by the next run.",
+            discussion: "Example: bursar flags clear A-001 eligibility.changed --reason \"registry entry was a namesake\"")
         @Argument(help: "The applicant id.") var applicantID: String
         @Argument(help: "The flag, e.g. academic.gpa_below_2_3.") var flag: String
         @Option(help: "Why (kept in the record).") var reason: String
@@ -90,8 +183,10 @@ struct Flags: AsyncParsableCommand {
             }
             try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
-                let released = try await PaymentStore(database: database).clearFlag(program: program, applicantID: applicantID, flag: flag, reason: reason)
-                printLine("cleared \(flag) for \(applicantID); \(released) held payment\(released == 1 ? "" : "s") released")
+                let released = try await database.pool.withTransaction {
+                    try await PaymentStore.clearFlag(program: program, applicantID: applicantID, flag: flag, reason: reason, on: $0)
+                }
+                printLine("cleared \(flag) for \(applicantID); \(released) held payment\(released == 1 ? "" : "s") released (paid by the next `bursar payments run`)")
             }
         }
     }

@@ -88,7 +88,8 @@ public enum LifecycleRules {
 
     /// `termination`: "When an international student falls under any of the following cases,
     /// the support prescribed above shall be, in principle, terminated". The stipend is paid up to
-    /// and including the month of the termination date; nothing after it.
+    /// and including the month of the termination date; nothing after it, even a month already
+    /// held or due when the termination is recorded (it becomes void).
     ///
     /// Exceptions, which do not terminate:
     /// - "When the student withdraws from TMU (except for withdrawal after acquiring credits needed
@@ -127,6 +128,13 @@ public enum LifecycleRules {
         s.terminationReason = reason
         s.returnTicket = false
         s.history.append("\(date): terminated (\(reason.rawValue)); no payment after \(month); no return ticket")
+        // Interface §3: `eligibility.changed` holds payments "until an officer clears the flag or
+        // records a termination". The termination is that decision: it ends the flag, and the
+        // termination date (not the flag) now says which held months are owed.
+        if s.flags.contains(Scholarship.eligibilityChangedFlag) {
+            s.flags.removeAll { $0 == Scholarship.eligibilityChangedFlag }
+            s.history.append("\(date): flag \(Scholarship.eligibilityChangedFlag) ended by the termination")
+        }
     }
 
     /// `degree_awarded`: "One-way air tickets for … return to their home country after the

@@ -19,21 +19,22 @@ final class LifecycleEndToEndTests: XCTestCase {
             {"event_id": "e6", "type": "admitted", "applicant_id": "S-07-partner-only", "date": "2026-02-01"}
             {"event_id": "e7", "type": "academic_report", "applicant_id": "S-07-partner-only", "date": "2026-09-30", "term": "2026-1", "gpa": "2.10"}
             {"event_id": "e8", "type": "termination", "applicant_id": "S-08-sister-city", "date": "2026-09-30", "reason": "health"}
+            {"event_id": "e9", "type": "arrived", "applicant_id": "S-07-partner-only", "date": "2026-03-25"}
             """
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).ndjson")
         try events.write(to: file, atomically: true, encoding: .utf8)
         let submitted = try TestDatabase.bursar(["events", "submit", file.path], database: database)
         XCTAssertEqual(submitted.status, 0, submitted.output + submitted.error)
-        XCTAssertTrue(submitted.output.contains("ignored (event_id already submitted): 1"), submitted.output)
+        XCTAssertTrue(submitted.output.contains("ignored (event_id already submitted with the same content): 1"), submitted.output)
         _ = try TestDatabase.bursar(["drain"], database: database)
         // Submitting the same file again changes nothing.
         _ = try TestDatabase.bursar(["events", "submit", file.path], database: database)
         _ = try TestDatabase.bursar(["drain"], database: database)
 
         let listed = try TestDatabase.bursar(["events", "list"], database: database).output
-        XCTAssertTrue(listed.contains("S-02-too-young\tadmitted\trejected"), listed)
+        XCTAssertTrue(listed.contains("S-02-too-young\te3\tadmitted\trejected"), listed)
         XCTAssertTrue(listed.contains("not eligible"), listed)
-        XCTAssertTrue(listed.contains("S-07-partner-only\tarrived\trejected"), "an event before admitted is rejected: \(listed)")
+        XCTAssertTrue(listed.contains("S-07-partner-only\te4\tarrived\trejected"), "an event before admitted is rejected: \(listed)")
         XCTAssertTrue(listed.contains("unknown applicant"), listed)
 
         let exported = try TestDatabase.bursar(["export", "scholarships"], database: database).output
@@ -48,21 +49,26 @@ final class LifecycleEndToEndTests: XCTestCase {
         XCTAssertEqual(scholarships["S-01-base"]?["total_yen"] as? Int, 3_300_000)
         XCTAssertEqual(scholarships["S-07-partner-only"]?["flags"] as? [String], ["academic.gpa_below_2_3"])
 
-        // Payment run: S-07 is held (flag), S-01 has nothing due in April (arrived in June).
+        // Payment run: S-07 is held (flag) from April, S-01 has nothing owed before June (arrived in June).
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pay-\(UUID().uuidString)").path
         let run = try TestDatabase.bursar(["payments", "run", "--month", "2026-06", "--folder", folder], database: database)
         XCTAssertEqual(run.status, 0, run.output + run.error)
-        XCTAssertTrue(run.output.contains("1 paid, 1 held"), run.output)
+        XCTAssertTrue(run.output.contains("1 paid, 3 held"), run.output)
         let again = try TestDatabase.bursar(["payments", "run", "--month", "2026-06", "--folder", folder], database: database)
-        XCTAssertTrue(again.output.contains("1 paid, 1 held"), "idempotent per scholarship and month: \(again.output)")
-        let bank = try String(contentsOfFile: folder + "/tgp-2026-2026-06-bank-transfer.csv", encoding: .utf8)
+        XCTAssertTrue(again.output.contains("0 paid, 3 held"), "idempotent per scholarship and month: \(again.output)")
+        let bankPath = run.output.split(separator: "\n").first { $0.hasPrefix("bank-transfer file: ") }.map { String($0.dropFirst(20)) } ?? ""
+        let bank = try String(contentsOfFile: bankPath, encoding: .utf8)
         XCTAssertTrue(bank.contains("S-01-base,Jaidee,Kritsada Siriporn,2026-06,150000"), bank)
         XCTAssertFalse(bank.contains("S-07"), "a held payment is not transferred")
 
         let cleared = try TestDatabase.bursar(["flags", "clear", "S-07-partner-only", "academic.gpa_below_2_3", "--reason", "medical leave documented"], database: database)
-        XCTAssertTrue(cleared.output.contains("1 held payment released"), cleared.output)
+        XCTAssertTrue(cleared.output.contains("3 held payments released"), cleared.output)
         let shown = try TestDatabase.bursar(["payments", "show", "S-07-partner-only"], database: database).output
-        XCTAssertTrue(shown.contains("2026-06  150000 yen  paid"), shown)
+        XCTAssertTrue(shown.contains("2026-06  150000 yen  due"), shown)
+        let third = try TestDatabase.bursar(["payments", "run", "--month", "2026-06", "--folder", folder], database: database)
+        XCTAssertTrue(third.output.contains("3 paid, 0 held"), third.output)
+        let paid = try TestDatabase.bursar(["payments", "show", "S-07-partner-only"], database: database).output
+        XCTAssertTrue(paid.contains("2026-06  150000 yen  paid"), paid)
         try? FileManager.default.removeItem(atPath: folder)
         await database.close()
     }

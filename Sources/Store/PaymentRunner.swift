@@ -1,0 +1,65 @@
+import Foundation
+import Postgres
+import Screening
+
+/// `bursar payments run`: records a month's payments in one transaction and, after it
+/// commits, writes the run's bank-transfer file from the committed rows, on the machine that
+/// asked for the run.
+public enum PaymentRunner {
+    /// A finished run.
+    public struct Report: Sendable {
+        public let record: PaymentStore.RunRecord
+        public let bankFile: URL
+        /// Files written for earlier runs whose process stopped between commit and file.
+        public let recovered: [URL]
+    }
+
+    /// Runs `month` for `program` and writes its file into `folder`.
+    ///
+    /// One run of a program at a time, across processes: a session advisory lock is held from
+    /// before the transaction until the file is written and recorded. Under it, a committed run
+    /// without a file can only belong to a process that stopped; its file is written first
+    /// (under the run's own name, never twice: an existing file is kept).
+    public static func run(program: String, month: YearMonth, folder: URL, database: Database) async throws -> Report {
+        try await database.pool.withConnection { connection in
+            let key = "payments:\(program)"
+            try await connection.query("SELECT pg_advisory_lock(hashtext($1))", key)
+            do {
+                let report = try await locked(program: program, month: month, folder: folder, on: connection)
+                try await connection.query("SELECT pg_advisory_unlock(hashtext($1))", key)
+                return report
+            } catch {
+                // A lost connection released the lock with its session.
+                _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext($1))", key)
+                throw error
+            }
+        }
+    }
+
+    private static func locked(program: String, month: YearMonth, folder: URL, on connection: Connection) async throws -> Report {
+        var recovered: [URL] = []
+        for orphan in try await PaymentStore.unwrittenRuns(program: program, on: connection) {
+            recovered.append(try await writeFile(runID: orphan.id, program: program, month: orphan.month, folder: folder, on: connection))
+        }
+        let record = try await connection.withTransaction { try await PaymentStore.run(program: program, month: month, on: $0) }
+        let file = try await writeFile(runID: record.id, program: program, month: month, folder: folder, on: connection)
+        return Report(record: record, bankFile: file, recovered: recovered)
+    }
+
+    /// Writes a committed run's file and records its path.
+    private static func writeFile(runID: Int64, program: String, month: YearMonth, folder: URL, on connection: Connection) async throws -> URL {
+        let lines = try await PaymentStore.bankLines(runID: runID, on: connection)
+        let name = BankTransferFile.name(program: program, month: month.description, runID: runID)
+        let file: URL
+        do {
+            file = try BankTransferFile.write(BankTransferFile.text(lines), folder: folder, name: name)
+        } catch {
+            throw BursarError.setup("""
+                the payments of run \(runID) (\(month)) are recorded, but its bank-transfer file could not be written: \(error). \
+                Fix the folder and run `bursar payments run` again: it writes the missing file and pays nothing twice.
+                """)
+        }
+        try await PaymentStore.recordBankFile(runID: runID, path: file.path, on: connection)
+        return file
+    }
+}
