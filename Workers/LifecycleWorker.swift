@@ -24,7 +24,11 @@ public struct LifecycleWorker: JobHandler {
         let args = job.arguments
         // Read before the transaction takes its connection: one connection at a time per
         // handler, so handlers never wait for a second one while holding the first.
-        let program = try await inputs.program(args.program)
+        let program: Program?
+        do { program = try await inputs.program(args.program) } catch BursarError.notFound {
+            // An event naming a program that does not exist can never apply: a rule error, not a retry.
+            program = nil
+        }
         try await database.pool.withTransaction { connection in
             // Under the applicant's lock no submission of theirs is uncommitted: every pending
             // event is visible, in the order it was submitted.
@@ -55,8 +59,9 @@ public struct LifecycleWorker: JobHandler {
 
     /// The scholarship after one stored event, or the rule that rejects it. Only
     /// ``EventRejection`` becomes a failure; every other error is thrown.
-    private func outcome(of body: String, for scholarship: Scholarship?, args: LifecycleJob, program: Program,
+    private func outcome(of body: String, for scholarship: Scholarship?, args: LifecycleJob, program: Program?,
                          on connection: Connection) async throws -> Result<Scholarship, EventRejection> {
+        guard let program else { return .failure(EventRejection("there is no program \"\(args.program)\"")) }
         let submitted: SubmittedEvent
         switch EventDecoder.decode(try JSONParser.parse(body)) {
         case .failure(let rejection): return .failure(EventRejection("the event is malformed: \(rejection)"))
