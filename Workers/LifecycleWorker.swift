@@ -32,7 +32,7 @@ public struct LifecycleWorker: JobHandler {
         try await database.pool.withTransaction { connection in
             // Under the applicant's lock no submission of theirs is uncommitted: every pending
             // event is visible, in the order it was submitted.
-            try await LifecycleStore.lockApplicant(program: args.program, applicantID: args.applicantID, on: connection)
+            try await LifecycleStore.lockApplicants([(args.program, args.applicantID)], on: connection)
             let pending = try await LifecycleStore.pendingEvents(program: args.program, applicantID: args.applicantID, on: connection)
             let before = try await LifecycleStore.scholarship(program: args.program, applicantID: args.applicantID, on: connection, forUpdate: true)
             var scholarship = before

@@ -18,24 +18,28 @@ public enum LifecycleStore {
     /// One event line to store: its line, the decoded event, its program and its canonical JSON.
     public typealias Line = (line: Int, event: SubmittedEvent, program: String, body: String)
 
-    /// Takes the per-applicant lifecycle lock until the transaction on `connection` ends.
+    /// Takes the lifecycle lock of each applicant named until the transaction on `connection`
+    /// ends.
     ///
     /// `submit` takes it before it stores an applicant's events and the worker before it reads
     /// them: a job never reads the pending events while a submission of the same applicant is
     /// uncommitted (so none is stranded behind a job that already read), and `seq` is taken under
-    /// it (so submission order is commit order).
-    public static func lockApplicant(program: String, applicantID: String, on connection: Connection) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext($1))", "lifecycle:\(program):\(applicantID)")
+    /// it (so submission order is commit order). Applicants share 256 locks by hash, so a file
+    /// naming thousands of applicants takes at most 256 (the server's lock table is finite); the
+    /// locks are taken in bucket order, so two submissions cannot deadlock.
+    public static func lockApplicants(_ applicants: [(program: String, applicantID: String)], on connection: Connection) async throws {
+        guard !applicants.isEmpty else { return }
+        try await connection.query("""
+            SELECT count(pg_advisory_xact_lock(hashtext('bursar.lifecycle'), b)) AS n
+            FROM (SELECT DISTINCT hashtext(p || ':' || a) & 255 AS b FROM unnest($1::text[], $2::text[]) AS t(p, a) ORDER BY b) AS buckets
+            """, TextArray(applicants.map(\.program)), TextArray(applicants.map(\.applicantID)))
     }
 
     /// Stores events in file order and enqueues one job per applicant to apply them, inside the
     /// caller's transaction on `connection` (`queue` inserts the jobs on it).
     public static func submit(_ events: [Line], queue: JobQueueClient, on connection: Connection) async throws -> [Submitted] {
-        // Locks in one order, so two submissions naming the same applicants cannot deadlock.
         let applicants = Set(events.map { [$0.program, $0.event.applicantID] }).sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
-        for pair in applicants {
-            try await lockApplicant(program: pair[0], applicantID: pair[1], on: connection)
-        }
+        try await lockApplicants(applicants.map { (program: $0[0], applicantID: $0[1]) }, on: connection)
         var results: [Submitted] = []
         var queued = Set<[String]>()
         for item in events {

@@ -190,7 +190,7 @@ public enum PaymentStore {
     /// them stopped in between), oldest first.
     public static func unwrittenRuns(program: String, on connection: Connection) async throws -> [(id: Int64, month: YearMonth)] {
         try await connection.query("""
-            SELECT id, month FROM payment_runs WHERE program = $1 AND written_at IS NULL AND id IS NOT NULL
+            SELECT id, month FROM payment_runs WHERE program = $1 AND written_at IS NULL
               AND EXISTS (SELECT 1 FROM payments p WHERE p.run_id = payment_runs.id) ORDER BY id
             """, program).map { (try $0.int64("id"), try month($0.string("month"))) }
     }

@@ -94,9 +94,9 @@ struct LifecycleEventTests {
                     SELECT body ->> 'term' AS term FROM lifecycle_events WHERE applicant_id = $1 AND type = 'academic_report' ORDER BY seq
                     """, id).map { try $0.string("term") }
             }
-            let scholarship = try await s.database.pool.withConnection {
-                try await LifecycleStore.scholarship(program: "tgp-2026", applicantID: id, on: $0)!
-            }
+            let scholarship = try #require(try await s.database.pool.withConnection {
+                try await LifecycleStore.scholarship(program: "tgp-2026", applicantID: id, on: $0)
+            })
             let applied = scholarship.history.compactMap { line -> String? in
                 guard let range = line.range(of: ": term ") else { return nil }
                 return String(line[range.upperBound...].split(separator: " ")[0])
