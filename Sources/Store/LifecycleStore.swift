@@ -19,19 +19,21 @@ public enum LifecycleStore {
     public typealias Line = (line: Int, event: SubmittedEvent, program: String, body: String)
 
     /// Takes the lifecycle lock of each applicant named until the transaction on `connection`
-    /// ends.
+    /// ends: the advisory lock `hashtext('lifecycle:PROGRAM:APPLICANT')`, the key the decisions
+    /// side takes too before it flags a scholarship.
     ///
     /// `submit` takes it before it stores an applicant's events and the worker before it reads
     /// them: a job never reads the pending events while a submission of the same applicant is
     /// uncommitted (so none is stranded behind a job that already read), and `seq` is taken under
-    /// it (so submission order is commit order). Applicants share 256 locks by hash, so a file
-    /// naming thousands of applicants takes at most 256 (the server's lock table is finite); the
-    /// locks are taken in bucket order, so two submissions cannot deadlock.
+    /// it (so submission order is commit order). One statement takes them in key order, so two
+    /// submissions naming the same applicants cannot deadlock. Each distinct applicant of a file
+    /// is one entry of the server's lock table (`max_locks_per_transaction` × connections, 6,400
+    /// by default): far above the admissions of a program.
     public static func lockApplicants(_ applicants: [(program: String, applicantID: String)], on connection: Connection) async throws {
         guard !applicants.isEmpty else { return }
         try await connection.query("""
-            SELECT count(pg_advisory_xact_lock(hashtext('bursar.lifecycle'), b)) AS n
-            FROM (SELECT DISTINCT hashtext(p || ':' || a) & 255 AS b FROM unnest($1::text[], $2::text[]) AS t(p, a) ORDER BY b) AS buckets
+            SELECT count(pg_advisory_xact_lock(k)) AS n
+            FROM (SELECT DISTINCT hashtext('lifecycle:' || p || ':' || a) AS k FROM unnest($1::text[], $2::text[]) AS t(p, a) ORDER BY k) AS keys
             """, TextArray(applicants.map(\.program)), TextArray(applicants.map(\.applicantID)))
     }
 

@@ -106,6 +106,28 @@ struct LifecycleEventTests {
         await s.finish()
     }
 
+    /// The decisions side flags a scholarship under `hashtext('lifecycle:PROGRAM:APPLICANT')`;
+    /// a submission of that applicant's events waits for it (and so does the worker).
+    @Test("submit waits for the applicant's lifecycle lock the decisions side takes")
+    func submitTakesTheSharedApplicantLock() async throws {
+        let s = try await LifecycleScenario.start()
+        let holder = try await Connection.connect(s.database.conninfo)
+        try await holder.simpleQuery("BEGIN")
+        try await holder.query("SELECT pg_advisory_xact_lock(hashtext($1))", "lifecycle:tgp-2026:S-01-base")
+        let parsed = EventsFile.parse(T.admitted("S-01-base"))
+        let lines = parsed.events.map { (line: $0.line, event: $0.event, program: "tgp-2026", body: $0.body) }
+        let submit = Task { try await s.database.pool.withTransaction { try await LifecycleStore.submit(lines, queue: s.database.queue, on: $0) } }
+        let waiting = try await TestDatabase.eventually(10) {
+            try await s.count("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1
+        }
+        #expect(waiting, "the submission waits for the lock")
+        #expect(try await s.count("SELECT count(*)::int AS n FROM lifecycle_events") == 0)
+        try await holder.simpleQuery("COMMIT")
+        #expect(try await submit.value == [.queued])
+        await holder.close()
+        await s.finish()
+    }
+
     /// Interface §3: "An event may carry an `event_id`; an event whose id was already submitted is
     /// ignored" — the same event again; a different event under a used id is rejected (issue 13).
     /// Interface §1's exit codes: 2 when no line of the file can be parsed at all.
