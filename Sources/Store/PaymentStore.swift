@@ -169,10 +169,11 @@ public enum PaymentStore {
     /// latest revision), in applicant and month order.
     public static func bankLines(runID: Int64, on connection: Connection) async throws -> [BankLine] {
         try await connection.query("""
-            SELECT p.applicant_id, a.family_name, a.given_name, p.month, p.amount_yen
+            SELECT p.applicant_id, coalesce(a.family_name, '') AS family_name, coalesce(a.given_name, '') AS given_name, p.month, p.amount_yen
             FROM payments p
-            JOIN applicants h ON h.program = p.program AND h.applicant_id = p.applicant_id
-            JOIN applications a ON a.program = h.program AND a.applicant_id = h.applicant_id AND a.revision = h.latest_revision
+            -- Outer joins: a paid month is always a line of the file, names or not.
+            LEFT JOIN applicants h ON h.program = p.program AND h.applicant_id = p.applicant_id
+            LEFT JOIN applications a ON a.program = h.program AND a.applicant_id = h.applicant_id AND a.revision = h.latest_revision
             WHERE p.run_id = $1 AND p.status = 'paid'
             ORDER BY p.applicant_id, p.month
             """, runID).map {
