@@ -75,12 +75,12 @@ struct Events: AsyncParsableCommand {
             let events = try await Runner.withDatabase { database in
                 try await database.pool.withConnection { try await LifecycleStore.events(program: options.program, applicantID: applicant, on: $0) }
             }
-            if !json { printLine("SEQ\tDATE\tAPPLICANT\tEVENT_ID\tTYPE\tSTATUS\tEFFECT") }
+            if !json { printLine("SEQ\tDATE\tEVENT_ID\tAPPLICANT\tTYPE\tSTATUS\tEFFECT") }
             for e in events {
                 if json {
                     printLine(try LifecycleOutput.json(ListedEvent(e)))
                 } else {
-                    printLine([String(e.seq), e.date ?? "", e.applicantID, e.eventID ?? "-", e.type, e.status, e.effect ?? ""].joined(separator: "\t"))
+                    printLine([String(e.seq), e.date ?? "", e.eventID ?? "-", e.applicantID, e.type, e.status, e.effect ?? ""].joined(separator: "\t"))
                 }
             }
         }

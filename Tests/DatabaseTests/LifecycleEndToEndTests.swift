@@ -32,9 +32,9 @@ final class LifecycleEndToEndTests: XCTestCase {
         _ = try TestDatabase.bursar(["drain"], database: database)
 
         let listed = try TestDatabase.bursar(["events", "list"], database: database).output
-        XCTAssertTrue(listed.contains("S-02-too-young\te3\tadmitted\trejected"), listed)
+        XCTAssertTrue(listed.contains("e3\tS-02-too-young\tadmitted\trejected"), listed)
         XCTAssertTrue(listed.contains("not eligible"), listed)
-        XCTAssertTrue(listed.contains("S-07-partner-only\te4\tarrived\trejected"), "an event before admitted is rejected: \(listed)")
+        XCTAssertTrue(listed.contains("e4\tS-07-partner-only\tarrived\trejected"), "an event before admitted is rejected: \(listed)")
         XCTAssertTrue(listed.contains("unknown applicant"), listed)
 
         let exported = try TestDatabase.bursar(["export", "scholarships"], database: database).output

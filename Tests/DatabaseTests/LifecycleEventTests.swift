@@ -160,8 +160,8 @@ struct LifecycleEventTests {
         try await s.drain()
 
         let listed = try s.cli(["events", "list"]).output
-        #expect(listed.contains("2026-03-20\tS-01-base\tx1\tadmitted\tapplied\t2026-03-20: admitted"), "\(listed)")
-        #expect(listed.contains("2026-03-30\tS-01-base\tarr-S-01-base\tarrived\tapplied\t2026-03-30: arrived; payments begin in 2026-04"), "\(listed)")
+        #expect(listed.contains("2026-03-20\tx1\tS-01-base\tadmitted\tapplied\t2026-03-20: admitted"), "\(listed)")
+        #expect(listed.contains("2026-03-30\tarr-S-01-base\tS-01-base\tarrived\tapplied\t2026-03-30: arrived; payments begin in 2026-04"), "\(listed)")
         await s.finish()
     }
 }
