@@ -69,7 +69,10 @@ struct Payments: AsyncParsableCommand {
                     printLine(try LifecycleOutput.json(PaymentRunOutput(report)))
                     return
                 }
-                for file in report.recovered { printLine("bank-transfer file of an earlier run, written now: \(file.path)") }
+                for file in report.recovered {
+                    printLine("bank-transfer file of an earlier run whose process stopped before recording it: \(file.path) "
+                              + "(if that process wrote it on another machine, send only one of the two)")
+                }
                 printLine("payments \(program) \(month) (run \(r.id)): \(r.paid.count) paid, \(r.held.count) held, \(r.due.count) due, "
                           + "\(r.voided.count) voided, \(r.paid.reduce(0) { $0 + $1.yen }) yen transferred")
                 for m in r.held { printLine("  held \(m.applicantID) \(m.month): \(m.reason ?? "")") }

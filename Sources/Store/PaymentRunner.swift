@@ -18,8 +18,8 @@ public enum PaymentRunner {
     ///
     /// One run of a program at a time, across processes: a session advisory lock is held from
     /// before the transaction until the file is written and recorded. Under it, a committed run
-    /// without a file can only belong to a process that stopped; its file is written first
-    /// (under the run's own name, never twice: an existing file is kept).
+    /// without a file can only belong to a process that stopped; its file is written first,
+    /// at the path the run recorded in its transaction (an existing file there is kept).
     public static func run(program: String, month: YearMonth, folder: URL, database: Database) async throws -> Report {
         try await database.pool.withConnection { connection in
             let key = "payments:\(program)"
@@ -39,27 +39,27 @@ public enum PaymentRunner {
     private static func locked(program: String, month: YearMonth, folder: URL, on connection: Connection) async throws -> Report {
         var recovered: [URL] = []
         for orphan in try await PaymentStore.unwrittenRuns(program: program, on: connection) {
-            recovered.append(try await writeFile(runID: orphan.id, program: program, month: orphan.month, folder: folder, on: connection))
+            // The file the run named, where it named it: when the stopped process wrote it
+            // already (same host), it is kept as it is, never written a second time.
+            try await writeFile(runID: orphan.id, month: orphan.month, to: orphan.bankFile, on: connection)
+            recovered.append(orphan.bankFile)
         }
-        let record = try await connection.withTransaction { try await PaymentStore.run(program: program, month: month, on: $0) }
-        let file = try await writeFile(runID: record.id, program: program, month: month, folder: folder, on: connection)
-        return Report(record: record, bankFile: file, recovered: recovered)
+        let record = try await connection.withTransaction { try await PaymentStore.run(program: program, month: month, folder: folder, on: $0) }
+        try await writeFile(runID: record.id, month: month, to: record.bankFile, on: connection)
+        return Report(record: record, bankFile: record.bankFile, recovered: recovered)
     }
 
-    /// Writes a committed run's file and records its path.
-    private static func writeFile(runID: Int64, program: String, month: YearMonth, folder: URL, on connection: Connection) async throws -> URL {
+    /// Writes a committed run's file from its committed rows and records it written.
+    private static func writeFile(runID: Int64, month: YearMonth, to file: URL, on connection: Connection) async throws {
         let lines = try await PaymentStore.bankLines(runID: runID, on: connection)
-        let name = BankTransferFile.name(program: program, month: month.description, runID: runID)
-        let file: URL
         do {
-            file = try BankTransferFile.write(BankTransferFile.text(lines), folder: folder, name: name)
+            _ = try BankTransferFile.write(BankTransferFile.text(lines), folder: file.deletingLastPathComponent(), name: file.lastPathComponent)
         } catch {
             throw BursarError.setup("""
                 the payments of run \(runID) (\(month)) are recorded, but its bank-transfer file could not be written: \(error). \
                 Fix the folder and run `bursar payments run` again: it writes the missing file and pays nothing twice.
                 """)
         }
-        try await PaymentStore.recordBankFile(runID: runID, path: file.path, on: connection)
-        return file
+        try await PaymentStore.recordBankFileWritten(runID: runID, on: connection)
     }
 }

@@ -29,6 +29,8 @@ public enum PaymentStore {
         public let id: Int64
         public let program: String
         public let month: YearMonth
+        /// Where the run's bank-transfer file is written.
+        public let bankFile: URL
         public let paid: [SettledMonth]
         public let held: [SettledMonth]
         public let due: [SettledMonth]
@@ -62,10 +64,15 @@ public enum PaymentStore {
     /// an owed month without open flags is paid in this run; earlier months not paid before
     /// (held months released, due months an arrival made owed, months of a scholarship admitted
     /// after their run) are paid with it. A paid row is never updated, so no month is paid twice.
-    public static func run(program: String, month: YearMonth, on connection: Connection) async throws -> RunRecord {
+    ///
+    /// The run records where its bank-transfer file goes (`folder`, under the run's own name)
+    /// before the file exists, so a run whose process stops after the commit is known, file and all.
+    public static func run(program: String, month: YearMonth, folder: URL, on connection: Connection) async throws -> RunRecord {
         let runID = try await connection.query("""
             INSERT INTO payment_runs (program, month, paid, held, total_yen) VALUES ($1, $2, 0, 0, 0) RETURNING id
             """, program, month.description).first!.int64("id")
+        let bankFile = folder.appendingPathComponent(BankTransferFile.name(program: program, month: month.description, runID: runID)).path
+        try await connection.query("UPDATE payment_runs SET bank_file = $2 WHERE id = $1", runID, bankFile)
         // The row locks make a concurrent event, flag or officer wait for the run (and the run
         // for them): each scholarship is settled on one committed state.
         let scholarships = try await connection.query("""
@@ -113,7 +120,8 @@ public enum PaymentStore {
         try await AuditLog.record(on: connection, action: "payments.run", program: program,
                                   detail: ["month": month.description, "run": "\(runID)", "paid": "\(paid.count)", "held": "\(held.count)",
                                            "due": "\(due.count)", "voided": "\(voided.count)"])
-        return RunRecord(id: runID, program: program, month: month, paid: paid, held: held, due: due, voided: voided)
+        return RunRecord(id: runID, program: program, month: month, bankFile: URL(fileURLWithPath: bankFile),
+                         paid: paid, held: held, due: due, voided: voided)
     }
 
     /// Upserts settled months; a paid row is never changed (the `WHERE` of the conflict arm).
@@ -182,18 +190,18 @@ public enum PaymentStore {
         }
     }
 
-    /// Records where a run's bank-transfer file was written.
-    public static func recordBankFile(runID: Int64, path: String, on connection: Connection) async throws {
-        try await connection.query("UPDATE payment_runs SET bank_file = $2, written_at = now() WHERE id = $1", runID, path)
+    /// Records that a run's bank-transfer file is written.
+    public static func recordBankFileWritten(runID: Int64, on connection: Connection) async throws {
+        try await connection.query("UPDATE payment_runs SET written_at = now() WHERE id = $1", runID)
     }
 
-    /// Runs of `program` that committed but whose file was never written (the process that ran
-    /// them stopped in between), oldest first.
-    public static func unwrittenRuns(program: String, on connection: Connection) async throws -> [(id: Int64, month: YearMonth)] {
+    /// Runs of `program` that committed but whose file was not recorded as written (the process
+    /// that ran them stopped in between), oldest first, with the file each names.
+    public static func unwrittenRuns(program: String, on connection: Connection) async throws -> [(id: Int64, month: YearMonth, bankFile: URL)] {
         try await connection.query("""
-            SELECT id, month FROM payment_runs WHERE program = $1 AND written_at IS NULL
+            SELECT id, month, bank_file FROM payment_runs WHERE program = $1 AND written_at IS NULL AND bank_file IS NOT NULL
               AND EXISTS (SELECT 1 FROM payments p WHERE p.run_id = payment_runs.id) ORDER BY id
-            """, program).map { (try $0.int64("id"), try month($0.string("month"))) }
+            """, program).map { (try $0.int64("id"), try month($0.string("month")), URL(fileURLWithPath: try $0.string("bank_file"))) }
     }
 
     /// An officer clears a flag (`bursar flags clear`), with a reason, inside the caller's

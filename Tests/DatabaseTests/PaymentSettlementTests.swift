@@ -1,5 +1,6 @@
 import Foundation
 import Lifecycle
+import Screening
 @testable import Store
 import Testing
 
@@ -133,6 +134,24 @@ struct PaymentSettlementTests {
         #expect(try String(contentsOfFile: two, encoding: .utf8) == "\(BankTransferFile.header)\n")
         let mode = try FileManager.default.attributesOfItem(atPath: one)[.posixPermissions] as? Int
         #expect(mode == 0o600)
+        await s.finish()
+    }
+
+    /// A process that stops between the run's commit and its file: the next run writes that
+    /// file (at the path the run recorded) from the committed rows, and pays nothing twice.
+    @Test("a committed run without its file gets it at the next run")
+    func stoppedRunGetsItsFileNext() async throws {
+        let s = try await LifecycleScenario.start()
+        try await s.events(Self.admitted("S-01-base"), Self.arrived("S-01-base", on: "2026-03-28"))
+        let stopped = try await s.database.pool.withTransaction {
+            try await PaymentStore.run(program: "tgp-2026", month: YearMonth(iso: "2026-04")!, folder: s.folder, on: $0)
+        }
+        #expect(!FileManager.default.fileExists(atPath: stopped.bankFile.path))
+        let next = try s.cli(["payments", "run", "--month", "2026-05", "--folder", s.folder.path])
+        #expect(next.output.contains("earlier run whose process stopped before recording it: \(stopped.bankFile.path)"), "\(next.output)")
+        #expect(try s.transferred() == ["S-01-base 2026-04 150000", "S-01-base 2026-05 150000"])
+        _ = try s.cli(["payments", "run", "--month", "2026-05", "--folder", s.folder.path])
+        #expect(try s.transferred().count == 2, "written once")
         await s.finish()
     }
 
