@@ -28,6 +28,7 @@ struct Events: AsyncParsableCommand {
             // Interface §1's rule for batches, kept for events: a file of which no line can be
             // parsed at all (an empty one included) is not an events file.
             guard parsed.parsedAny else {
+                for r in parsed.rejected { CLI.printError("line \(r.line): \(r.message)") }
                 CLI.printError(parsed.rejected.isEmpty ? "\(file) holds no events" : "no line of \(file) is JSON: the file cannot be parsed at all")
                 throw ExitCode(2)
             }
