@@ -3,9 +3,11 @@ import Postgres
 import Screening
 
 /// The applications a change of a program's partner data affects: those whose latest decision
-/// read an institution spelling that the matcher after the change matches differently (another
-/// result, partner, candidates or reason) than the matcher before it. A decision is a function of
-/// the match, so these are exactly the decisions the change can alter.
+/// read an institution spelling that the matcher after the change matches differently than the
+/// matcher before it, in what a decision shows of a match (``PartnerMatch/shown``: result,
+/// partner, reason, the candidates of an uncertain match). A decision is a function of that, so
+/// these are exactly the decisions the change can alter — including one whose explanation names a
+/// removed institution as the closest listed name, though its outcome stays.
 enum PartnerMatchImpact {
     /// The affected applicants with their latest revision. `spellingKey` narrows the search to
     /// decisions that read spellings with that key (an officer's decision on one spelling).
@@ -42,7 +44,7 @@ enum PartnerMatchImpact {
             if let known = changed[spelling] {
                 differs = known
             } else {
-                differs = before.match(institution: institution, country: country) != after.match(institution: institution, country: country)
+                differs = before.match(institution: institution, country: country).shown != after.match(institution: institution, country: country).shown
                 changed[spelling] = differs
             }
             if differs { affected.append(target) }
