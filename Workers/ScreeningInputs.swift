@@ -32,13 +32,21 @@ actor ScreeningInputs {
         return matcher
     }
 
-    /// The program's current definition, for readers outside a decision's transaction (the
-    /// lifecycle rules read stipend and durations).
+    /// The program's current definition on `connection` (inside the caller's transaction, e.g.
+    /// the lifecycle rules reading stipend and durations).
+    func program(_ id: String, on connection: Connection) async throws -> Program {
+        try await program(id, versions: try await ProgramData.versions(program: id, on: connection), on: connection)
+    }
+
+    /// The program's definition as last read by a job of this process (screening refreshes it
+    /// whenever it sees a newer version), or read now when none was. Takes no connection while
+    /// one is cached; callers inside a transaction should prefer ``program(_:on:)``.
     func program(_ id: String) async throws -> Program {
-        let versions = try await database.pool.withConnection { connection in try await ProgramData.versions(program: id, on: connection) }
-        if let cached = programs[id], cached.version == versions.definition { return cached.program }
-        let program = try await ProgramStore(database: database).program(id)
-        programs[id] = (versions.definition, program)
+        if let cached = programs[id] { return cached.program }
+        let (version, program) = try await database.pool.withConnection { connection in
+            (try await ProgramData.versions(program: id, on: connection).definition, try await ProgramStore.program(id, on: connection))
+        }
+        programs[id] = (version, program)
         return program
     }
 }
