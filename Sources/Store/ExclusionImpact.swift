@@ -8,21 +8,43 @@ import Screening
 enum ExclusionImpact {
     /// One entry as matching reads it.
     struct Entry {
+        let list: String
         let name: PersonName
         let birthDate: String
         let citizenship: String
         let clause: String
         let reference: String
+
+        init(list: String, family: String, given: String, birthDate: String, citizenship: String, clause: String, reference: String) {
+            self.list = list
+            self.name = PersonName(family: family, given: given)
+            self.birthDate = birthDate
+            self.citizenship = citizenship
+            self.clause = clause
+            self.reference = reference
+        }
+
+        /// An entry as stored (`exclusion_entries`, birth date as `born`).
+        init(row: PostgresRow) throws {
+            self.init(list: try row.string("list"), family: try row.string("family_name"), given: try row.string("given_name"),
+                      birthDate: try row.string("born"), citizenship: try row.string("citizenship"), clause: try row.string("clause"),
+                      reference: try row.string("reference"))
+        }
     }
 
-    /// What an applicant's hits on one list are, as a comparable value.
-    static func hits(name: PersonName, birthDate: String, citizenships: [String], in entries: [Entry]) -> Set<String> {
-        var hits = Set<String>()
-        for entry in entries where entry.birthDate == birthDate && citizenships.contains(entry.citizenship) {
+    /// The entries among `entries` that match a person (interface §4): the same birth date, a
+    /// shared citizenship, and the same or a close name.
+    static func hits(name: PersonName, birthDate: String, citizenships: [String], in entries: [Entry]) -> [ExclusionHit] {
+        entries.compactMap { entry in
+            guard entry.birthDate == birthDate, citizenships.contains(entry.citizenship) else { return nil }
             let strength = name.match(entry.name)
-            if strength != .none { hits.insert([entry.clause, entry.reference, strength.rawValue].joined(separator: "\u{1}")) }
+            return strength == .none ? nil : ExclusionHit(list: entry.list, reference: entry.reference, clause: entry.clause, strength: strength)
         }
-        return hits
+    }
+
+    /// A person's hits as a comparable value.
+    private static func hitSet(name: PersonName, birthDate: String, citizenships: [String], in entries: [Entry]) -> Set<[String]> {
+        Set(hits(name: name, birthDate: birthDate, citizenships: citizenships, in: entries).map { [$0.list, $0.clause, $0.reference, $0.strength.rawValue] })
     }
 
     /// The affected applicants of `program` with their latest revision, reading the applicants'
@@ -41,8 +63,8 @@ enum ExclusionImpact {
             let born = try row.string("born")
             let name = PersonName(family: try row.string("family_name"), given: try row.string("given_name"))
             let citizenships = try row.strings("citizenships")
-            let before = hits(name: name, birthDate: born, citizenships: citizenships, in: oldByDay[born] ?? [])
-            let after = hits(name: name, birthDate: born, citizenships: citizenships, in: newByDay[born] ?? [])
+            let before = hitSet(name: name, birthDate: born, citizenships: citizenships, in: oldByDay[born] ?? [])
+            let after = hitSet(name: name, birthDate: born, citizenships: citizenships, in: newByDay[born] ?? [])
             if before != after { affected.append((try row.string("applicant_id"), try row.int("latest_revision"))) }
         }
         return affected

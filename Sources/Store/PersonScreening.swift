@@ -18,18 +18,14 @@ public struct PersonScreening: Sendable {
             SELECT list, family_name, given_name, birth_date::text AS born, citizenship, clause, reference FROM exclusion_entries
             WHERE program = $1 AND birth_date = ANY($2::date[])
             """, program, TextArray(Array(Set(apps.map(\.birthDate.description)))))
-        var byDay: [String: [PostgresRow]] = [:]
-        for row in rows { byDay[try row.string("born"), default: []].append(row) }
+        let byDay = Dictionary(grouping: try rows.map(ExclusionImpact.Entry.init(row:)), by: \.birthDate)
         var hits: [String: [ExclusionHit]] = [:]
         for app in apps {
-            guard let candidates = byDay[app.birthDate.description] else { continue }
-            let name = PersonName(family: app.familyName, given: app.givenName)
-            for row in candidates where app.citizenships.contains(try row.string("citizenship")) {
-                let strength = name.match(PersonName(family: try row.string("family_name"), given: try row.string("given_name")))
-                guard strength != .none else { continue }
-                hits[app.applicantID, default: []].append(ExclusionHit(list: try row.string("list"), reference: try row.string("reference"),
-                                                                      clause: try row.string("clause"), strength: strength))
-            }
+            let born = app.birthDate.description
+            guard let candidates = byDay[born] else { continue }
+            let found = ExclusionImpact.hits(name: PersonName(family: app.familyName, given: app.givenName), birthDate: born,
+                                             citizenships: app.citizenships, in: candidates)
+            if !found.isEmpty { hits[app.applicantID] = found }
         }
         return hits
     }
@@ -111,15 +107,11 @@ public struct PersonScreening: Sendable {
         try await database.pool.withTransaction { connection in
             try await ProgramData.lockForChange(program: program, on: connection)
             let old = try await connection.query("""
-                SELECT family_name, given_name, birth_date::text AS born, citizenship, clause, reference FROM exclusion_entries
+                SELECT list, family_name, given_name, birth_date::text AS born, citizenship, clause, reference FROM exclusion_entries
                 WHERE program = $1 AND list = $2
-                """, program, list).map { row in
-                ExclusionImpact.Entry(name: PersonName(family: try row.string("family_name"), given: try row.string("given_name")),
-                                      birthDate: try row.string("born"), citizenship: try row.string("citizenship"),
-                                      clause: try row.string("clause"), reference: try row.string("reference"))
-            }
+                """, program, list).map(ExclusionImpact.Entry.init(row:))
             let new = entries.map {
-                ExclusionImpact.Entry(name: PersonName(family: $0.familyName, given: $0.givenName), birthDate: $0.birthDate.description,
+                ExclusionImpact.Entry(list: list, family: $0.familyName, given: $0.givenName, birthDate: $0.birthDate.description,
                                       citizenship: $0.citizenship, clause: $0.clause, reference: $0.reference)
             }
             try await connection.query("DELETE FROM exclusion_entries WHERE program = $1 AND list = $2", program, list)
