@@ -37,7 +37,7 @@ public struct ProgramStore: Sendable {
     /// definition is a new version of the program's data, and every application of the program is
     /// decided again under it (a definition is read by every clause) — queued in the same
     /// transaction. Returns what was done, or nil when the definition is unchanged.
-    func store(_ program: Program, json: String) async throws -> String? {
+    public func store(_ program: Program, json: String) async throws -> String? {
         try await database.pool.withTransaction { connection in
             try await ProgramData.lockForChange(program: program.id, on: connection)
             let rows = try await connection.query("""
