@@ -1,5 +1,7 @@
 import Foundation
+import Lifecycle
 import Postgres
+import Screening
 import Store
 import Testing
 @testable import Workers
@@ -41,6 +43,41 @@ struct DecisionOrderingTests {
         #expect(try rows.map { try $0.string("outcome") } == ["eligible", "eligible", "ineligible"])
         #expect(try rows.map { try $0.int("exclusions_version") } == [0, 0, 1])
         #expect(try s.outcome("S-01-base") == "ineligible", "the decision that read the list is the latest")
+        await s.database.close()
+    }
+
+    /// Guideline (10): "If an applicant is found to fall under these after being accepted, the
+    /// support provided, such as scholarship, shall not, in principle, be granted." An admission
+    /// that read the eligible decision and commits while the ineligible re-decision is being made
+    /// still gets the flag: the decision waits for the applicant's lifecycle lock, then sees the
+    /// scholarship.
+    @Test("an admission racing with the decision that makes the applicant ineligible is flagged")
+    func admissionRacingWithTheDecision() async throws {
+        let s = try await SampleScenario.make()
+        let admission = try await Connection.connect(s.database.conninfo)
+        try await admission.simpleQuery("BEGIN")
+        // What the lifecycle worker does for `admitted`: its lock, the eligible decision it read,
+        // the scholarship it stores.
+        try await admission.query("SELECT pg_advisory_xact_lock(hashtext($1))", "lifecycle:tgp-2026:S-01-base")
+        let program = try await ProgramStore(database: s.database).program("tgp-2026")
+        let scholarship = try LifecycleRules.admit(applicantID: "S-01-base", course: .master, on: try #require(CalendarDate(iso: "2026-02-01")),
+                                                   latestOutcome: .eligible, program: program)
+        try await LifecycleStore.save(scholarship, program: "tgp-2026", on: admission)
+
+        try s.run(["exclusions", "import", try SampleScenario.exclusions(["reg,Jaidee,Kritsada Siriporn,2000-03-26,TH,eligibility.10d,R-1"]),
+                   "--program", "tgp-2026"])
+        let drain = try TestDatabase.spawn(["drain"], database: s.database)
+        let waits = try await TestDatabase.eventually(20) {
+            try await s.database.pool.withConnection { c in
+                try await c.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").first!.int("n") == 1
+            }
+        }
+        #expect(waits, "the decision waits for the admission in flight")
+        try await admission.simpleQuery("COMMIT")
+        await admission.close()
+        drain.waitUntilExit()
+        #expect(try s.outcome("S-01-base") == "ineligible")
+        #expect(try s.scholarshipFlags()["S-01-base"] == ["eligibility.changed"])
         await s.database.close()
     }
 
