@@ -10,8 +10,8 @@ struct Documents: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check an application's documents again and decide it again.",
             discussion: """
-                Reads the documents of the latest revision from the batch folder recorded at submit, or from --from \\
-                (a folder laid out like the batch folder). The workers (bursard, or bursar drain) do the check and the \\
+                Reads the documents of the latest revision from the batch folder recorded at submit, or from --from \
+                (a folder laid out like the batch folder). The workers (bursard, or bursar drain) do the check and the \
                 new decision.
 
                 Examples: bursar documents recheck A-001 --program tgp-2026
