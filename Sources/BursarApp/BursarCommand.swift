@@ -13,7 +13,7 @@ public struct BursarCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Submit.self, Drain.self, Status.self, Show.self, Export.self, Events.self, Payments.self, Flags.self,
-            Partners.self, Exclusions.self, Duplicates.self, DB.self, Jobs.self, Queues.self, Bench.self,
+            Partners.self, Exclusions.self, Duplicates.self, Documents.self, DB.self, Jobs.self, Queues.self, Bench.self,
         ])
 
     public init() {}

@@ -64,7 +64,15 @@ struct Duplicates: AsyncParsableCommand {
     }
 
     struct Resolve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Resolve a duplicate: withdraw ID in favour of --keep, which is screened again.")
+        static let configuration = CommandConfiguration(
+            abstract: "Resolve a duplicate: withdraw ID in favour of --keep; both are decided again.",
+            discussion: """
+                Only a pair that `bursar duplicates list` shows (flagged identity.duplicate) can be resolved. The withdrawn \
+                application's outcome becomes withdrawn (it can no longer be admitted); the kept one is decided again \
+                without identity.duplicate for this pair.
+
+                Example: bursar duplicates resolve A-016 --keep A-015 --program tgp-2026
+                """)
         @Argument(help: "The application to withdraw.") var applicantID: String
         @Option(help: "The application that stands.") var keep: String
         @OptionGroup var options: ProgramOption
@@ -72,8 +80,12 @@ struct Duplicates: AsyncParsableCommand {
         func run() async throws {
             try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
-                try await PersonScreening(database: database).resolveDuplicate(program: program, drop: applicantID, keep: keep)
-                printLine("\(applicantID) withdrawn in favour of \(keep); \(keep) queued for screening again")
+                let resolution = try await PersonScreening(database: database).resolveDuplicate(program: program, drop: applicantID, keep: keep)
+                if resolution.alreadyResolved {
+                    printLine("\(applicantID) was already withdrawn in favour of \(keep); nothing changed")
+                } else {
+                    printLine("\(applicantID) withdrawn in favour of \(keep); \(resolution.redecided) applications queued to be decided again")
+                }
             }
         }
     }

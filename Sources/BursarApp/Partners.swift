@@ -37,16 +37,34 @@ struct Partners: AsyncParsableCommand {
     }
 
     struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Load a partner list (CSV with a header row); replaces the program's list.")
+        static let configuration = CommandConfiguration(
+            abstract: "Load a partner list (CSV with a header row); replaces the program's list.",
+            discussion: """
+                Prints what changes (institutions added, removed, renamed, changed) and how many applications are \
+                decided again because their partner match changes. With --dry-run nothing is changed.
+
+                Example: bursar partners import partners-2026.csv --program tgp-2026 --dry-run
+                """)
         @Argument(help: "The CSV file (columns: name, country; optional japanese_name, level, department, tmu_faculty, aliases).") var file: String
         @Option(help: "The program the list belongs to.") var program: String
+        @Flag(help: "Show what the import would change, and change nothing.") var dryRun = false
 
         func run() async throws {
             let partners = try CLI.readList(file, PartnerListCSV.parse)
-            try await Runner.withDatabase { database in
-                try await PartnerStore(database: database).replace(program: program, partners: partners, source: URL(fileURLWithPath: file).lastPathComponent)
+            let imported = try await Runner.withDatabase { database in
+                try await PartnerStore(database: database).replace(program: program, partners: partners,
+                                                                   source: URL(fileURLWithPath: file).lastPathComponent, dryRun: dryRun)
             }
-            printLine("imported \(partners.count) institutions (\(partners.reduce(0) { $0 + $1.agreements.count }) agreements) as the partner list of \(program)")
+            let agreements = partners.reduce(0) { $0 + $1.agreements.count }
+            let count = imported.redecided
+            let applications = "\(count) application\(count == 1 ? "" : "s")"
+            if dryRun {
+                printLine("dry run: nothing was changed; importing \(partners.count) institutions (\(agreements) agreements) as the partner list of \(program) would change:")
+            } else {
+                printLine("imported \(partners.count) institutions (\(agreements) agreements) as the partner list of \(program):")
+            }
+            for line in imported.change.lines { printLine(line) }
+            printLine(dryRun ? "\(applications) would be decided again" : "\(applications) queued to be decided again")
         }
     }
 

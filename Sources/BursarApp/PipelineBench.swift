@@ -96,11 +96,9 @@ struct PipelineBench: AsyncParsableCommand {
             for table in ["decisions", "document_checks", "applications", "applicants"] {
                 try await connection.query("DELETE FROM \(table) WHERE program = $1", Self.program)
             }
-            try await connection.query("""
-                INSERT INTO programs (id, rule_set, definition) VALUES ($1, $2, $3::jsonb)
-                ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, rule_set = excluded.rule_set
-                """, Self.program, program.ruleSet, JSONText(json))
         }
+        // Through the store, so that the definition is a recorded version of the program's data.
+        _ = try await ProgramStore(database: database).store(program, json: json)
         try await PartnerStore(database: database).replace(program: Self.program, partners: partners, source: "copy of tgp-2026")
     }
 }

@@ -5,6 +5,9 @@ public enum Outcome: String, Sendable, Codable {
     case needsReview = "needs_review"
     /// A required document is missing, unreadable, or does not match its checksum.
     case incomplete
+    /// An officer withdrew the application (`bursar duplicates resolve`); it can no longer be
+    /// admitted (interface §2).
+    case withdrawn
     /// Not yet processed.
     case pending
 }
@@ -52,5 +55,34 @@ public struct Decision: Sendable, Equatable {
         } else {
             outcome = .eligible
         }
+    }
+
+    private init(copying decision: Decision, outcome: Outcome, clauses: [ClauseResult]) {
+        applicantID = decision.applicantID
+        ruleSet = decision.ruleSet
+        gpaTrace = decision.gpaTrace
+        gpa = decision.gpa
+        partner = decision.partner
+        categories = decision.categories
+        self.clauses = clauses
+        failed = clauses.filter { $0.status == .fail }.map(\.id)
+        review = clauses.filter { $0.status == .review }.map(\.id)
+        conditions = clauses.filter { $0.condition && $0.status == .pass }.map(\.id)
+        self.outcome = outcome
+    }
+
+    /// This decision for an application an officer withdrew as the duplicate of `kept`: the
+    /// outcome is `withdrawn` whatever the clauses say (they are still evaluated and kept in the
+    /// trace, so the history shows what the application was), and `identity.duplicate` says who
+    /// withdrew it in favour of which application. It is no longer in `review`: nothing about the
+    /// pair is left to a person.
+    public func withdrawn(inFavourOf kept: String) -> Decision {
+        let withdrawal = ClauseResult(
+            id: "identity.duplicate", status: .notApplicable,
+            explanation: "An officer withdrew this application as a duplicate of \(kept), which stands (bursar duplicates resolve); it can no longer be admitted.",
+            facts: [.init("kept application", kept)])
+        var clauses = self.clauses.map { $0.id == "identity.duplicate" ? withdrawal : $0 }
+        if !clauses.contains(where: { $0.id == "identity.duplicate" }) { clauses.append(withdrawal) }
+        return Decision(copying: self, outcome: .withdrawn, clauses: clauses)
     }
 }

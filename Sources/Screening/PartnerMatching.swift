@@ -28,6 +28,14 @@ public struct PartnerMatch: Sendable, Equatable {
         self.candidates = candidates
         self.reason = reason
     }
+
+    /// The candidates a decision names: the first three, and only for an uncertain match.
+    public var shownCandidates: [String] { result == .uncertain ? candidates.prefix(3).map(\.partner) : [] }
+
+    /// Everything a decision reads of the match (clause (2)(b) shows the result, the partner, the
+    /// reason and ``shownCandidates``): matches that agree on it give the same decision, so a change
+    /// of the partner data affects exactly the applications whose match changes here.
+    public var shown: [String] { [result.rawValue, partner ?? "", reason] + shownCandidates }
 }
 
 /// Matches an institution name against a program's partner list (clause (2)(b)).

@@ -166,6 +166,37 @@ public struct ApplicationStore: Sendable {
         }
     }
 
+    /// Records the document checks of revisions (replacing an earlier check of the same
+    /// revision: `documents recheck`) and queues their screening, on `connection` (inside the
+    /// document job's transaction).
+    public static func saveDocumentChecks(program: String, checks: [(item: ApplicationsJob.Item, json: String)],
+                                          on connection: Connection, queue: JobQueueClient) async throws {
+        try await connection.query("""
+            INSERT INTO document_checks (program, applicant_id, revision, checks)
+            SELECT $1, a, r, c FROM unnest($2::text[], $3::int[], $4::text[]) AS u(a, r, c)
+            ON CONFLICT (program, applicant_id, revision) DO UPDATE SET checks = excluded.checks, checked_at = now()
+            """, program, TextArray(checks.map(\.item.applicantID)), TextArray(checks.map { String($0.item.revision) }), TextArray(checks.map(\.json)))
+        try await queue.enqueue(try ApplicationsJob.jobs(kind: JobKinds.screen, program: program, items: checks.map(\.item)), on: connection)
+    }
+
+    /// Queues the documents of the latest revision of `applicantID` (or of every application of
+    /// `program` when nil) to be checked again — from `folder`, or the batch folder recorded at
+    /// submit when nil — and decided again (`bursar documents recheck`). Returns how many.
+    public func recheckDocuments(program: String, applicantID: String?, folder: String?) async throws -> Int {
+        try await database.pool.withTransaction { connection in
+            let items = try await connection.query("""
+                SELECT applicant_id, latest_revision FROM applicants
+                WHERE program = $1 AND ($2::text IS NULL OR applicant_id = $2) ORDER BY applicant_id
+                """, program, applicantID).map { ApplicationsJob.Item(applicantID: try $0.string("applicant_id"), revision: try $0.int("latest_revision")) }
+            if let applicantID, items.isEmpty { throw BursarError.notFound("no application with applicant_id \(applicantID) in \(program)") }
+            try await database.queue.enqueue(try ApplicationsJob.jobs(kind: JobKinds.documents, program: program, items: items, folder: folder, priority: 50),
+                                             on: connection)
+            try await AuditLog.record(on: connection, action: "documents.recheck", program: program, applicantID: applicantID,
+                                      detail: ["applications": "\(items.count)", "other_folder": folder == nil ? "no" : "yes"])
+            return items.count
+        }
+    }
+
     /// The rows of exactly `items`: the statements select `applicant_id = ANY … AND revision =
     /// ANY …` (an index scan whatever the statistics), which may also return another listed
     /// revision of a listed applicant.

@@ -1,4 +1,5 @@
 import Foundation
+import Partners
 import Postgres
 import Screening
 
@@ -11,29 +12,58 @@ public struct DecisionStore: Sendable {
     public struct NewDecision: Sendable {
         public let decision: Decision
         public let revision: Int
-        /// The institution spelling whose partner match was uncertain, if it was.
-        public let partnerKey: String?
-        public init(decision: Decision, revision: Int, partnerKey: String?) {
+        /// The program data versions the decision read (interface §7).
+        public let versions: ProgramData.Versions
+        /// The institution as the application wrote it, and its country: what the partner match
+        /// read, so that a change of the partner list finds the decisions it changes.
+        public let institution: String
+        public let institutionCountry: String
+        public init(decision: Decision, revision: Int, versions: ProgramData.Versions, institution: String, institutionCountry: String) {
             self.decision = decision
             self.revision = revision
-            self.partnerKey = partnerKey
+            self.versions = versions
+            self.institution = institution
+            self.institutionCountry = institutionCountry
         }
     }
 
     /// Appends decisions with one COPY on `connection` (inside the screening job's transaction):
     /// traces are ~5 KB each, and COPY takes them without the array literal a multi-row
-    /// statement would have to parse.
+    /// statement would have to parse. `partner_key` is the key an officer's decision on the
+    /// institution's spelling is kept under — on every decision, since such a decision changes
+    /// every decision that read the spelling, whatever its match was.
     public static func save(_ decisions: [NewDecision], program: String, on connection: Connection) async throws {
         guard !decisions.isEmpty else { return }
         func list(_ values: [String]) -> String? { TextArray(values).postgresText }
         _ = try await connection.copyIn("""
-            COPY decisions (program, applicant_id, revision, outcome, gpa, categories, failed, review, conditions, rule_set, trace, partner_key)
+            COPY decisions (program, applicant_id, revision, outcome, gpa, categories, failed, review, conditions, rule_set, trace,
+                            partner_key, institution, institution_country,
+                            definition_version, partners_version, exclusions_version, duplicates_version)
             FROM STDIN
             """, rows: decisions.map { new in
                 let d = new.decision
+                let v = new.versions
                 return [program, d.applicantID, String(new.revision), d.outcome.rawValue, d.gpa, list(d.categories), list(d.failed),
-                        list(d.review), list(d.conditions), d.ruleSet, DecisionTrace(d).json, new.partnerKey]
+                        list(d.review), list(d.conditions), d.ruleSet, DecisionTrace(d).json,
+                        PartnerMatcher.decisionKey(new.institution), new.institution, new.institutionCountry,
+                        String(v.definition), String(v.partners), String(v.exclusions), String(v.duplicates)]
             })
+    }
+
+    /// The outcome of the latest decision of each of `applicants` that has one, on `connection`.
+    public static func latestOutcomes(program: String, applicants: [String], on connection: Connection) async throws -> [String: Outcome] {
+        guard !applicants.isEmpty else { return [:] }
+        let rows = try await connection.query("""
+            SELECT h.applicant_id, d.outcome FROM applicants h
+            JOIN LATERAL (SELECT outcome FROM decisions x WHERE x.program = h.program AND x.applicant_id = h.applicant_id
+                          ORDER BY x.id DESC LIMIT 1) d ON true
+            WHERE h.program = $1 AND h.applicant_id = ANY($2::text[])
+            """, program, TextArray(applicants))
+        var outcomes: [String: Outcome] = [:]
+        for row in rows {
+            if let outcome = Outcome(rawValue: try row.string("outcome")) { outcomes[try row.string("applicant_id")] = outcome }
+        }
+        return outcomes
     }
 
     private static let latestSQL = """

@@ -31,27 +31,33 @@ public struct ApplicationsJob: Codable, Sendable, Hashable {
 
     public let program: String
     public let items: [Item]
+    /// For a document check: the folder to read the documents from instead of the batch folder
+    /// recorded at submit (`bursar documents recheck --from`); absent otherwise.
+    public let folder: String?
 
-    public init(program: String, items: [Item]) {
+    public init(program: String, items: [Item], folder: String? = nil) {
         self.program = program
         self.items = items
+        self.folder = folder
     }
 
     /// Applications per job.
     public static let batchSize = 100
 
     /// Jobs of `kind` for `items`, `batchSize` applications each.
-    public static func jobs(kind: String, program: String, items: [Item], priority: Int = 100) throws -> [JobInsert] {
+    public static func jobs(kind: String, program: String, items: [Item], folder: String? = nil, priority: Int = 100) throws -> [JobInsert] {
         try stride(from: 0, to: items.count, by: batchSize).map { start in
             try JobInsert(kind: kind, queue: "applications",
-                          arguments: ApplicationsJob(program: program, items: Array(items[start..<min(items.count, start + batchSize)])),
+                          arguments: ApplicationsJob(program: program, items: Array(items[start..<min(items.count, start + batchSize)]), folder: folder),
                           priority: priority)
         }
     }
 }
 
 /// Enqueues screening again for applications whose inputs changed (a list, a partner decision,
-/// a duplicate resolution): the new decision becomes their latest decision.
+/// a duplicate resolution, the program definition): the new decision becomes their latest
+/// decision. Callers enqueue in the transaction that records the change, under the program's
+/// data lock (``ProgramData``).
 public enum Rescreening {
     public static func enqueue(program: String, applicants: [(String, Int)], on connection: Connection,
                                queue: JobQueueClient) async throws {

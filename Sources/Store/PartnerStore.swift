@@ -23,9 +23,27 @@ public struct PartnerStore: Sendable {
         }
     }
 
-    /// Replaces the program's list atomically: screening sees the old list or the new, never half.
-    public func replace(program: String, partners: [Partner], source: String) async throws {
+    /// What an import did (or, in a dry run, would do).
+    public struct Imported: Sendable {
+        public let change: PartnerListChange
+        /// Applications queued to be decided again (in a dry run: that would be).
+        public let redecided: Int
+    }
+
+    /// Replaces the program's list atomically — screening sees the old list or the new, never
+    /// half — and, in the same transaction, records the new version of the program's partner data
+    /// and queues every application whose partner match the new list changes to be decided again.
+    /// A dry run changes nothing and says what the import would do.
+    @discardableResult
+    public func replace(program: String, partners: [Partner], source: String, dryRun: Bool = false) async throws -> Imported {
         try await database.pool.withTransaction { connection in
+            try await ProgramData.lockForChange(program: program, on: connection)
+            let before = try await Self.matcher(program: program, on: connection)
+            let after = PartnerMatcher(partners: partners, confirmed: before.confirmed, rejected: before.rejected)
+            let change = PartnerListChange(old: before.matcher.partners, new: partners)
+            let affected = try await PartnerMatchImpact.affected(program: program, before: before.matcher, after: after,
+                                                                 spellingKey: nil, on: connection)
+            guard !dryRun else { return Imported(change: change, redecided: affected.count) }
             try await connection.query("DELETE FROM partners WHERE program = $1", program)
             let rows: [[String?]] = partners.enumerated().map { i, p in
                 let agreements = "[" + p.agreements.map {
@@ -39,81 +57,88 @@ public struct PartnerStore: Sendable {
                 INSERT INTO partner_lists (program, source, partners, imported_at) VALUES ($1, $2, $3, now())
                 ON CONFLICT (program) DO UPDATE SET source = excluded.source, partners = excluded.partners, imported_at = now()
                 """, program, source, partners.count)
-            try await AuditLog.record(on: connection, action: "partners.import", program: program, detail: ["partners": "\(partners.count)", "source": source])
+            let version = try await ProgramData.recordChange(.partners, program: program, change: "partners.import", on: connection)
+            try await Rescreening.enqueue(program: program, applicants: affected, on: connection, queue: database.queue)
+            try await AuditLog.record(on: connection, action: "partners.import", program: program, detail: [
+                "partners": "\(partners.count)", "source": source, "version": "\(version)", "rescreened": "\(affected.count)",
+                "added": "\(change.added.count)", "removed": "\(change.removed.count)", "renamed": "\(change.renamed.count)",
+            ])
+            return Imported(change: change, redecided: affected.count)
         }
     }
 
     /// The program's partners in list order.
     public func partners(program: String) async throws -> [Partner] {
-        try await database.pool.withConnection { connection in
-            try await connection.query("""
-                SELECT name, japanese_name, country, agreements::text AS agreements, aliases
-                FROM partners WHERE program = $1 ORDER BY position
-                """, program).map { row in
-                let agreements: [Partner.Agreement]
-                if case .array(let items) = try JSONParser.parse(try row.string("agreements")) {
-                    agreements = items.map { item in
-                        func text(_ key: String) -> String { if case .string(let s)? = item[key] { return s }; return "" }
-                        return Partner.Agreement(level: text("level"), department: text("department"), homeFaculty: text("home_faculty"))
-                    }
-                } else { agreements = [] }
-                return Partner(name: try row.string("name"), japaneseName: try row.string("japanese_name"), country: try row.string("country"),
-                               agreements: agreements, aliases: try row.strings("aliases"))
-            }
+        try await database.pool.withConnection { connection in try await Self.partners(program: program, on: connection) }
+    }
+
+    /// The program's partners in list order, on `connection`.
+    public static func partners(program: String, on connection: Connection) async throws -> [Partner] {
+        try await connection.query("""
+            SELECT name, japanese_name, country, agreements::text AS agreements, aliases
+            FROM partners WHERE program = $1 ORDER BY position
+            """, program).map { row in
+            let agreements: [Partner.Agreement]
+            if case .array(let items) = try JSONParser.parse(try row.string("agreements")) {
+                agreements = items.map { item in
+                    func text(_ key: String) -> String { if case .string(let s)? = item[key] { return s }; return "" }
+                    return Partner.Agreement(level: text("level"), department: text("department"), homeFaculty: text("home_faculty"))
+                }
+            } else { agreements = [] }
+            return Partner(name: try row.string("name"), japaneseName: try row.string("japanese_name"), country: try row.string("country"),
+                           agreements: agreements, aliases: try row.strings("aliases"))
         }
     }
 
     /// A matcher for the program's list with the officers' decisions applied.
     public func matcher(program: String) async throws -> PartnerMatcher {
-        let partners = try await partners(program: program)
-        var confirmed: [String: String] = [:]
-        var rejected: Set<String> = []
-        try await database.pool.withConnection { connection in
-            for row in try await connection.query("SELECT spelling, partner FROM partner_decisions WHERE program = $1", program) {
-                if let partner = try row.optionalString("partner") { confirmed[try row.string("spelling")] = partner }
-                else { rejected.insert(try row.string("spelling")) }
-            }
-        }
-        return PartnerMatcher(partners: partners, confirmed: confirmed, rejected: rejected)
+        try await database.pool.withConnection { connection in try await Self.matcher(program: program, on: connection).matcher }
     }
 
-    /// A stamp that changes whenever the list or a decision on it changes (for caches).
-    public func version(program: String) async throws -> String {
-        try await database.pool.withConnection { connection in
-            try await connection.query("""
-                SELECT coalesce((SELECT imported_at::text FROM partner_lists WHERE program = $1), '') || '/' ||
-                       coalesce((SELECT max(decided_at)::text || count(*)::text FROM partner_decisions WHERE program = $1), '') AS v
-                """, program).first!.string("v")
+    /// The program's matcher on `connection`, with the officers' decisions it was built from.
+    public static func matcher(program: String, on connection: Connection) async throws
+        -> (matcher: PartnerMatcher, confirmed: [String: String], rejected: Set<String>) {
+        let partners = try await partners(program: program, on: connection)
+        var confirmed: [String: String] = [:]
+        var rejected: Set<String> = []
+        for row in try await connection.query("SELECT spelling, partner FROM partner_decisions WHERE program = $1", program) {
+            if let partner = try row.optionalString("partner") { confirmed[try row.string("spelling")] = partner }
+            else { rejected.insert(try row.string("spelling")) }
         }
+        return (PartnerMatcher(partners: partners, confirmed: confirmed, rejected: rejected), confirmed, rejected)
     }
 
     /// Records an officer's decision on a spelling: `partner` confirms it as that partner, nil
-    /// rejects it. The spelling becomes an alias (or a known non-partner), and every application
-    /// whose latest decision waited on that spelling is screened again. Returns how many.
+    /// rejects it (a later decision on the same spelling replaces an earlier one). In the same
+    /// transaction it records the new version of the program's partner data and queues every
+    /// application whose partner match the decision changes — those the spelling waited on, and
+    /// those a confirmation it replaces had made partners (`reject` right after `confirm`).
+    /// Returns how many.
     public func decide(program: String, spelling: String, partner: String?, reason: String) async throws -> Int {
-        if let partner {
-            let names = try await partners(program: program).map(\.name)
-            guard names.contains(partner) else {
-                throw BursarError.notFound("\"\(partner)\" is not on the partner list of \(program); use the exact English name as `bursar partners list` prints it")
-            }
-        }
         let key = PartnerMatcher.decisionKey(spelling)
         return try await database.pool.withTransaction { connection in
+            try await ProgramData.lockForChange(program: program, on: connection)
+            let before = try await Self.matcher(program: program, on: connection)
+            if let partner, !before.matcher.partners.contains(where: { $0.name == partner }) {
+                throw BursarError.notFound("\"\(partner)\" is not on the partner list of \(program); use the exact English name as `bursar partners list` prints it")
+            }
+            var confirmed = before.confirmed.filter { PartnerMatcher.decisionKey($0.key) != key }
+            var rejected = before.rejected.filter { PartnerMatcher.decisionKey($0) != key }
+            if let partner { confirmed[spelling] = partner } else { rejected.insert(spelling) }
+            let after = PartnerMatcher(partners: before.matcher.partners, confirmed: confirmed, rejected: rejected)
+            let affected = try await PartnerMatchImpact.affected(program: program, before: before.matcher, after: after,
+                                                                 spellingKey: key, on: connection)
             try await connection.query("""
                 INSERT INTO partner_decisions (program, spelling_key, spelling, partner, reason) VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (program, spelling_key) DO UPDATE SET spelling = excluded.spelling, partner = excluded.partner,
                     reason = excluded.reason, decided_at = now()
                 """, program, key, spelling, partner, reason)
-            let waiting = try await connection.query("""
-                SELECT d.applicant_id, d.revision FROM decisions d
-                WHERE d.program = $1 AND d.partner_key = $2
-                  AND d.id = (SELECT max(id) FROM decisions x WHERE x.program = d.program AND x.applicant_id = d.applicant_id)
-                """, program, key)
-            let targets = try waiting.map { (try $0.string("applicant_id"), try $0.int("revision")) }
-            try await Rescreening.enqueue(program: program, applicants: targets, on: connection, queue: database.queue)
-            try await AuditLog.record(on: connection, action: partner == nil ? "partners.reject" : "partners.confirm", program: program,
-                                      detail: ["partner": partner ?? "", "rescreened": "\(targets.count)"])
-            return targets.count
+            let action = partner == nil ? "partners.reject" : "partners.confirm"
+            let version = try await ProgramData.recordChange(.partners, program: program, change: action, on: connection)
+            try await Rescreening.enqueue(program: program, applicants: affected, on: connection, queue: database.queue)
+            try await AuditLog.record(on: connection, action: action, program: program,
+                                      detail: ["partner": partner ?? "", "version": "\(version)", "rescreened": "\(affected.count)"])
+            return affected.count
         }
     }
 }

@@ -18,18 +18,14 @@ public struct PersonScreening: Sendable {
             SELECT list, family_name, given_name, birth_date::text AS born, citizenship, clause, reference FROM exclusion_entries
             WHERE program = $1 AND birth_date = ANY($2::date[])
             """, program, TextArray(Array(Set(apps.map(\.birthDate.description)))))
-        var byDay: [String: [PostgresRow]] = [:]
-        for row in rows { byDay[try row.string("born"), default: []].append(row) }
+        let byDay = Dictionary(grouping: try rows.map(ExclusionImpact.Entry.init(row:)), by: \.birthDate)
         var hits: [String: [ExclusionHit]] = [:]
         for app in apps {
-            guard let candidates = byDay[app.birthDate.description] else { continue }
-            let name = PersonName(family: app.familyName, given: app.givenName)
-            for row in candidates where app.citizenships.contains(try row.string("citizenship")) {
-                let strength = name.match(PersonName(family: try row.string("family_name"), given: try row.string("given_name")))
-                guard strength != .none else { continue }
-                hits[app.applicantID, default: []].append(ExclusionHit(list: try row.string("list"), reference: try row.string("reference"),
-                                                                      clause: try row.string("clause"), strength: strength))
-            }
+            let born = app.birthDate.description
+            guard let candidates = byDay[born] else { continue }
+            let found = ExclusionImpact.hits(name: PersonName(family: app.familyName, given: app.givenName), birthDate: born,
+                                             citizenships: app.citizenships, in: candidates)
+            if !found.isEmpty { hits[app.applicantID] = found }
         }
         return hits
     }
@@ -104,11 +100,20 @@ public struct PersonScreening: Sendable {
         return trace.clauses.first { $0.id == "identity.duplicate" }?.facts.compactMap { $0.count == 2 ? $0[1] : nil } ?? []
     }
 
-    /// Replaces an exclusion list atomically and re-screens the applications it may affect
-    /// (those born on a day that the old or the new list names). Returns (entries, re-screened).
+    /// Replaces an exclusion list atomically and, in the same transaction, records the new
+    /// version of the program's exclusion lists and queues every application whose hits on the
+    /// list change (an entry added or removed that names it). Returns (entries, re-screened).
     public func importList(program: String, list: String, entries: [ExclusionEntry], source: String) async throws -> (Int, Int) {
         try await database.pool.withTransaction { connection in
-            let old = try await connection.query("SELECT DISTINCT birth_date::text AS d FROM exclusion_entries WHERE program = $1 AND list = $2", program, list)
+            try await ProgramData.lockForChange(program: program, on: connection)
+            let old = try await connection.query("""
+                SELECT list, family_name, given_name, birth_date::text AS born, citizenship, clause, reference FROM exclusion_entries
+                WHERE program = $1 AND list = $2
+                """, program, list).map(ExclusionImpact.Entry.init(row:))
+            let new = entries.map {
+                ExclusionImpact.Entry(list: list, family: $0.familyName, given: $0.givenName, birthDate: $0.birthDate.description,
+                                      citizenship: $0.citizenship, clause: $0.clause, reference: $0.reference)
+            }
             try await connection.query("DELETE FROM exclusion_entries WHERE program = $1 AND list = $2", program, list)
             try await connection.copyIn("COPY exclusion_entries (program, list, family_name, given_name, birth_date, citizenship, clause, reference) FROM STDIN",
                                         rows: entries.map { [program, list, $0.familyName, $0.givenName, $0.birthDate.description, $0.citizenship, $0.clause, $0.reference] })
@@ -116,15 +121,11 @@ public struct PersonScreening: Sendable {
                 INSERT INTO exclusion_lists (program, list, entries, source, imported_at) VALUES ($1, $2, $3, $4, now())
                 ON CONFLICT (program, list) DO UPDATE SET entries = excluded.entries, source = excluded.source, imported_at = now()
                 """, program, list, entries.count, source)
-            let days = Set(try old.map { try $0.string("d") } + entries.map(\.birthDate.description))
-            let affected = try await connection.query("""
-                SELECT h.applicant_id, h.latest_revision FROM applicants h
-                WHERE h.program = $1 AND h.birth_date = ANY($2::date[])
-                """, program, TextArray(Array(days)))
-            let targets = try affected.map { (try $0.string("applicant_id"), try $0.int("latest_revision")) }
+            let version = try await ProgramData.recordChange(.exclusions, program: program, change: "exclusions.import", on: connection)
+            let targets = try await ExclusionImpact.affected(program: program, old: old, new: new, on: connection)
             try await Rescreening.enqueue(program: program, applicants: targets, on: connection, queue: database.queue)
             try await AuditLog.record(on: connection, action: "exclusions.import", program: program,
-                                      detail: ["list": list, "entries": "\(entries.count)", "rescreened": "\(targets.count)"])
+                                      detail: ["list": list, "entries": "\(entries.count)", "version": "\(version)", "rescreened": "\(targets.count)"])
             return (entries.count, targets.count)
         }
     }
@@ -153,23 +154,62 @@ public struct PersonScreening: Sendable {
         }
     }
 
-    /// Resolves a duplicate: `drop` is withdrawn in favour of `keep`, recorded, and `keep` is
-    /// screened again.
-    public func resolveDuplicate(program: String, drop: String, keep: String) async throws {
+    /// What resolving a pair did.
+    public struct Resolution: Sendable, Equatable {
+        /// The pair was already resolved this way; nothing changed.
+        public let alreadyResolved: Bool
+        /// Applications queued to be decided again.
+        public let redecided: Int
+    }
+
+    /// Resolves a duplicate pair: `drop` is withdrawn in favour of `keep`. Only a pair flagged as
+    /// the same person is accepted — the latest decision of one names the other in
+    /// `identity.duplicate` — or a pair resolved the other way round (the officer changes which
+    /// application stands). In the same transaction it records the new version of the program's
+    /// duplicate resolutions and queues the applications it affects: `drop` (whose decision
+    /// becomes `withdrawn`), `keep`, and any other application the two were flagged with.
+    public func resolveDuplicate(program: String, drop: String, keep: String) async throws -> Resolution {
         guard drop != keep else { throw BursarError.input("--keep must name the other application of the pair, not \(drop) itself") }
-        try await database.pool.withTransaction { connection in
+        return try await database.pool.withTransaction { connection in
+            try await ProgramData.lockForChange(program: program, on: connection)
             let rows = try await connection.query("""
                 SELECT applicant_id, latest_revision FROM applicants WHERE program = $1 AND applicant_id = ANY($2::text[])
                 """, program, TextArray([drop, keep]))
             let revisions = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.string("applicant_id"), try $0.int("latest_revision")) })
             guard revisions[drop] != nil else { throw BursarError.notFound("no application \(drop) in \(program)") }
-            guard let keptRevision = revisions[keep] else { throw BursarError.notFound("no application \(keep) in \(program)") }
+            guard revisions[keep] != nil else { throw BursarError.notFound("no application \(keep) in \(program)") }
+            var resolved: [String: String] = [:]
+            for row in try await connection.query("""
+                SELECT applicant_id, kept FROM duplicate_resolutions WHERE program = $1 AND applicant_id = ANY($2::text[])
+                """, program, TextArray([drop, keep])) {
+                resolved[try row.string("applicant_id")] = try row.string("kept")
+            }
+            if resolved[drop] == keep { return Resolution(alreadyResolved: true, redecided: 0) }
+            let partners = try await Self.currentDuplicatePartners(of: [drop, keep], program: program, on: connection)
+            let flagged = partners[drop, default: []].contains(keep) || partners[keep, default: []].contains(drop)
+            let reversed = resolved[keep] == drop
+            guard flagged || reversed else {
+                throw BursarError.input("""
+                    \(drop) and \(keep) are not flagged as the same person (identity.duplicate): only a pair that \
+                    `bursar duplicates list --program \(program)` shows can be resolved
+                    """)
+            }
+            if reversed {
+                try await connection.query("DELETE FROM duplicate_resolutions WHERE program = $1 AND applicant_id = $2", program, keep)
+            }
             try await connection.query("""
                 INSERT INTO duplicate_resolutions (program, applicant_id, kept) VALUES ($1, $2, $3)
                 ON CONFLICT (program, applicant_id) DO UPDATE SET kept = excluded.kept, resolved_at = now()
                 """, program, drop, keep)
-            try await Rescreening.enqueue(program: program, applicants: [(keep, keptRevision)], on: connection, queue: database.queue)
-            try await AuditLog.record(on: connection, action: "duplicates.resolve", program: program, applicantID: keep, detail: ["withdrawn": drop])
+            let version = try await ProgramData.recordChange(.duplicates, program: program, change: "duplicates.resolve", on: connection)
+            let others = Set(partners.values.joined()).subtracting([drop, keep])
+            let latest = try await connection.query("""
+                SELECT applicant_id, latest_revision FROM applicants WHERE program = $1 AND applicant_id = ANY($2::text[]) ORDER BY applicant_id
+                """, program, TextArray([drop, keep] + others.sorted())).map { (try $0.string("applicant_id"), try $0.int("latest_revision")) }
+            try await Rescreening.enqueue(program: program, applicants: latest, on: connection, queue: database.queue)
+            try await AuditLog.record(on: connection, action: "duplicates.resolve", program: program, applicantID: keep,
+                                      detail: ["withdrawn": drop, "version": "\(version)", "rescreened": "\(latest.count)"])
+            return Resolution(alreadyResolved: false, redecided: latest.count)
         }
     }
 }

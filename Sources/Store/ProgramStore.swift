@@ -1,4 +1,5 @@
 import Foundation
+import JobQueue
 import Partners
 import Postgres
 import Screening
@@ -20,14 +21,7 @@ public struct ProgramStore: Sendable {
                 throw BursarError.setup("db/programs/\(file) is not a valid program definition: \(error)")
             }
             let json = String(decoding: try program.encoded(), as: UTF8.self)
-            let changed = try await database.pool.withConnection { connection in
-                try await connection.query("""
-                    INSERT INTO programs (id, rule_set, definition) VALUES ($1, $2, $3::jsonb)
-                    ON CONFLICT (id) DO UPDATE SET rule_set = excluded.rule_set, definition = excluded.definition, updated_at = now()
-                    WHERE programs.definition <> excluded.definition
-                    """, program.id, program.ruleSet, JSONText(json)).affectedRows
-            }
-            if changed > 0 { done.append("program \(program.id) (\(program.ruleSet))") }
+            if let change = try await store(program, json: json) { done.append(change) }
             let list = database.home.appendingPathComponent("db/partners/\(program.id).csv")
             if FileManager.default.fileExists(atPath: list.path), try await PartnerStore(database: database).listInfo(program: program.id) == nil {
                 let text = try String(contentsOf: list, encoding: .utf8)
@@ -39,12 +33,45 @@ public struct ProgramStore: Sendable {
         return done
     }
 
+    /// Stores a program definition when it is new or differs from the stored one. A changed
+    /// definition is a new version of the program's data, and every application of the program is
+    /// decided again under it (a definition is read by every clause) — queued in the same
+    /// transaction. Returns what was done, or nil when the definition is unchanged.
+    public func store(_ program: Program, json: String) async throws -> String? {
+        try await database.pool.withTransaction { connection in
+            try await ProgramData.lockForChange(program: program.id, on: connection)
+            let rows = try await connection.query("""
+                INSERT INTO programs (id, rule_set, definition) VALUES ($1, $2, $3::jsonb)
+                ON CONFLICT (id) DO UPDATE SET rule_set = excluded.rule_set, definition = excluded.definition, updated_at = now()
+                WHERE programs.definition <> excluded.definition
+                RETURNING (xmax = 0) AS created
+                """, program.id, program.ruleSet, JSONText(json))
+            guard let row = rows.first else { return nil }
+            let version = try await ProgramData.recordChange(.definition, program: program.id, change: "program.definition", on: connection)
+            if try row.bool("created") { return "program \(program.id) (\(program.ruleSet))" }
+            let applications = try await connection.query("SELECT applicant_id, latest_revision FROM applicants WHERE program = $1 ORDER BY applicant_id",
+                                                          program.id).map { (try $0.string("applicant_id"), try $0.int("latest_revision")) }
+            try await Rescreening.enqueue(program: program.id, applicants: applications, on: connection, queue: database.queue)
+            try await AuditLog.record(on: connection, action: "program.definition", program: program.id,
+                                      detail: ["version": "\(version)", "rule_set": program.ruleSet, "rescreened": "\(applications.count)"])
+            return "program \(program.id) (\(program.ruleSet), definition version \(version); \(applications.count) applications queued to be decided again)"
+        }
+    }
+
     /// The program's definition.
     public func program(_ id: String) async throws -> Program {
-        let row = try await database.pool.withConnection { connection in
-            try await connection.query("SELECT definition::text AS d FROM programs WHERE id = $1", id).first
+        do {
+            return try await database.pool.withConnection { connection in try await Self.program(id, on: connection) }
+        } catch BursarError.notFound(_) {
+            throw BursarError.notFound("no program \"\(id)\"; known programs: \(try await programIDs().joined(separator: ", "))")
         }
-        guard let row else { throw BursarError.notFound("no program \"\(id)\"; known programs: \(try await programIDs().joined(separator: ", "))") }
+    }
+
+    /// The program's definition, on `connection`.
+    public static func program(_ id: String, on connection: Connection) async throws -> Program {
+        guard let row = try await connection.query("SELECT definition::text AS d FROM programs WHERE id = $1", id).first else {
+            throw BursarError.notFound("no program \"\(id)\"")
+        }
         return try Program.decode(Data(try row.string("d").utf8))
     }
 

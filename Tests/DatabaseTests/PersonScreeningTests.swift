@@ -59,7 +59,8 @@ final class PersonScreeningTests: XCTestCase {
         _ = try TestDatabase.bursar(["drain"], database: database)
         let d = try decisions(database)
         XCTAssertEqual(d["S-15-same-person-a"]?["outcome"] as? String, "eligible", "the kept application is screened again")
-        XCTAssertEqual(d["S-16-same-person-b"]?["review"] as? [String], ["identity.duplicate"], "the withdrawn one keeps its decision")
+        XCTAssertEqual(d["S-16-same-person-b"]?["outcome"] as? String, "withdrawn", "the withdrawn one is decided again: withdrawn")
+        XCTAssertEqual(d["S-16-same-person-b"]?["review"] as? [String], [], "nothing of the pair is left to a person")
         await database.close()
     }
 

@@ -76,7 +76,7 @@ extension Clause {
             else { reasons.append("(b) does not hold: \(partner.partner ?? aff.institution) is a partner, but \(timing).") }
         case .uncertain:
             partnerUncertain = current
-            let names = partner.candidates.prefix(3).map { $0.partner }.joined(separator: "; ")
+            let names = partner.shownCandidates.joined(separator: "; ")
             reasons.append("(b) is uncertain: \"\(aff.institution)\" may be a partner (candidates: \(names)); an officer must confirm.")
         case .none:
             reasons.append("(b) does not hold: \"\(aff.institution)\" is not on the partner list (\(partner.reason)).")

@@ -1,0 +1,72 @@
+import Postgres
+import Screening
+
+/// The applications a new version of one exclusion list affects: those whose hits on that list
+/// (entries matching them, with the clause, reference and strength of each match) differ between
+/// the list as it was and the list as imported. Only these can be decided differently; an
+/// applicant merely born on a day the list names is not affected.
+enum ExclusionImpact {
+    /// One entry as matching reads it.
+    struct Entry {
+        let list: String
+        let name: PersonName
+        let birthDate: String
+        let citizenship: String
+        let clause: String
+        let reference: String
+
+        init(list: String, family: String, given: String, birthDate: String, citizenship: String, clause: String, reference: String) {
+            self.list = list
+            self.name = PersonName(family: family, given: given)
+            self.birthDate = birthDate
+            self.citizenship = citizenship
+            self.clause = clause
+            self.reference = reference
+        }
+
+        /// An entry as stored (`exclusion_entries`, birth date as `born`).
+        init(row: PostgresRow) throws {
+            self.init(list: try row.string("list"), family: try row.string("family_name"), given: try row.string("given_name"),
+                      birthDate: try row.string("born"), citizenship: try row.string("citizenship"), clause: try row.string("clause"),
+                      reference: try row.string("reference"))
+        }
+    }
+
+    /// The entries among `entries` that match a person (interface §4): the same birth date, a
+    /// shared citizenship, and the same or a close name.
+    static func hits(name: PersonName, birthDate: String, citizenships: [String], in entries: [Entry]) -> [ExclusionHit] {
+        entries.compactMap { entry in
+            guard entry.birthDate == birthDate, citizenships.contains(entry.citizenship) else { return nil }
+            let strength = name.match(entry.name)
+            return strength == .none ? nil : ExclusionHit(list: entry.list, reference: entry.reference, clause: entry.clause, strength: strength)
+        }
+    }
+
+    /// A person's hits as a comparable value.
+    private static func hitSet(name: PersonName, birthDate: String, citizenships: [String], in entries: [Entry]) -> Set<[String]> {
+        Set(hits(name: name, birthDate: birthDate, citizenships: citizenships, in: entries).map { [$0.list, $0.clause, $0.reference, $0.strength.rawValue] })
+    }
+
+    /// The affected applicants of `program` with their latest revision, reading the applicants'
+    /// current identity on `connection`.
+    static func affected(program: String, old: [Entry], new: [Entry], on connection: Connection) async throws -> [(String, Int)] {
+        let days = Set(old.map(\.birthDate) + new.map(\.birthDate))
+        guard !days.isEmpty else { return [] }
+        let oldByDay = Dictionary(grouping: old, by: \.birthDate)
+        let newByDay = Dictionary(grouping: new, by: \.birthDate)
+        let rows = try await connection.query("""
+            SELECT applicant_id, latest_revision, birth_date::text AS born, family_name, given_name, citizenships FROM applicants
+            WHERE program = $1 AND birth_date = ANY($2::date[]) ORDER BY applicant_id
+            """, program, TextArray(Array(days)))
+        var affected: [(String, Int)] = []
+        for row in rows {
+            let born = try row.string("born")
+            let name = PersonName(family: try row.string("family_name"), given: try row.string("given_name"))
+            let citizenships = try row.strings("citizenships")
+            let before = hitSet(name: name, birthDate: born, citizenships: citizenships, in: oldByDay[born] ?? [])
+            let after = hitSet(name: name, birthDate: born, citizenships: citizenships, in: newByDay[born] ?? [])
+            if before != after { affected.append((try row.string("applicant_id"), try row.int("latest_revision"))) }
+        }
+        return affected
+    }
+}
