@@ -111,7 +111,7 @@ public struct PartnerStore: Sendable {
                 """, program, key)
             let targets = try waiting.map { (try $0.string("applicant_id"), try $0.int("revision")) }
             try await Rescreening.enqueue(program: program, applicants: targets, on: connection, queue: database.queue)
-            try await AuditLog.record(on: connection, action: partner == nil ? "partners.reject" : "partners.confirm", program: program,
+            try await AuditLog.record(on: connection, action: partner == nil ? "partners.reject" : "partners.confirm", program: program, reason: reason,
                                       detail: ["partner": partner ?? "", "rescreened": "\(targets.count)"])
             return targets.count
         }

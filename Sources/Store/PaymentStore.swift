@@ -105,7 +105,7 @@ public struct PaymentStore: Sendable {
             try await connection.query("INSERT INTO flag_actions (program, applicant_id, flag, action, reason) VALUES ($1, $2, $3, 'cleared', $4)",
                                        program, applicantID, flag, reason)
             let released = s.flags.isEmpty ? try await Self.releaseHeld(program: program, applicantID: applicantID, on: connection) : 0
-            try await AuditLog.record(on: connection, action: "flags.clear", program: program, applicantID: applicantID,
+            try await AuditLog.record(on: connection, action: "flags.clear", program: program, applicantID: applicantID, reason: reason,
                                       detail: ["flag": flag, "released": "\(released)"])
             return released
         }
