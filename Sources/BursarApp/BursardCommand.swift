@@ -13,6 +13,7 @@ public struct BursardCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bursard",
         abstract: "Run Bursar's workers until stopped (SIGTERM drains jobs in flight and exits 0).",
+        discussion: ServiceOptions.environmentHelp,
         version: BursarVersion.current)
 
     @Option(help: "Concurrent jobs per queue (default: applications 16, lifecycle 4, payments 1).")

@@ -16,8 +16,7 @@ struct ServiceOptions: ParsableArguments {
     @Option(help: "The database (a libpq connection string or URI). Environment: DATABASE_URL.")
     var databaseURL: String?
 
-    @Option(help: ArgumentHelp("Port of the HTTP endpoint (/healthz, /readyz, /metrics); 0 for none (default \(ServiceOptions.defaultHTTPPort)).",
-                               discussion: "Environment: BURSAR_HTTP_PORT."))
+    @Option(help: "Port of the HTTP endpoint (/healthz, /readyz, /metrics); 0 for none (default \(ServiceOptions.defaultHTTPPort)). Environment: BURSAR_HTTP_PORT.")
     var httpPort: Int?
 
     @Option(help: "Address the HTTP endpoint listens on (default 0.0.0.0). Environment: BURSAR_HTTP_HOST.")
@@ -31,6 +30,13 @@ struct ServiceOptions: ParsableArguments {
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info). Environment: BURSAR_LOG_LEVEL.")
     var logLevel: String?
+
+    /// The environment `bursard` reads, for its help.
+    static let environmentHelp = """
+        Environment (a flag wins): DATABASE_URL (the database; unset: the embedded cluster under .bursar/), \
+        BURSAR_HOME (the folder holding db/), BURSAR_HTTP_PORT, BURSAR_HTTP_HOST, BURSAR_QUEUES, BURSAR_LOG_FORMAT, \
+        BURSAR_LOG_LEVEL; libpq's PG* variables (PGPASSFILE for the password) apply to the connection.
+        """
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
 
