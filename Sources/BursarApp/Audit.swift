@@ -72,21 +72,9 @@ struct Audit: AsyncParsableCommand {
 }
 
 /// `--as NAME`: the person acting, recorded in the audit trail beside the operating-system user
-/// and the database role. An option group a command may include; ``CommandMain`` also accepts
-/// `--as NAME` anywhere on the command line for every command. Both set `BURSAR_ACTOR`.
-struct ActorOption: ParsableArguments {
-    @Option(name: .customLong("as"), help: "The person acting, recorded in the audit trail (default: $\(AuditLog.actorVariable)).")
-    var actor: String?
-
-    /// Makes the name the one ``AuditLog`` records for this process.
-    func apply() {
-        if let actor { ActorOption.set(actor) }
-    }
-
-    static func set(_ name: String) {
-        setenv(AuditLog.actorVariable, name, 1)
-    }
-
+/// and the database role. ``CommandMain`` accepts it anywhere on the command line, for every
+/// command, and sets `BURSAR_ACTOR`, which ``AuditLog`` reads.
+enum ActorOption {
     /// Removes `--as NAME` / `--as=NAME` from a command line and applies the name; the rest is
     /// parsed as usual. Stops at `--` (what follows is an operand).
     static func extract(from arguments: [String]) -> [String] {
@@ -112,5 +100,9 @@ struct ActorOption: ParsableArguments {
             index += 1
         }
         return rest
+    }
+
+    private static func set(_ name: String) {
+        setenv(AuditLog.actorVariable, name, 1)
     }
 }

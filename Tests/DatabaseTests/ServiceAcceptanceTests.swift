@@ -153,7 +153,7 @@ struct ServiceAcceptanceTests {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// GET over HTTP/1.0 on loopback: status and body, nil when nothing listens.
+    /// GET on loopback (one request, the server closes): status and body, nil when nothing listens.
     static func get(port: Int, path: String) -> (status: Int, body: String)? {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketFD >= 0 else { return nil }
@@ -168,7 +168,7 @@ struct ServiceAcceptanceTests {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
         guard connected else { return nil }
-        let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
         guard send(socketFD, request, request.count, 0) == request.count else { return nil }
         var response: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)

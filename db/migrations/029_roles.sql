@@ -1,4 +1,4 @@
--- Least-privilege roles (issue 14; deploy/README in deploy/SCALING.md says how to use them).
+-- Least-privilege roles (issue 14; deploy/SCALING.md, "Roles", says how to use them).
 -- Three NOLOGIN group roles; a deployment creates login roles IN ROLE one of them:
 --   bursar_owner   owns the schema's objects and runs `bursar db migrate` (DDL);
 --   bursar_worker  what `bursard` needs: read and write the tables it works on, append to and read
