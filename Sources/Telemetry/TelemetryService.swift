@@ -20,6 +20,8 @@ public struct TelemetryService: Service {
     }
 
     private let application: Application<RouterResponder<BasicRequestContext>>
+    private let logger: Logger
+    private let port: Int
 
     /// - Parameters:
     ///   - readiness: what `/readyz` asks.
@@ -43,6 +45,8 @@ public struct TelemetryService: Service {
             response.headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return response
         }
+        self.logger = logger
+        self.port = configuration.port
         application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "bursard"),
@@ -50,8 +54,18 @@ public struct TelemetryService: Service {
             logger: logger)
     }
 
+    /// Serves until graceful shutdown. A port that cannot be bound (another process on this host
+    /// has it) is logged as an error and the service then waits for shutdown without HTTP: the
+    /// process's workers keep running — several `bursard` on one host need one port each.
     public func run() async throws {
-        try await application.run()
+        do {
+            try await application.run()
+        } catch is CancellationError {
+            return
+        } catch {
+            logger.error("the HTTP endpoint cannot listen; the workers run without it", metadata: ["port": "\(port)", "error": "\(error)"])
+            try? await gracefulShutdown()
+        }
     }
 
     private static func text(_ body: String, status: HTTPResponse.Status) -> Response {

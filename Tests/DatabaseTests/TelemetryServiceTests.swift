@@ -55,6 +55,20 @@ import Testing
         let second = try #require(ServiceAcceptanceTests.get(port: port, path: "/metrics")?.body)
         #expect(second.contains(#"test_jobs{state="available"} 0"#), "a gauge whose rows vanished reads 0")
 
+        // A second process on the same port keeps running without HTTP (logged), until shutdown.
+        let sameport = TelemetryService(configuration: .init(host: "127.0.0.1", port: port), readiness: ClosureReadinessCheck { .ready },
+                                      logger: Logger(label: "test"))
+        let secondGroup = ServiceGroup(services: [sameport], logger: Logger(label: "test"))
+        let secondEnded = Switch()
+        let secondRunning = Task {
+            try await secondGroup.run()
+            secondEnded.readiness = .ready
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(secondEnded.readiness != .ready, "a service that cannot listen does not end the group")
+        await secondGroup.triggerGracefulShutdown()
+        try await secondRunning.value
+
         await group.triggerGracefulShutdown()
         try await running.value
     }
