@@ -14,6 +14,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Operations (issue 14): HTTP health and metrics, metrics API, Prometheus text, subprocesses.
+        // Hummingbird without its default traits: no swift-configuration in the build.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", exact: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
         // Property tests for codecs and rules (Swift Testing); test targets only.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -33,14 +40,26 @@ let package = Package(
             "Postgres",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], swiftSettings: strict),
+        .target(name: "Telemetry", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Screening", swiftSettings: strict),
         .target(name: "Partners", dependencies: ["Screening"], swiftSettings: strict),
         .target(name: "Lifecycle", dependencies: ["Screening"], swiftSettings: strict),
-        .target(name: "Store", dependencies: ["CCrypto", "Postgres", "JobQueue", "Screening", "Partners", "Lifecycle"], swiftSettings: strict),
+        .target(name: "Store", dependencies: [
+            "CCrypto", "Postgres", "JobQueue", "Screening", "Partners", "Lifecycle",
+            .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
+        ], swiftSettings: strict),
         .target(name: "Workers", dependencies: ["Store", "JobQueue", "Screening", "Partners", "Lifecycle"], path: "Workers", swiftSettings: strict),
         .target(name: "BursarApp", dependencies: [
-            "Workers", "Store", "Postgres",
+            "Workers", "Store", "Postgres", "Telemetry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -53,6 +72,6 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "PartnersTests", dependencies: ["Partners"], swiftSettings: strict),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"], swiftSettings: strict),
-        .testTarget(name: "DatabaseTests", dependencies: ["Postgres", "JobQueue", "Store", "Workers", "BursarApp"], swiftSettings: strict),
+        .testTarget(name: "DatabaseTests", dependencies: ["Postgres", "JobQueue", "Store", "Workers", "BursarApp", "Telemetry"], swiftSettings: strict),
     ]
 )

@@ -9,11 +9,14 @@ public struct BursarCommand: AsyncParsableCommand {
         abstract: "Scholarship application processing: submit batches, run the workers, read decisions, manage scholarships.",
         discussion: """
             The database is DATABASE_URL (a libpq connection string or URI); when it is unset, a private PostgreSQL \
-            cluster under .bursar/ in the current directory is created, started and migrated on first use.
+            cluster under .bursar/ in the current directory is created, started and migrated on first use. \
+            `--as NAME` (anywhere, or BURSAR_ACTOR) names the person acting in the audit trail.
             """,
+        version: BursarVersion.current,
         subcommands: [
             Submit.self, Drain.self, Status.self, Show.self, Export.self, Events.self, Payments.self, Flags.self,
             Partners.self, Exclusions.self, Duplicates.self, Documents.self, DB.self, Jobs.self, Queues.self, Bench.self,
+            Audit.self,
         ])
 
     public init() {}
@@ -69,7 +72,8 @@ struct ProgramOption: ParsableArguments {
 public enum CommandMain {
     public static func run<Root: ParsableCommand>(_ root: Root.Type) async -> Never {
         do {
-            var command = try root.parseAsRoot()
+            // `--as NAME` is accepted anywhere, for every command (the audit trail's who).
+            var command = try root.parseAsRoot(ActorOption.extract(from: Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -17,9 +17,9 @@ struct DB: AsyncParsableCommand {
 
     struct Stop: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop the embedded cluster under .bursar/ (if it runs).")
-        func run() throws {
+        func run() async throws {
             do {
-                printLine(try EmbeddedPostgres().stop() ? "stopped the embedded cluster" : "the embedded cluster is not running")
+                printLine(try await EmbeddedPostgres().stop() ? "stopped the embedded cluster" : "the embedded cluster is not running")
             } catch {
                 CLI.printError("\(error)")
                 throw ExitCode(1)

@@ -38,7 +38,7 @@ enum Runner {
 }
 
 extension CLI {
-    private static let once = OnceFlag()
+    static let once = OnceFlag()
     static func bootstrapLoggingOnce(level: Logger.Level = .warning) {
         if once.claim() { bootstrapLogging(level: level) }
     }

@@ -4,15 +4,19 @@ import JobQueue
 import Screening
 import Store
 
-/// `bursar status`: the queue — jobs per queue and state, throughput, failures, oldest waiting.
+/// `bursar status`: the queue — jobs per queue and state, throughput, failures, oldest waiting,
+/// and the processes working now.
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the job queue: jobs per queue and state, throughput, failures, oldest waiting.")
+    static let configuration = CommandConfiguration(abstract: "Show the job queue: jobs per queue and state, throughput, failures, oldest waiting, processes working now.")
 
     @Flag(help: "Print as JSON.")
     var json = false
 
     func run() async throws {
-        let stats = try await Runner.withDatabase { try await QueueStatistics.load(pool: $0.pool) }
+        let (stats, workers) = try await Runner.withDatabase { database in
+            (try await QueueStatistics.load(pool: database.pool),
+             try await database.pool.withConnection { try await WorkerRegistry.live(on: $0) })
+        }
         if json {
             let queues = stats.queues.map { q in
                 (q.name, JSONWriter.object(JobState.allCases.map { ($0.rawValue, String(q.counts[$0] ?? 0)) } + [
@@ -24,7 +28,8 @@ struct Status: AsyncParsableCommand {
                 JSONWriter.object([("kind", JSONWriter.string($0.kind)), ("count", String($0.count)), ("last_error", JSONWriter.string($0.lastMessage))])
             }
             printLine(JSONWriter.object([("queues", JSONWriter.object(queues)), ("completed_last_minute", String(stats.completedLastMinute)),
-                                         ("recent_failures", "[" + failures.joined(separator: ", ") + "]")]))
+                                         ("recent_failures", "[" + failures.joined(separator: ", ") + "]"),
+                                         ("workers", "[" + workers.map(Self.json).joined(separator: ", ") + "]")]))
             return
         }
         if stats.queues.isEmpty { printLine("no jobs yet") }
@@ -38,5 +43,17 @@ struct Status: AsyncParsableCommand {
         printLine("(completed, discarded and cancelled: last hour)")
         printLine("completed in the last minute: \(stats.completedLastMinute)")
         for f in stats.recentFailures { printLine("failures of \(f.kind): \(f.count) — last: \(f.lastMessage.prefix(200))") }
+        printLine(workers.isEmpty ? "no process is working now" : "processes working now:")
+        for w in workers {
+            printLine("  \(w.host) pid \(w.pid), started \(w.startedAt), \(w.inFlight) job\(w.inFlight == 1 ? "" : "s") in flight (\(w.queues.joined(separator: ", ")))")
+        }
+    }
+
+    static func json(_ worker: WorkerRegistry.Worker) -> String {
+        JSONWriter.object([
+            ("id", JSONWriter.string(worker.id)), ("host", JSONWriter.string(worker.host)), ("pid", String(worker.pid)),
+            ("started_at", JSONWriter.string(worker.startedAt)), ("in_flight", String(worker.inFlight)),
+            ("queues", JSONWriter.strings(worker.queues)),
+        ])
     }
 }

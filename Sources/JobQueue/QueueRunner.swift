@@ -53,9 +53,12 @@ struct QueueRunner: Sendable {
         case failed(Error)
         case timedOut
         case cancelRequested
+
+        var outcome: JobMetrics.Outcome { switch self { case .succeeded: .completed; case .failed: .failed; case .timedOut: .timedOut; case .cancelRequested: .cancelled } }
     }
 
     private func execute(_ job: ClaimedJob) async {
+        let started = ContinuousClock.now
         guard let handler = supervisor.registry.handlers[job.kind] else {
             await finish(job, .failed(JobCancel(reason: "no handler is registered for job kind \(job.kind)")), ledger: CompletionLedger())
             return
@@ -86,6 +89,7 @@ struct QueueRunner: Sendable {
             group.cancelAll()
             return first ?? .failed(CancellationError())
         }
+        JobMetrics.finished(kind: job.kind, outcome: ending.outcome, duration: started.duration(to: .now))
         await finish(job, ending, ledger: ledger)
     }
 

@@ -13,6 +13,9 @@ public actor ConnectionPool {
     private var nextWaiter = 0
     private var closed = false
 
+    /// Connections handed out now, and callers waiting for one (for metrics).
+    public var usage: (inUse: Int, waiting: Int) { (openCount - idle.count, waiters.count) }
+
     public init(conninfo: String, size: Int) {
         self.conninfo = conninfo
         self.size = max(1, size)

@@ -20,7 +20,7 @@ public struct Database: Sendable {
         let home = try BursarHome.locate()
         let environment = ProcessInfo.processInfo.environment
         let embedded = (environment["DATABASE_URL"] ?? "").isEmpty
-        let conninfo = embedded ? try EmbeddedPostgres().start() : environment["DATABASE_URL"]!
+        let conninfo = embedded ? try await EmbeddedPostgres().start() : environment["DATABASE_URL"]!
         let pool = ConnectionPool(conninfo: conninfo, size: poolSize)
         let database = Database(conninfo: conninfo, pool: pool, queue: JobQueueClient(pool: pool), home: home, embedded: embedded)
         if embedded {

@@ -1,13 +1,22 @@
 import Foundation
+import Subprocess
+
+import SystemPackage
 
 /// The embedded default (interface §1, top): with `DATABASE_URL` unset, a private PostgreSQL
 /// cluster under `.bursar/` in the current directory, created and started on first use with the
 /// system's `initdb`/`pg_ctl`, listening on a Unix socket in that folder only, reused afterwards.
 ///
-/// initdb refuses to run as root, so as root the server runs as the `postgres` user. When that
-/// user cannot reach `.bursar/` (a home folder closed to others) or the socket path would be too
-/// long for a Unix socket, the cluster lives in a private folder under the system's temporary
-/// directory instead, and `.bursar/cluster` names it.
+/// The folder is private: created with mode 0700, refused when another user owns it (someone
+/// could read the cluster's files or swap its socket), tightened to 0700 when it is ours but open
+/// to others.
+///
+/// initdb refuses to run as root, so as root the server runs as the `postgres` user, which cannot
+/// enter a root-only `.bursar/`; nor can a Unix socket path be longer than about 100 bytes. Then
+/// the cluster lives in a folder made with `mkdtemp` under the system's temporary directory — a
+/// random name created exclusively, mode 0700, owned by the server's user, so nobody can prepare
+/// it in advance — and `.bursar/cluster` names it; a named folder whose owner or mode is not that
+/// is refused.
 public struct EmbeddedPostgres: Sendable {
     public let folder: URL
 
@@ -18,11 +27,11 @@ public struct EmbeddedPostgres: Sendable {
     private var isRoot: Bool { geteuid() == 0 }
 
     /// Starts the cluster if needed and returns its connection string.
-    public func start() throws(BursarError) -> String {
-        let bin = try Self.binaries()
-        try make(folder, mode: 0o755)
-        let lock = open(folder.appendingPathComponent("lock").path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw .setup("cannot create \(folder.path)/lock") }
+    public func start() async throws(BursarError) -> String {
+        let bin = try await Self.binaries()
+        try makePrivateFolder(folder)
+        let lock = open(folder.appendingPathComponent("lock").path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard lock >= 0 else { throw .setup("cannot create \(folder.path)/lock: \(String(cString: strerror(errno)))") }
         flock(lock, LOCK_EX)
         defer { flock(lock, LOCK_UN); close(lock) }
 
@@ -30,16 +39,16 @@ public struct EmbeddedPostgres: Sendable {
         let data = home.appendingPathComponent("data"), run = home.appendingPathComponent("run"), log = home.appendingPathComponent("log")
         let conninfo = "host=\(run.path) port=5432 dbname=postgres user=bursar"
         if !FileManager.default.fileExists(atPath: data.appendingPathComponent("PG_VERSION").path) {
-            try make(run, mode: 0o700, owned: true)
-            try make(data, mode: 0o700, owned: true)
-            try make(log, mode: 0o755, owned: true)
-            try runServerTool(bin.appendingPathComponent("initdb"), ["-D", data.path, "-U", "bursar", "--auth=trust", "-E", "UTF8", "--locale=C"],
-                              what: "initializing the embedded PostgreSQL cluster")
+            for sub in [run, data, log] { try makeServerFolder(sub) }
+            try await runServerTool(bin.appendingPathComponent("initdb"),
+                                    ["-D", data.path, "-U", "bursar", "--auth=trust", "-E", "UTF8", "--locale=C"],
+                                    what: "initializing the embedded PostgreSQL cluster")
             let settings = """
 
                 # Bursar's embedded cluster: Unix socket in \(run.path) only.
                 listen_addresses = ''
                 unix_socket_directories = '\(run.path)'
+                unix_socket_permissions = 0700
                 port = 5432
                 max_connections = 200
                 shared_buffers = 128MB
@@ -53,113 +62,151 @@ public struct EmbeddedPostgres: Sendable {
             handle.write(Data(settings.utf8))
             handle.closeFile()
         }
-        if !FileManager.default.fileExists(atPath: data.appendingPathComponent("postmaster.pid").path)
-            || (try? runServerTool(bin.appendingPathComponent("pg_ctl"), ["-D", data.path, "status"], what: "")) == nil {
-            try runServerTool(bin.appendingPathComponent("pg_ctl"),
-                              ["-D", data.path, "-l", log.appendingPathComponent("postgres.log").path, "-w", "-t", "60", "start"],
-                              what: "starting the embedded PostgreSQL cluster (log: \(log.path)/postgres.log)")
+        let pgCtl = bin.appendingPathComponent("pg_ctl")
+        let running: Bool
+        if FileManager.default.fileExists(atPath: data.appendingPathComponent("postmaster.pid").path) {
+            running = (try? await runServerTool(pgCtl, ["-D", data.path, "status"], what: "")) != nil
+        } else {
+            running = false
+        }
+        if !running {
+            try await runServerTool(pgCtl, ["-D", data.path, "-l", log.appendingPathComponent("postgres.log").path, "-w", "-t", "60", "start"],
+                                    what: "starting the embedded PostgreSQL cluster (log: \(log.path)/postgres.log)")
         }
         return conninfo
     }
 
     /// Stops the cluster (fast shutdown). Returns false when it was not running.
     @discardableResult
-    public func stop() throws(BursarError) -> Bool {
-        let bin = try Self.binaries()
+    public func stop() async throws(BursarError) -> Bool {
+        let bin = try await Self.binaries()
         let home = try clusterHome(create: false)
         let data = home.appendingPathComponent("data")
         guard FileManager.default.fileExists(atPath: data.appendingPathComponent("postmaster.pid").path) else { return false }
-        try runServerTool(bin.appendingPathComponent("pg_ctl"), ["-D", data.path, "-m", "fast", "-w", "stop"], what: "stopping the embedded cluster")
+        try await runServerTool(bin.appendingPathComponent("pg_ctl"), ["-D", data.path, "-m", "fast", "-w", "stop"],
+                                what: "stopping the embedded cluster")
         return true
     }
 
-    /// Where the cluster's files are: `.bursar/` itself, or the folder `.bursar/cluster` names.
+    /// Where the cluster's files are: `.bursar/` itself, or the private folder `.bursar/cluster`
+    /// names (made now when `create`).
     func clusterHome(create: Bool = true) throws(BursarError) -> URL {
         let pointer = folder.appendingPathComponent("cluster")
         if let text = try? String(contentsOf: pointer, encoding: .utf8) {
-            return URL(fileURLWithPath: text.trimmingCharacters(in: .whitespacesAndNewlines))
+            let named = URL(fileURLWithPath: text.trimmingCharacters(in: .whitespacesAndNewlines))
+            try checkPrivate(named, owner: try serverUser().uid)
+            return named
         }
         if FileManager.default.fileExists(atPath: folder.appendingPathComponent("data/PG_VERSION").path) { return folder }
         let socketPath = folder.appendingPathComponent("run/.s.PGSQL.5432").path
-        let reachable = !isRoot || serverUserCanReach(folder)
-        if reachable && socketPath.utf8.count < 100 { return folder }
+        if !isRoot && socketPath.utf8.count < 100 { return folder }
         guard create else { return folder }
-        let digest = SHA256.hex(Array(folder.path.utf8)).prefix(12)
-        let elsewhere = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("bursar-\(digest)")
-        try make(elsewhere, mode: 0o755)
+        var template = Array((NSTemporaryDirectory() + "/bursar-XXXXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw .setup("cannot create a private folder under \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))")
+        }
+        let elsewhere = URL(fileURLWithPath: String(cString: made)).standardizedFileURL
+        let user = try serverUser()
+        guard chown(elsewhere.path, user.uid, user.gid) == 0 else {
+            throw .setup("cannot hand \(elsewhere.path) to the server's user: \(String(cString: strerror(errno)))")
+        }
         do { try elsewhere.path.write(to: pointer, atomically: true, encoding: .utf8) } catch {
             throw .setup("cannot write \(pointer.path): \(error.localizedDescription)")
         }
         return elsewhere
     }
 
-    private func serverUserCanReach(_ url: URL) -> Bool {
-        (try? run("/usr/sbin/runuser", ["-u", "postgres", "--", "test", "-x", url.path])) != nil
+    /// The user the server runs as: `postgres` when we are root, else ourselves.
+    private func serverUser() throws(BursarError) -> (uid: uid_t, gid: gid_t) {
+        guard isRoot else { return (geteuid(), getegid()) }
+        guard let user = getpwnam("postgres") else {
+            throw .setup("running as root needs the 'postgres' system user to own the embedded cluster (apt-get install postgresql creates it)")
+        }
+        return (user.pointee.pw_uid, user.pointee.pw_gid)
     }
 
-    private func make(_ url: URL, mode: Int, owned: Bool = false) throws(BursarError) {
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
-        } catch {
-            throw .setup("cannot create \(url.path): \(error.localizedDescription)")
+    /// `.bursar/`: made 0700; refused when another user owns it or it is a symbolic link.
+    private func makePrivateFolder(_ url: URL) throws(BursarError) {
+        if mkdir(url.path, 0o700) != 0 && errno != EEXIST {
+            throw .setup("cannot create \(url.path): \(String(cString: strerror(errno)))")
         }
-        if owned && isRoot {
-            guard let user = getpwnam("postgres") else {
-                throw .setup("running as root needs the 'postgres' system user to own the embedded cluster (apt-get install postgresql creates it)")
-            }
-            chown(url.path, user.pointee.pw_uid, user.pointee.pw_gid)
+        var info = stat()
+        guard lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw .setup("\(url.path) is not a folder (a symbolic link is refused): remove it or run Bursar elsewhere")
+        }
+        guard info.st_uid == geteuid() else {
+            throw .setup("\(url.path) belongs to another user (uid \(info.st_uid)); Bursar keeps its cluster only in a folder of its own user")
+        }
+        // Ours but open to others: close it (a cluster created in it as root stays reachable by
+        // its server user through the group-less path it was made with).
+        let legacyRootCluster = isRoot && FileManager.default.fileExists(atPath: url.appendingPathComponent("data/PG_VERSION").path)
+        if info.st_mode & 0o077 != 0 && !legacyRootCluster {
+            chmod(url.path, 0o700)
+        }
+    }
+
+    /// A folder of the cluster (data, run, log): 0700, owned by the server's user.
+    private func makeServerFolder(_ url: URL) throws(BursarError) {
+        if mkdir(url.path, 0o700) != 0 && errno != EEXIST {
+            throw .setup("cannot create \(url.path): \(String(cString: strerror(errno)))")
+        }
+        let user = try serverUser()
+        if isRoot { chown(url.path, user.uid, user.gid) }
+        try checkPrivate(url, owner: user.uid)
+    }
+
+    /// Refuses a folder that is not a directory owned by `owner` with mode 0700.
+    private func checkPrivate(_ url: URL, owner: uid_t) throws(BursarError) {
+        var info = stat()
+        guard lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw .setup("the embedded cluster's folder \(url.path) is missing or not a folder: remove \(folder.path)/cluster to start afresh")
+        }
+        guard info.st_uid == owner, info.st_mode & 0o077 == 0 else {
+            throw .setup("the embedded cluster's folder \(url.path) is not private (owner uid \(info.st_uid), mode \(String(info.st_mode & 0o777, radix: 8))); refusing to use it")
         }
     }
 
     /// Runs initdb/pg_ctl, as `postgres` when we are root.
     @discardableResult
-    private func runServerTool(_ tool: URL, _ arguments: [String], what: String) throws(BursarError) -> String {
+    private func runServerTool(_ tool: URL, _ arguments: [String], what: String) async throws(BursarError) -> String {
         if isRoot {
-            return try run("/usr/sbin/runuser", ["-u", "postgres", "--", tool.path] + arguments, what: what)
+            return try await Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", tool.path] + arguments, what: what)
         }
-        return try run(tool.path, arguments, what: what)
+        return try await Self.run(tool.path, arguments, what: what)
     }
 
-    /// Runs a program and waits for it, its output in a file. `posix_spawn` rather than
-    /// Foundation's `Process`: the server that `pg_ctl start` leaves running must inherit none of
-    /// this process's descriptors, or waiting for the tool would never end.
+    /// Runs a program to its end and returns its output (standard error included), through
+    /// swift-subprocess: the child inherits no descriptor of ours but its standard streams, so the
+    /// server that `pg_ctl start` leaves running holds nothing of this process open. The tool
+    /// starts in `/` (the server user may not be allowed into the current directory), with the
+    /// `PG*` variables removed so that a caller's settings cannot point it elsewhere.
     @discardableResult
-    private func run(_ executable: String, _ arguments: [String], what: String = "") throws(BursarError) -> String {
-        let outputPath = NSTemporaryDirectory() + "bursar-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out"
-        defer { unlink(outputPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }
+    static func run(_ executable: String, _ arguments: [String], what: String = "") async throws(BursarError) -> String {
+        var environment: [Environment.Key: String] = [:]
+        for (key, value) in ProcessInfo.processInfo.environment where !key.hasPrefix("PG") {
+            environment[Environment.Key(stringLiteral: key)] = value
+        }
         environment["LC_ALL"] = "C"
-        // `env -C /`: the tool starts in / (the server user may not be allowed into this directory).
-        let argv = ["/usr/bin/env", "-C", "/", executable] + arguments
-        let envp = environment.map { "\($0.key)=\($0.value)" }
-        var pid: pid_t = 0
-        let status: Int32 = withCStringArray(argv) { cArgs in
-            withCStringArray(envp) { cEnv in posix_spawn(&pid, "/usr/bin/env", &actions, nil, cArgs, cEnv) }
+        let label = what.isEmpty ? "running \(executable)" : what
+        let ended: (succeeded: Bool, status: String, text: String)
+        do {
+            let result = try await Subprocess.run(.path(FilePath(executable)), arguments: Arguments(arguments),
+                                                  environment: .custom(environment), workingDirectory: FilePath("/"),
+                                                  output: .string(limit: 1 << 20), error: .combinedWithOutput)
+            ended = (result.terminationStatus.isSuccess, "\(result.terminationStatus)", result.standardOutput)
+        } catch {
+            throw .setup("\(label) failed: \(error)")
         }
-        guard status == 0 else {
-            throw .setup("\(what.isEmpty ? "running \(executable)" : what) failed: \(String(cString: strerror(status)))")
+        guard ended.succeeded else {
+            throw .setup("\(label) failed (\(ended.status)): \(ended.text.suffix(600))")
         }
-        var exitStatus: Int32 = 0
-        while waitpid(pid, &exitStatus, 0) < 0 && errno == EINTR {}
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        let exited = (exitStatus & 0x7f) == 0
-        let code = (exitStatus >> 8) & 0xff
-        guard exited && code == 0 else {
-            throw .setup("\(what.isEmpty ? executable : what) failed (exit \(code)): \(text.suffix(600))")
-        }
-        return text
+        return ended.text
     }
 
     /// The folder holding initdb and pg_ctl.
-    static func binaries() throws(BursarError) -> URL {
+    static func binaries() async throws(BursarError) -> URL {
         var candidates: [String] = []
-        if let bindir = try? EmbeddedPostgres(folder: URL(fileURLWithPath: "/")).run("/usr/bin/env", ["pg_config", "--bindir"]) {
+        if let bindir = try? await run("/usr/bin/env", ["pg_config", "--bindir"]) {
             candidates.append(bindir.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
@@ -171,12 +218,4 @@ public struct EmbeddedPostgres: Sendable {
         }
         throw .setup("PostgreSQL's server programs (initdb, pg_ctl) are not installed: install them (Debian: apt-get install postgresql) or set DATABASE_URL to an existing database")
     }
-}
-
-/// Runs `body` with a NULL-terminated C array of the strings.
-private func withCStringArray<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    var pointers = strings.map { strdup($0) }
-    pointers.append(nil)
-    defer { for p in pointers { free(p) } }
-    return body(pointers)
 }

@@ -136,7 +136,7 @@ public struct PartnerStore: Sendable {
             let action = partner == nil ? "partners.reject" : "partners.confirm"
             let version = try await ProgramData.recordChange(.partners, program: program, change: action, on: connection)
             try await Rescreening.enqueue(program: program, applicants: affected, on: connection, queue: database.queue)
-            try await AuditLog.record(on: connection, action: action, program: program,
+            try await AuditLog.record(on: connection, action: action, program: program, reason: reason,
                                       detail: ["partner": partner ?? "", "version": "\(version)", "rescreened": "\(affected.count)"])
             return affected.count
         }

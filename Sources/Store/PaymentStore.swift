@@ -220,7 +220,7 @@ public enum PaymentStore {
         try await connection.query("INSERT INTO flag_actions (program, applicant_id, flag, action, reason) VALUES ($1, $2, $3, 'cleared', $4)",
                                    program, applicantID, flag, reason)
         let released = try await reconcile(s, program: program, on: connection)
-        try await AuditLog.record(on: connection, action: "flags.clear", program: program, applicantID: applicantID,
+        try await AuditLog.record(on: connection, action: "flags.clear", program: program, applicantID: applicantID, reason: reason,
                                   detail: ["flag": flag, "released": "\(released)"])
         return released
     }

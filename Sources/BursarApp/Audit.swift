@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Postgres
+import Screening
+import Store
+
+/// `bursar audit [--applicant ID] [--since DATE] [--json]`: the append-only record of who did what
+/// and when (interface §5). Prints applicant ids, never other applicant data.
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the audit trail: who did what and when (submissions, decisions, events, officer actions, payment runs).",
+        discussion: """
+            Who is the operating-system user, the database role, and the name given with --as NAME (or \
+            \(AuditLog.actorVariable)) when an office shares an account. The trail is append-only: the database refuses \
+            to change or delete its rows.
+            """)
+
+    @Option(help: "Only the rows about this applicant id.") var applicant: String?
+    @Option(help: "Only the rows recorded on or after this day (YYYY-MM-DD, UTC).") var since: String?
+    @Flag(help: "Print as JSON (one array).") var json = false
+
+    func run() async throws {
+        var day: PostgresDate?
+        if let since {
+            guard let date = CalendarDate(iso: since) else {
+                CLI.printError("--since takes a day as YYYY-MM-DD, not \(since)")
+                throw ExitCode(2)
+            }
+            day = PostgresDate(year: date.year, month: date.month, day: date.day)
+        }
+        let entries = try await Runner.withDatabase { database in
+            try await database.pool.withConnection { try await AuditLog.entries(on: $0, applicantID: applicant, since: day) }
+        }
+        if json {
+            printLine("[" + entries.map(Self.json).joined(separator: ",\n ") + "]")
+            return
+        }
+        if entries.isEmpty { printLine("no audit rows") }
+        for entry in entries {
+            var line = "\(entry.at)  \(entry.action)"
+            if let program = entry.program { line += "  program=\(program)" }
+            if let applicant = entry.applicantID { line += "  applicant=\(applicant)" }
+            line += "  by " + Self.who(entry)
+            if let reason = entry.reason, !reason.isEmpty { line += "  reason: \(reason)" }
+            if entry.detail != "{}" { line += "  \(entry.detail)" }
+            printLine(line)
+        }
+    }
+
+    static func who(_ entry: AuditLog.Entry) -> String {
+        var parts: [String] = []
+        if let actor = entry.actor { parts.append(actor) }
+        parts.append("os:\(entry.operatingSystemUser ?? "?")")
+        parts.append("db:\(entry.databaseRole ?? "?")")
+        return parts.joined(separator: " ")
+    }
+
+    static func json(_ entry: AuditLog.Entry) -> String {
+        JSONWriter.object([
+            ("id", String(entry.id)),
+            ("at", JSONWriter.string(entry.at)),
+            ("action", JSONWriter.string(entry.action)),
+            ("program", JSONWriter.optionalString(entry.program)),
+            ("applicant_id", JSONWriter.optionalString(entry.applicantID)),
+            ("reason", JSONWriter.optionalString(entry.reason)),
+            ("detail", entry.detail),
+            ("os_user", JSONWriter.optionalString(entry.operatingSystemUser)),
+            ("db_role", JSONWriter.optionalString(entry.databaseRole)),
+            ("actor", JSONWriter.optionalString(entry.actor)),
+        ])
+    }
+}
+
+/// `--as NAME`: the person acting, recorded in the audit trail beside the operating-system user
+/// and the database role. ``CommandMain`` accepts it anywhere on the command line, for every
+/// command, and sets `BURSAR_ACTOR`, which ``AuditLog`` reads.
+enum ActorOption {
+    /// Removes `--as NAME` / `--as=NAME` from a command line and applies the name; the rest is
+    /// parsed as usual. Stops at `--` (what follows is an operand).
+    static func extract(from arguments: [String]) -> [String] {
+        var rest: [String] = []
+        var index = arguments.startIndex
+        while index < arguments.endIndex {
+            let argument = arguments[index]
+            if argument == "--" {
+                rest += arguments[index...]
+                break
+            }
+            if argument == "--as", index + 1 < arguments.endIndex {
+                set(arguments[index + 1])
+                index += 2
+                continue
+            }
+            if argument.hasPrefix("--as=") {
+                set(String(argument.dropFirst("--as=".count)))
+                index += 1
+                continue
+            }
+            rest.append(argument)
+            index += 1
+        }
+        return rest
+    }
+
+    private static func set(_ name: String) {
+        setenv(AuditLog.actorVariable, name, 1)
+    }
+}

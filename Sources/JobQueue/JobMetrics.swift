@@ -1,0 +1,34 @@
+import Metrics
+
+/// Process-local job metrics through swift-metrics (the API only: the process chooses the
+/// backend; `bursard` exports them as Prometheus text on `/metrics`). Labels are job kinds and
+/// outcomes, never job arguments.
+public enum JobMetrics {
+    /// How a run of a job ended.
+    public enum Outcome: String, Sendable, CaseIterable {
+        /// The handler succeeded (its completion may still be in the next batch).
+        case completed
+        /// The handler threw: an error, a snooze or a handler's cancel, or the shutdown's release.
+        case failed
+        /// The kind's timeout passed.
+        case timedOut = "timed_out"
+        /// An operator asked for the job to stop.
+        case cancelled
+    }
+
+    /// Counter of job runs by kind and outcome.
+    public static let processedLabel = "bursar_jobs_processed_total"
+    /// Counter of job runs that did not complete, by kind.
+    public static let failedLabel = "bursar_jobs_failed_total"
+    /// Histogram of the time from claim to the end of the handler, by kind.
+    public static let durationLabel = "bursar_job_duration_seconds"
+
+    /// Records one run of a job of `kind`.
+    public static func finished(kind: String, outcome: Outcome, duration: Duration) {
+        Counter(label: processedLabel, dimensions: [("kind", kind), ("outcome", outcome.rawValue)]).increment()
+        if outcome != .completed {
+            Counter(label: failedLabel, dimensions: [("kind", kind)]).increment()
+        }
+        Metrics.Timer(label: durationLabel, dimensions: [("kind", kind)]).record(duration: duration)
+    }
+}
