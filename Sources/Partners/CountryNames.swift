@@ -28,6 +28,12 @@ enum CountryNames {
         return written.mapValues { $0.map(TextFold.words) }
     }()
 
+    /// True when the text is a name of `country`'s country ("Taiwan", "P.R. China").
+    static func isName(_ text: String, of country: String) -> Bool {
+        let words = TextFold.words(text)
+        return (names[country] ?? []).contains(words)
+    }
+
     /// The name without its country at the end, when it ends with the name of `country`'s
     /// country and something is left; nil otherwise.
     static func withoutTrailingCountry(_ text: String, country: String) -> String? {

@@ -103,15 +103,18 @@ public struct PartnerMatcher: PartnerMatching {
         }
         if let main, main.result == .matched, let partner = main.partner {
             let asideable = zip(parts.inner, inner).allSatisfy { text, answer in
-                answer.partner == partner || Parenthetical.isAbbreviation(text) || country.map { CountryNames.withoutTrailingCountry("x " + text, country: $0) == "x" } == true
+                answer.partner == partner || Parenthetical.isAbbreviation(text) || country.map { CountryNames.isName(text, of: $0) } == true
             }
             if asideable { return main.explained("the name outside the brackets matches") }
             return whole
         }
         if let index = inner.firstIndex(where: { $0.result == .matched }), let partner = inner[index].partner {
-            // The bracketed part matched; the rest must not name another institution.
+            // The bracketed part matched; the rest must not name another institution. An unknown
+            // abbreviation before a bracketed full name ("UBT (Universität Bayreuth)") does not;
+            // an abbreviation against an abbreviation ("HUST (USTH)") says nothing certain.
+            let outerIsAbbreviation = parts.outer.split(separator: " ").allSatisfy { Parenthetical.isAbbreviation(String($0)) }
             if main == nil || (main?.result == .uncertain && main?.candidates.contains { $0.partner == partner } == true)
-                || parts.outer.split(separator: " ").allSatisfy({ Parenthetical.isAbbreviation(String($0)) }) {
+                || (outerIsAbbreviation && !Parenthetical.isAbbreviation(parts.inner[index])) {
                 return inner[index].explained("the bracketed \"\(parts.inner[index])\" matches")
             }
             return PartnerMatch(result: .uncertain, partner: nil, candidates: [.init(partner: partner, score: 1)],

@@ -76,6 +76,8 @@ struct NameMatchingTests {
         #expect(partner("China University of Geosciences (Beijing)", "CN").result == .uncertain, "the Beijing university is another one")
         #expect(partner("University of Seoul (Chung-Ang University)", "KR").result == .uncertain, "two partners named")
         #expect(partner("Indian Institute of Technology (Indian School of Mines) Dhanbad", "IN").result == .none)
+        #expect(partner("HUST (USTH)", "VN").result == .uncertain, "an abbreviation against an abbreviation")
+        #expect(partner("UBT (Universität Bayreuth)", "DE").partner == "University of Bayreuth")
     }
 
     @Test("local-language, current and former names are curated aliases", arguments: [
