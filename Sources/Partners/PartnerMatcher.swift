@@ -85,6 +85,27 @@ public struct PartnerMatcher: PartnerMatching {
     }
 
     private func matchParts(_ institution: String, country: String?) -> PartnerMatch {
+        let written = matchBrackets(institution, country: country)
+        guard written.result != .matched else { return written }
+        let commas = CommaParts(institution)
+        // "Faculty of Engineering, Chulalongkorn University": the unit is inside the partner.
+        if let rest = commas.withoutUnits {
+            let answer = matchBrackets(rest, country: country)
+            if answer.result == .matched { return answer.explained("the unit beside the name is set aside") }
+        }
+        // "Saint Mary's University, Calgary" may be another institution of that place: a person
+        // decides.
+        if let rest = commas.withoutPlace {
+            let answer = matchBrackets(rest, country: country)
+            if answer.result == .matched, let partner = answer.partner {
+                return PartnerMatch(result: .uncertain, partner: nil, candidates: [.init(partner: partner, score: 1)],
+                                    reason: "the name before the place matches \(partner); whether the place is its own is for a person to confirm")
+            }
+        }
+        return written
+    }
+
+    private func matchBrackets(_ institution: String, country: String?) -> PartnerMatch {
         let whole = matchWithCountry(institution, country: country)
         let parts = Parenthetical(institution)
         guard whole.result != .matched, !parts.inner.isEmpty else { return whole }
