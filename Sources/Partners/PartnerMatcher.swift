@@ -8,8 +8,9 @@ import Screening
 /// "Mahidol University" = "University of Mahidol", but "Hanoi University of Science and
 /// Technology" is not the "University of Science and Technology of Hanoi"), or the same words with
 /// spelling slips, or the same letters with different spacing. Bracketed parts are tried on their
-/// own ("Universiti Teknologi Malaysia (UTM)"), and the partner's country at the end of a name is
-/// set aside. It is **uncertain** when it differs only in generic words ("university") or lacks or
+/// own ("Universiti Teknologi Malaysia (UTM)"), the partner's country at the end of a name and a
+/// unit set beside it by a comma ("Faculty of Engineering, …") are set aside (``CommaParts``; a
+/// place after a comma leaves the match uncertain). It is **uncertain** when it differs only in generic words ("university") or lacks or
 /// adds a proper name while sharing others. It is **none** when it differs in a word that tells
 /// institutions apart ("national", "western", "extension", a number …), has the same words in
 /// another structure, or is in another country than the partner (the country is a guard).

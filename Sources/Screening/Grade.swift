@@ -121,7 +121,9 @@ public enum ConversionTable {
     /// 0–100 is no mark of any scale and is refused, so a typo such as 850 is not silently
     /// dropped.
     public static func read(_ written: String, pattern: GradingPattern) -> Grade? {
-        let folded = foldEntry(written)
+        var folded = foldEntry(written)
+        // "85%" is the score 85.
+        if folded.hasSuffix("%"), isNumeral(String(folded.dropLast())) { folded.removeLast() }
         if isNumeral(folded) {
             guard let score = Rational(decimal: folded.hasPrefix("+") ? String(folded.dropFirst()) : folded),
                   score >= .zero, score <= Rational(100)

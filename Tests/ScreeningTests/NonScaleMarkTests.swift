@@ -50,6 +50,13 @@ struct NonScaleMarkTests {
         #expect(Fixtures.decide(app).gpa == "2.00")
     }
 
+    @Test("a score written with a percent sign is the score")
+    func percentSign() {
+        #expect(ConversionTable.read("85%", pattern: .three) == .score(Rational(85)))
+        #expect(ConversionTable.read("85 %", pattern: .six) == .score(Rational(85)))
+        #expect(ConversionTable.read("150%", pattern: .three) == nil, "still outside 0–100")
+    }
+
     @Test("a word on a score pattern is outside the scale")
     func wordOnScorePatternIsExcluded() throws {
         let app = try decode(try record(pattern: 6, courses: [["title": "x", "grade": "Pass", "credits": 1], ["title": "y", "grade": "W", "credits": 1], ["title": "z", "grade": 91, "credits": 2]])).get()
