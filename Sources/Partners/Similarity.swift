@@ -55,4 +55,13 @@ enum Similarity {
 
     /// Edits a word of this length may differ by and still be the same word misspelt.
     static func typoAllowance(_ length: Int) -> Int { length >= 9 ? 2 : (length >= 5 ? 1 : 0) }
+
+    /// Edits two words may differ by and still be one word misspelt: what the shorter allows,
+    /// and one letter left out of a five-letter word ("Eypt" for "Egypt", "Sout" for "South").
+    static func typoAllowance(_ first: Int, _ second: Int) -> Int {
+        let shorter = min(first, second)
+        let longer = max(first, second)
+        if shorter == 4 && longer == 5 { return 1 }
+        return typoAllowance(shorter)
+    }
 }

@@ -185,13 +185,13 @@ struct FieldReader {
         var grade: Grade?
         switch object["grade"] {
         case .string(let text)?:
-            if text.count > 20 { fail("\(path()).grade", "is too long to be a grade") }
+            // A mark outside the pattern's scale is read (and excluded from the GPA), not refused.
+            if text.count > ApplicationDecoder.maxTextLength { fail("\(path()).grade", "is longer than \(ApplicationDecoder.maxTextLength) characters") }
             else if let read = ConversionTable.read(text, pattern: pattern) { grade = read }
-            else { fail("\(path()).grade", "\"\(text)\" is not a grade of pattern \(pattern.rawValue) (\(ConversionTable.entries(of: pattern).joined(separator: ", ")), or Pass/Approved)") }
+            else { fail("\(path()).grade", "\"\(text)\" is not a score 0–100") }
         case .number(let text)?:
-            if ConversionTable.isScorePattern(pattern), let read = ConversionTable.read(text, pattern: pattern) { grade = read }
-            else if ConversionTable.isScorePattern(pattern) { fail("\(path()).grade", "\(text) is not a score 0–100") }
-            else { fail("\(path()).grade", "\(text) is not a grade of pattern \(pattern.rawValue) (\(ConversionTable.entries(of: pattern).joined(separator: ", ")))") }
+            if let read = ConversionTable.read(text, pattern: pattern) { grade = read }
+            else { fail("\(path()).grade", "\(text) is not a score 0–100") }
         case nil, .null?: fail("\(path()).grade", "is required")
         case let other?: fail("\(path()).grade", "must be a string or a number, not \(other.typeName)")
         }

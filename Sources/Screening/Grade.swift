@@ -45,13 +45,6 @@ public enum Grade: Sendable, Equatable, CustomStringConvertible {
 /// Cyrillic look-alikes (А В С Е) and full-width letters are read as the Latin letter they look
 /// like, and the trace keeps what was written.
 public enum ConversionTable {
-    /// Grades that "do not fit the evaluation scale, such as those evaluated as 'Pass' or
-    /// 'Approved'" — excluded from the GPA (Formula, third note). Compared case-insensitively.
-    public static let outsideScaleGrades: Set<String> = [
-        "pass", "passed", "approved", "credit", "satisfactory", "completed", "exempt", "exempted",
-        "合格", "認定", "合", "認",
-    ]
-
     /// The grade point of a scale entry of a pattern, or nil when the entry is not on it.
     public static func gradePoint(pattern: GradingPattern, entry: String) -> Int? {
         switch pattern {
@@ -115,17 +108,51 @@ public enum ConversionTable {
         return out.uppercased()
     }
 
-    /// Reads a written grade for a pattern; nil when it belongs neither to the pattern's scale
-    /// nor to the grades outside any scale.
+    /// Reads a grade as the applicant wrote it (a JSON string or the text of a JSON number) for
+    /// a pattern; nil only for a score outside 0–100, which is a field error (interface §1).
+    ///
+    /// "The subjects for which the grades do not fit the evaluation scale, such as those
+    /// evaluated as "Pass" or "Approved," must be excluded" (Formula, third note). Read as: any
+    /// mark that is not an entry of the pattern's scale — Pass, Approved, W, AU, Incomplete,
+    /// Credit, a letter another pattern uses (D in pattern 2), A+, a word in any language — is
+    /// outside the scale, excluded from the GPA and named in the trace; it never rejects the
+    /// record. "Such as" gives examples, not a closed list. A number is a score: 0–100 is on the
+    /// scale of patterns 3 and 6 and outside the scale of the letter patterns; a number outside
+    /// 0–100 is no mark of any scale and is refused, so a typo such as 850 is not silently
+    /// dropped.
     public static func read(_ written: String, pattern: GradingPattern) -> Grade? {
-        let folded = foldEntry(written)
-        if outsideScaleGrades.contains(folded.lowercased()) { return .outsideScale(written) }
-        if isScorePattern(pattern) {
-            guard let score = Rational(decimal: folded), score >= .zero, score <= Rational(100) else { return nil }
-            return .score(score)
+        var folded = foldEntry(written)
+        // "85%" is the score 85.
+        if folded.hasSuffix("%"), isNumeral(String(folded.dropLast())) { folded.removeLast() }
+        if isNumeral(folded) {
+            guard let score = Rational(decimal: folded.hasPrefix("+") ? String(folded.dropFirst()) : folded),
+                  score >= .zero, score <= Rational(100)
+            else { return nil }
+            return isScorePattern(pattern) ? .score(score) : .outsideScale(written)
         }
-        guard gradePoint(pattern: pattern, entry: folded) != nil else { return nil }
-        return .scale(written: written, entry: folded)
+        if !isScorePattern(pattern), gradePoint(pattern: pattern, entry: folded) != nil {
+            return .scale(written: written, entry: folded)
+        }
+        return .outsideScale(written)
+    }
+
+    /// True when the text is written as a number (`85`, `79.5`, `-3`, `1e2`), whether or not it
+    /// is a score Bursar can read exactly.
+    static func isNumeral(_ text: String) -> Bool {
+        var scalars = Substring(text).unicodeScalars[...]
+        if let sign = scalars.first, sign == "+" || sign == "-" { scalars = scalars.dropFirst() }
+        var digits = 0
+        var seenPoint = false
+        while let c = scalars.first {
+            if ("0"..."9").contains(c) { digits += 1 } else if c == ".", !seenPoint { seenPoint = true } else { break }
+            scalars = scalars.dropFirst()
+        }
+        guard digits > 0 else { return false }
+        guard let e = scalars.first else { return true }
+        guard e == "E" else { return false }
+        scalars = scalars.dropFirst()
+        if let sign = scalars.first, sign == "+" || sign == "-" { scalars = scalars.dropFirst() }
+        return !scalars.isEmpty && scalars.allSatisfy { ("0"..."9").contains($0) }
     }
 
     /// The grade point of a grade read for `pattern`; nil when it is outside the scale.

@@ -25,7 +25,8 @@ public struct Program: Sendable, Codable, Equatable {
         public var kind: Kind
         /// Which list of note 2: `sister_friendship` or `anmc21`.
         public var list: String
-        /// Other spellings (`Peking`, `Ulan Bator`), and for a state its capital-named forms.
+        /// Other spellings (`Peking`, `Ulan Bator`), and for a state its capital-named forms
+        /// (São Paulo, Sydney): a city written without its state counts through them.
         public var aliases: [String]
     }
 

@@ -12,11 +12,17 @@ extension Clause {
     /// - Note 1 is a closed list; it does not include Japan. Hong Kong and Macau, regions of
     ///   China, count as China (program data).
     /// - Note 2's cities count in the country they belong to; a state counts through
-    ///   `affiliation.region` (or a city of the same name, São Paulo). Note 2's "other major cities
-    ///   … with which TMG conducts urban diplomacy" are not named, so they cannot be checked.
+    ///   `affiliation.region` (or a city of the same name or its capital: São Paulo, Sydney). Note
+    ///   2 lists states beside cities ("New South Wales", "Sao Paulo (state)"), and `region` is
+    ///   optional: when it is absent in a country with a listed state and the city is none of note
+    ///   2, the institution may well lie in that state (Newcastle, Campinas), so (a) is uncertain
+    ///   and the clause goes to a person rather than fail. A region that is given and is not the
+    ///   state is certain. Note 2's "other major cities … with which TMG conducts urban
+    ///   diplomacy" are not named, so they cannot be checked.
     /// - (c): enrolled at the master's level at a university in Japan (`country` JP) with a
     ///   "Student" status of residence (`japan_status` is the status when applying).
-    /// - An uncertain partner-name match sends the clause to review only when no category holds.
+    /// - An uncertain partner-name match or an unknown state sends the clause to review only when
+    ///   no category holds.
     public static let affiliation = Clause(
         id: "eligibility.2",
         text: """
@@ -57,12 +63,17 @@ extension Clause {
         }
 
         // (a)
-        let region = ctx.locations.qualifyingRegion(affiliation: aff)
-        if let region {
+        var regionUncertain = false
+        switch ctx.locations.location(of: aff) {
+        case .qualifies(let region):
             facts.append(.init("note 1/2", region))
             if current { categories.append("2a"); reasons.append("(a) holds: \(region); \(timing).") }
             else { reasons.append("(a) does not hold: \(region), but \(timing).") }
-        } else {
+        case .unknownState(let states):
+            regionUncertain = current
+            facts.append(.init("note 1/2", "state not given"))
+            reasons.append("(a) is uncertain: the state or province is not given and \(aff.city.isEmpty ? "no city is given" : "\(aff.city) is not a city of note 2"), so whether it lies in \(states) (note 2) is unknown; a person must check the location.")
+        case .outside:
             reasons.append("(a) does not hold: \(aff.country) is not an Asian country/region of note 1 and \(aff.city.isEmpty ? "the location" : aff.city) is not a city or state of note 2.")
         }
 
@@ -91,9 +102,10 @@ extension Clause {
             reasons.append("(c) does not hold: enrolled in a master's course in Japan, but the status of residence is \(app.japanStatus.rawValue), not \"Student\".")
         }
 
-        let status: ClauseStatus = !categories.isEmpty ? .pass : (partnerUncertain ? .review : .fail)
+        let status: ClauseStatus = !categories.isEmpty ? .pass : (partnerUncertain || regionUncertain ? .review : .fail)
+        let toConfirm = [regionUncertain ? "the location" : nil, partnerUncertain ? "the partner match" : nil].compactMap { $0 }
         let lead = categories.isEmpty
-            ? (status == .review ? "No category is certain; a person must confirm the partner match." : "No category of (a) to (c) holds.")
+            ? (status == .review ? "No category is certain; a person must confirm \(toConfirm.joined(separator: " and "))." : "No category of (a) to (c) holds.")
             : "Categories \(categories.joined(separator: ", ")) hold."
         return ClauseResult(id: "eligibility.2", status: status, explanation: ([lead] + reasons).joined(separator: " "),
                             facts: facts, categories: categories)
@@ -102,30 +114,52 @@ extension Clause {
 
 /// Note 1 and note 2 of clause (2)(a), with every name folded once per program.
 public struct LocationRules: Sendable {
+    /// Where an affiliation lies with respect to notes 1 and 2.
+    enum Location: Equatable {
+        /// In a country of note 1 or a city or state of note 2 (the reason, in words).
+        case qualifies(String)
+        /// In a country with a state of note 2, with no `region` and a city that is not on the
+        /// lists: it may lie in the state (the states, in words).
+        case unknownState(String)
+        /// Neither.
+        case outside
+    }
+
     private let countries: [String: String]
     /// Folded name → places of that name, per country.
     private let places: [String: [String: [Program.Place]]]
+    /// The states of note 2, per country.
+    private let states: [String: [Program.Place]]
 
     public init(program: Program) {
         countries = Dictionary(program.asianCountries.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         var places: [String: [String: [Program.Place]]] = [:]
+        var states: [String: [Program.Place]] = [:]
         for place in program.places {
             for name in [place.name] + place.aliases {
                 places[place.country, default: [:]][TextFold.folded(name), default: []].append(place)
             }
+            if place.kind == .state, !(states[place.country] ?? []).contains(where: { $0.name == place.name }) {
+                states[place.country, default: []].append(place)
+            }
         }
         self.places = places
+        self.states = states
     }
 
-    /// Why the affiliation's location qualifies under note 1 or 2, or nil.
-    func qualifyingRegion(affiliation aff: Affiliation) -> String? {
-        if let name = countries[aff.country] { return "\(name) is an Asian country/region of note 1" }
-        guard let named = places[aff.country] else { return nil }
+    /// Where the affiliation's location lies under notes 1 and 2.
+    func location(of aff: Affiliation) -> Location {
+        if let name = countries[aff.country] { return .qualifies("\(name) is an Asian country/region of note 1") }
+        guard let named = places[aff.country] else { return .outside }
         let city = TextFold.folded(aff.city)
-        let region = aff.region.map(TextFold.folded)
-        let hit = named[city]?.first ?? region.flatMap { named[$0]?.first(where: { $0.kind == .state }) }
-        guard let place = hit else { return nil }
-        let list = place.list == "anmc21" ? "a member city of the Asian Network of Major Cities 21" : "a sister/friendship \(place.kind.rawValue) of TMG"
-        return "\(place.name) (\(place.country)) is \(list) (note 2)"
+        let region = aff.region.map(TextFold.folded).flatMap { $0.isEmpty ? nil : $0 }
+        if let place = named[city]?.first ?? region.flatMap({ named[$0]?.first(where: { $0.kind == .state }) }) {
+            let list = place.list == "anmc21" ? "a member city of the Asian Network of Major Cities 21" : "a sister/friendship \(place.kind.rawValue) of TMG"
+            return .qualifies("\(place.name) (\(place.country)) is \(list) (note 2)")
+        }
+        if region == nil, let listed = states[aff.country], !listed.isEmpty {
+            return .unknownState(listed.map { "\($0.name) (\($0.country))" }.joined(separator: " or "))
+        }
+        return .outside
     }
 }

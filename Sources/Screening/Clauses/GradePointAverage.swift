@@ -15,16 +15,20 @@ extension Clause {
     ) { ctx in
         let threshold = ctx.program.gpaThresholdValue
         let counted = ctx.gpa.lines.filter { $0.gradePoint != nil }.count
-        let excluded = ctx.gpa.lines.count - counted
+        // Every excluded mark is named, so a person sees what the GPA left out and why.
+        let excludedLines = ctx.gpa.lines.filter { $0.gradePoint == nil }
+        let excludedNames = excludedLines.map { "\($0.title) (\($0.grade))" }.joined(separator: "; ")
+        let excludedFacts: [ClauseResult.Fact] = excludedLines.isEmpty ? [] : [.init("excluded outside the scale", excludedNames)]
         guard let exact = ctx.gpa.exact, let shown = ctx.gpa.truncated else {
             return ClauseResult(id: "eligibility.3", status: .review,
-                                explanation: "No course is graded on the evaluation scale (\(excluded) excluded as outside it), so the GPA cannot be calculated; a person must judge the transcript.",
-                                facts: [.init("courses excluded", String(excluded))])
+                                explanation: "No course is graded on the evaluation scale (\(excludedLines.count) excluded as outside it: \(excludedNames)), so the GPA cannot be calculated; a person must judge the transcript.",
+                                facts: [.init("courses excluded", String(excludedLines.count))] + excludedFacts)
         }
         let ok = exact >= threshold
+        let exclusion = excludedLines.isEmpty ? "" : ", \(excludedLines.count) excluded as outside the scale (\(excludedNames))"
         return ClauseResult(
             id: "eligibility.3", status: ok ? .pass : .fail,
-            explanation: "GPA \(shown) (exactly \(exact)) over \(counted) course\(counted == 1 ? "" : "s")\(excluded > 0 ? ", \(excluded) excluded as outside the scale" : ""); \(ok ? "at least" : "below") the required \(ctx.program.gpaThreshold).",
-            facts: [.init("gpa", shown), .init("required", ctx.program.gpaThreshold), .init("courses counted", String(counted))])
+            explanation: "GPA \(shown) (exactly \(exact)) over \(counted) course\(counted == 1 ? "" : "s")\(exclusion); \(ok ? "at least" : "below") the required \(ctx.program.gpaThreshold).",
+            facts: [.init("gpa", shown), .init("required", ctx.program.gpaThreshold), .init("courses counted", String(counted))] + excludedFacts)
     }
 }
