@@ -124,41 +124,6 @@ public struct DecisionRecord: Sendable, Equatable {
     }
 }
 
-/// RFC 4180 CSV fields.
-public enum CSV {
-    public static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    /// Splits one CSV line into fields (quoted fields may hold commas and doubled quotes).
-    public static func parseLine(_ line: String) -> [String] {
-        var fields: [String] = []
-        var current = ""
-        var quoted = false
-        var iterator = Array(line).makeIterator()
-        var pending: Character? = nil
-        while let ch = pending ?? iterator.next() {
-            pending = nil
-            if quoted {
-                if ch == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" { current.append("\"") } else { quoted = false; pending = next }
-                    } else { quoted = false }
-                } else { current.append(ch) }
-            } else if ch == "\"" && current.isEmpty {
-                quoted = true
-            } else if ch == "," {
-                fields.append(current); current = ""
-            } else {
-                current.append(ch)
-            }
-        }
-        fields.append(current)
-        return fields
-    }
-}
-
 /// Renders a decision's trace for a program officer (`bursar show`).
 public enum DecisionReport {
     public static func render(record: DecisionRecord, trace: DecisionTrace, decidedAt: String) -> String {

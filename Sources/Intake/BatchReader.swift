@@ -1,5 +1,5 @@
 import Foundation
-import Screening
+import Formats
 
 /// Reads a batch file record by record without loading it whole: NDJSON (one object a line)
 /// or the JSON form `{"program": "...", "applications": [ ... ]}`, streamed in 64 KiB chunks.
@@ -25,7 +25,7 @@ public final class BatchReader {
     private var inArray = false
     private var finished = false
 
-    public init(url: URL) throws(BursarError) {
+    public init(url: URL) throws(BatchFileError) {
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             throw .input("cannot open \(url.path): no such file or no permission to read it")
         }
@@ -65,7 +65,7 @@ public final class BatchReader {
     }
 
     /// NDJSON unless the first line alone is not a complete record or it is the JSON form's object.
-    private func detectForm() throws(BursarError) {
+    private func detectForm() throws(BatchFileError) {
         skipSpace()
         guard let first = peekByte() else { return }
         guard first == UInt8(ascii: "{") else { return }
@@ -83,12 +83,12 @@ public final class BatchReader {
         try seekApplications()
     }
 
-    private func fileError(_ message: String) -> BursarError {
+    private func fileError(_ message: String) -> BatchFileError {
         .input("the batch file is not valid JSON near line \(line): \(message)")
     }
 
     /// Reads members of the outer object until the `applications` array opens.
-    private func seekApplications() throws(BursarError) {
+    private func seekApplications() throws(BatchFileError) {
         while true {
             skipSpace()
             guard let b = nextByte() else { throw fileError("the file ends before its \"applications\" array") }
@@ -109,7 +109,7 @@ public final class BatchReader {
         }
     }
 
-    private func readString() throws(BursarError) -> String {
+    private func readString() throws(BatchFileError) -> String {
         var bytes: [UInt8] = [34]
         while let b = nextByte() {
             bytes.append(b)
@@ -123,7 +123,7 @@ public final class BatchReader {
     }
 
     /// The bytes of one JSON value, found by balancing brackets outside strings.
-    private func captureValue() throws(BursarError) -> [UInt8] {
+    private func captureValue() throws(BatchFileError) -> [UInt8] {
         var bytes: [UInt8] = []
         var depth = 0
         var inString = false
@@ -151,7 +151,7 @@ public final class BatchReader {
 
     /// The next record, or nil at the end. Throws only when the file's structure is broken
     /// (JSON form); a malformed record comes back as its bytes and fails to parse later.
-    public func next() throws(BursarError) -> Item? {
+    public func next() throws(BatchFileError) -> Item? {
         switch form {
         case .ndjson:
             while true {
@@ -160,7 +160,7 @@ public final class BatchReader {
                 var bytes: [UInt8] = []
                 while let b = nextByte(), b != 10 {
                     bytes.append(b)
-                    if bytes.count > 16 << 20 { throw BursarError.input("line \(start) is longer than 16 MiB") }
+                    if bytes.count > 16 << 20 { throw BatchFileError.input("line \(start) is longer than 16 MiB") }
                 }
                 if bytes.last == 13 { bytes.removeLast() }
                 if bytes.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
@@ -186,7 +186,7 @@ public final class BatchReader {
 
     /// Members after the array (a `program` given last still names the batch's program for
     /// records read before it only if they named none; they were rejected then).
-    private func readTrailer() throws(BursarError) {
+    private func readTrailer() throws(BatchFileError) {
         while true {
             skipSpace()
             guard let b = nextByte() else { throw fileError("the file ends before the closing '}'") }
@@ -199,6 +199,17 @@ public final class BatchReader {
             skipSpace()
             let value = try captureValue()
             if key == "program", program == nil, case .string(let id)? = try? JSONParser.parse(value) { program = id }
+        }
+    }
+}
+
+/// Why a batch file cannot be read as a batch at all (as opposed to one bad record in it).
+public enum BatchFileError: Error, CustomStringConvertible, Sendable {
+    case input(String)
+
+    public var description: String {
+        switch self {
+        case .input(let message): return message
         }
     }
 }
