@@ -6,7 +6,9 @@ import Store
 
 /// `bursar export decisions|scholarships`.
 struct Export: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Export decisions or scholarships.", subcommands: [Decisions.self, Scholarships.self])
+    static let configuration = CommandConfiguration(abstract: "Export decisions or scholarships.",
+                                                    discussion: "Example: bursar export decisions --program tgp-2026 --format csv -o decisions.csv",
+                                                    subcommands: [Decisions.self, Scholarships.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case ndjson, csv }
 
@@ -17,23 +19,29 @@ struct Export: AsyncParsableCommand {
     }
 
     struct Decisions: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One record per application (latest revision), interface §2.")
+        static let configuration = CommandConfiguration(abstract: "One record per application (latest revision), interface §2.",
+                                                        discussion: "Example: bursar export decisions --program tgp-2026 --format ndjson")
         @OptionGroup var options: ProgramOption
         @OptionGroup var destination: Destination
 
         func run() async throws {
-            let records = try await Runner.withDatabase { try await DecisionStore(database: $0).latest(program: options.program) }
+            let records = try await Runner.withDatabase { database in
+                try await DecisionStore(database: database).latest(program: try await Runner.program(options.program, database: database))
+            }
             try destination.write(destination.format == .csv ? [DecisionRecord.csvHeader] + records.map(\.csv) : records.map(\.json))
         }
     }
 
     struct Scholarships: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One record per scholarship, interface §3.")
+        static let configuration = CommandConfiguration(abstract: "One record per scholarship, interface §3.",
+                                                        discussion: "Example: bursar export scholarships --program tgp-2026 --format csv")
         @OptionGroup var options: ProgramOption
         @OptionGroup var destination: Destination
 
         func run() async throws {
-            let all = try await Runner.withDatabase { try await LifecycleStore(database: $0).scholarships(program: options.program) }
+            let all = try await Runner.withDatabase { database in
+                try await LifecycleStore(database: database).scholarships(program: try await Runner.program(options.program, database: database))
+            }
             switch destination.format {
             case .csv:
                 try destination.write(["applicant_id,status,first_payment_month,last_payment_month,months,total_yen,terminated_on,termination_reason,return_ticket,flags"]

@@ -28,12 +28,19 @@ enum Runner {
         }
     }
 
-    /// The program to work on: the one named, or the only one the database knows.
+    /// The program to work on: the one named (with `--program`, or else `BURSAR_PROGRAM`), or
+    /// the only one the database knows. A program the database does not know is an error
+    /// (exit status 1), never an empty result.
     static func program(_ named: String?, database: Database) async throws -> String {
-        if let named { return named }
         let ids = try await ProgramStore(database: database).programIDs()
+        if let named = named ?? ProgramOption.environmentDefault {
+            guard ids.contains(named) else {
+                throw BursarError.notFound("no program \(named) (known: \(ids.joined(separator: ", ")))")
+            }
+            return named
+        }
         if ids.count == 1 { return ids[0] }
-        throw BursarError.input("name the program with --program (known: \(ids.joined(separator: ", ")))")
+        throw BursarError.input("name the program with --program or BURSAR_PROGRAM (known: \(ids.joined(separator: ", ")))")
     }
 }
 

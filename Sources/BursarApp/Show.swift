@@ -5,7 +5,8 @@ import Store
 
 /// `bursar show ID`: the full decision trace, for a person.
 struct Show: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Explain an applicant's current decision clause by clause.")
+    static let configuration = CommandConfiguration(abstract: "Explain an applicant's current decision clause by clause.",
+                                                    discussion: "Example: bursar show S-01-base; bursar show S-01-base --program tgp-2026 --json")
 
     @Argument(help: "The applicant id.")
     var applicantID: String
@@ -18,7 +19,8 @@ struct Show: AsyncParsableCommand {
     func run() async throws {
         try await Runner.withDatabase { database in
             let store = DecisionStore(database: database)
-            let (record, trace, decidedAt, program) = try await store.current(program: options.program, applicantID: applicantID)
+            let (record, trace, decidedAt, program) = try await store.current(program: options.program ?? ProgramOption.environmentDefault,
+                                                                              applicantID: applicantID)
             let history = try await store.historyCount(program: program, applicantID: applicantID)
             if json {
                 let traceJSON = trace?.json ?? "null"
@@ -31,7 +33,9 @@ struct Show: AsyncParsableCommand {
                 return
             }
             let when = decidedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?"
-            printLine(DecisionReport.render(record: record, trace: trace, decidedAt: when))
+            let name = try await ReviewStore(database: database).name(program: program, applicantID: applicantID)
+                .map { [$0.given, $0.family].filter { !$0.isEmpty }.joined(separator: " ") }
+            printLine(DecisionReport.render(record: record, trace: trace, decidedAt: when, applicant: name, explain: CountryName.naming))
             if history > 1 { printLine("\n(\(history) decisions recorded for this applicant; this is the latest.)") }
         }
     }

@@ -6,34 +6,84 @@ import Store
 
 /// `bursar status`: the queue — jobs per queue and state, throughput, failures, oldest waiting.
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the job queue: jobs per queue and state, throughput, failures, oldest waiting.")
+    static let configuration = CommandConfiguration(abstract: "Show the job queue: jobs per queue and state, throughput, failures, oldest waiting.",
+                                                    discussion: "Example: bursar status; bursar status --json")
 
     @Flag(help: "Print as JSON.")
     var json = false
 
+    /// `status --json` (interface §6): per queue the counts per state and the oldest runnable
+    /// job's age, and the jobs completed in the last minute.
+    struct Report: Encodable {
+        struct Queue: Encodable {
+            let counts: [String: Int]
+            let oldestRunnableAgeSeconds: Double?
+            let paused: Bool
+
+            enum CodingKeys: String, CodingKey {
+                case paused
+                case oldestRunnableAgeSeconds = "oldest_runnable_age_s"
+            }
+
+            /// The counts sit beside the other members, one per state (`"available": 3`).
+            func encode(to encoder: Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(oldestRunnableAgeSeconds, forKey: .oldestRunnableAgeSeconds)
+                try container.encode(paused, forKey: .paused)
+                try counts.encode(to: encoder)
+            }
+        }
+
+        struct Failure: Encodable {
+            let kind: String
+            let count: Int
+            let lastError: String
+
+            enum CodingKeys: String, CodingKey {
+                case kind, count
+                case lastError = "last_error"
+            }
+        }
+
+        let queues: [String: Queue]
+        let completedLastMinute: Int
+        let recentFailures: [Failure]
+
+        enum CodingKeys: String, CodingKey {
+            case queues
+            case completedLastMinute = "completed_last_minute"
+            case recentFailures = "recent_failures"
+        }
+
+        init(_ stats: QueueStatistics) {
+            queues = Dictionary(uniqueKeysWithValues: stats.queues.map { q in
+                (q.name, Queue(counts: Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0.rawValue, q.counts[$0] ?? 0) }),
+                               oldestRunnableAgeSeconds: q.oldestRunnableAgeSeconds.map { ($0 * 1000).rounded() / 1000 }, paused: q.paused))
+            })
+            completedLastMinute = stats.completedLastMinute
+            recentFailures = stats.recentFailures.map { Failure(kind: $0.kind, count: $0.count, lastError: $0.lastMessage) }
+        }
+    }
+
     func run() async throws {
         let stats = try await Runner.withDatabase { try await QueueStatistics.load(pool: $0.pool) }
         if json {
-            let queues = stats.queues.map { q in
-                (q.name, JSONWriter.object(JobState.allCases.map { ($0.rawValue, String(q.counts[$0] ?? 0)) } + [
-                    ("oldest_runnable_age_s", q.oldestRunnableAgeSeconds.map { String(format: "%.3f", $0) } ?? "null"),
-                    ("paused", q.paused ? "true" : "false"),
-                ]))
-            }
-            let failures = stats.recentFailures.map {
-                JSONWriter.object([("kind", JSONWriter.string($0.kind)), ("count", String($0.count)), ("last_error", JSONWriter.string($0.lastMessage))])
-            }
-            printLine(JSONWriter.object([("queues", JSONWriter.object(queues)), ("completed_last_minute", String(stats.completedLastMinute)),
-                                         ("recent_failures", "[" + failures.joined(separator: ", ") + "]")]))
+            printLine(try CLI.json(Report(stats)))
             return
         }
         if stats.queues.isEmpty { printLine("no jobs yet") }
         let states: [JobState] = [.available, .scheduled, .running, .retryable, .completed, .discarded, .cancelled]
-        printLine("queue".padding(toLength: 14, withPad: " ", startingAt: 0) + states.map { $0.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) }.joined() + "oldest waiting")
-        for q in stats.queues {
+        // Columns as wide as their widest cell, so a paused queue's longer name moves nothing.
+        let names = stats.queues.map { $0.name + ($0.paused ? " (paused)" : "") }
+        let nameWidth = (names + ["queue"]).map(\.count).max()! + 2
+        let widths = states.map { state in
+            max(state.rawValue.count, stats.queues.map { String($0.counts[state] ?? 0).count }.max() ?? 0) + 2
+        }
+        func cell(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count + 1), withPad: " ", startingAt: 0) }
+        printLine(cell("queue", nameWidth) + zip(states, widths).map { cell($0.rawValue, $1) }.joined() + "oldest waiting")
+        for (q, name) in zip(stats.queues, names) {
             let oldest = q.oldestRunnableAgeSeconds.map { String(format: "%.1fs", $0) } ?? "-"
-            printLine((q.name + (q.paused ? " (paused)" : "")).padding(toLength: 14, withPad: " ", startingAt: 0)
-                      + states.map { String(q.counts[$0] ?? 0).padding(toLength: 11, withPad: " ", startingAt: 0) }.joined() + oldest)
+            printLine(cell(name, nameWidth) + zip(states, widths).map { cell(String(q.counts[$0] ?? 0), $1) }.joined() + oldest)
         }
         printLine("(completed, discarded and cancelled: last hour)")
         printLine("completed in the last minute: \(stats.completedLastMinute)")
