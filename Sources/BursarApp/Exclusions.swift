@@ -50,13 +50,30 @@ struct Duplicates: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Applications of one person under several applicant ids.", subcommands: [List.self, Resolve.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open duplicates (identity.duplicate in review).")
+        static let configuration = CommandConfiguration(abstract: "Open duplicates (identity.duplicate in review).",
+                                                        discussion: "Example: bursar duplicates list --program tgp-2026 --json")
         @OptionGroup var options: ProgramOption
+        @Flag(help: "Print as JSON.") var json = false
+
+        /// One open duplicate of `duplicates list --json`.
+        struct Row: Encodable {
+            let applicantID: String
+            let samePersonAs: [String]
+
+            enum CodingKeys: String, CodingKey {
+                case applicantID = "applicant_id"
+                case samePersonAs = "same_person_as"
+            }
+        }
 
         func run() async throws {
             try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
                 let open = try await PersonScreening(database: database).openDuplicates(program: program)
+                if json {
+                    printLine(try CLI.json(open.map { Row(applicantID: $0.applicantID, samePersonAs: $0.others) }))
+                    return
+                }
                 if open.isEmpty { printLine("no open duplicates in \(program)") }
                 for d in open { printLine("\(d.applicantID)\tsame person as \(d.others.joined(separator: ", "))") }
             }

@@ -26,7 +26,7 @@ struct Export: AsyncParsableCommand {
 
         func run() async throws {
             let records = try await Runner.withDatabase { database in
-                try await DecisionStore(database: database).latest(program: try await Runner.program(options.program, database: database))
+                try await DecisionStore(database: database).latest(program: try await Runner.existingProgram(options.program, database: database))
             }
             try destination.write(destination.format == .csv ? [DecisionRecord.csvHeader] + records.map(\.csv) : records.map(\.json))
         }
@@ -40,7 +40,7 @@ struct Export: AsyncParsableCommand {
 
         func run() async throws {
             let all = try await Runner.withDatabase { database in
-                try await LifecycleStore(database: database).scholarships(program: try await Runner.program(options.program, database: database))
+                try await LifecycleStore(database: database).scholarships(program: try await Runner.existingProgram(options.program, database: database))
             }
             switch destination.format {
             case .csv:

@@ -56,7 +56,7 @@ struct Review: AsyncParsableCommand {
 
         func run() async throws {
             let report = try await Runner.withDatabase { database in
-                let program = try await Runner.program(options.program, database: database)
+                let program = try await Runner.existingProgram(options.program, database: database)
                 let store = ReviewStore(database: database)
                 let waiting = try await store.waiting(program: program)
                 let spellings = try await store.uncertainSpellings(program: program)

@@ -19,7 +19,7 @@ struct IntakeCorpusTests {
 
     /// Runs `bursar ARGS` against `database`, killing it when it outlives `limit` seconds (a
     /// hang then fails the test instead of stopping the suite).
-    static func bursar(_ arguments: [String], database: Database, limit: Double = 20) throws -> Run {
+    static func bursar(_ arguments: [String], database: Database, limit: Double = 20, environment extra: [String: String] = [:]) throws -> Run {
         let out = NSTemporaryDirectory() + "bursar-intake-\(UUID().uuidString).out"
         let err = out + ".err"
         defer { unlink(out); unlink(err) }
@@ -30,7 +30,7 @@ struct IntakeCorpusTests {
         posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let environment = ProcessInfo.processInfo.environment.merging(
-            ["DATABASE_URL": database.conninfo, "BURSAR_HOME": TestDatabase.repository.path]) { $1 }
+            ["DATABASE_URL": database.conninfo, "BURSAR_HOME": TestDatabase.repository.path].merging(extra) { $1 }) { $1 }
         let argv = [TestDatabase.bursar] + arguments
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
