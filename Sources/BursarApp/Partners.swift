@@ -80,15 +80,38 @@ struct Partners: AsyncParsableCommand {
         @OptionGroup var options: ProgramOption
         @Flag(help: "Print as JSON.") var json = false
 
+        /// `partners match --json` (interface §6).
+        struct Report: Encodable {
+            struct Candidate: Encodable {
+                let partner: String
+                let score: Double
+            }
+
+            let result: String
+            let partner: String?
+            let candidates: [Candidate]
+            let reason: String
+
+            func encode(to encoder: Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(result, forKey: .result)
+                try container.encode(partner, forKey: .partner)  // null when there is none
+                try container.encode(candidates, forKey: .candidates)
+                try container.encode(reason, forKey: .reason)
+            }
+
+            enum CodingKeys: String, CodingKey { case result, partner, candidates, reason }
+        }
+
         func run() async throws {
             let result = try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
                 return try await PartnerStore(database: database).matcher(program: program).match(institution: name, country: country?.uppercased())
             }
             if json {
-                let candidates = result.candidates.map { JSONWriter.object([("partner", JSONWriter.string($0.partner)), ("score", String(format: "%.2f", $0.score))]) }
-                printLine(JSONWriter.object([("result", JSONWriter.string(result.result.rawValue)), ("partner", JSONWriter.optionalString(result.partner)),
-                                             ("candidates", "[" + candidates.joined(separator: ", ") + "]"), ("reason", JSONWriter.string(result.reason))]))
+                printLine(try CLI.json(Report(result: result.result.rawValue, partner: result.partner, candidates: result.candidates.map {
+                    Report.Candidate(partner: $0.partner, score: ($0.score * 100).rounded() / 100)
+                }, reason: result.reason)))
                 return
             }
             printLine("\(result.result.rawValue)\(result.partner.map { ": \($0)" } ?? "")")

@@ -16,6 +16,20 @@ struct Show: AsyncParsableCommand {
     @Flag(help: "Print as JSON.")
     var json = false
 
+    /// `show --json`: the exported record (interface §2), the program, how many decisions were
+    /// made for the applicant, and the full trace.
+    struct Report: Encodable {
+        let decision: StoredJSON
+        let program: String
+        let decisionsMade: Int
+        let trace: StoredJSON
+
+        enum CodingKeys: String, CodingKey {
+            case decision, program, trace
+            case decisionsMade = "decisions_made"
+        }
+    }
+
     func run() async throws {
         try await Runner.withDatabase { database in
             let store = DecisionStore(database: database)
@@ -23,9 +37,8 @@ struct Show: AsyncParsableCommand {
                                                                               applicantID: applicantID)
             let history = try await store.historyCount(program: program, applicantID: applicantID)
             if json {
-                let traceJSON = trace?.json ?? "null"
-                printLine(JSONWriter.object([("decision", record.json), ("program", JSONWriter.string(program)),
-                                             ("decisions_made", String(history)), ("trace", traceJSON)]))
+                printLine(try CLI.json(Report(decision: StoredJSON(record.json), program: program, decisionsMade: history,
+                                              trace: StoredJSON(trace?.json ?? "null"))))
                 return
             }
             guard let trace else {

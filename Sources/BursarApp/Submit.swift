@@ -8,7 +8,11 @@ import Store
 struct Submit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Submit a batch of applications (NDJSON, or {\"program\": …, \"applications\": […]}).",
-        discussion: "Exit status: 0 when every record was accepted or unchanged, 3 when some were rejected, 2 when the file cannot be read or parsed at all.")
+        discussion: """
+            Exit status: 0 when every record was accepted or unchanged, 3 when some were rejected, 2 when the file cannot be \
+            read (missing, a folder, a named pipe, a device) or parsed at all, 1 when the database fails (what was stored is said).
+            Example: bursar submit examples/tgp-2026-sample/batch.ndjson --program tgp-2026
+            """)
 
     @Argument(help: "The batch file. Document paths in it are relative to its folder.")
     var file: String
@@ -228,7 +232,8 @@ struct SubmitSession {
                 ]))
                 continue
             }
-            let batchProgram = program ?? reader.program
+            // --program, then the batch's own, then BURSAR_PROGRAM, then the only program there is (interface §5).
+            let batchProgram = program ?? reader.program ?? ProgramOption.environmentDefault ?? (known.count == 1 ? known.first : nil)
             switch ApplicationDecoder.decode(value, defaultProgram: batchProgram) {
             case .failure(let rejection):
                 summary.rejected.append(Rejected(line: item.line, record: item.record,
