@@ -61,8 +61,9 @@ struct FieldReader {
 
     mutating func date(_ value: JSONValue?, _ path: @autoclosure () -> String) -> CalendarDate? {
         guard let text = string(value, path(), maxLength: 10) else { return nil }
-        guard let date = CalendarDate(iso: text) else { fail(path(), "\"\(text)\" is not a valid YYYY-MM-DD date"); return nil }
-        guard date.year >= 1900 && date.year <= 2100 else { fail(path(), "\(text) is out of range (1900–2100)"); return nil }
+        // The value is not repeated: a birth date is personal data, and messages never show it.
+        guard let date = CalendarDate(iso: text) else { fail(path(), "is not a valid YYYY-MM-DD date"); return nil }
+        guard date.year >= 1900 && date.year <= 2100 else { fail(path(), "is out of range (years 1900–2100)"); return nil }
         return date
     }
 
@@ -78,7 +79,8 @@ struct FieldReader {
     mutating func country(_ value: JSONValue?, _ path: @autoclosure () -> String) -> String? {
         guard let text = string(value, path(), maxLength: 8) else { return nil }
         guard ISOCountries.isValid(text) else {
-            fail(path(), "\"\(text)\" is not an ISO 3166-1 alpha-2 country code (upper case, e.g. \"TH\")"); return nil
+            // Not repeated either: a citizenship is personal data.
+            fail(path(), "is not an ISO 3166-1 alpha-2 country code (upper case, e.g. \"TH\")"); return nil
         }
         return text
     }
