@@ -6,13 +6,14 @@ import Store
 
 /// `bursar events submit FILE` and `bursar events list`.
 struct Events: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Scholarship lifecycle events (interface §3).", subcommands: [SubmitEvents.self, ListEvents.self])
+    static let configuration = CommandConfiguration(abstract: "Scholarship lifecycle events (interface §3).",
+                                                    discussion: "Example: bursar events submit events.ndjson; bursar events list --applicant S-01-base", subcommands: [SubmitEvents.self, ListEvents.self])
 
     struct SubmitEvents: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "submit",
             abstract: "Queue lifecycle events (NDJSON); workers apply them in order per applicant.",
-            discussion: "Exit status: 0 when every line was queued or ignored as a repeated event_id, 3 when some lines were malformed, 2 when the file cannot be read.")
+            discussion: "Exit status: 0 when every line was queued or ignored as a repeated event_id, 3 when some lines were malformed, 2 when the file cannot be read.\nExample: bursar events submit events.ndjson")
         @Argument(help: "The events file (NDJSON).") var file: String
         @OptionGroup var options: ProgramOption
 
@@ -48,7 +49,8 @@ struct Events: AsyncParsableCommand {
     }
 
     struct ListEvents: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List events and what became of them.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List events and what became of them.",
+                                                        discussion: "Example: bursar events list --program tgp-2026")
         @OptionGroup var options: ProgramOption
         @Option(help: "Only this applicant.") var applicant: String?
         @Flag(help: "Print as JSON.") var json = false

@@ -4,11 +4,13 @@ import Store
 
 /// `bursar exclusions import|list` and `bursar duplicates list|resolve`.
 struct Exclusions: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Person-level exclusion lists (interface §4).", subcommands: [Import.self, List.self])
+    static let configuration = CommandConfiguration(abstract: "Person-level exclusion lists (interface §4).",
+                                                    discussion: "Example: bursar exclusions import examples/tgp-2026-sample/exclusions.csv --program tgp-2026", subcommands: [Import.self, List.self])
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load an exclusion list CSV (list,family_name,given_name,birth_date,citizenship,clause,reference); importing a list again replaces it.")
+            abstract: "Load an exclusion list CSV (list,family_name,given_name,birth_date,citizenship,clause,reference); importing a list again replaces it.",
+            discussion: "Example: bursar exclusions import examples/tgp-2026-sample/exclusions.csv --program tgp-2026")
         @Argument(help: "The CSV file.") var file: String
         @Option(help: "The program.") var program: String
 
@@ -27,7 +29,8 @@ struct Exclusions: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The program's exclusion lists and their sizes.")
+        static let configuration = CommandConfiguration(abstract: "The program's exclusion lists and their sizes.",
+                                                        discussion: "Example: bursar exclusions list --program tgp-2026")
         @OptionGroup var options: ProgramOption
         @Flag(help: "Print as JSON.") var json = false
 
@@ -47,7 +50,8 @@ struct Exclusions: AsyncParsableCommand {
 }
 
 struct Duplicates: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Applications of one person under several applicant ids.", subcommands: [List.self, Resolve.self])
+    static let configuration = CommandConfiguration(abstract: "Applications of one person under several applicant ids.",
+                                                    discussion: "Example: bursar duplicates list --json", subcommands: [List.self, Resolve.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open duplicates (identity.duplicate in review).",
@@ -81,7 +85,8 @@ struct Duplicates: AsyncParsableCommand {
     }
 
     struct Resolve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Resolve a duplicate: withdraw ID in favour of --keep, which is screened again.")
+        static let configuration = CommandConfiguration(abstract: "Resolve a duplicate: withdraw ID in favour of --keep, which is screened again.",
+                                                        discussion: "Example: bursar duplicates resolve S-16-same-person-b --keep S-15-same-person-a")
         @Argument(help: "The application to withdraw.") var applicantID: String
         @Option(help: "The application that stands.") var keep: String
         @OptionGroup var options: ProgramOption

@@ -8,6 +8,7 @@ import Store
 struct Partners: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Partner lists (clause (2)(b)) and the institution matcher.",
+        discussion: "Example: bursar partners match \"Chulalongkorn Univ.\" --country TH; bursar partners list",
         subcommands: [List.self, Import.self, Match.self, Confirm.self, Reject.self, Evaluate.self])
 
     struct List: AsyncParsableCommand {
@@ -60,7 +61,8 @@ struct Partners: AsyncParsableCommand {
     }
 
     struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Load a partner list (CSV with a header row); replaces the program's list.")
+        static let configuration = CommandConfiguration(abstract: "Load a partner list (CSV with a header row); replaces the program's list.",
+                                                        discussion: "Example: bursar partners import db/partners/tgp-2026.csv --program tgp-2026")
         @Argument(help: "The CSV file (columns: name, country; optional japanese_name, level, department, tmu_faculty, aliases).") var file: String
         @Option(help: "The program the list belongs to.") var program: String
 
@@ -74,7 +76,8 @@ struct Partners: AsyncParsableCommand {
     }
 
     struct Match: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show how an institution name as an applicant wrote it is matched.")
+        static let configuration = CommandConfiguration(abstract: "Show how an institution name as an applicant wrote it is matched.",
+                                                        discussion: "Example: bursar partners match \"Univ. of Bayreuth\" --country DE --program tgp-2026 --json")
         @Argument(help: "The name as written.") var name: String
         @Option(help: "The institution's country (ISO alpha-2); a guard against same names elsewhere.") var country: String?
         @OptionGroup var options: ProgramOption
@@ -121,7 +124,8 @@ struct Partners: AsyncParsableCommand {
     }
 
     struct Confirm: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Confirm an uncertain spelling as a partner; applications waiting on it are screened again.")
+        static let configuration = CommandConfiguration(abstract: "Confirm an uncertain spelling as a partner; applications waiting on it are screened again.",
+                                                        discussion: "Example: bursar partners confirm \"Bayreuth\" --partner \"University of Bayreuth\" --reason \"checked with the office\"")
         @Argument(help: "The spelling as applicants wrote it.") var spelling: String
         @Option(help: "The partner's English name, as `partners list` prints it.") var partner: String
         @Option(help: "Why.") var reason: String = ""
@@ -134,7 +138,8 @@ struct Partners: AsyncParsableCommand {
     }
 
     struct Reject: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reject an uncertain spelling: it is not a partner; waiting applications are screened again.")
+        static let configuration = CommandConfiguration(abstract: "Reject an uncertain spelling: it is not a partner; waiting applications are screened again.",
+                                                        discussion: "Example: bursar partners reject \"Bayreuth Technical College\" --reason \"not the university\"")
         @Argument(help: "The spelling as applicants wrote it.") var spelling: String
         @Option(help: "Why.") var reason: String = ""
         @OptionGroup var options: ProgramOption

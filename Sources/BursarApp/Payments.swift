@@ -7,10 +7,11 @@ import Store
 
 /// `bursar payments show ID` and `bursar payments run --month YYYY-MM`.
 struct Payments: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Stipend schedules and the monthly payment run.", subcommands: [ShowPayments.self, RunPayments.self])
+    static let configuration = CommandConfiguration(abstract: "Stipend schedules and the monthly payment run.",
+                                                    discussion: "Example: bursar payments run --month 2026-04; bursar payments show S-01-base", subcommands: [ShowPayments.self, RunPayments.self])
 
     struct ShowPayments: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "A scholarship's months and amounts, and what was paid or held.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "A scholarship's months and amounts, and what was paid or held.", discussion: "Example: bursar payments show S-01-base --program tgp-2026")
         @Argument(help: "The applicant id.") var applicantID: String
         @OptionGroup var options: ProgramOption
         @Flag(help: "Print as JSON.") var json = false
@@ -45,7 +46,7 @@ struct Payments: AsyncParsableCommand {
     }
 
     struct RunPayments: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the month's payments as a job and write the bank-transfer CSV.")
+        static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the month's payments as a job and write the bank-transfer CSV.", discussion: "Example: bursar payments run --month 2026-04 --program tgp-2026")
         @Option(help: "The month, YYYY-MM.") var month: String
         @OptionGroup var options: ProgramOption
         @Option(help: "Folder for the bank-transfer CSV.") var folder: String = "payments"
@@ -74,10 +75,10 @@ struct Payments: AsyncParsableCommand {
 
 /// `bursar flags clear ID FLAG --reason TEXT`.
 struct Flags: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Compliance flags on scholarships.", subcommands: [Clear.self])
+    static let configuration = CommandConfiguration(abstract: "Compliance flags on scholarships.", discussion: "Example: bursar flags clear S-01-base academic.gpa_below_2_3 --reason \"transcript corrected\"", subcommands: [Clear.self])
 
     struct Clear: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Clear a flag (an officer's decision); held payments are released.")
+        static let configuration = CommandConfiguration(abstract: "Clear a flag (an officer's decision); held payments are released.", discussion: "Example: bursar flags clear S-01-base academic.gpa_below_2_3 --reason \"transcript corrected\"")
         @Argument(help: "The applicant id.") var applicantID: String
         @Argument(help: "The flag, e.g. academic.gpa_below_2_3.") var flag: String
         @Option(help: "Why (kept in the record).") var reason: String
