@@ -15,7 +15,11 @@ struct Export: AsyncParsableCommand {
     /// The format and where the lines go, shared by both exports.
     struct Destination: ParsableArguments {
         @Option(help: "ndjson or csv.") var format: Format = .ndjson
+        @Flag(help: "JSON lines: the same as --format ndjson.") var json = false
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+
+        /// The format asked for: `--json` means NDJSON, whatever `--format` says.
+        var chosen: Format { json ? .ndjson : format }
     }
 
     struct Decisions: AsyncParsableCommand {
@@ -28,7 +32,7 @@ struct Export: AsyncParsableCommand {
             let records = try await Runner.withDatabase { database in
                 try await DecisionStore(database: database).latest(program: try await Runner.existingProgram(options.program, database: database))
             }
-            try destination.write(destination.format == .csv ? [DecisionRecord.csvHeader] + records.map(\.csv) : records.map(\.json))
+            try destination.write(destination.chosen == .csv ? [DecisionRecord.csvHeader] + records.map(\.csv) : records.map(\.json))
         }
     }
 
@@ -42,7 +46,7 @@ struct Export: AsyncParsableCommand {
             let all = try await Runner.withDatabase { database in
                 try await LifecycleStore(database: database).scholarships(program: try await Runner.existingProgram(options.program, database: database))
             }
-            switch destination.format {
+            switch destination.chosen {
             case .csv:
                 try destination.write(["applicant_id,status,first_payment_month,last_payment_month,months,total_yen,terminated_on,termination_reason,return_ticket,flags"]
                     + all.map { s in
