@@ -182,7 +182,7 @@ struct SubmitSession {
         let known = Set(try await ProgramStore(database: database).programIDs())
         let progress = isatty(2) == 1
         var chunk: [ApplicationStore.Record] = []
-        // The line each applicant was first seen on, to warn when one appears twice.
+        // The line each applicant was last seen on, to warn when one appears again.
         var firstLines: [String: Int] = [:]
         let store = ApplicationStore(database: database)
         // One chunk is stored while the next is read and validated; chunks are stored in file
