@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
         // Property tests for codecs and rules (Swift Testing); test targets only.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // RFC 4180 CSV reading (quoted fields with line breaks) for the imports; see Sources/Formats.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -49,17 +51,19 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
-        .target(name: "Screening", swiftSettings: strict),
+        .target(name: "Formats", dependencies: [.product(name: "CSV", package: "CSV.swift")], swiftSettings: strict),
+        .target(name: "Screening", dependencies: ["Formats"], swiftSettings: strict),
         .target(name: "Partners", dependencies: ["Screening"], swiftSettings: strict),
         .target(name: "Lifecycle", dependencies: ["Screening"], swiftSettings: strict),
+        .target(name: "Intake", dependencies: ["Formats", "Screening"], swiftSettings: strict),
         .target(name: "Store", dependencies: [
-            "CCrypto", "Postgres", "JobQueue", "Screening", "Partners", "Lifecycle",
+            "CCrypto", "Postgres", "JobQueue", "Screening", "Partners", "Lifecycle", "Intake",
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
         ], swiftSettings: strict),
         .target(name: "Workers", dependencies: ["Store", "JobQueue", "Screening", "Partners", "Lifecycle"], path: "Workers", swiftSettings: strict),
         .target(name: "BursarApp", dependencies: [
-            "Workers", "Store", "Postgres", "Telemetry",
+            "Workers", "Store", "Postgres", "Telemetry", "Intake", "Formats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -68,6 +72,14 @@ let package = Package(
         .executableTarget(name: "bursard", dependencies: ["BursarApp"], swiftSettings: strict),
         .testTarget(name: "ScreeningTests", dependencies: [
             "Screening", "Partners",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ], swiftSettings: strict),
+        .testTarget(name: "FormatsTests", dependencies: [
+            "Formats",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ], swiftSettings: strict),
+        .testTarget(name: "IntakeTests", dependencies: [
+            "Intake", "Formats",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ], swiftSettings: strict),
         .testTarget(name: "PartnersTests", dependencies: ["Partners"], swiftSettings: strict),

@@ -11,6 +11,7 @@ import Store
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (queue, pipeline, screening, partners).",
+        discussion: "Example: bursar bench queue --jobs 100000 --json",
         subcommands: [QueueBench.self, PipelineBench.self, ScreeningBench.self, PartnersBench.self, Worker.self])
 
     /// A queue worker process for benchmarks and tests (hidden).

@@ -7,7 +7,8 @@ import Store
 /// `bursar bench screening`: screening time per application over generated applications, as a
 /// ratio to decoding the same records (baseline, same run).
 struct ScreeningBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "screening", abstract: "Benchmark screening one application (pure, no database).")
+    static let configuration = CommandConfiguration(commandName: "screening", abstract: "Benchmark screening one application (pure, no database).",
+                                                    discussion: "Example: bursar bench screening")
     @Option var applications = 100_000
     @Flag var json = false
 
@@ -52,7 +53,8 @@ struct ScreeningBench: AsyncParsableCommand {
 
 /// `bursar bench partners`: time to match one name, as a ratio to an exact dictionary lookup.
 struct PartnersBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "partners", abstract: "Benchmark matching one institution name.")
+    static let configuration = CommandConfiguration(commandName: "partners", abstract: "Benchmark matching one institution name.",
+                                                    discussion: "Example: bursar bench partners")
     @Option var rounds = 20
     @Flag var json = false
 

@@ -10,11 +10,13 @@ public struct BursarCommand: AsyncParsableCommand {
         discussion: """
             The database is DATABASE_URL (a libpq connection string or URI); when it is unset, a private PostgreSQL \
             cluster under .bursar/ in the current directory is created, started and migrated on first use. \
-            `--as NAME` (anywhere, or BURSAR_ACTOR) names the person acting in the audit trail.
+            `--as NAME` (anywhere, or BURSAR_ACTOR) names the person acting in the audit trail. \
+            BURSAR_PROGRAM names the default program when --program is left out.
+            Example: bursar submit examples/tgp-2026-sample/batch.ndjson && bursar drain && bursar export decisions
             """,
-        version: BursarVersion.current,
+        version: BursarVersion.text,
         subcommands: [
-            Submit.self, Drain.self, Status.self, Show.self, Export.self, Events.self, Payments.self, Flags.self,
+            Submit.self, Drain.self, Status.self, Show.self, Review.self, Export.self, Events.self, Payments.self, Flags.self,
             Partners.self, Exclusions.self, Duplicates.self, Documents.self, DB.self, Jobs.self, Queues.self, Bench.self,
             Audit.self,
         ])
@@ -63,8 +65,13 @@ enum CLI {
 
 /// Options every database command takes.
 struct ProgramOption: ParsableArguments {
-    @Option(name: .long, help: "The program id (e.g. tgp-2026).")
+    @Option(name: .long, help: "The program id (e.g. tgp-2026); default BURSAR_PROGRAM, or the only program there is.")
     var program: String?
+
+    /// `BURSAR_PROGRAM`, the default program when `--program` is left out (interface §5).
+    static var environmentDefault: String? {
+        ProcessInfo.processInfo.environment["BURSAR_PROGRAM"].flatMap { $0.isEmpty ? nil : $0 }
+    }
 }
 
 /// Parses the arguments and runs the chosen command, async or not (the entry point of both

@@ -7,7 +7,8 @@ import Workers
 
 /// `bursar drain`: runs the workers in the foreground until no job is runnable.
 struct Drain: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the workers until no job is runnable, then exit (batch mode).")
+    static let configuration = CommandConfiguration(abstract: "Run the workers until no job is runnable, then exit (batch mode).",
+                                                    discussion: "Example: bursar submit batch.ndjson && bursar drain")
 
     @Option(help: "Concurrent jobs per queue (default: applications 16, lifecycle 4, payments 1).")
     var concurrency: Int?

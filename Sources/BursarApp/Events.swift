@@ -6,7 +6,8 @@ import Store
 
 /// `bursar events submit FILE` and `bursar events list`.
 struct Events: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Scholarship lifecycle events (interface §3).", subcommands: [SubmitEvents.self, ListEvents.self])
+    static let configuration = CommandConfiguration(abstract: "Scholarship lifecycle events (interface §3).",
+                                                    discussion: "Example: bursar events submit events.ndjson; bursar events list --applicant S-01-base", subcommands: [SubmitEvents.self, ListEvents.self])
 
     struct SubmitEvents: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

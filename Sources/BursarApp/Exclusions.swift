@@ -4,11 +4,13 @@ import Store
 
 /// `bursar exclusions import|list` and `bursar duplicates list|resolve`.
 struct Exclusions: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Person-level exclusion lists (interface §4).", subcommands: [Import.self, List.self])
+    static let configuration = CommandConfiguration(abstract: "Person-level exclusion lists (interface §4).",
+                                                    discussion: "Example: bursar exclusions import examples/tgp-2026-sample/exclusions.csv --program tgp-2026", subcommands: [Import.self, List.self])
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load an exclusion list CSV (list,family_name,given_name,birth_date,citizenship,clause,reference); importing a list again replaces it.")
+            abstract: "Load an exclusion list CSV (list,family_name,given_name,birth_date,citizenship,clause,reference); importing a list again replaces it.",
+            discussion: "Example: bursar exclusions import examples/tgp-2026-sample/exclusions.csv --program tgp-2026")
         @Argument(help: "The CSV file.") var file: String
         @Option(help: "The program.") var program: String
 
@@ -27,7 +29,8 @@ struct Exclusions: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The program's exclusion lists and their sizes.")
+        static let configuration = CommandConfiguration(abstract: "The program's exclusion lists and their sizes.",
+                                                        discussion: "Example: bursar exclusions list --program tgp-2026")
         @OptionGroup var options: ProgramOption
         @Flag(help: "Print as JSON.") var json = false
 
@@ -47,16 +50,34 @@ struct Exclusions: AsyncParsableCommand {
 }
 
 struct Duplicates: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Applications of one person under several applicant ids.", subcommands: [List.self, Resolve.self])
+    static let configuration = CommandConfiguration(abstract: "Applications of one person under several applicant ids.",
+                                                    discussion: "Example: bursar duplicates list --json", subcommands: [List.self, Resolve.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open duplicates (identity.duplicate in review).")
+        static let configuration = CommandConfiguration(abstract: "Open duplicates (identity.duplicate in review).",
+                                                        discussion: "Example: bursar duplicates list --program tgp-2026 --json")
         @OptionGroup var options: ProgramOption
+        @Flag(help: "Print as JSON.") var json = false
+
+        /// One open duplicate of `duplicates list --json`.
+        struct Row: Encodable {
+            let applicantID: String
+            let samePersonAs: [String]
+
+            enum CodingKeys: String, CodingKey {
+                case applicantID = "applicant_id"
+                case samePersonAs = "same_person_as"
+            }
+        }
 
         func run() async throws {
             try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
                 let open = try await PersonScreening(database: database).openDuplicates(program: program)
+                if json {
+                    printLine(try CLI.json(open.map { Row(applicantID: $0.applicantID, samePersonAs: $0.others) }))
+                    return
+                }
                 if open.isEmpty { printLine("no open duplicates in \(program)") }
                 for d in open { printLine("\(d.applicantID)\tsame person as \(d.others.joined(separator: ", "))") }
             }

@@ -6,38 +6,49 @@ import Store
 
 /// `bursar export decisions|scholarships`.
 struct Export: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Export decisions or scholarships.", subcommands: [Decisions.self, Scholarships.self])
+    static let configuration = CommandConfiguration(abstract: "Export decisions or scholarships.",
+                                                    discussion: "Example: bursar export decisions --program tgp-2026 --format csv -o decisions.csv",
+                                                    subcommands: [Decisions.self, Scholarships.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case ndjson, csv }
 
     /// The format and where the lines go, shared by both exports.
     struct Destination: ParsableArguments {
         @Option(help: "ndjson or csv.") var format: Format = .ndjson
+        @Flag(help: "JSON lines: the same as --format ndjson.") var json = false
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+
+        /// The format asked for: `--json` means NDJSON, whatever `--format` says.
+        var chosen: Format { json ? .ndjson : format }
     }
 
     struct Decisions: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One record per application (latest revision), interface §2.")
+        static let configuration = CommandConfiguration(abstract: "One record per application (latest revision), interface §2.",
+                                                        discussion: "Example: bursar export decisions --program tgp-2026 --format ndjson")
         @OptionGroup var options: ProgramOption
         @OptionGroup var destination: Destination
 
         func run() async throws {
-            let records = try await Runner.withDatabase { try await DecisionStore(database: $0).latest(program: options.program) }
-            try destination.write(destination.format == .csv ? [DecisionRecord.csvHeader] + records.map(\.csv) : records.map(\.json))
+            let records = try await Runner.withDatabase { database in
+                try await DecisionStore(database: database).latest(program: try await Runner.existingProgram(options.program, database: database))
+            }
+            try destination.write(destination.chosen == .csv ? [DecisionRecord.csvHeader] + records.map(\.csv) : records.map(\.json))
         }
     }
 
     struct Scholarships: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One record per scholarship, interface §3.")
+        static let configuration = CommandConfiguration(abstract: "One record per scholarship, interface §3.",
+                                                        discussion: "Example: bursar export scholarships --program tgp-2026 --format csv")
         @OptionGroup var options: ProgramOption
         @OptionGroup var destination: Destination
 
         func run() async throws {
             let all = try await Runner.withDatabase { database in
-                try await database.pool.withConnection { try await LifecycleStore.scholarships(program: options.program, on: $0) }
+                let program = try await Runner.existingProgram(options.program, database: database)
+                return try await database.pool.withConnection { try await LifecycleStore.scholarships(program: program, on: $0) }
             }
             let records = all.map(ScholarshipRecord.init)
-            switch destination.format {
+            switch destination.chosen {
             case .csv:
                 try destination.write([ScholarshipRecord.csvHeader] + records.map(\.csv))
             case .ndjson:

@@ -8,30 +8,54 @@ import Store
 struct Partners: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Partner lists (clause (2)(b)) and the institution matcher.",
+        discussion: "Example: bursar partners match \"Chulalongkorn Univ.\" --country TH; bursar partners list",
         subcommands: [List.self, Import.self, Match.self, Confirm.self, Reject.self, Evaluate.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a program's partner list.")
+        static let configuration = CommandConfiguration(abstract: "Print a program's partner list: one row per agreement.",
+                                                        discussion: "Example: bursar partners list --program tgp-2026; bursar partners list --json")
         @OptionGroup var options: ProgramOption
         @Flag(help: "Print as JSON lines.") var json = false
+
+        /// One institution of `partners list --json`.
+        struct Row: Encodable {
+            struct Agreement: Encodable {
+                let level: String
+                /// The level as the list writes it (全学, 部局間).
+                let levelAsListed: String
+                let department: String
+
+                enum CodingKeys: String, CodingKey {
+                    case level, department
+                    case levelAsListed = "level_as_listed"
+                }
+            }
+
+            let name: String
+            let country: String
+            let agreements: [Agreement]
+        }
 
         func run() async throws {
             try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
                 let partners = try await PartnerStore(database: database).partners(program: program)
                 if partners.isEmpty { throw BursarError.notFound("\(program) has no partner list; load one with `bursar partners import FILE --program \(program)`") }
+                if json {
+                    for p in partners {
+                        printLine(try CLI.json(Row(name: p.name, country: p.country, agreements: p.agreements.map {
+                            Row.Agreement(level: AgreementLevel.english($0.level), levelAsListed: $0.level, department: $0.department)
+                        })))
+                    }
+                    return
+                }
+                printLine(["INSTITUTION", "COUNTRY", "AGREEMENT", "DEPARTMENT"].joined(separator: "\t"))
                 for p in partners {
-                    if json {
-                        let agreements = p.agreements.map { JSONWriter.object([("level", JSONWriter.string($0.level)), ("department", JSONWriter.string($0.department))]) }
-                        printLine(JSONWriter.object([("name", JSONWriter.string(p.name)), ("country", JSONWriter.string(p.country)),
-                                                     ("agreements", "[" + agreements.joined(separator: ", ") + "]")]))
-                    } else {
-                        for a in p.agreements {
-                            printLine([p.name, p.country, a.level, a.department].joined(separator: "\t"))
-                        }
+                    for a in p.agreements {
+                        printLine([p.name, p.country, AgreementLevel.english(a.level), a.department].joined(separator: "\t"))
                     }
                 }
-                if !json { CLI.note("\(partners.count) institutions, \(partners.reduce(0) { $0 + $1.agreements.count }) agreements") }
+                CLI.note("\(partners.count) institutions, \(partners.reduce(0) { $0 + $1.agreements.count }) agreements")
             }
         }
     }
@@ -69,11 +93,35 @@ struct Partners: AsyncParsableCommand {
     }
 
     struct Match: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show how an institution name as an applicant wrote it is matched.")
+        static let configuration = CommandConfiguration(abstract: "Show how an institution name as an applicant wrote it is matched.",
+                                                        discussion: "Example: bursar partners match \"Univ. of Bayreuth\" --country DE --program tgp-2026 --json")
         @Argument(help: "The name as written.") var name: String
         @Option(help: "The institution's country (ISO alpha-2); a guard against same names elsewhere.") var country: String?
         @OptionGroup var options: ProgramOption
         @Flag(help: "Print as JSON.") var json = false
+
+        /// `partners match --json` (interface §6).
+        struct Report: Encodable {
+            struct Candidate: Encodable {
+                let partner: String
+                let score: Double
+            }
+
+            let result: String
+            let partner: String?
+            let candidates: [Candidate]
+            let reason: String
+
+            func encode(to encoder: Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(result, forKey: .result)
+                try container.encode(partner, forKey: .partner)  // null when there is none
+                try container.encode(candidates, forKey: .candidates)
+                try container.encode(reason, forKey: .reason)
+            }
+
+            enum CodingKeys: String, CodingKey { case result, partner, candidates, reason }
+        }
 
         func run() async throws {
             let result = try await Runner.withDatabase { database in
@@ -81,9 +129,9 @@ struct Partners: AsyncParsableCommand {
                 return try await PartnerStore(database: database).matcher(program: program).match(institution: name, country: country?.uppercased())
             }
             if json {
-                let candidates = result.candidates.map { JSONWriter.object([("partner", JSONWriter.string($0.partner)), ("score", String(format: "%.2f", $0.score))]) }
-                printLine(JSONWriter.object([("result", JSONWriter.string(result.result.rawValue)), ("partner", JSONWriter.optionalString(result.partner)),
-                                             ("candidates", "[" + candidates.joined(separator: ", ") + "]"), ("reason", JSONWriter.string(result.reason))]))
+                printLine(try CLI.json(Report(result: result.result.rawValue, partner: result.partner, candidates: result.candidates.map {
+                    Report.Candidate(partner: $0.partner, score: ($0.score * 100).rounded() / 100)
+                }, reason: result.reason)))
                 return
             }
             printLine("\(result.result.rawValue)\(result.partner.map { ": \($0)" } ?? "")")
@@ -93,7 +141,8 @@ struct Partners: AsyncParsableCommand {
     }
 
     struct Confirm: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Confirm an uncertain spelling as a partner; applications waiting on it are screened again.")
+        static let configuration = CommandConfiguration(abstract: "Confirm an uncertain spelling as a partner; applications waiting on it are screened again.",
+                                                        discussion: "Example: bursar partners confirm \"Bayreuth\" --partner \"University of Bayreuth\" --reason \"checked with the office\"")
         @Argument(help: "The spelling as applicants wrote it.") var spelling: String
         @Option(help: "The partner's English name, as `partners list` prints it.") var partner: String
         @Option(help: "Why.") var reason: String = ""
@@ -106,7 +155,8 @@ struct Partners: AsyncParsableCommand {
     }
 
     struct Reject: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reject an uncertain spelling: it is not a partner; waiting applications are screened again.")
+        static let configuration = CommandConfiguration(abstract: "Reject an uncertain spelling: it is not a partner; waiting applications are screened again.",
+                                                        discussion: "Example: bursar partners reject \"Bayreuth Technical College\" --reason \"not the university\"")
         @Argument(help: "The spelling as applicants wrote it.") var spelling: String
         @Option(help: "Why.") var reason: String = ""
         @OptionGroup var options: ProgramOption
@@ -118,13 +168,23 @@ struct Partners: AsyncParsableCommand {
     }
 
     struct Evaluate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Precision and recall of the matcher on a labelled set (name,country,expected_partner,kind).")
+        static let configuration = CommandConfiguration(
+            abstract: "Precision and recall of the matcher on a labelled set (name,country,expected_partner,kind).",
+            discussion: "Relative paths are read from BURSAR_HOME (the folder holding db/). Example: bursar partners evaluate")
         @Option(help: "The labelled set.") var cases: String = "db/partners/tgp-2026-evaluation.csv"
         @Option(help: "The partner list CSV.") var list: String = "db/partners/tgp-2026.csv"
 
         func run() throws {
-            guard let listText = try? String(contentsOfFile: list, encoding: .utf8), let casesText = try? String(contentsOfFile: cases, encoding: .utf8) else {
-                CLI.printError("cannot read \(list) or \(cases)")
+            // Found through BURSAR_HOME like the rest of the program data, whatever the current folder.
+            let home: URL
+            do { home = try BursarHome.locate() } catch {
+                CLI.printError("\(error)")
+                throw ExitCode(2)
+            }
+            func path(_ file: String) -> String { file.hasPrefix("/") ? file : home.appendingPathComponent(file).path }
+            guard let listText = try? String(contentsOfFile: path(list), encoding: .utf8),
+                  let casesText = try? String(contentsOfFile: path(cases), encoding: .utf8) else {
+                CLI.printError("cannot read \(path(list)) or \(path(cases))")
                 throw ExitCode(2)
             }
             let evaluation = MatcherEvaluation(matcher: PartnerMatcher(partners: try PartnerListCSV.parse(listText)), cases: MatcherEvaluation.cases(csv: casesText))

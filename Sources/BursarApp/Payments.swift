@@ -6,7 +6,8 @@ import Store
 
 /// `bursar payments show ID` and `bursar payments run --month YYYY-MM`.
 struct Payments: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Stipend schedules and the monthly payment run.", subcommands: [ShowPayments.self, RunPayments.self])
+    static let configuration = CommandConfiguration(abstract: "Stipend schedules and the monthly payment run.",
+                                                    discussion: "Example: bursar payments run --month 2026-04; bursar payments show S-01-base", subcommands: [ShowPayments.self, RunPayments.self])
 
     struct ShowPayments: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -168,7 +169,7 @@ struct PaymentRunOutput: Encodable {
 
 /// `bursar flags clear ID FLAG --reason TEXT`.
 struct Flags: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Compliance flags on scholarships.", subcommands: [Clear.self])
+    static let configuration = CommandConfiguration(abstract: "Compliance flags on scholarships.", discussion: "Example: bursar flags clear S-01-base academic.gpa_below_2_3 --reason \"transcript corrected\"", subcommands: [Clear.self])
 
     struct Clear: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -10,7 +10,7 @@ import Store
 /// baseline measured in the same run (validating the batch once, without a database). It works
 /// in a program of its own (`bench-pipeline`, a copy of tgp-2026) whose data it replaces.
 struct PipelineBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "pipeline", abstract: "Benchmark submit → documents → screening → decision (workers run while the batch is submitted).")
+    static let configuration = CommandConfiguration(commandName: "pipeline", abstract: "Benchmark submit → documents → screening → decision (workers run while the batch is submitted).", discussion: "Example: bursar bench pipeline --applications 100000 --json")
     @Option var applications = 100_000
     @Option(help: "Worker slots on the applications queue.") var concurrency = 32
     @Flag var json = false

@@ -10,7 +10,7 @@ import Store
 /// latency on an idle queue, and the raw SQL ceiling (claim-batch + complete-batch statements
 /// in a loop, no worker machinery) measured on the same database in the same run.
 struct QueueBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "queue", abstract: "Benchmark the job queue against a raw SQL ceiling.")
+    static let configuration = CommandConfiguration(commandName: "queue", abstract: "Benchmark the job queue against a raw SQL ceiling.", discussion: "Example: bursar bench queue --jobs 100000 --retained 1000000 --json")
     @Option(help: "Jobs per measurement.") var jobs = 100_000
     @Option(help: "Worker slots for the processing measurement.") var concurrency = 200
     @Option(help: "Jobs per claim in the raw SQL ceiling.") var batch = 200

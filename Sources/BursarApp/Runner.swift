@@ -28,12 +28,22 @@ enum Runner {
         }
     }
 
-    /// The program to work on: the one named, or the only one the database knows.
+    /// The program to work on: the one named (with `--program`, or else `BURSAR_PROGRAM`), or
+    /// the only one the database knows.
     static func program(_ named: String?, database: Database) async throws -> String {
-        if let named { return named }
+        if let named = named ?? ProgramOption.environmentDefault { return named }
         let ids = try await ProgramStore(database: database).programIDs()
         if ids.count == 1 { return ids[0] }
-        throw BursarError.input("name the program with --program (known: \(ids.joined(separator: ", ")))")
+        throw BursarError.input("name the program with --program or BURSAR_PROGRAM (known: \(ids.joined(separator: ", ")))")
+    }
+
+    /// ``program(_:database:)``, and an error (exit status 1) when the database has no such
+    /// program: for reads whose empty answer would hide a misspelt program id.
+    static func existingProgram(_ named: String?, database: Database) async throws -> String {
+        let program = try await program(named, database: database)
+        let ids = try await ProgramStore(database: database).programIDs()
+        guard ids.contains(program) else { throw BursarError.notFound("no program \(program) (known: \(ids.joined(separator: ", ")))") }
+        return program
     }
 }
 

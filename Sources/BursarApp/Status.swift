@@ -7,10 +7,92 @@ import Store
 /// `bursar status`: the queue — jobs per queue and state, throughput, failures, oldest waiting,
 /// and the processes working now.
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the job queue: jobs per queue and state, throughput, failures, oldest waiting, processes working now.")
+    static let configuration = CommandConfiguration(
+        abstract: "Show the job queue: jobs per queue and state, throughput, failures, oldest waiting, processes working now.",
+        discussion: "Example: bursar status; bursar status --json")
 
     @Flag(help: "Print as JSON.")
     var json = false
+
+    /// `status --json` (interface §6): per queue the counts per state and the oldest runnable
+    /// job's age, and the jobs completed in the last minute.
+    struct Report: Encodable {
+        struct Queue: Encodable {
+            let counts: [String: Int]
+            let oldestRunnableAgeSeconds: Double?
+            let paused: Bool
+
+            enum CodingKeys: String, CodingKey {
+                case paused
+                case oldestRunnableAgeSeconds = "oldest_runnable_age_s"
+            }
+
+            /// The counts sit beside the other members, one per state (`"available": 3`).
+            func encode(to encoder: Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(oldestRunnableAgeSeconds, forKey: .oldestRunnableAgeSeconds)
+                try container.encode(paused, forKey: .paused)
+                try counts.encode(to: encoder)
+            }
+        }
+
+        struct Failure: Encodable {
+            let kind: String
+            let count: Int
+            let lastError: String
+
+            enum CodingKeys: String, CodingKey {
+                case kind, count
+                case lastError = "last_error"
+            }
+        }
+
+        /// A process working now (`bursard` or `bursar drain`).
+        struct Worker: Encodable {
+            let id: String
+            let host: String
+            let pid: Int
+            let startedAt: String
+            let inFlight: Int
+            let queues: [String]
+
+            enum CodingKeys: String, CodingKey {
+                case id, host, pid, queues
+                case startedAt = "started_at"
+                case inFlight = "in_flight"
+            }
+
+            init(_ worker: WorkerRegistry.Worker) {
+                id = worker.id
+                host = worker.host
+                pid = worker.pid
+                startedAt = worker.startedAt
+                inFlight = worker.inFlight
+                queues = worker.queues
+            }
+        }
+
+        let queues: [String: Queue]
+        let completedLastMinute: Int
+        let recentFailures: [Failure]
+        let workers: [Worker]
+
+        enum CodingKeys: String, CodingKey {
+            case queues, workers
+            case completedLastMinute = "completed_last_minute"
+            case recentFailures = "recent_failures"
+        }
+
+        init(_ stats: QueueStatistics, workers: [WorkerRegistry.Worker]) {
+            queues = Dictionary(uniqueKeysWithValues: stats.queues.map { q in
+                (q.name, Queue(counts: Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0.rawValue, q.counts[$0] ?? 0) }),
+                               oldestRunnableAgeSeconds: q.oldestRunnableAgeSeconds.map { ($0 * 1000).rounded() / 1000 }, paused: q.paused))
+            })
+            completedLastMinute = stats.completedLastMinute
+            recentFailures = stats.recentFailures.map { Failure(kind: $0.kind, count: $0.count, lastError: $0.lastMessage) }
+            self.workers = workers.map(Worker.init)
+        }
+    }
 
     func run() async throws {
         let (stats, workers) = try await Runner.withDatabase { database in
@@ -18,27 +100,22 @@ struct Status: AsyncParsableCommand {
              try await database.pool.withConnection { try await WorkerRegistry.live(on: $0) })
         }
         if json {
-            let queues = stats.queues.map { q in
-                (q.name, JSONWriter.object(JobState.allCases.map { ($0.rawValue, String(q.counts[$0] ?? 0)) } + [
-                    ("oldest_runnable_age_s", q.oldestRunnableAgeSeconds.map { String(format: "%.3f", $0) } ?? "null"),
-                    ("paused", q.paused ? "true" : "false"),
-                ]))
-            }
-            let failures = stats.recentFailures.map {
-                JSONWriter.object([("kind", JSONWriter.string($0.kind)), ("count", String($0.count)), ("last_error", JSONWriter.string($0.lastMessage))])
-            }
-            printLine(JSONWriter.object([("queues", JSONWriter.object(queues)), ("completed_last_minute", String(stats.completedLastMinute)),
-                                         ("recent_failures", "[" + failures.joined(separator: ", ") + "]"),
-                                         ("workers", "[" + workers.map(Self.json).joined(separator: ", ") + "]")]))
+            printLine(try CLI.json(Report(stats, workers: workers)))
             return
         }
         if stats.queues.isEmpty { printLine("no jobs yet") }
         let states: [JobState] = [.available, .scheduled, .running, .retryable, .completed, .discarded, .cancelled]
-        printLine("queue".padding(toLength: 14, withPad: " ", startingAt: 0) + states.map { $0.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) }.joined() + "oldest waiting")
-        for q in stats.queues {
+        // Columns as wide as their widest cell, so a paused queue's longer name moves nothing.
+        let names = stats.queues.map { $0.name + ($0.paused ? " (paused)" : "") }
+        let nameWidth = (names + ["queue"]).map(\.count).max()! + 2
+        let widths = states.map { state in
+            max(state.rawValue.count, stats.queues.map { String($0.counts[state] ?? 0).count }.max() ?? 0) + 2
+        }
+        func cell(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count + 1), withPad: " ", startingAt: 0) }
+        printLine(cell("queue", nameWidth) + zip(states, widths).map { cell($0.rawValue, $1) }.joined() + "oldest waiting")
+        for (q, name) in zip(stats.queues, names) {
             let oldest = q.oldestRunnableAgeSeconds.map { String(format: "%.1fs", $0) } ?? "-"
-            printLine((q.name + (q.paused ? " (paused)" : "")).padding(toLength: 14, withPad: " ", startingAt: 0)
-                      + states.map { String(q.counts[$0] ?? 0).padding(toLength: 11, withPad: " ", startingAt: 0) }.joined() + oldest)
+            printLine(cell(name, nameWidth) + zip(states, widths).map { cell(String(q.counts[$0] ?? 0), $1) }.joined() + oldest)
         }
         printLine("(completed, discarded and cancelled: last hour)")
         printLine("completed in the last minute: \(stats.completedLastMinute)")
@@ -47,13 +124,5 @@ struct Status: AsyncParsableCommand {
         for w in workers {
             printLine("  \(w.host) pid \(w.pid), started \(w.startedAt), \(w.inFlight) job\(w.inFlight == 1 ? "" : "s") in flight (\(w.queues.joined(separator: ", ")))")
         }
-    }
-
-    static func json(_ worker: WorkerRegistry.Worker) -> String {
-        JSONWriter.object([
-            ("id", JSONWriter.string(worker.id)), ("host", JSONWriter.string(worker.host)), ("pid", String(worker.pid)),
-            ("started_at", JSONWriter.string(worker.startedAt)), ("in_flight", String(worker.inFlight)),
-            ("queues", JSONWriter.strings(worker.queues)),
-        ])
     }
 }

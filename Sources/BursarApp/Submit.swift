@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Postgres
 import Screening
 import Store
 
@@ -7,7 +8,11 @@ import Store
 struct Submit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Submit a batch of applications (NDJSON, or {\"program\": …, \"applications\": […]}).",
-        discussion: "Exit status: 0 when every record was accepted or unchanged, 3 when some were rejected, 2 when the file cannot be read or parsed at all.")
+        discussion: """
+            Exit status: 0 when every record was accepted or unchanged, 3 when some were rejected, 2 when the file cannot be \
+            read (missing, a folder, a named pipe, a device) or parsed at all, 1 when the database fails (what was stored is said).
+            Example: bursar submit examples/tgp-2026-sample/batch.ndjson --program tgp-2026
+            """)
 
     @Argument(help: "The batch file. Document paths in it are relative to its folder.")
     var file: String
@@ -19,17 +24,12 @@ struct Submit: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let url = URL(fileURLWithPath: file)
-        guard FileManager.default.isReadableFile(atPath: url.path) else {
-            CLI.printError("cannot read \(file): no such file or no permission")
-            throw ExitCode(2)
-        }
         let reader: BatchReader
-        do { reader = try BatchReader(url: url) } catch {
+        do { reader = try BatchReader(path: file) } catch {
             CLI.printError("\(error)")
             throw ExitCode(2)
         }
-        let folderURL = url.deletingLastPathComponent().standardizedFileURL
+        let folderURL = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL
         guard let resolved = realpath(folderURL.path, nil) else {
             CLI.printError("cannot resolve the batch folder \(folderURL.path)")
             throw ExitCode(2)
@@ -38,24 +38,26 @@ struct Submit: AsyncParsableCommand {
         free(resolved)
 
         let summary = try await Runner.withDatabase { database in
-            try await SubmitSession(database: database, reader: reader, folder: folder, program: program).run()
+            do {
+                return try await SubmitSession(database: database, reader: reader, folder: folder, program: program).run()
+            } catch let interrupted as SubmitSession.Interrupted {
+                CLI.printError(interrupted.message(file: file))
+                throw ExitCode(1)
+            }
         }
         if json {
-            let rejected = summary.rejected.map { r in
-                JSONWriter.object([
-                    ("line", String(r.line)), ("applicant_id", JSONWriter.optionalString(r.applicantID)),
-                    ("errors", "[" + r.errors.map { JSONWriter.object([("field", JSONWriter.string($0.field)), ("message", JSONWriter.string($0.message))]) }.joined(separator: ", ") + "]"),
-                ])
-            }
-            printLine(JSONWriter.object([("accepted", String(summary.accepted)), ("unchanged", String(summary.unchanged)),
-                                         ("rejected", "[" + rejected.joined(separator: ", ") + "]")]))
+            printLine(try CLI.json(summary.report))
         } else {
             printLine("accepted: \(summary.accepted)")
             printLine("unchanged: \(summary.unchanged)")
             printLine("rejected: \(summary.rejected.count)")
             for r in summary.rejected {
                 let errors = r.errors.map { $0.field.isEmpty ? $0.message : "\($0.field): \($0.message)" }.joined(separator: "; ")
-                printLine("  line \(r.line)\(r.applicantID.map { " (\($0))" } ?? ""): \(errors)")
+                printLine("  \(r.place)\(r.applicantID.map { " (\($0))" } ?? ""): \(errors)")
+            }
+            if !summary.warnings.isEmpty {
+                printLine("warnings: \(summary.warnings.count)")
+                for w in summary.warnings { printLine("  line \(w.line) (\(w.applicantID)): \(w.message)") }
             }
         }
         if summary.fileError != nil || (summary.parsedAny == false && !summary.rejected.isEmpty) || summary.recordCount == 0 {
@@ -72,8 +74,39 @@ struct Submit: AsyncParsableCommand {
 struct SubmitSession {
     struct Rejected {
         let line: Int
+        /// The record's place in the `applications` array (JSON form).
+        var record: Int? = nil
         let applicantID: String?
         let errors: [FieldError]
+
+        /// Where the record is, for a person: its line, and its place in the array when the
+        /// batch is the JSON form (a one-line batch has every record on line 1).
+        var place: String { "line \(line)" + (record.map { ", record \($0)" } ?? "") }
+    }
+
+    /// An applicant who appears again later in the same batch (the later line is the later revision).
+    struct Warning: Codable {
+        let line: Int
+        let applicantID: String
+        let message: String
+
+        enum CodingKeys: String, CodingKey {
+            case line, message
+            case applicantID = "applicant_id"
+        }
+    }
+
+    /// The database went away during the submission: what was stored before it did.
+    struct Interrupted: Error {
+        let stored: Int
+        let read: Int
+        let connectionLost: Bool
+
+        func message(file: String) -> String {
+            let cause = connectionLost ? "the connection to the database was lost" : "the database refused to store a chunk of records"
+            return "\(cause) during the submission: \(stored) of the \(read) records read were stored before it stopped. "
+                + "Re-running `bursar submit \(file)` is safe: records already stored come back as unchanged, the others are stored."
+        }
     }
 
     struct Summary {
@@ -83,6 +116,48 @@ struct SubmitSession {
         var recordCount = 0
         var parsedAny = false
         var fileError: String?
+        var warnings: [Warning] = []
+
+        /// The summary as `--json` prints it.
+        var report: Report {
+            Report(accepted: accepted, unchanged: unchanged, warnings: warnings, rejected: rejected.map {
+                Report.Rejected(line: $0.line, record: $0.record, applicantID: $0.applicantID,
+                                errors: $0.errors.map { Report.FieldProblem(field: $0.field, message: $0.message) })
+            })
+        }
+    }
+
+    /// `bursar submit --json`.
+    struct Report: Encodable {
+        struct FieldProblem: Encodable {
+            let field: String
+            let message: String
+        }
+
+        struct Rejected: Encodable {
+            let line: Int
+            let record: Int?
+            let applicantID: String?
+            let errors: [FieldProblem]
+
+            enum CodingKeys: String, CodingKey {
+                case line, record, errors
+                case applicantID = "applicant_id"
+            }
+
+            func encode(to encoder: Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(line, forKey: .line)
+                try container.encodeIfPresent(record, forKey: .record)
+                try container.encode(applicantID, forKey: .applicantID)
+                try container.encode(errors, forKey: .errors)
+            }
+        }
+
+        let accepted: Int
+        let unchanged: Int
+        let warnings: [Warning]
+        let rejected: [Rejected]
     }
 
     let database: Database
@@ -93,9 +168,22 @@ struct SubmitSession {
 
     func run() async throws -> Summary {
         var summary = Summary()
+        do {
+            try await read(into: &summary)
+        } catch {
+            // Records whose chunk committed are stored; the rest are not (a chunk is one transaction).
+            throw Interrupted(stored: summary.accepted + summary.unchanged, read: summary.recordCount,
+                              connectionLost: (error as? PostgresError)?.isConnectionLoss ?? true)
+        }
+        return summary
+    }
+
+    private func read(into summary: inout Summary) async throws {
         let known = Set(try await ProgramStore(database: database).programIDs())
         let progress = isatty(2) == 1
         var chunk: [ApplicationStore.Record] = []
+        // The line each applicant was last seen on, to warn when one appears again.
+        var firstLines: [String: Int] = [:]
         let store = ApplicationStore(database: database)
         // One chunk is stored while the next is read and validated; chunks are stored in file
         // order (each waits for the one before), so later revisions stay later.
@@ -126,24 +214,41 @@ struct SubmitSession {
             }
             guard let item else { break }
             summary.recordCount += 1
+            if let problem = item.problem {
+                summary.rejected.append(Rejected(line: item.line, record: item.record, applicantID: nil, errors: [FieldError(field: "", message: problem)]))
+                continue
+            }
             let value: JSONValue
             do {
                 value = try JSONParser.parse(item.bytes)
                 summary.parsedAny = true
             } catch {
-                summary.rejected.append(Rejected(line: item.line, applicantID: nil, errors: [FieldError(field: "", message: "\(error)")]))
+                summary.rejected.append(Rejected(line: item.line, record: item.record, applicantID: nil, errors: [FieldError(field: "", message: "\(error)")]))
                 continue
             }
-            let batchProgram = program ?? reader.program
+            if let repeated = value.repeatedMemberPath {
+                summary.rejected.append(Rejected(line: item.line, record: item.record, applicantID: ApplicationDecoder.readableApplicantID(value), errors: [
+                    FieldError(field: repeated, message: "the key appears twice in one object; which value was meant cannot be known"),
+                ]))
+                continue
+            }
+            // --program, then the batch's own, then BURSAR_PROGRAM, then the only program there is (interface §5).
+            let batchProgram = program ?? reader.program ?? ProgramOption.environmentDefault ?? (known.count == 1 ? known.first : nil)
             switch ApplicationDecoder.decode(value, defaultProgram: batchProgram) {
             case .failure(let rejection):
-                summary.rejected.append(Rejected(line: item.line, applicantID: rejection.applicantID ?? ApplicationDecoder.readableApplicantID(value), errors: rejection.errors))
+                summary.rejected.append(Rejected(line: item.line, record: item.record,
+                                                 applicantID: rejection.applicantID ?? ApplicationDecoder.readableApplicantID(value), errors: rejection.errors))
             case .success(let application):
                 guard known.contains(application.program) else {
-                    summary.rejected.append(Rejected(line: item.line, applicantID: application.applicantID, errors: [
+                    summary.rejected.append(Rejected(line: item.line, record: item.record, applicantID: application.applicantID, errors: [
                         FieldError(field: "program", message: "\"\(application.program)\" is not a known program (known: \(known.sorted().joined(separator: ", ")))"),
                     ]))
                     continue
+                }
+                let key = application.program + "\u{1}" + application.applicantID
+                if let earlier = firstLines.updateValue(item.line, forKey: key) {
+                    summary.warnings.append(Warning(line: item.line, applicantID: application.applicantID,
+                                                    message: "the applicant is also on line \(earlier); this later line is stored as the later revision"))
                 }
                 let content = value.setting("program", to: .string(application.program)).canonicalText
                 chunk.append(.init(line: item.line, application: application, content: content))
@@ -156,7 +261,6 @@ struct SubmitSession {
         try await flush()
         try await collect()
         if progress && summary.recordCount >= 2000 { CLI.progress(nil) }
-        return summary
     }
 }
 

@@ -44,8 +44,8 @@ public struct MatcherEvaluation: Sendable {
 
     /// Reads the evaluation CSV (`name,country,expected_partner,kind`).
     public static func cases(csv text: String) -> [Case] {
-        text.split(whereSeparator: \.isNewline).dropFirst().compactMap { line in
-            let f = CSV.parseLine(String(line))
+        CSV.rows(text).dropFirst().compactMap { row in
+            let f = row.fields
             guard f.count >= 3 else { return nil }
             return Case(name: f[0], country: f[1], expected: f[2].isEmpty ? nil : f[2], kind: f.count > 3 ? f[3] : "")
         }

@@ -19,12 +19,10 @@ public enum PartnerListCSV {
 
     /// Parses a whole CSV text. All line errors are collected; any error rejects the list.
     public static func parse(_ text: String) throws(ListError) -> [Partner] {
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-            .map { String($0).trimmingCharacters(in: .init(charactersIn: "\r")) }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        guard let headerLine = lines.first else { throw ListError(errors: [LineError(line: 1, message: "the file is empty")]) }
-        let columns = CSV.parseLine(headerLine.hasPrefix("\u{FEFF}") ? String(headerLine.dropFirst()) : headerLine)
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        // A real CSV reader: quoted fields may hold commas, quotes and line breaks.
+        let rows = CSV.rows(text)
+        guard let headerRow = rows.first else { throw ListError(errors: [LineError(line: 1, message: "the file is empty")]) }
+        let columns = headerRow.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         func column(_ names: String...) -> Int? { names.lazy.compactMap { columns.firstIndex(of: $0) }.first }
         guard let nameColumn = column("name", "english_name"), let countryColumn = column("country") else {
             throw ListError(errors: [LineError(line: 1, message: "the header must name the columns \"name\" and \"country\"; it has \(columns.joined(separator: ", "))")])
@@ -35,13 +33,13 @@ public enum PartnerListCSV {
         var partners: [Partner] = []
         var index: [String: Int] = [:]
         var errors: [LineError] = []
-        for (offset, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let fields = CSV.parseLine(line)
+        for row in rows.dropFirst() {
+            let fields = row.fields
             func value(_ i: Int?) -> String { i.flatMap { $0 < fields.count ? fields[$0].trimmingCharacters(in: .whitespaces) : nil } ?? "" }
             let name = value(nameColumn), country = value(countryColumn).uppercased()
-            if name.isEmpty { errors.append(LineError(line: offset + 1, message: "the name is empty")); continue }
+            if name.isEmpty { errors.append(LineError(line: row.line, message: "the name is empty")); continue }
             if !ISOCountries.isValid(country) {
-                errors.append(LineError(line: offset + 1, message: "\"\(country)\" is not an ISO 3166-1 alpha-2 country code")); continue
+                errors.append(LineError(line: row.line, message: "\"\(country)\" is not an ISO 3166-1 alpha-2 country code")); continue
             }
             let levels = value(level).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             let departments = value(department).split(separator: "|", omittingEmptySubsequences: false).map(String.init)

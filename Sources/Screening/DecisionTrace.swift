@@ -124,46 +124,14 @@ public struct DecisionRecord: Sendable, Equatable {
     }
 }
 
-/// RFC 4180 CSV fields.
-public enum CSV {
-    public static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    /// Splits one CSV line into fields (quoted fields may hold commas and doubled quotes).
-    public static func parseLine(_ line: String) -> [String] {
-        var fields: [String] = []
-        var current = ""
-        var quoted = false
-        var iterator = Array(line).makeIterator()
-        var pending: Character? = nil
-        while let ch = pending ?? iterator.next() {
-            pending = nil
-            if quoted {
-                if ch == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" { current.append("\"") } else { quoted = false; pending = next }
-                    } else { quoted = false }
-                } else { current.append(ch) }
-            } else if ch == "\"" && current.isEmpty {
-                quoted = true
-            } else if ch == "," {
-                fields.append(current); current = ""
-            } else {
-                current.append(ch)
-            }
-        }
-        fields.append(current)
-        return fields
-    }
-}
-
 /// Renders a decision's trace for a program officer (`bursar show`).
 public enum DecisionReport {
-    public static func render(record: DecisionRecord, trace: DecisionTrace, decidedAt: String) -> String {
+    /// The report. `applicant` is the name as on the passport, when known; `explain` rewrites
+    /// each clause's explanation for a person (the CLI names countries there).
+    public static func render(record: DecisionRecord, trace: DecisionTrace, decidedAt: String, applicant: String? = nil,
+                              explain: (String) -> String = { $0 }) -> String {
         var lines: [String] = []
-        lines.append("Applicant \(record.applicantID) — revision \(record.revision), rule set \(record.ruleSet ?? "?"), decided \(decidedAt)")
+        lines.append("Applicant \(record.applicantID)\(applicant.map { " (\($0))" } ?? "") — revision \(record.revision), rule set \(record.ruleSet ?? "?"), decided \(decidedAt)")
         lines.append("Outcome: \(record.outcome.rawValue.uppercased())")
         lines.append("GPA: \(record.gpa ?? "none")\(trace.gpaExact.map { " (exact \($0))" } ?? "")")
         if !record.categories.isEmpty { lines.append("Categories of (2): \(record.categories.joined(separator: ", "))") }
@@ -173,14 +141,15 @@ public enum DecisionReport {
         lines.append("")
         lines.append("Clauses:")
         for clause in trace.clauses {
+            // Every mark six wide, so that REVIEW rows line up with the others.
             let mark: String
             switch clause.status {
-            case .pass: mark = clause.condition ? "PASS*" : "PASS "
-            case .fail: mark = "FAIL "
+            case .pass: mark = clause.condition ? "PASS* " : "PASS  "
+            case .fail: mark = "FAIL  "
             case .review: mark = "REVIEW"
-            case .notApplicable: mark = "n/a  "
+            case .notApplicable: mark = "n/a   "
             }
-            lines.append("  \(mark) \(clause.id): \(clause.explanation)")
+            lines.append("  \(mark) \(clause.id): \(explain(clause.explanation))")
         }
         if !trace.courses.isEmpty {
             lines.append("")

@@ -61,8 +61,9 @@ struct FieldReader {
 
     mutating func date(_ value: JSONValue?, _ path: @autoclosure () -> String) -> CalendarDate? {
         guard let text = string(value, path(), maxLength: 10) else { return nil }
-        guard let date = CalendarDate(iso: text) else { fail(path(), "\"\(text)\" is not a valid YYYY-MM-DD date"); return nil }
-        guard date.year >= 1900 && date.year <= 2100 else { fail(path(), "\(text) is out of range (1900–2100)"); return nil }
+        // The value is not repeated: a birth date is personal data, and messages never show it.
+        guard let date = CalendarDate(iso: text) else { fail(path(), "is not a valid YYYY-MM-DD date"); return nil }
+        guard date.year >= 1900 && date.year <= 2100 else { fail(path(), "is out of range (years 1900–2100)"); return nil }
         return date
     }
 
@@ -78,7 +79,8 @@ struct FieldReader {
     mutating func country(_ value: JSONValue?, _ path: @autoclosure () -> String) -> String? {
         guard let text = string(value, path(), maxLength: 8) else { return nil }
         guard ISOCountries.isValid(text) else {
-            fail(path(), "\"\(text)\" is not an ISO 3166-1 alpha-2 country code (upper case, e.g. \"TH\")"); return nil
+            // Not repeated either: a citizenship is personal data.
+            fail(path(), "is not an ISO 3166-1 alpha-2 country code (upper case, e.g. \"TH\")"); return nil
         }
         return text
     }
@@ -101,13 +103,60 @@ struct FieldReader {
     mutating func number(_ value: JSONValue?, _ path: @autoclosure () -> String, range: ClosedRange<Int>, places: Int = 0) -> Rational? {
         guard let value = present(value, path()) else { return nil }
         guard case .number(let text) = value else { fail(path(), "must be a number, not \(value.typeName)"); return nil }
-        guard let number = Rational(decimal: text), number.denominator <= power10(places) else {
+        let plain = Self.plainDecimal(text)
+        guard let plain else {
+            fail(path(), "\(text) is out of range (\(range.lowerBound)–\(range.upperBound))"); return nil
+        }
+        guard let number = Rational(decimal: plain), number.denominator <= power10(places) else {
             fail(path(), places == 0 ? "\(text) is not a whole number" : "\(text) has more than \(places) decimal places"); return nil
         }
         guard number >= Rational(range.lowerBound), number <= Rational(range.upperBound) else {
             fail(path(), "\(text) is out of range (\(range.lowerBound)–\(range.upperBound))"); return nil
         }
         return number
+    }
+
+    /// A JSON number as plain decimal text without an exponent or trailing zeros (`1.50e1` →
+    /// `15`), exactly; nil when it has more than 9 digits before the point (far out of any
+    /// range read here, e.g. `1e400`). A number with more decimals than ``Rational`` keeps is
+    /// left long, so that it is reported as having too many decimal places.
+    static func plainDecimal(_ text: String) -> String? {
+        // The common case, a short number without an exponent, is already plain.
+        if text.utf8.count <= 8 && !text.utf8.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) { return text }
+        var mantissa = Substring(text)
+        var exponent = 0
+        if let e = mantissa.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            guard let value = Int(mantissa[mantissa.index(after: e)...].drop { $0 == "+" }), abs(value) < 1_000 else {
+                // An exponent of a thousand digits or more: far too large, or far too small.
+                return mantissa[mantissa.index(after: e)...].hasPrefix("-") ? "0." + String(repeating: "0", count: 7) + "1" : nil
+            }
+            exponent = value
+            mantissa = mantissa[..<e]
+        }
+        let negative = mantissa.hasPrefix("-")
+        if negative { mantissa = mantissa.dropFirst() }
+        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        let whole = String(parts[0])
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        let digits = whole + fraction
+        let point = whole.count + exponent
+        var integerPart: String
+        var fractionPart: String
+        if point <= 0 {
+            integerPart = "0"
+            fractionPart = String(repeating: "0", count: -point) + digits
+        } else if point >= digits.count {
+            integerPart = digits + String(repeating: "0", count: point - digits.count)
+            fractionPart = ""
+        } else {
+            integerPart = String(digits.prefix(point))
+            fractionPart = String(digits.dropFirst(point))
+        }
+        integerPart = String(integerPart.drop { $0 == "0" })
+        if integerPart.isEmpty { integerPart = "0" }
+        while fractionPart.hasSuffix("0") { fractionPart.removeLast() }
+        guard integerPart.count <= 9 else { return nil }
+        return (negative ? "-" : "") + integerPart + (fractionPart.isEmpty ? "" : "." + fractionPart)
     }
 
     private func power10(_ n: Int) -> Int { (0..<n).reduce(1) { acc, _ in acc * 10 } }

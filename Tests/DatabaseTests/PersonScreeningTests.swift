@@ -104,7 +104,7 @@ final class PersonScreeningTests: XCTestCase {
         let tgp = try TestDatabase.bursar(["partners", "match", "Lomonosov Moscow State University", "--country", "RU", "--program", "tgp-2026"], database: database)
         XCTAssertTrue(tgp.output.hasPrefix("none"), "no leak into tgp-2026: \(tgp.output)")
         let list = try TestDatabase.bursar(["partners", "list", "--program", "tgp-2026"], database: database)
-        XCTAssertTrue(list.output.contains("Chulalongkorn University\tTH\t部局間\t建築学部"), list.output)
+        XCTAssertTrue(list.output.contains("Chulalongkorn University\tTH\tinter-faculty\t建築学部"), list.output)
 
         // Review loop: an uncertain spelling waits for review; confirming it re-screens the application.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("partner-\(UUID().uuidString)")

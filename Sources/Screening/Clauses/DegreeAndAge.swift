@@ -44,7 +44,7 @@ extension Clause {
         let ageOK = age >= minimum
         let ageWhy = ageOK
             ? "aged \(age) on \(enrollment), at least \(minimum)"
-            : "aged \(age) on \(enrollment) (born \(app.birthDate)); the \(app.course.rawValue)'s course requires \(minimum)"
+            : "aged \(age) on \(enrollment) (born \(app.birthDate)); the \(app.course.courseWords) requires \(minimum)"
         return ClauseResult(
             id: "eligibility.1",
             status: degreeOK && ageOK ? .pass : .fail,

@@ -71,9 +71,9 @@ extension Clause {
 
     static func formerMEXT(id: String, level: Course, text: String) -> Clause {
         exclusion(id: id, text: text, applies: { $0.course == level },
-                  notApplicable: "Applies only to applicants for the \(level.rawValue)'s course.") { app in
+                  notApplicable: "Applies only to applicants for the \(level.courseWords).") { app in
             app.declarations.priorMEXT.contains(level)
-                ? "declares previous enrolment in a \(level.rawValue)'s program as a Japanese Government (MEXT) Scholarship student" : nil
+                ? "declares previous enrolment in a \(level.programWords) as a Japanese Government (MEXT) Scholarship student" : nil
         }
     }
 }
