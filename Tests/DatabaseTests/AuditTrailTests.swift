@@ -3,7 +3,6 @@ import Postgres
 import Store
 import Testing
 
-private let databaseAvailable = ProcessInfo.processInfo.environment["BURSAR_TEST_DATABASE_URL"] != nil
 
 /// The audit trail (issue 14, interface §5 `bursar audit`): who did what, append-only.
 @Suite(.enabled(if: databaseAvailable, "needs scripts/test.sh"))

@@ -4,8 +4,6 @@ import Lifecycle
 import Postgres
 import Store
 
-/// Whether the throwaway cluster of `scripts/test.sh` is there (Swift Testing's `.enabled(if:)`).
-let databaseAvailable = !(ProcessInfo.processInfo.environment["BURSAR_TEST_DATABASE_URL"] ?? "").isEmpty
 
 /// A fresh database holding the public sample, decided, and the CLI as an officer runs it:
 /// events, payment runs, flags, through the same commands (the `bursar` executable) or the same

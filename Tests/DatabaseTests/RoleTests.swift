@@ -4,7 +4,6 @@ import Postgres
 import Store
 import Testing
 
-private let databaseAvailable = ProcessInfo.processInfo.environment["BURSAR_TEST_DATABASE_URL"] != nil
 
 /// The least-privilege roles of migration 029 (issue 14): a login in `bursar_worker` runs every
 /// statement `bursard` runs and nothing more.

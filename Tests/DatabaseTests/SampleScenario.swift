@@ -2,8 +2,6 @@ import Foundation
 import Postgres
 import Store
 
-/// True when `scripts/test.sh` provides a database (Swift Testing suites are enabled on it).
-let databaseAvailable = !(ProcessInfo.processInfo.environment["BURSAR_TEST_DATABASE_URL"] ?? "").isEmpty
 
 /// A migrated database holding the public sample batch, decided, driven through the `bursar`
 /// CLI as an officer would.

@@ -4,7 +4,6 @@ import Store
 import Testing
 @testable import BursarApp
 
-private let databaseAvailable = ProcessInfo.processInfo.environment["BURSAR_TEST_DATABASE_URL"] != nil
 
 /// Issue 14's acceptance: three `bursard` on one database with their HTTP endpoints. The
 /// database is a private embedded cluster (not the shared test server), so stopping it does not

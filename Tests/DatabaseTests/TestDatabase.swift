@@ -3,6 +3,9 @@ import Postgres
 import Store
 import XCTest
 
+/// Whether the throwaway cluster of `scripts/test.sh` is there (Swift Testing's `.enabled(if:)`).
+let databaseAvailable = !(ProcessInfo.processInfo.environment["BURSAR_TEST_DATABASE_URL"] ?? "").isEmpty
+
 /// A fresh database per test case on the throwaway cluster that `scripts/test.sh` starts
 /// (`BURSAR_TEST_DATABASE_URL`); tests skip when it is not set.
 enum TestDatabase {
