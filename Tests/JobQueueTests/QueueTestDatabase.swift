@@ -7,19 +7,24 @@ enum QueueTestDatabase {
     static let adminURL = ProcessInfo.processInfo.environment["BURSAR_TEST_DATABASE_URL"] ?? ""
     static var available: Bool { !adminURL.isEmpty }
 
-    /// Creates an empty database, applies the queue's migrations and returns its connection string.
+    /// Creates a database, applies the queue's migrations and returns its connection string.
     static func create() async throws -> String {
+        let url = try await createEmpty()
+        let connection = try await Connection.connect(url)
+        try await QueueSchema.migrate(on: connection)
+        await connection.close()
+        return url
+    }
+
+    /// Creates an empty database and returns its connection string.
+    static func createEmpty() async throws -> String {
         let name = "bursar_q_\(UInt32.random(in: 0...UInt32.max))"
         let admin = try await Connection.connect(adminURL)
         try await admin.simpleQuery("CREATE DATABASE \(name)")  // the name is generated here, not user data
         await admin.close()
         var parts = URLComponents(string: adminURL)!
         parts.path = "/" + name
-        let url = parts.string!
-        let connection = try await Connection.connect(url)
-        try await QueueSchema.migrate(on: connection)
-        await connection.close()
-        return url
+        return parts.string!
     }
 
     /// Runs `body` and fails when it takes longer than `limit`: a hang becomes a failure, not a
