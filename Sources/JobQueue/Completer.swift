@@ -4,33 +4,45 @@ import Postgres
 /// Batches completions of jobs that have no database effects of their own, so a burst of
 /// short jobs costs one UPDATE per batch instead of one per job.
 ///
-/// Batches form by themselves: a flush takes everything buffered, and what arrives while it
-/// runs waits for the next one. An idle completer sleeps until a job arrives (no ticking).
-/// Buffered jobs keep their leases renewed (``pending``) until they are written.
+/// A flush takes everything buffered; it waits up to ``gather`` for a batch of ``batchSize``
+/// to form (every commit costs a WAL flush, so a few large batches beat many small ones), and
+/// what arrives while it writes waits for the next. An idle completer sleeps until a job
+/// arrives (no ticking).
+/// Buffered jobs are written within milliseconds; their leases are not renewed (a renewal
+/// touching the rows a completion updates could deadlock with it), so in an outage longer than
+/// a lease they are rescued and run again — they have no effects of their own.
 actor Completer {
     private let pool: ConnectionPool
     private let outage: OutageLog
     private var buffer: [ClaimedJob] = []
     private var writing: [ClaimedJob] = []
     private let wakeup = Wakeup()
+    private let batchFull = Wakeup()
     private var backoff = Backoff()
+    let batchSize: Int
+    let gather: Duration
 
-    init(pool: ConnectionPool, outage: OutageLog) {
+    init(pool: ConnectionPool, outage: OutageLog, batchSize: Int = 100, gather: Duration = .milliseconds(2)) {
         self.pool = pool
         self.outage = outage
+        self.batchSize = batchSize
+        self.gather = gather
     }
 
     func add(_ job: ClaimedJob) async {
         buffer.append(job)
         if buffer.count == 1 { await wakeup.signal() }
+        if buffer.count == batchSize { await batchFull.signal() }
     }
 
     /// Writes what is buffered; true when nothing is left (or the write failed and it stays).
     @discardableResult
     func flush() async -> Bool {
         guard !buffer.isEmpty else { return true }
-        writing = buffer
-        buffer.removeAll(keepingCapacity: true)
+        // At most a few batches per statement: a bounded join keeps the plan linear.
+        let take = min(buffer.count, batchSize * 5)
+        writing = Array(buffer.prefix(take))
+        buffer.removeFirst(take)
         do {
             let batch = writing
             _ = try await pool.withConnection { try await QueueDriver.complete(batch, on: $0) }
@@ -50,6 +62,8 @@ actor Completer {
     func run() async {
         while !Task.isCancelled {
             if buffer.isEmpty { await wakeup.wait(timeout: .seconds(60)) }
+            if buffer.count < batchSize { await batchFull.wait(timeout: gather) }
+            if buffer.isEmpty { continue }
             if !(await flush()) {
                 try? await Task.sleep(for: backoff.next())
             }
@@ -59,12 +73,15 @@ actor Completer {
     /// Writes everything left, trying a few times (shutdown): a completion that cannot be
     /// written is left to the rescuer, which runs the job again after its lease lapses.
     func finish() async {
-        for _ in 0..<5 {
-            if await flush() { return }
-            try? await Task.sleep(for: backoff.next())
+        var failures = 0
+        while !buffer.isEmpty && failures < 5 {
+            if !(await flush()) {
+                failures += 1
+                try? await Task.sleep(for: backoff.next())
+            }
         }
     }
 
-    /// Jobs finished but not yet written (their leases are still renewed).
-    var pending: [ClaimedJob] { buffer + writing }
+    /// Jobs finished but not yet written.
+    var pendingCount: Int { buffer.count + writing.count }
 }

@@ -8,6 +8,8 @@ struct QueueRunner: Sendable {
 
     private var configuration: Supervisor.Configuration { supervisor.configuration }
     private var wakeup: Wakeup { supervisor.wakeups[queue]! }
+    /// The longest a busy queue's free slots wait to be claimed as a batch.
+    static let claimCooldown: Duration = .milliseconds(10)
 
     func run() async {
         await withDiscardingTaskGroup { group in
@@ -19,14 +21,19 @@ struct QueueRunner: Sendable {
     private func claimUntilStopped(into group: inout DiscardingTaskGroup) async {
         var backoff = Backoff()
         var busy = false
+        let clock = ContinuousClock()
+        var lastClaim = clock.now
         while !supervisor.stopping.isSet && !Task.isCancelled {
             var free = limit - (await supervisor.inFlight.count(queue: queue))
-            // While the queue is busy, let a share of the slots free up before claiming again,
-            // so claims come in batches rather than one job per finished job.
-            if busy && free < max(1, limit / 8) {
-                await wakeup.wait(timeout: .milliseconds(5))
+            // While the queue is busy, claim once half the slots are free, or after a short
+            // cooldown: claims come in batches rather than one per finished job (each claim is
+            // a commit), and slow jobs still get their slots refilled within the cooldown.
+            let cooldown = lastClaim + Self.claimCooldown
+            if busy && free < max(1, limit / 2) && clock.now < cooldown {
+                await wakeup.wait(timeout: cooldown - clock.now)
                 continue
             }
+            lastClaim = clock.now
             if free > 0 {
                 do {
                     let jobs = try await supervisor.own.claim(queue: queue, limit: free, worker: configuration.workerID,

@@ -161,8 +161,8 @@ public final class Supervisor: Service, Sendable {
     }
 }
 
-/// Renews the leases of every attempt this process holds — running, or finished and waiting for
-/// the completer — every third of the lease, and passes on operators' cancel requests.
+/// Renews the leases of the attempts this process runs every third of the lease, a bounded
+/// batch per statement, and passes on operators' cancel requests.
 struct LeaseRenewer: Sendable {
     let supervisor: Supervisor
 
@@ -171,18 +171,19 @@ struct LeaseRenewer: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.lease / 3)
             let running = await supervisor.inFlight.all
-            let jobs = running + (await supervisor.completer.pending)
-            guard !jobs.isEmpty else { continue }
-            do {
-                let renewed = try await supervisor.own.pool.withConnection {
-                    try await QueueDriver.renewLeases(jobs, worker: configuration.workerID, lease: configuration.lease, on: $0)
+            for start in stride(from: 0, to: running.count, by: 500) {
+                let jobs = Array(running[start..<min(running.count, start + 500)])
+                do {
+                    let renewed = try await supervisor.own.pool.withConnection {
+                        try await QueueDriver.renewLeases(jobs, worker: configuration.workerID, lease: configuration.lease, on: $0)
+                    }
+                    supervisor.outage.succeeded()
+                    await supervisor.inFlight.stop(renewed.cancelRequested, reason: .cancelRequested)
+                    let lost = Set(jobs.map(\.key)).subtracting(renewed.owned)
+                    if !lost.isEmpty { await supervisor.inFlight.stop(lost, reason: .leaseLost) }
+                } catch {
+                    supervisor.outage.failed("renewing \(jobs.count) leases", error)
                 }
-                supervisor.outage.succeeded()
-                await supervisor.inFlight.stop(renewed.cancelRequested, reason: .cancelRequested)
-                let lost = Set(running.map(\.key)).subtracting(renewed.owned)
-                if !lost.isEmpty { await supervisor.inFlight.stop(lost, reason: .leaseLost) }
-            } catch {
-                supervisor.outage.failed("renewing \(jobs.count) leases", error)
             }
         }
     }
@@ -217,7 +218,7 @@ struct DrainWatcher: Sendable {
                     _ = try await scheduler.runOnce()
                     lastPass = clock.now
                 }
-                guard await supervisor.inFlight.total == 0, await supervisor.completer.pending.isEmpty,
+                guard await supervisor.inFlight.total == 0, await supervisor.completer.pendingCount == 0,
                       try await supervisor.own.isIdle(queues: queues, horizon: configuration.drainHorizon) else {
                     idleChecks = 0
                     continue
