@@ -84,6 +84,9 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "PartnersTests", dependencies: ["Partners"], swiftSettings: strict),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"], swiftSettings: strict),
+        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "Postgres",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .testTarget(name: "DatabaseTests", dependencies: ["Postgres", "JobQueue", "Store", "Workers", "BursarApp", "Telemetry"], swiftSettings: strict),
     ]
 )

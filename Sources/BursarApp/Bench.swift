@@ -27,13 +27,13 @@ struct Bench: AsyncParsableCommand {
         func run() async throws {
             CLI.bootstrapLoggingOnce(level: .warning)
             let logger = Logger(label: "bench.worker")
-            try await Runner.withDatabase(poolSize: concurrency + 6) { database in
+            var configuration = Supervisor.Configuration(workerID: workerID ?? Supervisor.defaultWorkerID(), queues: [queue: concurrency])
+            configuration.drain = drain
+            configuration.maintenance = !noMaintenance
+            configuration.lease = .seconds(lease)
+            configuration.maintenanceConfiguration.leaderLease = .seconds(3)
+            try await Runner.withDatabase(poolSize: configuration.handlerConnections) { database in
                 try await database.pool.withConnection { try await BenchJobs.prepare($0) }
-                var configuration = Supervisor.Configuration(workerID: workerID ?? Supervisor.defaultWorkerID(), queues: [queue: concurrency])
-                configuration.drain = drain
-                configuration.maintenance = !noMaintenance
-                configuration.lease = lease
-                configuration.maintenanceConfiguration.leaderLease = 3
                 let supervisor = Supervisor(client: database.queue, conninfo: database.conninfo,
                                             registry: BenchJobs.registry(pool: database.pool), configuration: configuration, logger: logger)
                 if drain {

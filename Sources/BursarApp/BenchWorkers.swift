@@ -45,8 +45,13 @@ enum BenchJobs {
 
     static func registry(pool: ConnectionPool) -> JobRegistry {
         var registry = JobRegistry()
+        register(into: &registry, pool: pool)
+        return registry
+    }
+
+    /// Adds the bench kinds to a registry (`bursard --bench-queue`).
+    static func register(into registry: inout JobRegistry, pool: ConnectionPool) {
         registry.register(Noop())
         registry.register(Record(pool: pool))
-        return registry
     }
 }

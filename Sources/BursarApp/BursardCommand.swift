@@ -8,7 +8,7 @@ import Store
 import Workers
 
 /// `bursard`: the server. Runs the workers (and the elected maintenance services) until
-/// SIGTERM or SIGINT, then drains jobs in flight and exits 0.
+/// SIGTERM or SIGINT, then lets jobs in flight finish, releases the rest and exits 0.
 public struct BursardCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bursard",
@@ -24,18 +24,32 @@ public struct BursardCommand: AsyncParsableCommand {
 
     @OptionGroup var service: ServiceOptions
 
+    @Option(help: "Seconds a claimed job's lease lasts (renewed every third of it).")
+    var lease: Double = 10
+
+    /// Also serve the `bench` queue with the benchmark kinds (bench.noop, bench.record): the
+    /// queue's multi-process acceptance runs through the real server this way.
+    @Flag(help: .hidden) var benchQueue = false
+
     public init() {}
 
     public func run() async throws {
         try service.bootstrapLogging()
         service.applyDatabaseURL()
         let logger = Logger(label: "bursard")
-        try await Runner.withDatabase(poolSize: 32) { database in
-            var configuration = WorkerProcess.configuration(concurrency: concurrency, drain: false)
-            configuration.shutdownDeadline = shutdownDeadline
-            try service.apply(to: &configuration)
+        var configuration = WorkerProcess.configuration(concurrency: concurrency, drain: false)
+        configuration.shutdownDeadline = .seconds(shutdownDeadline)
+        configuration.lease = .seconds(lease)
+        try service.apply(to: &configuration)
+        if benchQueue { configuration.queues["bench"] = concurrency ?? 16 }
+        try await Runner.withDatabase(poolSize: configuration.handlerConnections) { database in
+            var registry = BursarWorkers.registry(database: database)
+            if benchQueue {
+                try await database.pool.withConnection { try await BenchJobs.prepare($0) }
+                BenchJobs.register(into: &registry, pool: database.pool)
+            }
             let supervisor = Supervisor(client: database.queue, conninfo: database.conninfo,
-                                        registry: BursarWorkers.registry(database: database), configuration: configuration, logger: logger)
+                                        registry: registry, configuration: configuration, logger: logger)
             logger.info("bursard started", metadata: ["worker": "\(configuration.workerID)", "database": "\(ConnectionTarget.describe(database.conninfo))"])
             let group = ServiceGroup(configuration: .init(services: try WorkerProcess.services(around: supervisor, database: database, options: service, logger: logger),
                                                           gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

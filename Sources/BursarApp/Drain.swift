@@ -5,10 +5,15 @@ import Logging
 import Store
 import Workers
 
-/// `bursar drain`: runs the workers in the foreground until no job is runnable.
+/// `bursar drain`: runs the workers in the foreground until no job is runnable, then says what
+/// it left (paused queues, jobs scheduled later).
 struct Drain: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the workers until no job is runnable, then exit (batch mode).",
-                                                    discussion: "Example: bursar submit batch.ndjson && bursar drain")
+    static let configuration = CommandConfiguration(
+        abstract: "Run the workers until no job is runnable, then exit (batch mode).",
+        discussion: """
+            Jobs of paused queues and jobs scheduled more than 10 s ahead are left; drain says how many.
+            Example: bursar submit batch.ndjson && bursar drain
+            """)
 
     @Option(help: "Concurrent jobs per queue (default: applications 16, lifecycle 4, payments 1).")
     var concurrency: Int?
@@ -17,10 +22,21 @@ struct Drain: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        let summary = try await Runner.withDatabase(poolSize: 24) { database in
-            try await WorkerProcess.drain(database: database, concurrency: concurrency)
+        let configuration = WorkerProcess.configuration(concurrency: concurrency, drain: true)
+        let (summary, left) = try await Runner.withDatabase(poolSize: configuration.handlerConnections) { database in
+            let supervisor = WorkerProcess.supervisor(database: database, concurrency: concurrency, drain: true)
+            let summary = await supervisor.runToEnd()
+            return (summary, try await supervisor.leftovers())
         }
-        if !quiet { printLine("processed \(summary.completed) jobs (\(summary.failed) failed attempts)") }
+        guard !quiet else { return }
+        printLine("processed \(summary.completed) jobs (\(summary.failed) failed attempts)")
+        for paused in left.pausedQueues {
+            printLine("left \(paused.jobs) jobs in paused queue \(paused.queue) (resume it with `bursar queues resume \(paused.queue)`)")
+        }
+        if left.scheduledLater > 0 {
+            let next = left.nextScheduledAt.map { " (the next at \(ISO8601DateFormatter().string(from: $0)))" } ?? ""
+            printLine("left \(left.scheduledLater) jobs scheduled for later\(next)")
+        }
     }
 }
 

@@ -6,14 +6,17 @@ import Logging
 import Postgres
 import Store
 
-/// `bursar bench queue --jobs N`: enqueue rate, processing rate of no-op jobs, enqueue→start
-/// latency on an idle queue, and the raw SQL ceiling (claim-batch + complete-batch statements
-/// in a loop, no worker machinery) measured on the same database in the same run.
+/// `bursar bench queue --jobs N [--retained M]`: enqueue rate, processing rate of no-op jobs,
+/// enqueue→start latency on an idle queue, and the raw SQL ceiling (claim-100 + complete-batch
+/// statements in a loop on 2 connections, no worker machinery) measured on the same database in
+/// the same run. With `--retained M` the table first holds M finished jobs, written with one
+/// `generate_series` insert and analysed, as a queue in service holds a day of history.
 struct QueueBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "queue", abstract: "Benchmark the job queue against a raw SQL ceiling.", discussion: "Example: bursar bench queue --jobs 100000 --retained 1000000 --json")
     @Option(help: "Jobs per measurement.") var jobs = 100_000
     @Option(help: "Worker slots for the processing measurement.") var concurrency = 200
-    @Option(help: "Jobs per claim in the raw SQL ceiling.") var batch = 200
+    @Option(help: "Jobs per claim in the raw SQL ceiling.") var batch = 100
+    @Option(help: "Finished jobs the table holds during the measurement (spec §6).") var retained = 0
     @Flag(help: "Print as JSON (interface §6).") var json = false
 
     func run() async throws {
@@ -27,54 +30,89 @@ struct QueueBench: AsyncParsableCommand {
 
     private func measure(_ database: Database) async throws -> [(String, String)] {
         let client = database.queue
-        try await database.pool.withConnection { connection in
-            try await connection.query("DELETE FROM bursar_jobs WHERE queue IN ('bench', 'bench-raw', 'bench-latency')")
-        }
+        try await prepareTable(database)
         func inserts(_ queue: String) -> [JobInsert] {
             (0..<jobs).map { JobInsert(kind: BenchJobs.noop, queue: queue, args: "{\"key\": \"\($0)\"}") }
         }
         // Enqueue: bulk inserts of 5,000 per statement and transaction.
         let toEnqueue = inserts("bench")
-        let enqueueStart = Date()
+        let enqueueStart = ContinuousClock.now
         for start in stride(from: 0, to: jobs, by: 5000) {
             let slice = Array(toEnqueue[start..<min(jobs, start + 5000)])
             try await database.pool.withTransaction { try await client.enqueue(slice, on: $0) }
         }
-        let enqueueSeconds = Date().timeIntervalSince(enqueueStart)
+        let enqueueSeconds = (ContinuousClock.now - enqueueStart).seconds
 
         // Processing through the supervisor and worker tasks.
         var configuration = Supervisor.Configuration(queues: ["bench": concurrency])
         configuration.drain = true
         let supervisor = Supervisor(client: client, conninfo: database.conninfo, registry: BenchJobs.registry(pool: database.pool),
                                     configuration: configuration, logger: Logger(label: "bench"))
-        let processStart = Date()
+        let processStart = ContinuousClock.now
         let summary = await supervisor.runToEnd()
-        let processSeconds = Date().timeIntervalSince(processStart)
+        let processSeconds = (ContinuousClock.now - processStart).seconds
 
-        // The raw SQL ceiling: the same claim and complete statements in a loop.
-        for start in stride(from: 0, to: jobs, by: 5000) {
-            let slice = Array(inserts("bench-raw")[start..<min(jobs, start + 5000)])
-            try await database.pool.withTransaction { try await client.enqueue(slice, on: $0) }
-        }
-        let rawStart = Date()
-        var rawDone = 0
-        while true {
-            let claimed = try await client.claim(queue: "bench-raw", limit: batch, worker: "raw", lease: 30)
-            if claimed.isEmpty { break }
-            rawDone += try await client.complete(claimed)
-        }
-        let rawSeconds = Date().timeIntervalSince(rawStart)
-
+        let (rawDone, rawSeconds) = try await measureCeiling(database, jobs: inserts("bench-raw"))
         let latencies = try await measureLatency(database)
         let processed = Double(summary.completed) / processSeconds
         let ceiling = Double(rawDone) / rawSeconds
         func f(_ x: Double) -> String { String(format: "%.1f", x) }
-        return [
+        var result = [
             ("jobs", String(jobs)), ("enqueue_per_s", f(Double(jobs) / enqueueSeconds)), ("processed_per_s", f(processed)),
             ("ceiling_per_s", f(ceiling)), ("ratio_to_ceiling", String(format: "%.3f", processed / ceiling)),
             ("latency_p50_ms", String(format: "%.2f", latencies.p50)), ("latency_p99_ms", String(format: "%.2f", latencies.p99)),
             ("concurrency", String(concurrency)),
         ]
+        if retained > 0 { result.append(("retained", String(retained))) }
+        return result
+    }
+
+    /// Empties the bench queues and leaves exactly `retained` finished jobs in the table (one
+    /// server-side insert), then vacuums and analyses it so plans run under real statistics.
+    private func prepareTable(_ database: Database) async throws {
+        try await database.pool.withConnection { connection in
+            try await connection.query("DELETE FROM bursar_jobs WHERE queue IN ('bench', 'bench-raw', 'bench-latency')")
+            let held = try await connection.query("SELECT count(*)::bigint AS n FROM bursar_jobs WHERE queue = 'bench-history'").first!.int("n")
+            if held != retained {
+                try await connection.query("DELETE FROM bursar_jobs WHERE queue = 'bench-history'")
+                // Finished over the last day, as the cleaner's retention keeps them.
+                try await connection.query("""
+                    INSERT INTO bursar_jobs (kind, queue, args, state, attempt, attempted_at, attempted_by, scheduled_at,
+                                             finalized_at, created_at)
+                    SELECT $1, 'bench-history', jsonb_build_object('key', g::text), 'completed', 1, t, 'history', t, t, t
+                    FROM generate_series(1, $2::int) AS g, LATERAL (SELECT now() - (g % 86400) * interval '1 second' AS t) AS at
+                    """, BenchJobs.noop, retained)
+            }
+            try await connection.simpleQuery("VACUUM (ANALYZE) bursar_jobs")
+        }
+    }
+
+    /// The raw SQL ceiling: the claim and batch-complete statements in a loop on 2 connections.
+    private func measureCeiling(_ database: Database, jobs raw: [JobInsert]) async throws -> (done: Int, seconds: Double) {
+        for start in stride(from: 0, to: raw.count, by: 5000) {
+            let slice = Array(raw[start..<min(raw.count, start + 5000)])
+            try await database.pool.withTransaction { try await database.queue.enqueue(slice, on: $0) }
+        }
+        let pool = ConnectionPool(conninfo: database.conninfo, size: 2)
+        let client = JobQueueClient(pool: pool)
+        let batch = self.batch
+        let start = ContinuousClock.now
+        let done = try await withThrowingTaskGroup(of: Int.self) { group in
+            for lane in 0..<2 {
+                group.addTask {
+                    var done = 0
+                    while true {
+                        let claimed = try await client.claim(queue: "bench-raw", limit: batch, worker: "raw-\(lane)", lease: .seconds(30))
+                        if claimed.isEmpty { return done }
+                        done += try await client.complete(claimed)
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        await pool.shutdown()
+        return (done, seconds)
     }
 
     /// Enqueue→start latency on an idle queue: single jobs 20 ms apart, started by a running
@@ -90,13 +128,13 @@ struct QueueBench: AsyncParsableCommand {
         let samples = 200
         await withTaskGroup(of: Void.self) { group in
             group.addTask { _ = await supervisor.runToEnd() }
-            try? await Task.sleep(nanoseconds: 500_000_000)
+            try? await Task.sleep(for: .milliseconds(500))
             for _ in 0..<samples {
                 let now = Date().timeIntervalSince1970
                 _ = try? await database.queue.enqueue(JobInsert(kind: LatencyProbe.kind, queue: "bench-latency", args: "{\"sent\": \(now)}"))
-                try? await Task.sleep(nanoseconds: 20_000_000)
+                try? await Task.sleep(for: .milliseconds(20))
             }
-            try? await Task.sleep(nanoseconds: 300_000_000)
+            try? await Task.sleep(for: .milliseconds(300))
             supervisor.stop()
         }
         let values = await collector.values.sorted()
@@ -117,5 +155,13 @@ struct LatencyProbe: JobHandler {
     let collector: LatencyCollector
     func run(_ job: JobRun<Sent>) async throws {
         await collector.add((Date().timeIntervalSince1970 - job.arguments.sent) * 1000)
+    }
+}
+
+extension Duration {
+    /// This duration in seconds, for rates.
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }

@@ -1,45 +1,87 @@
 import Logging
+import Postgres
 
 /// Batches completions of jobs that have no database effects of their own, so a burst of
 /// short jobs costs one UPDATE per batch instead of one per job.
+///
+/// A flush takes everything buffered; it waits up to ``gather`` for a batch of ``batchSize``
+/// to form (every commit costs a WAL flush, so a few large batches beat many small ones), and
+/// what arrives while it writes waits for the next. An idle completer sleeps until a job
+/// arrives (no ticking).
+/// Buffered jobs are written within milliseconds; their leases are not renewed (a renewal
+/// touching the rows a completion updates could deadlock with it), so in an outage longer than
+/// a lease they are rescued and run again — they have no effects of their own.
 actor Completer {
-    private let client: JobQueueClient
-    private let logger: Logger
+    private let pool: ConnectionPool
+    private let outage: OutageLog
     private var buffer: [ClaimedJob] = []
-    private let batchSize: Int
+    private var writing: [ClaimedJob] = []
+    private let wakeup = Wakeup()
+    private let batchFull = Wakeup()
+    private var backoff = Backoff()
+    let batchSize: Int
+    let gather: Duration
 
-    init(client: JobQueueClient, batchSize: Int = 500, logger: Logger) {
-        self.client = client
+    init(pool: ConnectionPool, outage: OutageLog, batchSize: Int = 100, gather: Duration = .milliseconds(2)) {
+        self.pool = pool
+        self.outage = outage
         self.batchSize = batchSize
-        self.logger = logger
+        self.gather = gather
     }
 
     func add(_ job: ClaimedJob) async {
         buffer.append(job)
-        if buffer.count >= batchSize { await flush() }
+        if buffer.count == 1 { await wakeup.signal() }
+        if buffer.count == batchSize { await batchFull.signal() }
     }
 
-    /// Writes the buffered completions. On failure they stay buffered and are tried again.
-    func flush() async {
-        guard !buffer.isEmpty else { return }
-        let batch = buffer
-        buffer.removeAll(keepingCapacity: true)
+    /// Writes what is buffered; true when nothing is left (or the write failed and it stays).
+    @discardableResult
+    func flush() async -> Bool {
+        guard !buffer.isEmpty else { return true }
+        // At most a few batches per statement: a bounded join keeps the plan linear.
+        let take = min(buffer.count, batchSize * 5)
+        writing = Array(buffer.prefix(take))
+        buffer.removeFirst(take)
         do {
-            try await client.complete(batch)
+            let batch = writing
+            _ = try await pool.withConnection { try await QueueDriver.complete(batch, on: $0) }
+            writing.removeAll(keepingCapacity: true)
+            outage.succeeded()
+            backoff.reset()
+            return true
         } catch {
-            logger.warning("completing a batch failed; will retry", metadata: ["jobs": "\(batch.count)", "error": "\(error)"])
-            buffer.insert(contentsOf: batch, at: 0)
+            outage.failed("completing \(writing.count) jobs", error)
+            buffer.insert(contentsOf: writing, at: 0)
+            writing.removeAll()
+            return false
         }
     }
 
-    /// Flushes every few milliseconds until cancelled, then once more.
-    func run(every seconds: Double) async {
+    /// Flushes whenever jobs arrive, until cancelled.
+    func run() async {
         while !Task.isCancelled {
-            try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
-            await flush()
+            if buffer.isEmpty { await wakeup.wait(timeout: .seconds(60)) }
+            if buffer.count < batchSize { await batchFull.wait(timeout: gather) }
+            if buffer.isEmpty { continue }
+            if !(await flush()) {
+                try? await Task.sleep(for: backoff.next())
+            }
         }
-        await flush()
     }
 
-    var pending: Int { buffer.count }
+    /// Writes everything left, trying a few times (shutdown): a completion that cannot be
+    /// written is left to the rescuer, which runs the job again after its lease lapses.
+    func finish() async {
+        var failures = 0
+        while !buffer.isEmpty && failures < 5 {
+            if !(await flush()) {
+                failures += 1
+                try? await Task.sleep(for: backoff.next())
+            }
+        }
+    }
+
+    /// Jobs finished but not yet written.
+    var pendingCount: Int { buffer.count + writing.count }
 }

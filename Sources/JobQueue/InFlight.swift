@@ -1,26 +1,61 @@
-/// The jobs this process is running, and the ones an operator asked to stop.
+/// The attempts this process is running, keyed by (id, attempt), with what may end each one
+/// early: its deadline, an operator's cancel request, or the loss of its lease.
 actor InFlight {
-    private var jobs: [Int64: ClaimedJob] = [:]
+    /// Why a run was stopped before it returned.
+    enum StopReason: Sendable {
+        case timedOut
+        case cancelRequested
+        case leaseLost
+    }
+
+    private struct Entry {
+        let job: ClaimedJob
+        var deadline: ContinuousClock.Instant?
+        var cancel: (@Sendable () -> Void)?
+        var stopped: StopReason?
+    }
+
+    private var entries: [JobKey: Entry] = [:]
     private var perQueue: [String: Int] = [:]
-    private var cancelRequested: Set<Int64> = []
     private(set) var completed = 0
     private(set) var failed = 0
 
     func add(_ job: ClaimedJob) {
-        jobs[job.id] = job
+        guard entries[job.key] == nil else { return }
+        entries[job.key] = Entry(job: job)
         perQueue[job.queue, default: 0] += 1
     }
 
+    /// Gives the run a deadline and a way to stop it.
+    func attach(_ key: JobKey, deadline: ContinuousClock.Instant, cancel: @escaping @Sendable () -> Void) {
+        guard entries[key] != nil else { return }
+        entries[key]?.deadline = deadline
+        entries[key]?.cancel = cancel
+        if entries[key]?.stopped != nil { cancel() }
+    }
+
     func remove(_ job: ClaimedJob, succeeded: Bool) {
-        if jobs.removeValue(forKey: job.id) != nil { perQueue[job.queue, default: 1] -= 1 }
-        cancelRequested.remove(job.id)
+        if entries.removeValue(forKey: job.key) != nil { perQueue[job.queue, default: 1] -= 1 }
         if succeeded { completed += 1 } else { failed += 1 }
     }
 
     func count(queue: String) -> Int { perQueue[queue] ?? 0 }
-    var total: Int { jobs.count }
-    var all: [ClaimedJob] { Array(jobs.values) }
+    var total: Int { entries.count }
+    var all: [ClaimedJob] { entries.values.map(\.job) }
 
-    func requestCancel(_ ids: Set<Int64>) { cancelRequested.formUnion(ids.filter { jobs[$0] != nil }) }
-    func isCancelRequested(_ id: Int64) -> Bool { cancelRequested.contains(id) }
+    /// Stops the runs in `keys` for `reason` (the first reason given sticks).
+    func stop(_ keys: Set<JobKey>, reason: StopReason) {
+        for key in keys where entries[key] != nil && entries[key]?.stopped == nil {
+            entries[key]?.stopped = reason
+            entries[key]?.cancel?()
+        }
+    }
+
+    /// Stops the runs whose deadline has passed at `now`.
+    func stopOverdue(at now: ContinuousClock.Instant) {
+        let overdue = entries.filter { entry in entry.value.deadline.map { $0 <= now } ?? false }.keys
+        stop(Set(overdue), reason: .timedOut)
+    }
+
+    func stopReason(_ key: JobKey) -> StopReason? { entries[key]?.stopped }
 }

@@ -28,7 +28,7 @@ public struct JobInsert: Sendable {
     public var maxAttempts: Int
     /// When to run; nil for now.
     public var scheduledAt: Date?
-    /// At most one waiting job per key; a second insert with a live key does nothing.
+    /// At most one live job (waiting or running) per key; a second insert with a live key does nothing.
     public var uniqueKey: String?
 
     public init(kind: String, queue: String = "default", args: String = "{}", priority: Int = 100,
@@ -64,9 +64,21 @@ public struct ClaimedJob: Sendable, Hashable {
     public let maxAttempts: Int
 }
 
+/// One attempt of one job: a job claimed again after a rescue is another attempt, and the
+/// process tracks (and completes) attempts, never bare job ids.
+public struct JobKey: Sendable, Hashable, CustomStringConvertible {
+    public let id: Int64
+    public let attempt: Int
+    public var description: String { "\(id)#\(attempt)" }
+}
+
+extension ClaimedJob {
+    public var key: JobKey { JobKey(id: id, attempt: attempt) }
+}
+
 /// What an insert did.
 public enum EnqueueResult: Sendable, Equatable {
     case inserted(id: Int64)
-    /// A waiting job with the same unique key exists; nothing was inserted.
+    /// A live job (waiting or running) holds the same unique key; nothing was inserted.
     case duplicate
 }

@@ -6,8 +6,10 @@ public protocol JobHandler: Sendable {
     associatedtype Arguments: Codable & Sendable
     /// The `kind` column of the jobs this handler runs.
     static var kind: String { get }
-    /// Seconds a run may take before it is cancelled and counted as failed.
-    var timeout: Double { get }
+    /// How long a run may take before it is cancelled and counted as failed. It is also the
+    /// `statement_timeout` of the handler's queries, and a query in progress at the deadline is
+    /// cancelled on the server (`PQcancel`), so a blocked query cannot hold the slot.
+    var timeout: Duration { get }
     /// Runs one job. Throwing marks the attempt failed (retried with backoff); ``JobSnooze``
     /// and ``JobCancel`` end it otherwise. A job whose effects are in the database calls
     /// ``JobRun/complete(on:)`` inside the transaction that writes them.
@@ -15,29 +17,28 @@ public protocol JobHandler: Sendable {
 }
 
 extension JobHandler {
-    public var timeout: Double { 300 }
+    public var timeout: Duration { .seconds(300) }
 }
 
 /// One run of a job, as its handler sees it.
 public struct JobRun<Arguments: Sendable>: Sendable {
     public let job: ClaimedJob
     public let arguments: Arguments
-    let client: JobQueueClient
     let ledger: CompletionLedger
 
     /// Marks the job completed inside the caller's transaction on `connection`, so the job's
     /// effects and its completion commit together or not at all. Throws ``JobOwnershipLost``
     /// when this attempt no longer owns the job; the caller's transaction must then roll back.
     public func complete(on connection: Connection) async throws {
-        guard try await client.complete(job, on: connection) else { throw JobOwnershipLost(jobID: job.id) }
+        guard try await QueueDriver.complete(job, on: connection) else { throw JobOwnershipLost(jobID: job.id) }
         ledger.markCompletedInline()
     }
 }
 
-/// Thrown by a handler to run the job again after `seconds`, without counting an attempt.
+/// Thrown by a handler to run the job again after `delay`, without counting an attempt.
 public struct JobSnooze: Error, Sendable {
-    public let seconds: Double
-    public init(seconds: Double) { self.seconds = seconds }
+    public let delay: Duration
+    public init(for delay: Duration) { self.delay = delay }
 }
 
 /// Thrown by a handler to end the job as cancelled: retrying cannot help.
@@ -64,20 +65,20 @@ final class CompletionLedger: @unchecked Sendable {
 /// A handler with its argument type erased, as the supervisor keeps it.
 struct AnyJobHandler: Sendable {
     let kind: String
-    let timeout: Double
-    let run: @Sendable (ClaimedJob, JobQueueClient, CompletionLedger) async throws -> Void
+    let timeout: Duration
+    let run: @Sendable (ClaimedJob, CompletionLedger) async throws -> Void
 
     init<H: JobHandler>(_ handler: H) {
         kind = H.kind
         timeout = handler.timeout
-        run = { job, client, ledger in
+        run = { job, ledger in
             let arguments: H.Arguments
             do {
                 arguments = try JSONDecoder().decode(H.Arguments.self, from: Data(job.args.utf8))
             } catch {
                 throw JobCancel(reason: "the job's arguments do not decode as \(H.Arguments.self): \(error)")
             }
-            try await handler.run(JobRun(job: job, arguments: arguments, client: client, ledger: ledger))
+            try await handler.run(JobRun(job: job, arguments: arguments, ledger: ledger))
         }
     }
 }

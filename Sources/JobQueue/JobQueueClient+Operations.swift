@@ -20,20 +20,25 @@ extension JobQueueClient {
         }
     }
 
-    /// Makes a finished or waiting job run again now, with a fresh attempt budget.
+    /// Makes a finished or waiting job run again now, with a fresh attempt budget. False when
+    /// it cannot: it is running or completed, or another live job now holds its unique key (the
+    /// key stays unique; the conflict is an answer, not an error).
     public func retry(id: Int64) async throws -> Bool {
         try await pool.withConnection { connection in
-            let rows = try await connection.query("""
-                UPDATE bursar_jobs SET state = 'available', scheduled_at = now(), finalized_at = NULL, cancel_requested = false,
-                    max_attempts = greatest(max_attempts, attempt + 1)
-                WHERE id = $1 AND state IN ('retryable', 'discarded', 'cancelled', 'scheduled')
-                RETURNING queue
-                """, id)
-            if let queue = try rows.first?.string("queue") {
-                try await connection.query("SELECT pg_notify($1, $2)", Self.channel, queue)
-                return true
+            do {
+                let rows = try await connection.query("""
+                    UPDATE bursar_jobs j SET state = 'available', scheduled_at = now(), finalized_at = NULL, cancel_requested = false,
+                        max_attempts = greatest(max_attempts, attempt + 1)
+                    WHERE id = $1 AND state IN ('retryable', 'discarded', 'cancelled', 'scheduled')
+                      AND NOT EXISTS (SELECT 1 FROM bursar_jobs o WHERE o.unique_key = j.unique_key AND o.id <> j.id
+                                      AND o.state IN ('available', 'scheduled', 'running', 'retryable'))
+                    RETURNING queue
+                    """, id)
+                try await QueueDriver.notify(queues: try rows.map { try $0.string("queue") }, on: connection)
+                return rows.count == 1
+            } catch let error as PostgresError where error.isUniqueViolation {
+                return false  // a job with the same key was inserted meanwhile
             }
-            return false
         }
     }
 
@@ -58,17 +63,15 @@ extension JobQueueClient {
         }
     }
 
-    /// True when no job can run now or within `horizon` seconds: none available or running, and
-    /// none scheduled or waiting to retry that falls due that soon.
-    public func isIdle(horizon: Double = 0) async throws -> Bool {
-        try await pool.withConnection { connection in
-            try await connection.query("""
-                SELECT NOT EXISTS (SELECT 1 FROM bursar_jobs WHERE state IN ('available', 'running'))
-                   AND NOT EXISTS (SELECT 1 FROM bursar_jobs WHERE state IN ('scheduled', 'retryable')
-                                   AND scheduled_at <= now() + make_interval(secs => $1))
-                   AS idle
-                """, String(horizon)).first!.bool("idle")
-        }
+    /// True when no job of `queues` can run now or within `horizon`: none available in an
+    /// unpaused queue, none running, none scheduled or waiting to retry that falls due that soon.
+    public func isIdle(queues: [String], horizon: Duration = .zero) async throws -> Bool {
+        try await pool.withConnection { try await QueueDriver.isIdle(queues: queues, horizon: horizon, on: $0) }
+    }
+
+    /// What remains of `queues` that a drain does not run: paused queues, jobs due later.
+    public func leftovers(queues: [String]) async throws -> DrainLeftovers {
+        try await pool.withConnection { try await QueueDriver.leftovers(queues: queues, on: $0) }
     }
 }
 

@@ -4,36 +4,47 @@ import Postgres
 import ServiceLifecycle
 
 /// Runs the registered handlers in this process: one runner per queue with its own concurrency
-/// limit, lease renewal, NOTIFY wake-ups, batched completions and (optionally) the elected
-/// maintenance services — all as child tasks of one task group.
+/// limit, lease renewal, a watchdog for timeouts, NOTIFY wake-ups, batched completions and
+/// (optionally) the elected maintenance services.
+///
+/// The queue's own statements (claim, renew, record, maintenance) go through a small pool of
+/// the supervisor's own, so handlers that hold every connection of the application's pool can
+/// never starve lease renewal.
 ///
 /// Graceful shutdown (SIGTERM through swift-service-lifecycle, or the end of a drain): stop
-/// claiming, let jobs in flight finish within ``Configuration/shutdownDeadline``, cancel the
-/// rest and release them to the queue at once.
+/// claiming, let jobs in flight finish within ``Configuration/shutdownDeadline`` and record
+/// their ends, cancel the rest and release them to the queue at once; only then stop renewals,
+/// the completer and LISTEN.
 public final class Supervisor: Service, Sendable {
     public struct Configuration: Sendable {
         /// This process's name in `attempted_by` and the leader table.
         public var workerID: String
         /// Concurrency limit per queue.
         public var queues: [String: Int]
-        /// Seconds a claim's lease lasts; renewed every third of it while the job runs.
-        public var lease: Double = 10
+        /// How long a claim's lease lasts; renewed every third of it while the job runs.
+        public var lease: Duration = .seconds(10)
         /// Fallback poll when no NOTIFY arrives.
-        public var pollInterval: Double = 1
-        public var shutdownDeadline: Double = 10
+        public var pollInterval: Duration = .seconds(1)
+        public var shutdownDeadline: Duration = .seconds(10)
         public var retry = RetryPolicy()
         /// Run the elected maintenance services in this process.
         public var maintenance = true
         public var maintenanceConfiguration = Maintenance.Configuration()
         /// Exit once no job is runnable (`bursar drain`).
         public var drain = false
-        /// In drain mode, jobs due within this many seconds still count as runnable.
-        public var drainHorizon: Double = 10
+        /// In drain mode, jobs due within this long still count as runnable.
+        public var drainHorizon: Duration = .seconds(10)
+        /// Connections of the queue's own pool (claims, renewals, completions, maintenance).
+        public var queueConnections = 3
 
         public init(workerID: String = Supervisor.defaultWorkerID(), queues: [String: Int]) {
             self.workerID = workerID
             self.queues = queues
         }
+
+        /// The application pool a process running these queues needs: one connection per
+        /// handler slot, and a few for everything else it does.
+        public var handlerConnections: Int { queues.values.reduce(0, +) + 4 }
     }
 
     /// Jobs this supervisor finished, by outcome.
@@ -42,7 +53,10 @@ public final class Supervisor: Service, Sendable {
         public let failed: Int
     }
 
+    /// The application's client (its pool serves the handlers).
     public let client: JobQueueClient
+    /// The queue's own client, on the supervisor's own pool.
+    let own: JobQueueClient
     let conninfo: String
     let registry: JobRegistry
     public let configuration: Configuration
@@ -52,6 +66,8 @@ public final class Supervisor: Service, Sendable {
     let drainRequested = StopFlag()
     let wakeups: [String: Wakeup]
     let completer: Completer
+    let executor: JobExecutor
+    let outage: OutageLog
 
     public init(client: JobQueueClient, conninfo: String, registry: JobRegistry, configuration: Configuration, logger: Logger) {
         self.client = client
@@ -59,8 +75,13 @@ public final class Supervisor: Service, Sendable {
         self.registry = registry
         self.configuration = configuration
         self.logger = logger
-        self.wakeups = Dictionary(uniqueKeysWithValues: configuration.queues.keys.map { ($0, Wakeup()) })
-        self.completer = Completer(client: client, logger: logger)
+        let pool = ConnectionPool(conninfo: conninfo, size: configuration.queueConnections, checkoutTimeout: .seconds(10))
+        own = JobQueueClient(pool: pool)
+        outage = OutageLog(logger: logger)
+        wakeups = Dictionary(uniqueKeysWithValues: configuration.queues.keys.map { ($0, Wakeup()) })
+        completer = Completer(pool: pool, outage: outage)
+        executor = JobExecutor(registry: registry, inFlight: inFlight, completer: completer, pool: pool, retry: configuration.retry,
+                               outage: outage, logger: logger, wakeups: wakeups)
     }
 
     public static func defaultWorkerID() -> String {
@@ -76,25 +97,29 @@ public final class Supervisor: Service, Sendable {
     /// Runs and returns how many jobs were completed and failed.
     public func runToEnd() async -> Summary {
         await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                for (queue, limit) in configuration.queues {
-                    group.addTask { await QueueRunner(supervisor: self, queue: queue, limit: limit).run() }
-                }
-                group.addTask { await self.renewLeasesUntilStopped() }
-                group.addTask { await self.completer.run(every: 0.002) }
-                group.addTask { await self.listen() }
-                group.addTask { await self.watchForIdle() }
+            await withTaskGroup(of: Void.self) { helpers in
+                helpers.addTask { await self.listen() }
+                helpers.addTask { await LeaseRenewer(supervisor: self).run() }
+                helpers.addTask { await self.completer.run() }
+                helpers.addTask { await self.watchOverdue() }
+                helpers.addTask { await DrainWatcher(supervisor: self).run() }
                 if !configuration.drain && configuration.maintenance {
-                    group.addTask {
-                        await Maintenance(client: self.client, holder: self.configuration.workerID,
+                    helpers.addTask {
+                        await Maintenance(client: self.own, holder: self.configuration.workerID,
                                           configuration: self.configuration.maintenanceConfiguration, logger: self.logger).run()
                     }
                 }
-                // The runners end first (after shutdown); then stop the helpers.
-                for _ in configuration.queues { await group.next() }
-                group.cancelAll()
+                // The runners end first (after a stop, with their jobs finished or released);
+                // the helpers serve them until then.
+                await withTaskGroup(of: Void.self) { runners in
+                    for (queue, limit) in configuration.queues {
+                        runners.addTask { await QueueRunner(supervisor: self, queue: queue, limit: limit).run() }
+                    }
+                }
+                await completer.finish()
+                helpers.cancelAll()
             }
-            await completer.flush()
+            await own.pool.shutdown()
         } onGracefulShutdown: {
             self.stop()
         }
@@ -115,58 +140,102 @@ public final class Supervisor: Service, Sendable {
         _ = drainRequested.set()
     }
 
+    /// What the queues this supervisor serves still hold that it did not run: paused queues,
+    /// jobs due later. For `bursar drain` to say what it left.
+    public func leftovers() async throws -> DrainLeftovers {
+        try await client.leftovers(queues: Array(configuration.queues.keys))
+    }
+
     private func listen() async {
         for await note in NotificationListener.listen(conninfo: conninfo, channels: [JobQueueClient.channel]) {
             await wakeups[note.payload]?.signal()
         }
     }
 
-    private func renewLeasesUntilStopped() async {
+    /// Stops runs past their timeout (their queries are cancelled on the server with them).
+    private func watchOverdue() async {
         while !Task.isCancelled {
-            try? await Task.sleep(nanoseconds: UInt64(configuration.lease / 3 * 1e9))
-            let jobs = await inFlight.all
-            guard !jobs.isEmpty else { continue }
-            do {
-                let cancel = try await client.renewLeases(jobs, worker: configuration.workerID, lease: configuration.lease)
-                if !cancel.isEmpty { await inFlight.requestCancel(cancel) }
-            } catch {
-                logger.warning("renewing leases failed", metadata: ["jobs": "\(jobs.count)", "error": "\(error)"])
+            try? await Task.sleep(for: .milliseconds(250))
+            await inFlight.stopOverdue(at: .now)
+        }
+    }
+}
+
+/// Renews the leases of the attempts this process runs every third of the lease, a bounded
+/// batch per statement, and passes on operators' cancel requests.
+struct LeaseRenewer: Sendable {
+    let supervisor: Supervisor
+
+    func run() async {
+        let configuration = supervisor.configuration
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.lease / 3)
+            let running = await supervisor.inFlight.all
+            for start in stride(from: 0, to: running.count, by: 500) {
+                let jobs = Array(running[start..<min(running.count, start + 500)])
+                do {
+                    let renewed = try await supervisor.own.pool.withConnection {
+                        try await QueueDriver.renewLeases(jobs, worker: configuration.workerID, lease: configuration.lease, on: $0)
+                    }
+                    supervisor.outage.succeeded()
+                    await supervisor.inFlight.stop(renewed.cancelRequested, reason: .cancelRequested)
+                    let lost = Set(jobs.map(\.key)).subtracting(renewed.owned)
+                    if !lost.isEmpty { await supervisor.inFlight.stop(lost, reason: .leaseLost) }
+                } catch {
+                    supervisor.outage.failed("renewing \(jobs.count) leases", error)
+                }
             }
         }
     }
+}
 
-    /// Drain mode (from the start, or once ``stopWhenIdle()`` is called): runs the
-    /// scheduler/rescuer passes itself and stops once nothing is runnable,
-    /// now or within ``Configuration/drainHorizon`` (a retry due in a few seconds is waited for).
-    private func watchForIdle() async {
-        while !configuration.drain && !drainRequested.isSet {
-            guard !Task.isCancelled, !stopping.isSet else { return }
-            try? await Task.sleep(nanoseconds: 200_000_000)
+/// Drain mode (from the start, or once ``Supervisor/stopWhenIdle()`` is called): runs the
+/// scheduler and rescuer passes itself and stops the supervisor once none of its queues has a
+/// job runnable now or within ``Supervisor/Configuration/drainHorizon``. Paused queues do not
+/// hold it: their jobs are left, and said so by ``Supervisor/leftovers()``.
+struct DrainWatcher: Sendable {
+    let supervisor: Supervisor
+
+    func run() async {
+        let configuration = supervisor.configuration
+        while !configuration.drain && !supervisor.drainRequested.isSet {
+            guard !Task.isCancelled, !supervisor.stopping.isSet else { return }
+            try? await Task.sleep(for: .milliseconds(200))
         }
-        let maintenance = Maintenance(client: client, holder: configuration.workerID, logger: logger)
+        let pool = supervisor.own.pool
+        let rescuer = Rescuer(pool: pool)
+        let scheduler = Scheduler(pool: pool)
+        let queues = Array(configuration.queues.keys)
+        let clock = ContinuousClock()
         var idleChecks = 0
-        var lastPass = Date.distantPast
-        while !Task.isCancelled && !stopping.isSet {
-            try? await Task.sleep(nanoseconds: 50_000_000)
+        var lastPass: ContinuousClock.Instant?
+        while !Task.isCancelled && !supervisor.stopping.isSet {
+            try? await Task.sleep(for: .milliseconds(50))
             do {
-                // The scheduler/rescuer pass once a second; the cheap idle check every 50 ms.
-                if Date().timeIntervalSince(lastPass) >= 1 {
-                    try await maintenance.runOnce()
-                    lastPass = Date()
+                // The scheduler/rescuer passes once a second; the cheap idle check every 50 ms.
+                if lastPass.map({ clock.now - $0 >= .seconds(1) }) ?? true {
+                    _ = try await rescuer.runOnce()
+                    _ = try await scheduler.runOnce()
+                    lastPass = clock.now
                 }
-                guard await inFlight.total == 0 else { idleChecks = 0; continue }
-                if await completer.pending == 0, try await client.isIdle(horizon: configuration.drainHorizon) {
-                    idleChecks += 1
-                    // Idle twice in a row, and due scheduled jobs were moved by a fresh pass.
-                    if idleChecks >= 2 {
-                        try await maintenance.runOnce()
-                        if try await client.isIdle(horizon: configuration.drainHorizon) { stop() } else { idleChecks = 0 }
-                    }
-                } else {
+                guard await supervisor.inFlight.total == 0, await supervisor.completer.pendingCount == 0,
+                      try await supervisor.own.isIdle(queues: queues, horizon: configuration.drainHorizon) else {
                     idleChecks = 0
+                    continue
                 }
+                idleChecks += 1
+                // Idle twice in a row, and due scheduled jobs were moved by a fresh pass.
+                if idleChecks >= 2 {
+                    _ = try await scheduler.runOnce()
+                    if try await supervisor.own.isIdle(queues: queues, horizon: configuration.drainHorizon) {
+                        supervisor.stop()
+                    } else {
+                        idleChecks = 0
+                    }
+                }
+                supervisor.outage.succeeded()
             } catch {
-                logger.warning("drain check failed", metadata: ["error": "\(error)"])
+                supervisor.outage.failed("checking whether the drain is done", error)
             }
         }
     }

@@ -7,10 +7,23 @@ import Foundation
 /// dedicated OS thread and never on Swift's cooperative pool. Statements are always sent with
 /// parameters (`PQexecParams`/`PQexecPrepared`); a statement's text is prepared once per
 /// connection and reused.
+///
+/// A statement in progress is cancelled on the server (`PQcancel`) when the task awaiting it is
+/// cancelled, and runs under the task's ``QueryLimits/statementTimeout`` when one is set.
 public actor Connection {
     private let executor: ThreadExecutor
-    private var handle: OpaquePointer?
+    /// The libpq connection, freed when the actor is (or at ``close()``).
+    private let owned = OwnedConnection()
+    private var handle: OpaquePointer? {
+        get { owned.pointer }
+        set { owned.pointer = newValue }
+    }
     private var prepared: [String: String] = [:]
+    /// The server's cancel key for this backend, usable from any thread.
+    private nonisolated let canceller = QueryCanceller()
+    /// The `statement_timeout` in force on the server session; nil when unknown (a rolled-back
+    /// `SET` reverts, so any failure or rollback forgets it).
+    private var sessionStatementTimeout: Duration??
     /// Where this connection goes, without credentials (for messages).
     public nonisolated let target: String
 
@@ -31,13 +44,44 @@ public actor Connection {
         return connection
     }
 
+    deinit {
+        canceller.forget()
+        executor.shutdown()
+    }
+
+    /// Options every connection gets unless the connection string sets them: a bounded connect,
+    /// and TCP keepalives so a server that vanished without closing the socket is noticed in
+    /// about a minute instead of never.
+    static let defaultOptions: [(String, String)] = [
+        ("connect_timeout", "10"),
+        ("keepalives", "1"),
+        ("keepalives_idle", "30"),
+        ("keepalives_interval", "10"),
+        ("keepalives_count", "3"),
+        ("tcp_user_timeout", "60000"),
+    ]
+
+    /// Connects with `conninfo` after the defaults: later entries win, so the caller's own
+    /// settings override ours (`expand_dbname` reads `conninfo` as a whole connection string).
+    static func connectBlocking(_ conninfo: String) -> OpaquePointer? {
+        let pairs = defaultOptions + [("dbname", conninfo)]
+        let keys = pairs.map { strdup($0.0) } + [nil]
+        let values = pairs.map { strdup($0.1) } + [nil]
+        defer {
+            keys.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let keyPointers = keys.map { $0.map { UnsafePointer($0) } }
+        let valuePointers = values.map { $0.map { UnsafePointer($0) } }
+        return PQconnectdbParams(keyPointers, valuePointers, 1)
+    }
+
     private func open(_ conninfo: String) throws {
-        let conn = PQconnectdb(conninfo)
+        let conn = Connection.connectBlocking(conninfo)
         guard let conn, PQstatus(conn) == CONNECTION_OK else {
             var message = conn.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? "out of memory"
             message = message.trimmingCharacters(in: .whitespacesAndNewlines)
             if let conn { PQfinish(conn) }
-            executor.shutdown()
             throw PostgresError(
                 kind: .connection,
                 message: "cannot connect to PostgreSQL at \(target): \(message)",
@@ -45,15 +89,19 @@ public actor Connection {
         }
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
         handle = conn
-        _ = try simpleQuery("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3")
+        canceller.attach(conn)
+        sessionStatementTimeout = .some(nil)
+        _ = try runSimple("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3")
     }
 
-    /// Closes the connection; later calls fail with a connection error.
+    /// Closes the connection; later calls fail with a connection error at once. (The thread
+    /// stays until the actor is released, so a late call fails instead of waiting forever on
+    /// a thread that has gone.)
     public func close() {
+        canceller.forget()
         if let handle { PQfinish(handle) }
         handle = nil
         prepared.removeAll()
-        executor.shutdown()
     }
 
     /// True when the connection is open, its socket has not been closed by the server, and no
@@ -88,28 +136,61 @@ public actor Connection {
 
     /// Runs one parameterized statement and returns its rows.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [any PostgresBindable] = []) throws -> PostgresRows {
-        let conn = try live()
-        let statement = try preparedName(for: sql, parameterCount: parameters.count, on: conn)
+    public nonisolated func query(_ sql: String, _ parameters: [any PostgresBindable] = []) async throws -> PostgresRows {
         let texts = parameters.map { $0.postgresText }
-        let result: OpaquePointer? = withCStrings(texts) { pointers in
-            PQexecPrepared(conn, statement, Int32(pointers.count), pointers, nil, nil, 0)
-        }
-        return try consume(result, on: conn)
+        let limit = QueryLimits.statementTimeout
+        return try await cancellable { try await self.runQuery(sql, texts, limit: limit) }
     }
 
     /// Runs one parameterized statement; variadic form.
     @discardableResult
-    public func query(_ sql: String, _ parameters: any PostgresBindable...) throws -> PostgresRows {
-        try query(sql, parameters)
+    public nonisolated func query(_ sql: String, _ parameters: any PostgresBindable...) async throws -> PostgresRows {
+        try await query(sql, parameters)
     }
 
     /// Runs SQL text without parameters, possibly several statements (migrations, `BEGIN`).
     /// Never pass user data here: it has no parameters by design.
     @discardableResult
-    public func simpleQuery(_ sql: String) throws -> PostgresRows {
+    public nonisolated func simpleQuery(_ sql: String) async throws -> PostgresRows {
+        try await cancellable { try await self.runSimple(sql) }
+    }
+
+    /// Sends a cancel request for the statement in progress when the awaiting task is cancelled.
+    private nonisolated func cancellable<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        let canceller = self.canceller
+        return try await withTaskCancellationHandler(operation: body, onCancel: { canceller.cancelRunning() })
+    }
+
+    private func runQuery(_ sql: String, _ texts: [String?], limit: Duration?) throws -> PostgresRows {
         let conn = try live()
-        return try consume(PQexec(conn, sql), on: conn)
+        try applyStatementTimeout(limit, on: conn)
+        let statement = try preparedName(for: sql, parameterCount: texts.count, on: conn)
+        canceller.begin()
+        let result: OpaquePointer? = withCStrings(texts) { pointers in
+            PQexecPrepared(conn, statement, Int32(pointers.count), pointers, nil, nil, 0)
+        }
+        canceller.end()
+        return try consume(result, on: conn)
+    }
+
+    private func runSimple(_ sql: String) throws -> PostgresRows {
+        let conn = try live()
+        if sql.hasPrefix("ROLLBACK") { sessionStatementTimeout = nil }
+        canceller.begin()
+        let result = PQexec(conn, sql)
+        canceller.end()
+        return try consume(result, on: conn)
+    }
+
+    /// Sets the session's `statement_timeout` to the task's limit when it differs from what the
+    /// session has (one round trip only on a change; no limit means the server's default).
+    private func applyStatementTimeout(_ limit: Duration?, on conn: OpaquePointer) throws {
+        if let current = sessionStatementTimeout, current == limit { return }
+        let milliseconds = limit.map { max(1, Int($0 / .milliseconds(1))) }
+        // An integer computed here, not user data.
+        let sql = milliseconds.map { "SET statement_timeout = \($0)" } ?? "RESET statement_timeout"
+        _ = try consume(PQexec(conn, sql), on: conn)
+        sessionStatementTimeout = .some(limit)
     }
 
     private func preparedName(for sql: String, parameterCount: Int, on conn: OpaquePointer) throws -> String {
@@ -149,6 +230,7 @@ public actor Connection {
             let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
             return PostgresRows(columns: columns, values: rows, affectedRows: affected)
         default:
+            sessionStatementTimeout = nil
             let error = PostgresError.from(result: result, connection: conn)
             if error.isConnectionLoss { dropHandle() }
             throw error
@@ -156,6 +238,7 @@ public actor Connection {
     }
 
     private func lost(_ conn: OpaquePointer) -> PostgresError {
+        sessionStatementTimeout = nil
         let message = String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines)
         dropHandle()
         return PostgresError(kind: .connection, message: "lost the connection to \(target): \(message)")
@@ -163,6 +246,7 @@ public actor Connection {
 
     private func dropHandle() {
         if let handle, PQstatus(handle) != CONNECTION_OK {
+            canceller.forget()
             PQfinish(handle)
             self.handle = nil
             prepared.removeAll()
@@ -172,7 +256,11 @@ public actor Connection {
     /// Loads rows with `COPY … FROM STDIN` (text format). Each row holds one value per column,
     /// nil for NULL. Returns the number of rows copied.
     @discardableResult
-    public func copyIn(_ copyStatement: String, rows: [[String?]]) throws -> Int {
+    public nonisolated func copyIn(_ copyStatement: String, rows: [[String?]]) async throws -> Int {
+        try await cancellable { try await self.runCopyIn(copyStatement, rows: rows) }
+    }
+
+    private func runCopyIn(_ copyStatement: String, rows: [[String?]]) throws -> Int {
         let conn = try live()
         let start = PQexec(conn, copyStatement)
         let status = start.map { PQresultStatus($0) }
@@ -206,6 +294,13 @@ public actor Connection {
         }
         return copied
     }
+}
+
+/// Owns a `PGconn`: a connection dropped without ``Connection/close()`` is still finished.
+/// Touched only on its connection's thread.
+private final class OwnedConnection: @unchecked Sendable {
+    var pointer: OpaquePointer?
+    deinit { if let pointer { PQfinish(pointer) } }
 }
 
 /// Text-format COPY escaping.

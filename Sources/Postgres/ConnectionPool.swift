@@ -1,6 +1,8 @@
 /// A bounded pool of connections.
 ///
-/// Callers wait in order when every connection is in use. A connection is checked for health
+/// Callers wait in order when every connection is in use, at most ``checkoutTimeout``: a caller
+/// that cannot get a connection in that time fails with a connection error rather than waiting
+/// forever behind work that never returns its connection. A connection is checked for health
 /// when it is handed out (a server restart closes its socket) and replaced when it is broken,
 /// so the next caller after a restart gets a working connection.
 public actor ConnectionPool {
@@ -12,13 +14,16 @@ public actor ConnectionPool {
     private var waiters: [(id: Int, continuation: CheckedContinuation<Connection?, Error>)] = []
     private var nextWaiter = 0
     private var closed = false
+    /// How long a caller waits for a free connection before it fails.
+    public nonisolated let checkoutTimeout: Duration
 
     /// Connections handed out now, and callers waiting for one (for metrics).
     public var usage: (inUse: Int, waiting: Int) { (openCount - idle.count, waiters.count) }
 
-    public init(conninfo: String, size: Int) {
+    public init(conninfo: String, size: Int, checkoutTimeout: Duration = .seconds(30)) {
         self.conninfo = conninfo
         self.size = max(1, size)
+        self.checkoutTimeout = checkoutTimeout
     }
 
     /// Runs `body` with a connection of the pool and returns the connection afterwards.
@@ -60,9 +65,19 @@ public actor ConnectionPool {
             }
             let id = nextWaiter
             nextWaiter += 1
+            let limit = checkoutTimeout
+            let timer = Task { [weak self] in
+                try await Task.sleep(for: limit)
+                await self?.timeOutWaiter(id)
+            }
+            defer { timer.cancel() }
             let handed: Connection? = try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in
-                    waiters.append((id, continuation))
+                    if Task.isCancelled {
+                        continuation.resume(throwing: CancellationError())
+                    } else {
+                        waiters.append((id, continuation))
+                    }
                 }
             } onCancel: {
                 Task { await self.cancelWaiter(id) }
@@ -80,6 +95,15 @@ public actor ConnectionPool {
             openCount -= 1
             throw error
         }
+    }
+
+    private func timeOutWaiter(_ id: Int) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        let seconds = checkoutTimeout.components.seconds
+        waiters.remove(at: index).continuation.resume(throwing: PostgresError(
+            kind: .connection,
+            message: "no database connection became free within \(seconds) s (all \(size) in use)",
+            hint: "raise the pool size or lower the concurrency"))
     }
 
     private func cancelWaiter(_ id: Int) {

@@ -11,7 +11,8 @@ public struct PostgresNotification: Sendable {
 ///
 /// The connection lives on a thread of its own that waits on the socket with `poll` in short
 /// slices, so the sequence ends within about 50 ms of its consumer being cancelled. A lost
-/// connection is re-established and the channels listened to again.
+/// connection is re-established and the channels listened to again, backing off from 0.25 s to
+/// 5 s while the server is unreachable (a failed attempt frees its connection).
 public enum NotificationListener {
     /// Listens to `channels` until the consuming task is cancelled.
     public static func listen(conninfo: String, channels: [String]) -> AsyncStream<PostgresNotification> {
@@ -46,14 +47,17 @@ private struct ListenerLoop {
             if let conn { PQfinish(conn) }
             continuation.finish()
         }
+        var backoff = 5  // slices of 50 ms
         while !state.isStopped {
             if conn == nil || PQstatus(conn) != CONNECTION_OK {
                 if let old = conn { PQfinish(old) }
                 conn = connect()
                 if conn == nil {
-                    sleepSlices(10)
+                    sleepSlices(backoff)
+                    backoff = min(100, backoff * 2)
                     continue
                 }
+                backoff = 5
             }
             guard let live = conn else { continue }
             var descriptor = pollfd(fd: PQsocket(live), events: Int16(POLLIN), revents: 0)
@@ -69,14 +73,24 @@ private struct ListenerLoop {
         }
     }
 
+    /// A connection listening to every channel, or nil (and nothing left open) when that fails.
     private func connect() -> OpaquePointer? {
-        guard let conn = PQconnectdb(conninfo), PQstatus(conn) == CONNECTION_OK else { return nil }
+        guard let conn = Connection.connectBlocking(conninfo) else { return nil }
+        guard PQstatus(conn) == CONNECTION_OK else {
+            PQfinish(conn)
+            return nil
+        }
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
         for channel in channels {
             // Channel names are identifiers chosen by the program, never user data; quote them anyway.
             let quoted = "\"" + channel.replacingOccurrences(of: "\"", with: "\"\"") + "\""
             let result = PQexec(conn, "LISTEN \(quoted)")
+            let listening = result.map { PQresultStatus($0) == PGRES_COMMAND_OK } ?? false
             PQclear(result)
+            guard listening else {
+                PQfinish(conn)
+                return nil
+            }
         }
         return conn
     }

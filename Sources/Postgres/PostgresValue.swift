@@ -10,6 +10,7 @@ extension String: PostgresBindable { public var postgresText: String? { self } }
 extension Int: PostgresBindable { public var postgresText: String? { String(self) } }
 extension Int32: PostgresBindable { public var postgresText: String? { String(self) } }
 extension Int64: PostgresBindable { public var postgresText: String? { String(self) } }
+extension Double: PostgresBindable { public var postgresText: String? { String(self) } }
 extension Bool: PostgresBindable { public var postgresText: String? { self ? "t" : "f" } }
 extension Decimal: PostgresBindable { public var postgresText: String? { "\(self)" } }
 extension Optional: PostgresBindable where Wrapped: PostgresBindable {

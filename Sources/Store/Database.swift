@@ -38,12 +38,13 @@ public struct Database: Sendable {
         return Database(conninfo: conninfo, pool: pool, queue: JobQueueClient(pool: pool), home: home, embedded: false)
     }
 
-    /// Applies missing migrations, then loads the program definitions and default partner lists
-    /// of `db/` that the database lacks or holds in an older form. Returns what was done.
+    /// Applies missing migrations — the queue's own first (they live in the JobQueue module),
+    /// then `db/migrations` — then loads the program definitions and default partner lists of
+    /// `db/` that the database lacks or holds in an older form. Returns what was done.
     public func migrate() async throws -> [String] {
         let migrator = try Migrator(folder: home.appendingPathComponent("db/migrations"))
         return try await pool.withConnection { connection in
-            try await migrator.migrate(connection) {
+            try await QueueSchema.migrate(on: connection) + migrator.migrate(connection) {
                 // Still under the migration lock: several machines load program data once.
                 try await ProgramStore(database: self).syncFromFiles()
             }
@@ -53,8 +54,10 @@ public struct Database: Sendable {
     /// Throws when the schema is older than this build.
     public func checkSchema() async throws {
         let migrator = try Migrator(folder: home.appendingPathComponent("db/migrations"))
-        let current = try await pool.withConnection { try await Migrator.currentVersion($0) }
-        if current < migrator.latestVersion {
+        let (current, queue) = try await pool.withConnection {
+            (try await Migrator.currentVersion($0), try await QueueSchema.currentVersion(on: $0))
+        }
+        if current < migrator.latestVersion || queue < QueueSchema.latestVersion {
             throw BursarError.setup("the database schema is at version \(current) but this Bursar needs \(migrator.latestVersion): run `bursar db migrate`")
         }
     }

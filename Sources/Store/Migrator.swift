@@ -4,7 +4,9 @@ import Postgres
 /// Applies the numbered SQL files of `db/migrations` in order, each in its own transaction,
 /// under an advisory lock so that several machines running it at once apply each file once.
 /// A table records each version with its checksum; a changed file that was already applied is
-/// refused.
+/// refused. A recorded version without a file is left alone: 001 (the job queue) moved into the
+/// JobQueue module, which applies its schema itself (`QueueSchema`) and adopts a database that
+/// applied 001 here.
 public struct Migrator: Sendable {
     public struct Migration: Sendable {
         public let version: Int

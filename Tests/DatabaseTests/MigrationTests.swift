@@ -21,7 +21,7 @@ final class MigrationTests: XCTestCase {
 
     func testChangedMigrationIsRefused() async throws {
         let database = try await TestDatabase.migrated()
-        try await database.pool.withConnection { try await $0.query("UPDATE schema_migrations SET checksum = 'x' WHERE version = 1") }
+        try await database.pool.withConnection { try await $0.query("UPDATE schema_migrations SET checksum = 'x' WHERE version = 2") }
         do {
             _ = try await database.migrate()
             XCTFail("a changed migration must be refused")

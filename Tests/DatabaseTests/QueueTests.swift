@@ -18,7 +18,7 @@ final class QueueTests: XCTestCase {
 
     struct Sleeper: JobHandler {
         static let kind = "test.sleeper"
-        var timeout: Double { 1 }
+        var timeout: Duration { .seconds(1) }
         func run(_ job: JobRun<Empty>) async throws { try await Task.sleep(nanoseconds: 30_000_000_000) }
     }
 
@@ -31,11 +31,11 @@ final class QueueTests: XCTestCase {
     }
 
     private func supervisor(_ database: Database, _ registry: JobRegistry, queue: String = "default", concurrency: Int = 4, drain: Bool = true,
-                            retry: RetryPolicy = RetryPolicy(base: 0.05, maximum: 0.2, jitter: 0)) -> Supervisor {
+                            retry: RetryPolicy = RetryPolicy(base: .milliseconds(50), maximum: .milliseconds(200), jitter: 0)) -> Supervisor {
         var configuration = Supervisor.Configuration(queues: [queue: concurrency])
         configuration.drain = drain
         configuration.retry = retry
-        configuration.pollInterval = 0.2
+        configuration.pollInterval = .milliseconds(200)
         return Supervisor(client: database.queue, conninfo: database.conninfo, registry: registry, configuration: configuration,
                           logger: Logger(label: "test"))
     }
@@ -65,8 +65,8 @@ final class QueueTests: XCTestCase {
         XCTAssertEqual(history.first?["message"] as? String, "deliberate failure")
         // Backoff: 0.05 s then 0.1 s must have passed between the attempts.
         XCTAssertGreaterThan(Date().timeIntervalSince(start), 0.15)
-        XCTAssertEqual(RetryPolicy(base: 2, maximum: 3600, jitter: 0).delay(afterAttempt: 4), 16)
-        XCTAssertEqual(RetryPolicy(base: 2, maximum: 10, jitter: 0).delay(afterAttempt: 10), 10, "capped")
+        XCTAssertEqual(RetryPolicy(base: .seconds(2), maximum: .seconds(3600), jitter: 0).delay(afterAttempt: 4), .seconds(16))
+        XCTAssertEqual(RetryPolicy(base: .seconds(2), maximum: .seconds(10), jitter: 0).delay(afterAttempt: 10), .seconds(10), "capped")
         await database.close()
     }
 
@@ -84,14 +84,14 @@ final class QueueTests: XCTestCase {
     func testDelayedJobWaitsForItsTime() async throws {
         let database = try await TestDatabase.migrated()
         let id = insertedID(try await database.queue.enqueue(JobInsert(kind: "x", scheduledAt: Date().addingTimeInterval(1.5))))
-        let claimedEarly = try await database.queue.claim(queue: "default", limit: 10, worker: "t", lease: 10)
+        let claimedEarly = try await database.queue.claim(queue: "default", limit: 10, worker: "t", lease: .seconds(10))
         XCTAssertTrue(claimedEarly.isEmpty)
         let scheduledState = try await state(database, id).state
         XCTAssertEqual(scheduledState, .scheduled)
         try await Task.sleep(nanoseconds: 1_600_000_000)
         let maintenance = Maintenance(client: database.queue, holder: "t", logger: Logger(label: "t"))
-        try await maintenance.runOnce()
-        let claimed = try await database.queue.claim(queue: "default", limit: 10, worker: "t", lease: 10)
+        _ = await maintenance.runOnce()
+        let claimed = try await database.queue.claim(queue: "default", limit: 10, worker: "t", lease: .seconds(10))
         XCTAssertEqual(claimed.map(\.id), [id])
         await database.close()
     }
@@ -137,10 +137,10 @@ final class QueueTests: XCTestCase {
         let database = try await TestDatabase.migrated()
         try await database.queue.setPaused(true, queue: "default")
         try await database.queue.enqueue(JobInsert(kind: "x"))
-        let whilePaused = try await database.queue.claim(queue: "default", limit: 5, worker: "t", lease: 10)
+        let whilePaused = try await database.queue.claim(queue: "default", limit: 5, worker: "t", lease: .seconds(10))
         XCTAssertTrue(whilePaused.isEmpty)
         try await database.queue.setPaused(false, queue: "default")
-        let afterResume = try await database.queue.claim(queue: "default", limit: 5, worker: "t", lease: 10)
+        let afterResume = try await database.queue.claim(queue: "default", limit: 5, worker: "t", lease: .seconds(10))
         XCTAssertEqual(afterResume.count, 1)
         await database.close()
     }
@@ -157,7 +157,7 @@ final class QueueTests: XCTestCase {
         registry.register(LongSleeper())
         let running = insertedID(try await database.queue.enqueue(JobInsert(kind: LongSleeper.kind)))
         var configuration = Supervisor.Configuration(queues: ["default": 2])
-        configuration.lease = 0.6  // renewals (which carry cancel requests) every 0.2 s
+        configuration.lease = .milliseconds(600)  // renewals (which carry cancel requests) every 0.2 s
         configuration.drain = true
         let supervisor = Supervisor(client: database.queue, conninfo: database.conninfo, registry: registry, configuration: configuration, logger: Logger(label: "t"))
         async let summary = supervisor.runToEnd()
@@ -173,7 +173,7 @@ final class QueueTests: XCTestCase {
 
     struct LongSleeper: JobHandler {
         static let kind = "test.long"
-        var timeout: Double { 60 }
+        var timeout: Duration { .seconds(60) }
         func run(_ job: JobRun<Empty>) async throws { try await Task.sleep(nanoseconds: 30_000_000_000) }
     }
 
@@ -195,12 +195,12 @@ final class QueueTests: XCTestCase {
     func testCompletionIsGuardedByTheClaimingAttempt() async throws {
         let database = try await TestDatabase.migrated()
         try await database.queue.enqueue(JobInsert(kind: "x"))
-        let first = try await database.queue.claim(queue: "default", limit: 1, worker: "a", lease: 0.2)[0]
+        let first = try await database.queue.claim(queue: "default", limit: 1, worker: "a", lease: .milliseconds(200))[0]
         try await Task.sleep(nanoseconds: 400_000_000)
         let maintenance = Maintenance(client: database.queue, holder: "m", logger: Logger(label: "t"))
-        let pass = try await maintenance.runOnce()
+        let pass = await maintenance.runOnce()
         XCTAssertEqual(pass.rescued, 1, "the expired lease was rescued")
-        let second = try await database.queue.claim(queue: "default", limit: 1, worker: "b", lease: 10)[0]
+        let second = try await database.queue.claim(queue: "default", limit: 1, worker: "b", lease: .seconds(10))[0]
         XCTAssertEqual(second.id, first.id)
         XCTAssertEqual(second.attempt, 2)
         let late = try await database.pool.withConnection { try await database.queue.complete(first, on: $0) }

@@ -1,3 +1,7 @@
+/// The SQL of the queue's migrations. Never edit an applied version: add a new one.
+enum QueueMigrationSQL {
+    /// Exactly the schema of the application's former `db/migrations/001_job_queue.sql`.
+    static let v1 = """
 -- The job queue (Sources/JobQueue). Knows nothing of scholarships.
 CREATE TABLE bursar_jobs (
     id               bigserial PRIMARY KEY,
@@ -53,3 +57,26 @@ CREATE TABLE bursar_leaders (
     holder     text        NOT NULL,
     expires_at timestamptz NOT NULL
 );
+"""
+
+    /// Unique keys hold across `running` (River's default): a second job with the key of a
+    /// running one is not inserted, so no return of a job to a waiting state (fail, snooze,
+    /// release, rescue) can collide with a duplicate. Duplicates that version 1 let in keep
+    /// running but lose their key (the oldest live job keeps it): no work is dropped.
+    ///
+    /// Lease renewal changes only `lease_expires_at`; with that column in no index and no
+    /// predicate, a renewal is a HOT update. The rescuer finds running rows through a small
+    /// partial index on id instead (running rows are at most the workers' slots).
+    static let v2 = """
+    UPDATE bursar_jobs j SET unique_key = NULL
+    WHERE unique_key IS NOT NULL AND state IN ('available', 'scheduled', 'running', 'retryable')
+      AND EXISTS (SELECT 1 FROM bursar_jobs o
+                  WHERE o.unique_key = j.unique_key AND o.id < j.id
+                    AND o.state IN ('available', 'scheduled', 'running', 'retryable'));
+    DROP INDEX bursar_jobs_unique;
+    CREATE UNIQUE INDEX bursar_jobs_unique_live ON bursar_jobs (unique_key)
+        WHERE unique_key IS NOT NULL AND state IN ('available', 'scheduled', 'running', 'retryable');
+    DROP INDEX bursar_jobs_leases;
+    CREATE INDEX bursar_jobs_running ON bursar_jobs (id) WHERE state = 'running';
+    """
+}

@@ -1,0 +1,281 @@
+import Foundation
+import Postgres
+
+/// Every statement of the queue, by name, each run on the caller's connection (as River's
+/// `riverdriver`): the client, the executor, the completer and the maintenance services share
+/// these and hold no SQL of their own. Every statement takes parameters; durations travel as
+/// seconds (`float8`).
+///
+/// Statements that act on a list of jobs restrict `id = ANY($1)` as well as joining the list:
+/// under real statistics `state = 'running'` looks rare, and the planner would otherwise walk
+/// the whole running index — dead entries of every job finished since the last vacuum
+/// included — once per listed job (measured: a nested loop of running × batch rows).
+enum QueueDriver {
+    /// The states in which a unique key is held.
+    static let liveStates = "('available', 'scheduled', 'running', 'retryable')"
+
+    // MARK: insert
+
+    /// Inserts jobs and notifies their queues (delivered at commit); a job whose unique key is
+    /// held by a live job is skipped. Returns the ids inserted.
+    static func insert(_ jobs: [JobInsert], on connection: Connection) async throws -> [Int64] {
+        guard !jobs.isEmpty else { return [] }
+        let rows = try await connection.query("""
+            WITH inserted AS (
+                INSERT INTO bursar_jobs (kind, queue, args, priority, max_attempts, scheduled_at, state, unique_key)
+                SELECT k, q, a::jsonb, p, m, coalesce(s, now()),
+                       CASE WHEN s IS NOT NULL AND s > now() THEN 'scheduled' ELSE 'available' END, u
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::timestamptz[], $7::text[])
+                     AS t(k, q, a, p, m, s, u)
+                ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN \(liveStates)
+                DO NOTHING
+                RETURNING id, queue
+            ), notified AS (
+                SELECT pg_notify($8, q) FROM (SELECT DISTINCT queue AS q FROM inserted) AS d
+            )
+            SELECT id FROM inserted, (SELECT count(*) FROM notified) AS n
+            """,
+            TextArray(jobs.map(\.kind)), TextArray(jobs.map(\.queue)), TextArray(jobs.map(\.args)),
+            TextArray(jobs.map { String($0.priority) }), TextArray(jobs.map { String($0.maxAttempts) }),
+            TextArray(jobs.map { $0.scheduledAt?.postgresText }), TextArray(jobs.map(\.uniqueKey)), JobQueueClient.channel)
+        return try rows.map { try $0.int64("id") }
+    }
+
+    // MARK: claim and finish
+
+    /// Claims up to `limit` runnable jobs of an unpaused `queue`, in priority, time and id order,
+    /// skipping rows others hold.
+    static func claim(queue: String, limit: Int, worker: String, lease: Duration, on connection: Connection) async throws -> [ClaimedJob] {
+        guard limit > 0 else { return [] }
+        let rows = try await connection.query("""
+            WITH picked AS (
+                SELECT id FROM bursar_jobs
+                WHERE state = 'available' AND queue = $1 AND scheduled_at <= now()
+                  AND NOT EXISTS (SELECT 1 FROM bursar_queues WHERE name = $1 AND paused)
+                ORDER BY priority, scheduled_at, id
+                LIMIT $2
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE bursar_jobs j
+            SET state = 'running', attempt = j.attempt + 1, attempted_at = now(), attempted_by = $3,
+                lease_expires_at = now() + make_interval(secs => $4::float8)
+            FROM picked WHERE j.id = picked.id
+            RETURNING j.id, j.kind, j.queue, j.args, j.attempt, j.max_attempts
+            """, queue, limit, worker, lease.seconds)
+        return try rows.map {
+            ClaimedJob(id: try $0.int64("id"), kind: try $0.string("kind"), queue: try $0.string("queue"),
+                       args: try $0.string("args"), attempt: try $0.int("attempt"), maxAttempts: try $0.int("max_attempts"))
+        }
+    }
+
+    /// Completes one job inside the caller's transaction; false when the attempt no longer owns it.
+    static func complete(_ job: ClaimedJob, on connection: Connection) async throws -> Bool {
+        try await connection.query("""
+            UPDATE bursar_jobs SET state = 'completed', finalized_at = now()
+            WHERE id = $1 AND attempt = $2 AND state = 'running'
+            """, job.id, job.attempt).affectedRows == 1
+    }
+
+    /// Completes many jobs, each guarded by its attempt. Returns how many were completed.
+    static func complete(_ jobs: [ClaimedJob], on connection: Connection) async throws -> Int {
+        guard !jobs.isEmpty else { return 0 }
+        return try await connection.query("""
+            UPDATE bursar_jobs j SET state = 'completed', finalized_at = now()
+            FROM unnest($1::bigint[], $2::int[]) AS c(id, attempt)
+            WHERE j.id = ANY($1::bigint[]) AND j.id = c.id AND j.attempt = c.attempt AND j.state = 'running'
+            """, BigintArray(jobs.map(\.id)), TextArray(jobs.map { String($0.attempt) })).affectedRows
+    }
+
+    /// Records a failed attempt: retryable after `retryIn`, or discarded when it was the last.
+    static func fail(_ job: ClaimedJob, message: String, retryIn: Duration, on connection: Connection) async throws -> Bool {
+        try await connection.query("""
+            UPDATE bursar_jobs SET
+                state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END,
+                finalized_at = CASE WHEN attempt >= max_attempts THEN now() END,
+                scheduled_at = now() + make_interval(secs => $3::float8),
+                errors = errors || jsonb_build_array(jsonb_build_object('attempt', attempt, 'at', now(), 'message', $4::text))
+            WHERE id = $1 AND attempt = $2 AND state = 'running'
+            """, job.id, job.attempt, retryIn.seconds, String(message.prefix(2000))).affectedRows == 1
+    }
+
+    /// Puts a running job back to wait `delay` without counting the attempt.
+    static func snooze(_ job: ClaimedJob, delay: Duration, on connection: Connection) async throws -> Bool {
+        try await connection.query("""
+            UPDATE bursar_jobs SET state = CASE WHEN $3::float8 > 0 THEN 'scheduled' ELSE 'available' END,
+                attempt = attempt - 1, scheduled_at = now() + make_interval(secs => $3::float8)
+            WHERE id = $1 AND attempt = $2 AND state = 'running'
+            """, job.id, job.attempt, delay.seconds).affectedRows == 1
+    }
+
+    /// Ends a running job as cancelled.
+    static func cancelRunning(_ job: ClaimedJob, message: String, on connection: Connection) async throws -> Bool {
+        try await connection.query("""
+            UPDATE bursar_jobs SET state = 'cancelled', finalized_at = now(),
+                errors = errors || jsonb_build_array(jsonb_build_object('attempt', attempt, 'at', now(), 'message', $3::text))
+            WHERE id = $1 AND attempt = $2 AND state = 'running'
+            """, job.id, job.attempt, String(message.prefix(2000))).affectedRows == 1
+    }
+
+    /// Returns running jobs to their queues at once, uncounted, and wakes the queues.
+    static func release(_ jobs: [ClaimedJob], on connection: Connection) async throws -> Int {
+        guard !jobs.isEmpty else { return 0 }
+        let released = try await connection.query("""
+            UPDATE bursar_jobs j SET state = 'available', attempt = j.attempt - 1, attempted_by = NULL, scheduled_at = now()
+            FROM unnest($1::bigint[], $2::int[]) AS c(id, attempt)
+            WHERE j.id = ANY($1::bigint[]) AND j.id = c.id AND j.attempt = c.attempt AND j.state = 'running'
+            RETURNING j.queue
+            """, BigintArray(jobs.map(\.id)), TextArray(jobs.map { String($0.attempt) }))
+        try await notify(queues: try released.map { try $0.string("queue") }, on: connection)
+        return released.count
+    }
+
+    /// Extends the leases `worker` holds. Returns the attempts still owned and, of those, the
+    /// ones an operator asked to cancel.
+    static func renewLeases(_ jobs: [ClaimedJob], worker: String, lease: Duration,
+                            on connection: Connection) async throws -> (owned: Set<JobKey>, cancelRequested: Set<JobKey>) {
+        guard !jobs.isEmpty else { return ([], []) }
+        let rows = try await connection.query("""
+            UPDATE bursar_jobs j SET lease_expires_at = now() + make_interval(secs => $3::float8)
+            FROM unnest($1::bigint[], $4::int[]) AS c(id, attempt)
+            WHERE j.id = ANY($1::bigint[]) AND j.id = c.id AND j.attempt = c.attempt AND j.state = 'running'
+              AND j.attempted_by = $2
+            RETURNING j.id, j.attempt, j.cancel_requested
+            """, BigintArray(jobs.map(\.id)), worker, lease.seconds, TextArray(jobs.map { String($0.attempt) }))
+        var owned: Set<JobKey> = []
+        var cancel: Set<JobKey> = []
+        for row in rows {
+            let key = JobKey(id: try row.int64("id"), attempt: try row.int("attempt"))
+            owned.insert(key)
+            if try row.bool("cancel_requested") { cancel.insert(key) }
+        }
+        return (owned, cancel)
+    }
+
+    // MARK: maintenance
+
+    /// Ends at most `limit` runs whose lease lapsed (their process died): run again, or
+    /// discarded after the last attempt, or cancelled when an operator asked. Returns the
+    /// queues of the jobs made available.
+    static func rescue(limit: Int, on connection: Connection) async throws -> (count: Int, queues: [String]) {
+        let rows = try await connection.query("""
+            WITH lapsed AS (
+                SELECT id FROM bursar_jobs
+                WHERE state = 'running' AND lease_expires_at < now()
+                ORDER BY id LIMIT $1
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE bursar_jobs j SET
+                state = CASE WHEN j.cancel_requested THEN 'cancelled'
+                             WHEN j.attempt >= j.max_attempts THEN 'discarded' ELSE 'available' END,
+                finalized_at = CASE WHEN j.cancel_requested OR j.attempt >= j.max_attempts THEN now() END,
+                scheduled_at = now(),
+                errors = j.errors || jsonb_build_array(jsonb_build_object('attempt', j.attempt, 'at', now(),
+                    'message', 'lease expired: the worker ' || coalesce(j.attempted_by, '?') || ' stopped renewing it'))
+            FROM lapsed WHERE j.id = lapsed.id
+            RETURNING j.queue, j.state
+            """, limit)
+        let queues = try rows.filter { try $0.string("state") == "available" }.map { try $0.string("queue") }
+        return (rows.count, queues)
+    }
+
+    /// Makes at most `limit` due scheduled and retryable jobs available. Returns their queues.
+    static func schedule(limit: Int, on connection: Connection) async throws -> [String] {
+        try await connection.query("""
+            WITH due AS (
+                SELECT id FROM bursar_jobs
+                WHERE state IN ('scheduled', 'retryable') AND scheduled_at <= now()
+                ORDER BY scheduled_at, id LIMIT $1
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE bursar_jobs j SET state = 'available' FROM due WHERE j.id = due.id
+            RETURNING j.queue
+            """, limit).map { try $0.string("queue") }
+    }
+
+    /// Deletes at most `limit` finished jobs older than their retention.
+    static func clean(completedRetention: Duration, discardedRetention: Duration, limit: Int,
+                      on connection: Connection) async throws -> Int {
+        try await connection.query("""
+            DELETE FROM bursar_jobs WHERE id IN (
+                SELECT id FROM bursar_jobs
+                WHERE finalized_at < now() - make_interval(secs => least($1::float8, $2::float8))
+                  AND ((state IN ('completed', 'cancelled') AND finalized_at < now() - make_interval(secs => $1::float8))
+                    OR (state = 'discarded' AND finalized_at < now() - make_interval(secs => $2::float8)))
+                LIMIT $3)
+            """, completedRetention.seconds, discardedRetention.seconds, limit).affectedRows
+    }
+
+    /// Holds or takes `role` for another `lease`. True when `holder` holds it.
+    static func elect(role: String, holder: String, lease: Duration, on connection: Connection) async throws -> Bool {
+        try await connection.query("""
+            INSERT INTO bursar_leaders (role, holder, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3::float8))
+            ON CONFLICT (role) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+            WHERE bursar_leaders.expires_at < now() OR bursar_leaders.holder = excluded.holder
+            RETURNING holder
+            """, role, holder, lease.seconds).count == 1
+    }
+
+    /// Gives `role` up at once, so another process takes over without waiting for the lease.
+    static func resign(role: String, holder: String, on connection: Connection) async throws {
+        try await connection.query("DELETE FROM bursar_leaders WHERE role = $1 AND holder = $2", role, holder)
+    }
+
+    /// Wakes the workers of `queues`.
+    static func notify(queues: [String], on connection: Connection) async throws {
+        let distinct = Array(Set(queues))
+        guard !distinct.isEmpty else { return }
+        try await connection.query("SELECT pg_notify($1, q) FROM unnest($2::text[]) AS q", JobQueueClient.channel, TextArray(distinct))
+    }
+
+    // MARK: drain
+
+    /// True when none of `queues` has a job that can run now or within `horizon`: none
+    /// available in an unpaused queue, none running, none scheduled or retryable due that soon.
+    static func isIdle(queues: [String], horizon: Duration, on connection: Connection) async throws -> Bool {
+        try await connection.query("""
+            SELECT NOT EXISTS (SELECT 1 FROM bursar_jobs j WHERE j.state = 'available' AND j.queue = ANY($1::text[])
+                               AND NOT EXISTS (SELECT 1 FROM bursar_queues WHERE name = j.queue AND paused))
+               AND NOT EXISTS (SELECT 1 FROM bursar_jobs WHERE state = 'running' AND queue = ANY($1::text[]))
+               AND NOT EXISTS (SELECT 1 FROM bursar_jobs WHERE state IN ('scheduled', 'retryable') AND queue = ANY($1::text[])
+                               AND scheduled_at <= now() + make_interval(secs => $2::float8))
+               AS idle
+            """, TextArray(queues), horizon.seconds).first!.bool("idle")
+    }
+
+    /// What a drain leaves: jobs waiting in paused queues, and jobs due later.
+    static func leftovers(queues: [String], on connection: Connection) async throws -> DrainLeftovers {
+        let paused = try await connection.query("""
+            SELECT j.queue, count(*)::bigint AS n FROM bursar_jobs j
+            JOIN bursar_queues q ON q.name = j.queue AND q.paused
+            WHERE j.state = 'available' AND j.queue = ANY($1::text[])
+            GROUP BY j.queue ORDER BY j.queue
+            """, TextArray(queues))
+        let later = try await connection.query("""
+            SELECT count(*)::bigint AS n, min(scheduled_at) AS next FROM bursar_jobs
+            WHERE state IN ('scheduled', 'retryable') AND queue = ANY($1::text[])
+            """, TextArray(queues)).first!
+        return DrainLeftovers(
+            pausedQueues: try paused.map { (queue: try $0.string("queue"), jobs: try $0.int("n")) },
+            scheduledLater: try later.int("n"),
+            nextScheduledAt: try later.timestamp("next"))
+    }
+}
+
+/// What a drain left behind, for the operator.
+public struct DrainLeftovers: Sendable {
+    /// Runnable jobs of each paused queue.
+    public let pausedQueues: [(queue: String, jobs: Int)]
+    /// Jobs scheduled (or waiting to retry) after the drain's horizon.
+    public let scheduledLater: Int
+    public let nextScheduledAt: Date?
+
+    public var isEmpty: Bool { pausedQueues.isEmpty && scheduledLater == 0 }
+}
+
+extension Duration {
+    /// This duration in seconds, as the driver passes it to SQL.
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,124 @@
+import Logging
+import Postgres
+
+/// Runs one claimed attempt: its handler under the handler's timeout (also the statement
+/// timeout of its queries), stoppable by the watchdog, an operator or the loss of its lease;
+/// then records how it ended. Recording is shielded from cancellation, so a graceful stop
+/// that cancels a run still writes its end (a release) instead of leaving it to lapse.
+struct JobExecutor: Sendable {
+    let registry: JobRegistry
+    let inFlight: InFlight
+    let completer: Completer
+    /// The queue's own pool: recording never waits behind handlers' connections.
+    let pool: ConnectionPool
+    let retry: RetryPolicy
+    let outage: OutageLog
+    let logger: Logger
+    /// Each queue's runner, woken when one of its jobs ends.
+    let wakeups: [String: Wakeup]
+
+    enum Ending {
+        case succeeded(inline: Bool)
+        case failed(Error)
+        case snoozed(Duration)
+        case cancelled(String)
+        case timedOut(Duration)
+        case released
+        case lost
+
+        /// How the run counts in `/metrics`.
+        var outcome: JobMetrics.Outcome {
+            switch self {
+            case .succeeded: .completed
+            case .cancelled: .cancelled
+            case .timedOut: .timedOut
+            case .failed, .snoozed, .released, .lost: .failed
+            }
+        }
+    }
+
+    func execute(_ job: ClaimedJob) async {
+        let started = ContinuousClock.now
+        let ending: Ending
+        if let handler = registry.handlers[job.kind] {
+            ending = await runHandler(handler, job)
+        } else {
+            ending = .cancelled("no handler is registered for job kind \(job.kind)")
+        }
+        JobMetrics.finished(kind: job.kind, outcome: ending.outcome, duration: started.duration(to: .now))
+        await record(job, ending)
+        await inFlight.remove(job, succeeded: { if case .succeeded = ending { return true } else { return false } }())
+        await wakeups[job.queue]?.signal()
+    }
+
+    private func runHandler(_ handler: AnyJobHandler, _ job: ClaimedJob) async -> Ending {
+        let ledger = CompletionLedger()
+        let timeout = handler.timeout
+        let run = Task {
+            try await QueryLimits.$statementTimeout.withValue(timeout) { try await handler.run(job, ledger) }
+        }
+        await inFlight.attach(job.key, deadline: ContinuousClock.now + timeout, cancel: { run.cancel() })
+        let result = await withTaskCancellationHandler { await run.result } onCancel: { run.cancel() }
+        switch result {
+        case .success:
+            return .succeeded(inline: ledger.completedInline)
+        case .failure(let error):
+            switch await inFlight.stopReason(job.key) {
+            case .timedOut: return .timedOut(timeout)
+            case .cancelRequested: return .cancelled("cancelled by an operator")
+            case .leaseLost: return .lost
+            case nil: break
+            }
+            if Task.isCancelled { return .released }  // shutdown past its deadline: give it back
+            if let snooze = error as? JobSnooze { return .snoozed(snooze.delay) }
+            if let cancel = error as? JobCancel { return .cancelled(cancel.reason) }
+            if error is JobOwnershipLost { return .lost }
+            return .failed(error)
+        }
+    }
+
+    private func record(_ job: ClaimedJob, _ ending: Ending) async {
+        switch ending {
+        case .succeeded(let inline):
+            if !inline { await completer.add(job) }
+        case .failed(let error):
+            logger.warning("job failed", metadata: ["job": "\(job.key)", "kind": "\(job.kind)", "error": "\(error)"])
+            let delay = retry.delay(afterAttempt: job.attempt)
+            await write(job) { try await QueueDriver.fail(job, message: String(describing: error), retryIn: delay, on: $0) }
+        case .timedOut(let timeout):
+            let delay = retry.delay(afterAttempt: job.attempt)
+            await write(job) { try await QueueDriver.fail(job, message: "timed out after \(timeout)", retryIn: delay, on: $0) }
+        case .snoozed(let delay):
+            await write(job) { try await QueueDriver.snooze(job, delay: delay, on: $0) }
+        case .cancelled(let reason):
+            await write(job) { try await QueueDriver.cancelRunning(job, message: reason, on: $0) }
+        case .released:
+            await write(job) { try await QueueDriver.release([job], on: $0) > 0 }
+        case .lost:
+            logger.notice("job was taken over by another attempt", metadata: ["job": "\(job.key)"])
+        }
+    }
+
+    /// Writes an attempt's end on the queue's pool, in a task of its own (not cancelled with the
+    /// run), trying a few times through a short outage. If it still fails, the lease lapses and
+    /// the rescuer runs the job again.
+    private func write(_ job: ClaimedJob, _ body: @escaping @Sendable (Connection) async throws -> Bool) async {
+        let pool = self.pool
+        let outage = self.outage
+        let logger = self.logger
+        await Task {
+            var backoff = Backoff()
+            for attempt in 1...5 {
+                do {
+                    _ = try await pool.withConnection(body)
+                    outage.succeeded()
+                    return
+                } catch {
+                    outage.failed("recording the end of a job", error)
+                    if attempt < 5 { try? await Task.sleep(for: backoff.next()) }
+                }
+            }
+            logger.error("could not record the end of a job; the rescuer will run it again", metadata: ["job": "\(job.key)"])
+        }.value
+    }
+}
