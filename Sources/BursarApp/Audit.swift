@@ -13,6 +13,8 @@ struct Audit: AsyncParsableCommand {
             Who is the operating-system user, the database role, and the name given with --as NAME (or \
             \(AuditLog.actorVariable)) when an office shares an account. The trail is append-only: the database refuses \
             to change or delete its rows.
+
+            Example: bursar audit --applicant A-001 --since 2026-04-01 --json
             """)
 
     @Option(help: "Only the rows about this applicant id.") var applicant: String?

@@ -4,7 +4,10 @@ import Store
 
 /// `bursar documents recheck` (interface §2).
 struct Documents: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Application documents.", subcommands: [Recheck.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Application documents.",
+        discussion: "Example: bursar documents recheck A-001 --from /srv/batches/2026-03",
+        subcommands: [Recheck.self])
 
     struct Recheck: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -63,6 +63,13 @@ public struct ReviewStore: Sendable {
                 FROM current c
                 JOIN applications a ON a.program = $1 AND a.applicant_id = c.applicant_id AND a.revision = c.revision
                 WHERE c.partner_key IS NOT NULL
+                  -- Every decision keys its spelling (re-deciding on officer decisions); only an
+                  -- uncertain match waits for a person.
+                  AND EXISTS (
+                      SELECT 1 FROM jsonb_array_elements(c.trace::jsonb -> 'clauses') AS clause,
+                                    jsonb_array_elements(clause -> 'facts') AS fact
+                      WHERE clause ->> 'id' = 'eligibility.2' AND fact ->> 0 = 'partner match'
+                        AND fact ->> 1 LIKE 'uncertain%')
                 GROUP BY c.partner_key, coalesce(a.content::jsonb->'affiliation'->>'country', '')
                 ORDER BY n DESC, spelling
                 """, program).map {

@@ -144,7 +144,9 @@ struct QueueDefectTests {
         for _ in 0..<6 { try await client.enqueue(JobInsert(kind: HoldsAConnection.kind)) }
         var configuration = Supervisor.Configuration(queues: ["default": 6])
         configuration.drain = true
-        configuration.lease = .milliseconds(900)
+        // Jobs 5 and 6 wait ~3 s for a connection: longer than the lease, so a starved renewal
+        // would let it lapse; 2 s leaves renewals (every third of it) slack on a loaded machine.
+        configuration.lease = .seconds(2)
         let supervisor = Supervisor(client: client, conninfo: url, registry: registry, configuration: configuration, logger: Logger(label: "t"))
         let summary = try await QueueTestDatabase.within(.seconds(60)) { await supervisor.runToEnd() }
         #expect(summary.completed == 6)
