@@ -41,9 +41,10 @@ swift build --build-tests
 log=$(mktemp)
 status=0
 # XCTest and Swift Testing both run (swift test runs the two libraries one after the other).
+# A hang fails the run after 45 minutes instead of stalling CI.
 # One test at a time: several suites start servers, kill and restart PostgreSQL, or time leases,
 # and on 2 cores they disturb each other when run together.
-swift test --skip-build --no-parallel "$@" 2>&1 | tee "$log" || status=$?
+timeout --kill-after=30s 45m swift test --skip-build --no-parallel "$@" 2>&1 | tee "$log" || status=$?
 # A plain closing line, "N passed, N failed", adding up both libraries' summaries.
 xc=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1 || true)
 xc_run=0; xc_failed=0

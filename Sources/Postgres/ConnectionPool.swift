@@ -93,6 +93,8 @@ public actor ConnectionPool {
             return try await Connection.connect(conninfo)
         } catch {
             openCount -= 1
+            // Callers that queued while this connect was in flight: a slot is free again.
+            if !waiters.isEmpty { waiters.removeFirst().continuation.resume(returning: nil) }
             throw error
         }
     }
