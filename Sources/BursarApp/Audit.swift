@@ -34,7 +34,7 @@ struct Audit: AsyncParsableCommand {
             try await database.pool.withConnection { try await AuditLog.entries(on: $0, applicantID: applicant, since: day) }
         }
         if json {
-            printLine("[" + entries.map(Self.json).joined(separator: ",\n ") + "]")
+            printLine(try CLI.json(entries.map(Report.init)))
             return
         }
         if entries.isEmpty { printLine("no audit rows") }
@@ -57,19 +57,53 @@ struct Audit: AsyncParsableCommand {
         return parts.joined(separator: " ")
     }
 
-    static func json(_ entry: AuditLog.Entry) -> String {
-        JSONWriter.object([
-            ("id", String(entry.id)),
-            ("at", JSONWriter.string(entry.at)),
-            ("action", JSONWriter.string(entry.action)),
-            ("program", JSONWriter.optionalString(entry.program)),
-            ("applicant_id", JSONWriter.optionalString(entry.applicantID)),
-            ("reason", JSONWriter.optionalString(entry.reason)),
-            ("detail", entry.detail),
-            ("os_user", JSONWriter.optionalString(entry.operatingSystemUser)),
-            ("db_role", JSONWriter.optionalString(entry.databaseRole)),
-            ("actor", JSONWriter.optionalString(entry.actor)),
-        ])
+    /// One row of `bursar audit --json`.
+    struct Report: Encodable {
+        let id: Int64
+        let at: String
+        let action: String
+        let program: String?
+        let applicantID: String?
+        let reason: String?
+        let detail: StoredJSON
+        let operatingSystemUser: String?
+        let databaseRole: String?
+        let actor: String?
+
+        init(_ entry: AuditLog.Entry) {
+            id = entry.id
+            at = entry.at
+            action = entry.action
+            program = entry.program
+            applicantID = entry.applicantID
+            reason = entry.reason
+            detail = StoredJSON(entry.detail)
+            operatingSystemUser = entry.operatingSystemUser
+            databaseRole = entry.databaseRole
+            actor = entry.actor
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, at, action, program, reason, detail, actor
+            case applicantID = "applicant_id"
+            case operatingSystemUser = "os_user"
+            case databaseRole = "db_role"
+        }
+
+        /// Absent values are written as `null`, not left out: the shape stays fixed.
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(at, forKey: .at)
+            try container.encode(action, forKey: .action)
+            try container.encode(program, forKey: .program)
+            try container.encode(applicantID, forKey: .applicantID)
+            try container.encode(reason, forKey: .reason)
+            try container.encode(detail, forKey: .detail)
+            try container.encode(operatingSystemUser, forKey: .operatingSystemUser)
+            try container.encode(databaseRole, forKey: .databaseRole)
+            try container.encode(actor, forKey: .actor)
+        }
     }
 }
 

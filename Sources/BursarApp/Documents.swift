@@ -25,6 +25,7 @@ struct Documents: AsyncParsableCommand {
         @OptionGroup var options: ProgramOption
         @Option(name: .customLong("from"), help: "Read the documents from this folder instead of the recorded batch folder.")
         var folder: String?
+        @OptionGroup var why: ReasonOption
 
         func validate() throws {
             if applicantID == nil && options.program == nil {
@@ -49,7 +50,7 @@ struct Documents: AsyncParsableCommand {
             try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
                 let count = try await ApplicationStore(database: database).recheckDocuments(program: program, applicantID: applicantID,
-                                                                                            folder: resolvedFolder)
+                                                                                            folder: resolvedFolder, reason: why.reason)
                 printLine("\(count) application\(count == 1 ? "" : "s") queued for a document check and a new decision")
             }
         }

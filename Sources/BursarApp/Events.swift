@@ -33,24 +33,36 @@ struct Events: AsyncParsableCommand {
                 CLI.printError(parsed.rejected.isEmpty ? "\(file) holds no events" : "no line of \(file) is JSON: the file cannot be parsed at all")
                 throw ExitCode(2)
             }
-            var rejected = parsed.rejected
-            let (queued, ignored) = try await Runner.withDatabase { database in
+            let (queued, ignored, conflicting) = try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
                 let lines = parsed.events.map { (line: $0.line, event: $0.event, program: $0.event.program ?? program, body: $0.body) }
-                let results = try await database.pool.withTransaction {
-                    try await LifecycleStore.submit(lines, queue: database.queue, on: $0)
-                }
-                var queued = 0, ignored = 0
-                for (item, result) in zip(lines, results) {
-                    switch result {
-                    case .queued: queued += 1
-                    case .duplicateEventID: ignored += 1
-                    case .conflictingEventID(let message):
-                        rejected.append(EventsFile.Rejected(line: item.line, applicantID: item.event.applicantID, message: message))
+                return try await database.pool.withTransaction { connection in
+                    let results = try await LifecycleStore.submit(lines, queue: database.queue, on: connection)
+                    var queued: [AuditLog.Row] = []
+                    var ignored = 0
+                    var conflicting: [EventsFile.Rejected] = []
+                    for (item, result) in zip(lines, results) {
+                        switch result {
+                        case .queued:
+                            queued.append(AuditLog.Row(program: item.program, applicantID: item.event.applicantID, detail: [
+                                "type": item.event.event.typeName, "event_id": item.event.eventID ?? "", "line": "\(item.line)",
+                            ]))
+                        case .duplicateEventID: ignored += 1
+                        case .conflictingEventID(let message):
+                            conflicting.append(EventsFile.Rejected(line: item.line, applicantID: item.event.applicantID, message: message))
+                        }
                     }
+                    // One row for the file (its counts) and one per event queued, so that
+                    // `bursar audit --applicant ID` shows the applicant's events.
+                    try await AuditLog.record(on: connection, action: "events.submit", program: program, detail: [
+                        "file": URL(fileURLWithPath: file).lastPathComponent, "queued": "\(queued.count)",
+                        "ignored": "\(ignored)", "rejected": "\(parsed.rejected.count + conflicting.count)",
+                    ])
+                    try await AuditLog.record(on: connection, action: "event.queued", rows: queued)
+                    return (queued.count, ignored, conflicting)
                 }
-                return (queued, ignored)
             }
+            var rejected = parsed.rejected + conflicting
             rejected.sort { $0.line < $1.line }
             if json {
                 printLine(try LifecycleOutput.json(EventsSubmitted(queued: queued, ignored: ignored, rejected: rejected)))

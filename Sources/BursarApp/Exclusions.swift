@@ -13,6 +13,7 @@ struct Exclusions: AsyncParsableCommand {
             discussion: "Example: bursar exclusions import examples/tgp-2026-sample/exclusions.csv --program tgp-2026")
         @Argument(help: "The CSV file.") var file: String
         @Option(help: "The program.") var program: String
+        @OptionGroup var why: ReasonOption
 
         func run() async throws {
             let entries = try CLI.readList(file, ExclusionEntry.parse)
@@ -21,7 +22,8 @@ struct Exclusions: AsyncParsableCommand {
                 let store = PersonScreening(database: database)
                 _ = try await ProgramStore(database: database).program(program)
                 for (list, items) in lists.sorted(by: { $0.key < $1.key }) {
-                    let (count, rescreened) = try await store.importList(program: program, list: list, entries: items, source: URL(fileURLWithPath: file).lastPathComponent)
+                    let (count, rescreened) = try await store.importList(program: program, list: list, entries: items, source: URL(fileURLWithPath: file).lastPathComponent,
+                                                                           reason: why.reason)
                     printLine("list \(list): \(count) entries; \(rescreened) application\(rescreened == 1 ? "" : "s") queued for screening again")
                 }
             }
@@ -92,16 +94,18 @@ struct Duplicates: AsyncParsableCommand {
                 application's outcome becomes withdrawn (it can no longer be admitted); the kept one is decided again \
                 without identity.duplicate for this pair.
 
-                Example: bursar duplicates resolve A-016 --keep A-015 --program tgp-2026
+                Example: bursar duplicates resolve A-016 --keep A-015 --program tgp-2026 --reason "same passport number"
                 """)
         @Argument(help: "The application to withdraw.") var applicantID: String
         @Option(help: "The application that stands.") var keep: String
         @OptionGroup var options: ProgramOption
+        @OptionGroup var why: ReasonOption
 
         func run() async throws {
             try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
-                let resolution = try await PersonScreening(database: database).resolveDuplicate(program: program, drop: applicantID, keep: keep)
+                let resolution = try await PersonScreening(database: database).resolveDuplicate(program: program, drop: applicantID, keep: keep,
+                                                                                                reason: why.reason)
                 if resolution.alreadyResolved {
                     printLine("\(applicantID) was already withdrawn in favour of \(keep); nothing changed")
                 } else {

@@ -35,7 +35,7 @@ struct ServiceOptions: ParsableArguments {
     static let environmentHelp = """
         Environment (a flag wins): DATABASE_URL (the database; unset: the embedded cluster under .bursar/), \
         BURSAR_HOME (the folder holding db/), BURSAR_HTTP_PORT, BURSAR_HTTP_HOST, BURSAR_QUEUES, BURSAR_LOG_FORMAT, \
-        BURSAR_LOG_LEVEL; libpq's PG* variables (PGPASSFILE for the password) apply to the connection.
+        BURSAR_LOG_LEVEL, BURSAR_ACTOR (a name recorded in the audit trail beside the login); libpq's PG* variables (PGPASSFILE for the password) apply to the connection.
         """
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }

@@ -39,7 +39,15 @@ struct Submit: AsyncParsableCommand {
 
         let summary = try await Runner.withDatabase { database in
             do {
-                return try await SubmitSession(database: database, reader: reader, folder: folder, program: program).run()
+                let summary = try await SubmitSession(database: database, reader: reader, folder: folder, program: program).run()
+                try await database.pool.withConnection { connection in
+                    try await AuditLog.record(on: connection, action: "applications.submit", program: program, detail: [
+                        "file": URL(fileURLWithPath: file).lastPathComponent, "records": "\(summary.recordCount)",
+                        "accepted": "\(summary.accepted)", "unchanged": "\(summary.unchanged)",
+                        "rejected": "\(summary.rejected.count)", "warnings": "\(summary.warnings.count)",
+                    ])
+                }
+                return summary
             } catch let interrupted as SubmitSession.Interrupted {
                 CLI.printError(interrupted.message(file: file))
                 throw ExitCode(1)

@@ -15,6 +15,12 @@ public enum JobState: String, Sendable, CaseIterable, Codable {
     /// Failed `max_attempts` times; kept for inspection.
     case discarded
     case cancelled
+
+    /// Waiting to run: not yet claimed, not ended.
+    public var isWaiting: Bool { self == .available || self == .scheduled || self == .retryable }
+
+    /// Ended: it will not run again unless an operator retries it.
+    public var hasEnded: Bool { self == .completed || self == .discarded || self == .cancelled }
 }
 
 /// A job to insert.

@@ -182,7 +182,7 @@ public struct ApplicationStore: Sendable {
     /// Queues the documents of the latest revision of `applicantID` (or of every application of
     /// `program` when nil) to be checked again — from `folder`, or the batch folder recorded at
     /// submit when nil — and decided again (`bursar documents recheck`). Returns how many.
-    public func recheckDocuments(program: String, applicantID: String?, folder: String?) async throws -> Int {
+    public func recheckDocuments(program: String, applicantID: String?, folder: String?, reason: String? = nil) async throws -> Int {
         try await database.pool.withTransaction { connection in
             let items = try await connection.query("""
                 SELECT applicant_id, latest_revision FROM applicants
@@ -191,7 +191,7 @@ public struct ApplicationStore: Sendable {
             if let applicantID, items.isEmpty { throw BursarError.notFound("no application with applicant_id \(applicantID) in \(program)") }
             try await database.queue.enqueue(try ApplicationsJob.jobs(kind: JobKinds.documents, program: program, items: items, folder: folder, priority: 50),
                                              on: connection)
-            try await AuditLog.record(on: connection, action: "documents.recheck", program: program, applicantID: applicantID,
+            try await AuditLog.record(on: connection, action: "documents.recheck", program: program, applicantID: applicantID, reason: reason,
                                       detail: ["applications": "\(items.count)", "other_folder": folder == nil ? "no" : "yes"])
             return items.count
         }

@@ -23,6 +23,32 @@ public enum AuditLog {
             """, action, program, applicantID, reason, JSONText(json), operatingSystemUser, actor)
     }
 
+    /// One row about one applicant, for ``record(on:action:rows:)``.
+    public struct Row: Sendable {
+        public var program: String?
+        public var applicantID: String?
+        public var detail: [String: String]
+
+        public init(program: String?, applicantID: String?, detail: [String: String]) {
+            self.program = program
+            self.applicantID = applicantID
+            self.detail = detail
+        }
+    }
+
+    /// Records many rows of one action with one statement, in the caller's transaction.
+    public static func record(on connection: Connection, action: String, rows: [Row]) async throws {
+        guard !rows.isEmpty else { return }
+        let details = rows.map { row in
+            JSONWriter.object(row.detail.sorted { $0.key < $1.key }.map { ($0.key, JSONWriter.string($0.value)) })
+        }
+        try await connection.query("""
+            INSERT INTO audit_log (action, program, applicant_id, detail, os_user, actor)
+            SELECT $1, p, a, d::jsonb, $5, $6 FROM unnest($2::text[], $3::text[], $4::text[]) AS t(p, a, d)
+            """, action, TextArray(rows.map(\.program)), TextArray(rows.map(\.applicantID)), TextArray(details),
+            operatingSystemUser, actor)
+    }
+
     /// The person acting: `BURSAR_ACTOR` when set and not blank.
     public static var actor: String? {
         guard let name = ProcessInfo.processInfo.environment[actorVariable]?.trimmingCharacters(in: .whitespacesAndNewlines),
@@ -31,10 +57,11 @@ public enum AuditLog {
     }
 
     /// The login name of the effective user (the account, not `$USER`, which a shell may set).
-    public static var operatingSystemUser: String {
+    /// Read once: `getpwuid` is not thread-safe and workers record from many tasks.
+    public static let operatingSystemUser: String = {
         guard let entry = getpwuid(geteuid()) else { return "uid \(geteuid())" }
         return String(cString: entry.pointee.pw_name)
-    }
+    }()
 
     /// One row of the trail.
     public struct Entry: Sendable {

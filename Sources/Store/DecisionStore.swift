@@ -48,6 +48,23 @@ public struct DecisionStore: Sendable {
                         PartnerMatcher.decisionKey(new.institution), new.institution, new.institutionCountry,
                         String(v.definition), String(v.partners), String(v.exclusions), String(v.duplicates)]
             })
+        try await auditDecisions(of: decisions.map(\.decision.applicantID), program: program, on: connection)
+    }
+
+    /// One audit row per decision just written in the caller's transaction (interface §5: the
+    /// trail holds decisions: id, outcome, rule set). COPY returns no ids, so they are read
+    /// back: the newest decision of each applicant stamped with this transaction's `now()`,
+    /// which no other transaction's rows carry.
+    static func auditDecisions(of applicants: [String], program: String, on connection: Connection) async throws {
+        try await connection.query("""
+            INSERT INTO audit_log (action, program, applicant_id, detail, os_user, actor)
+            SELECT 'decision', $1, d.applicant_id,
+                   jsonb_build_object('decision_id', d.id, 'revision', d.revision, 'outcome', d.outcome, 'rule_set', d.rule_set), $3, $4
+            FROM unnest($2::text[]) AS u(applicant_id)
+            CROSS JOIN LATERAL (SELECT x.id, x.applicant_id, x.revision, x.outcome, x.rule_set FROM decisions x
+                                WHERE x.program = $1 AND x.applicant_id = u.applicant_id AND x.decided_at = now()
+                                ORDER BY x.id DESC LIMIT 1) d
+            """, program, TextArray(Array(Set(applicants))), AuditLog.operatingSystemUser, AuditLog.actor)
     }
 
     /// The outcome of the latest decision of each of `applicants` that has one, on `connection`.

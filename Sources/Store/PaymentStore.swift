@@ -118,7 +118,8 @@ public enum PaymentStore {
             UPDATE payment_runs SET paid = $2, held = $3, due = $4, voided = $5, total_yen = $6 WHERE id = $1
             """, runID, paid.count, held.count, due.count, voided.count, paid.reduce(0) { $0 + $1.yen })
         try await AuditLog.record(on: connection, action: "payments.run", program: program,
-                                  detail: ["month": month.description, "run": "\(runID)", "paid": "\(paid.count)", "held": "\(held.count)",
+                                  detail: ["month": month.description, "run": "\(runID)", "file": URL(fileURLWithPath: bankFile).lastPathComponent,
+                                           "paid": "\(paid.count)", "held": "\(held.count)",
                                            "due": "\(due.count)", "voided": "\(voided.count)"])
         return RunRecord(id: runID, program: program, month: month, bankFile: URL(fileURLWithPath: bankFile),
                          paid: paid, held: held, due: due, voided: voided)

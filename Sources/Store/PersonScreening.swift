@@ -103,7 +103,8 @@ public struct PersonScreening: Sendable {
     /// Replaces an exclusion list atomically and, in the same transaction, records the new
     /// version of the program's exclusion lists and queues every application whose hits on the
     /// list change (an entry added or removed that names it). Returns (entries, re-screened).
-    public func importList(program: String, list: String, entries: [ExclusionEntry], source: String) async throws -> (Int, Int) {
+    public func importList(program: String, list: String, entries: [ExclusionEntry], source: String,
+                           reason: String? = nil) async throws -> (Int, Int) {
         try await database.pool.withTransaction { connection in
             try await ProgramData.lockForChange(program: program, on: connection)
             let old = try await connection.query("""
@@ -124,8 +125,8 @@ public struct PersonScreening: Sendable {
             let version = try await ProgramData.recordChange(.exclusions, program: program, change: "exclusions.import", on: connection)
             let targets = try await ExclusionImpact.affected(program: program, old: old, new: new, on: connection)
             try await Rescreening.enqueue(program: program, applicants: targets, on: connection, queue: database.queue)
-            try await AuditLog.record(on: connection, action: "exclusions.import", program: program,
-                                      detail: ["list": list, "entries": "\(entries.count)", "version": "\(version)", "rescreened": "\(targets.count)"])
+            try await AuditLog.record(on: connection, action: "exclusions.import", program: program, reason: reason,
+                                      detail: ["list": list, "file": source, "entries": "\(entries.count)", "version": "\(version)", "rescreened": "\(targets.count)"])
             return (entries.count, targets.count)
         }
     }
@@ -168,7 +169,7 @@ public struct PersonScreening: Sendable {
     /// application stands). In the same transaction it records the new version of the program's
     /// duplicate resolutions and queues the applications it affects: `drop` (whose decision
     /// becomes `withdrawn`), `keep`, and any other application the two were flagged with.
-    public func resolveDuplicate(program: String, drop: String, keep: String) async throws -> Resolution {
+    public func resolveDuplicate(program: String, drop: String, keep: String, reason: String? = nil) async throws -> Resolution {
         guard drop != keep else { throw BursarError.input("--keep must name the other application of the pair, not \(drop) itself") }
         return try await database.pool.withTransaction { connection in
             try await ProgramData.lockForChange(program: program, on: connection)
@@ -207,7 +208,7 @@ public struct PersonScreening: Sendable {
                 SELECT applicant_id, latest_revision FROM applicants WHERE program = $1 AND applicant_id = ANY($2::text[]) ORDER BY applicant_id
                 """, program, TextArray([drop, keep] + others.sorted())).map { (try $0.string("applicant_id"), try $0.int("latest_revision")) }
             try await Rescreening.enqueue(program: program, applicants: latest, on: connection, queue: database.queue)
-            try await AuditLog.record(on: connection, action: "duplicates.resolve", program: program, applicantID: keep,
+            try await AuditLog.record(on: connection, action: "duplicates.resolve", program: program, applicantID: keep, reason: reason,
                                       detail: ["withdrawn": drop, "version": "\(version)", "rescreened": "\(latest.count)"])
             return Resolution(alreadyResolved: false, redecided: latest.count)
         }

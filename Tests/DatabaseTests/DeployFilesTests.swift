@@ -74,4 +74,15 @@ import Testing
         #expect(!text.contains("ExecStartPre=/usr/local/bin/bursar db migrate"), "the worker role cannot migrate: the unit does not try")
         #expect(text.contains("--http-port"))
     }
+
+    /// The payment run is an officer's command: its unit logs in as the officer, never as the
+    /// workers' login, and names only options `bursar payments run` has.
+    @Test func paymentTimerRunsAsTheOfficer() throws {
+        try checkInvocations(of: "bursar-payments.service")
+        let text = try read("bursar-payments.service")
+        #expect(text.contains("bursar_officer") && text.contains("bursar_cli@"), "the unit documents its officer login")
+        #expect(!text.contains("EnvironmentFile=/etc/bursar/env\n"), "not the workers' environment (their login)")
+        let roles = try read("roles.sql")
+        #expect(roles.contains("CREATE ROLE bursar_cli LOGIN IN ROLE bursar_officer"))
+    }
 }

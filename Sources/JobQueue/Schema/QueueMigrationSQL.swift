@@ -79,4 +79,15 @@ CREATE TABLE bursar_leaders (
     DROP INDEX bursar_jobs_leases;
     CREATE INDEX bursar_jobs_running ON bursar_jobs (id) WHERE state = 'running';
     """
+
+    /// The indexes of operators' questions (`bursar status`, `bursar jobs list --state …`),
+    /// which the application's migration 027 had added from outside the queue: jobs per queue
+    /// and state of the live rows, and recent failures. Both hold live or failed rows only,
+    /// never the millions of completed ones. `IF NOT EXISTS`: a database that ran 027 keeps
+    /// its indexes (027 is applied and cannot change; on a new database it finds these).
+    static let v3 = """
+    CREATE INDEX IF NOT EXISTS bursar_jobs_live ON bursar_jobs (queue, state, scheduled_at)
+        WHERE state IN ('available', 'scheduled', 'running', 'retryable');
+    CREATE INDEX IF NOT EXISTS bursar_jobs_failures ON bursar_jobs (scheduled_at) WHERE state IN ('retryable', 'discarded');
+    """
 }

@@ -20,6 +20,7 @@ public enum QueueSchema {
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "jobs, queues and leaders", sql: QueueMigrationSQL.v1),
         Migration(version: 2, name: "unique keys across running; indexes that let renewals stay HOT", sql: QueueMigrationSQL.v2),
+        Migration(version: 3, name: "indexes of live and failed jobs for operators", sql: QueueMigrationSQL.v3),
     ]
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }
