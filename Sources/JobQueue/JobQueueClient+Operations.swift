@@ -3,34 +3,46 @@ import Postgres
 
 /// Operators' actions on jobs and queues. Each takes the caller's connection, so a command can
 /// record what it did (its audit row) in the same transaction; the pool variants are for
-/// callers that record nothing.
+/// callers that record nothing. An action locks the job's row and then changes it: on a
+/// connection with no transaction open it opens one of its own, so the lock holds.
 extension JobQueueClient {
+    /// Runs `body` inside the caller's transaction, or in one of its own when none is open.
+    private func inTransaction<T>(_ connection: Connection, _ body: (Connection) async throws -> T) async throws -> T {
+        if await connection.inTransaction() { return try await body(connection) }
+        return try await connection.withTransaction(body)
+    }
+
     /// Cancels a job on `connection`: a waiting job is cancelled at once; a running one is asked
     /// to stop (its worker sees task cancellation at its next lease renewal). Returns the state
     /// the job was in, nil when there is no such job; a job that had ended is left as it was.
     public func cancel(id: Int64, on connection: Connection) async throws -> JobState? {
-        guard let state = try await QueueDriver.lockState(id: id, on: connection) else { return nil }
-        switch state {
-        case .available, .scheduled, .retryable: try await QueueDriver.finalizeWaiting(id: id, as: .cancelled, on: connection)
-        case .running: try await QueueDriver.requestCancel(id: id, on: connection)
-        case .completed, .discarded, .cancelled: break
+        try await inTransaction(connection) { connection in
+            guard let state = try await QueueDriver.lockState(id: id, on: connection) else { return nil }
+            switch state {
+            case .available, .scheduled, .retryable: try await QueueDriver.finalizeWaiting(id: id, as: .cancelled, on: connection)
+            case .running: try await QueueDriver.requestCancel(id: id, on: connection)
+            case .completed, .discarded, .cancelled: break
+            }
+            return state
         }
-        return state
     }
 
     /// ``cancel(id:on:)`` in a transaction of its own.
     public func cancel(id: Int64) async throws -> JobState? {
-        try await pool.withTransaction { try await cancel(id: id, on: $0) }
+        try await pool.withConnection { try await cancel(id: id, on: $0) }
     }
 
     /// Discards a waiting job on `connection`: it will not run again unless retried (River's
     /// `JobDelete` keeps no row; a discarded row keeps its history for `jobs show`). Returns the
     /// state the job was in, nil when there is no such job; only a waiting job (available,
-    /// scheduled, retryable) is discarded — a running one is cancelled instead, an ended one left.
+    /// scheduled, retryable) is discarded — a running or ended one is left as it is (a running
+    /// one can be cancelled).
     public func discard(id: Int64, on connection: Connection) async throws -> JobState? {
-        guard let state = try await QueueDriver.lockState(id: id, on: connection) else { return nil }
-        if state.isWaiting { try await QueueDriver.finalizeWaiting(id: id, as: .discarded, on: connection) }
-        return state
+        try await inTransaction(connection) { connection in
+            guard let state = try await QueueDriver.lockState(id: id, on: connection) else { return nil }
+            if state.isWaiting { try await QueueDriver.finalizeWaiting(id: id, as: .discarded, on: connection) }
+            return state
+        }
     }
 
     /// Makes a finished or waiting job run again now, with a fresh attempt budget. False when
@@ -38,21 +50,23 @@ extension JobQueueClient {
     /// key stays unique; the conflict is an answer, not an error). Runs in a savepoint, so a
     /// key inserted meanwhile does not abort the caller's transaction.
     public func retry(id: Int64, on connection: Connection) async throws -> Bool {
-        try await connection.simpleQuery("SAVEPOINT bursar_retry")
-        do {
-            let queue = try await QueueDriver.retry(id: id, on: connection)
-            if let queue { try await QueueDriver.notify(queues: [queue], on: connection) }
-            try await connection.simpleQuery("RELEASE SAVEPOINT bursar_retry")
-            return queue != nil
-        } catch let error as PostgresError where error.isUniqueViolation {
-            try await connection.simpleQuery("ROLLBACK TO SAVEPOINT bursar_retry")
-            return false  // a job with the same key was inserted meanwhile
+        try await inTransaction(connection) { connection in
+            try await connection.simpleQuery("SAVEPOINT bursar_retry")
+            do {
+                let queue = try await QueueDriver.retry(id: id, on: connection)
+                if let queue { try await QueueDriver.notify(queues: [queue], on: connection) }
+                try await connection.simpleQuery("RELEASE SAVEPOINT bursar_retry")
+                return queue != nil
+            } catch let error as PostgresError where error.isUniqueViolation {
+                try await connection.simpleQuery("ROLLBACK TO SAVEPOINT bursar_retry")
+                return false  // a job with the same key was inserted meanwhile
+            }
         }
     }
 
     /// ``retry(id:on:)`` in a transaction of its own.
     public func retry(id: Int64) async throws -> Bool {
-        try await pool.withTransaction { try await retry(id: id, on: $0) }
+        try await pool.withConnection { try await retry(id: id, on: $0) }
     }
 
     /// Pauses or resumes a queue on `connection`: a paused queue's jobs are not claimed.

@@ -27,50 +27,31 @@ public struct QueueStatistics: Sendable {
     public static func load(pool: ConnectionPool) async throws -> QueueStatistics {
         try await pool.withConnection { connection in
             var queues: [String: Queue] = [:]
-            let live = try await connection.query("""
-                SELECT queue, state, count(*)::bigint AS n,
-                       extract(epoch FROM now() - min(scheduled_at) FILTER (WHERE state = 'available'))::float8 AS oldest
-                FROM bursar_jobs WHERE state IN ('available', 'scheduled', 'running', 'retryable')
-                GROUP BY queue, state
-                """)
-            for row in live {
-                let name = try row.string("queue")
+            func update(_ name: String, _ change: (inout Queue) -> Void) {
                 var queue = queues[name] ?? Queue(name: name, counts: [:], oldestRunnableAgeSeconds: nil, paused: false)
-                if let state = JobState(rawValue: try row.string("state")) { queue.counts[state] = try row.int("n") }
-                if let oldest = try row.double("oldest") { queue.oldestRunnableAgeSeconds = max(0, oldest) }
+                change(&queue)
                 queues[name] = queue
             }
-            let finished = try await connection.query("""
-                SELECT queue, state, count(*)::bigint AS n FROM bursar_jobs
-                WHERE finalized_at > now() - interval '1 hour' GROUP BY queue, state
-                """)
-            for row in finished {
-                let name = try row.string("queue")
-                var queue = queues[name] ?? Queue(name: name, counts: [:], oldestRunnableAgeSeconds: nil, paused: false)
-                if let state = JobState(rawValue: try row.string("state")) { queue.counts[state] = try row.int("n") }
-                queues[name] = queue
+            for row in try await QueueDriver.liveCounts(on: connection) {
+                update(row.queue) { queue in
+                    if let state = JobState(rawValue: row.state) { queue.counts[state] = row.count }
+                    if let oldest = row.oldest { queue.oldestRunnableAgeSeconds = max(0, oldest) }
+                }
             }
-            for row in try await connection.query("SELECT name, paused FROM bursar_queues") {
-                let name = try row.string("name")
-                var queue = queues[name] ?? Queue(name: name, counts: [:], oldestRunnableAgeSeconds: nil, paused: false)
-                queue.paused = try row.bool("paused")
-                queues[name] = queue
+            for row in try await QueueDriver.finishedLastHour(on: connection) {
+                update(row.queue) { queue in
+                    if let state = JobState(rawValue: row.state) { queue.counts[state] = row.count }
+                }
             }
-            let minute = try await connection.query("""
-                SELECT count(*)::bigint AS n FROM bursar_jobs
-                WHERE finalized_at > now() - interval '1 minute' AND state = 'completed'
-                """).first!.int("n")
-            let failures = try await connection.query("""
-                SELECT kind, count(*)::bigint AS n,
-                       (array_agg(errors -> -1 ->> 'message' ORDER BY id DESC))[1] AS last
-                FROM bursar_jobs
-                WHERE state IN ('retryable', 'discarded') AND scheduled_at > now() - interval '1 day'
-                GROUP BY kind ORDER BY n DESC LIMIT 10
-                """)
+            for row in try await QueueDriver.queueSettings(on: connection) {
+                update(row.queue) { $0.paused = row.paused }
+            }
+            let minute = try await QueueDriver.completedLastMinute(on: connection)
+            let failures = try await QueueDriver.recentFailures(limit: 10, on: connection)
             return QueueStatistics(
                 queues: queues.values.sorted { $0.name < $1.name },
                 completedLastMinute: minute,
-                recentFailures: try failures.map { Failure(kind: try $0.string("kind"), count: try $0.int("n"), lastMessage: try $0.optionalString("last") ?? "") })
+                recentFailures: failures.map { Failure(kind: $0.kind, count: $0.count, lastMessage: $0.last ?? "") })
         }
     }
 }

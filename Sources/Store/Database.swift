@@ -58,7 +58,10 @@ public struct Database: Sendable {
             (try await Migrator.currentVersion($0), try await QueueSchema.currentVersion(on: $0))
         }
         if current < migrator.latestVersion || queue < QueueSchema.latestVersion {
-            throw BursarError.setup("the database schema is at version \(current) but this Bursar needs \(migrator.latestVersion): run `bursar db migrate`")
+            throw BursarError.setup("""
+                the database schema is at version \(current) (job queue \(queue)) but this Bursar needs \(migrator.latestVersion) \
+                (job queue \(QueueSchema.latestVersion)): run `bursar db migrate`
+                """)
         }
     }
 

@@ -35,36 +35,31 @@ public struct DecisionStore: Sendable {
     public static func save(_ decisions: [NewDecision], program: String, on connection: Connection) async throws {
         guard !decisions.isEmpty else { return }
         func list(_ values: [String]) -> String? { TextArray(values).postgresText }
+        // The ids are taken first, so that each audit row names its decision (COPY returns none).
+        let ids = try await connection.query("""
+            SELECT nextval(pg_get_serial_sequence('decisions', 'id')) AS id FROM generate_series(1, $1)
+            """, decisions.count).map { try $0.int64("id") }
         _ = try await connection.copyIn("""
-            COPY decisions (program, applicant_id, revision, outcome, gpa, categories, failed, review, conditions, rule_set, trace,
+            COPY decisions (id, program, applicant_id, revision, outcome, gpa, categories, failed, review, conditions, rule_set, trace,
                             partner_key, institution, institution_country,
                             definition_version, partners_version, exclusions_version, duplicates_version)
             FROM STDIN
-            """, rows: decisions.map { new in
+            """, rows: zip(ids, decisions).map { id, new in
                 let d = new.decision
                 let v = new.versions
-                return [program, d.applicantID, String(new.revision), d.outcome.rawValue, d.gpa, list(d.categories), list(d.failed),
-                        list(d.review), list(d.conditions), d.ruleSet, DecisionTrace(d).json,
+                return [String(id), program, d.applicantID, String(new.revision), d.outcome.rawValue, d.gpa, list(d.categories),
+                        list(d.failed), list(d.review), list(d.conditions), d.ruleSet, DecisionTrace(d).json,
                         PartnerMatcher.decisionKey(new.institution), new.institution, new.institutionCountry,
                         String(v.definition), String(v.partners), String(v.exclusions), String(v.duplicates)]
             })
-        try await auditDecisions(of: decisions.map(\.decision.applicantID), program: program, on: connection)
-    }
-
-    /// One audit row per decision just written in the caller's transaction (interface §5: the
-    /// trail holds decisions: id, outcome, rule set). COPY returns no ids, so they are read
-    /// back: the newest decision of each applicant stamped with this transaction's `now()`,
-    /// which no other transaction's rows carry.
-    static func auditDecisions(of applicants: [String], program: String, on connection: Connection) async throws {
-        try await connection.query("""
-            INSERT INTO audit_log (action, program, applicant_id, detail, os_user, actor)
-            SELECT 'decision', $1, d.applicant_id,
-                   jsonb_build_object('decision_id', d.id, 'revision', d.revision, 'outcome', d.outcome, 'rule_set', d.rule_set), $3, $4
-            FROM unnest($2::text[]) AS u(applicant_id)
-            CROSS JOIN LATERAL (SELECT x.id, x.applicant_id, x.revision, x.outcome, x.rule_set FROM decisions x
-                                WHERE x.program = $1 AND x.applicant_id = u.applicant_id AND x.decided_at = now()
-                                ORDER BY x.id DESC LIMIT 1) d
-            """, program, TextArray(Array(Set(applicants))), AuditLog.operatingSystemUser, AuditLog.actor)
+        // Interface §5: the trail holds every decision (its id, outcome and rule set), written
+        // in the caller's transaction with the decisions.
+        try await AuditLog.record(on: connection, action: "decision", rows: zip(ids, decisions).map { id, new in
+            AuditLog.Row(program: program, applicantID: new.decision.applicantID, detail: [
+                "decision_id": String(id), "revision": String(new.revision),
+                "outcome": new.decision.outcome.rawValue, "rule_set": new.decision.ruleSet,
+            ])
+        })
     }
 
     /// The outcome of the latest decision of each of `applicants` that has one, on `connection`.

@@ -7,7 +7,7 @@ import Postgres
 /// seconds (`float8`).
 ///
 /// Statements that act on a list of attempts select the rows by `id = ANY($1)` (index lookups)
-/// and check each row's attempt against a second array of attempt keys (``attemptKeys(_:)``),
+/// and check each row's attempt against a second array of attempt keys (``attemptKey``),
 /// never by joining `unnest(...)`: under real statistics `state = 'running'` looks rare, the
 /// planner estimates one running row, and puts the unnest on the inner side of a nested loop —
 /// rescanned once per row, 500 × 500 = 250,000 rows through the join filter, 107 ms per batch
@@ -78,52 +78,53 @@ enum QueueDriver {
             """, job.id, job.attempt).affectedRows == 1
     }
 
-    /// The key of one attempt, `id × 2²⁰ + attempt`, and the same expression over a row: exact
-    /// while ids stay below 2⁴³ and attempts below 2²⁰ (``attemptKeys(_:)`` checks it), and an
-    /// `int8 = ANY(int8[])` test per row costs a comparison per listed job, not a rescan.
-    static let attemptKey = "(j.id * 1048576 + j.attempt)"
+    /// The key of one attempt, `id × 2³² + attempt` as `numeric`, and the same expression over
+    /// a row: exact for every id and attempt (no overflow, no range to check), and a test of
+    /// the key against an array costs a lookup per row — hashed when the plan is custom, a
+    /// linear scan of the list in a generic plan — never a rescan of a joined `unnest`.
+    static let attemptKey = "(j.id::numeric * 4294967296 + j.attempt)"
 
-    /// The attempt keys of `jobs`, or nil when one is out of the exact range (then callers
-    /// take the jobs one at a time).
-    static func attemptKeys(_ jobs: [ClaimedJob]) -> BigintArray? {
-        guard jobs.allSatisfy({ $0.id >= 0 && $0.id < 1 << 43 && $0.attempt >= 0 && $0.attempt < 1 << 20 }) else { return nil }
-        return BigintArray(jobs.map { $0.id << 20 + Int64($0.attempt) })
+    /// The attempt keys of `jobs`, for `\(attemptKey) = ANY($n::numeric[])`.
+    static func attemptKeys(_ jobs: [ClaimedJob]) -> TextArray {
+        TextArray(jobs.map { String(Int128($0.id) << 32 + Int128($0.attempt)) })
     }
 
     /// The statement of ``complete(_:on:)-([ClaimedJob],_)`` (tests look at its plan).
     static let completeManySQL = """
         UPDATE bursar_jobs j SET state = 'completed', finalized_at = now()
-        WHERE j.id = ANY($1::bigint[]) AND \(attemptKey) = ANY($2::bigint[]) AND j.state = 'running'
+        WHERE j.id = ANY($1::bigint[]) AND \(attemptKey) = ANY($2::numeric[]) AND j.state = 'running'
         """
 
     /// Completes many jobs, each guarded by its attempt. Returns how many were completed.
     static func complete(_ jobs: [ClaimedJob], on connection: Connection) async throws -> Int {
         guard !jobs.isEmpty else { return 0 }
-        guard let keys = attemptKeys(jobs) else {
-            var done = 0
-            for job in jobs where try await complete(job, on: connection) { done += 1 }
-            return done
-        }
-        return try await connection.query(completeManySQL, BigintArray(jobs.map(\.id)), keys).affectedRows
+        return try await connection.query(completeManySQL, BigintArray(jobs.map(\.id)), attemptKeys(jobs)).affectedRows
     }
 
-    /// Records a failed attempt: retryable after `retryIn`, or discarded when it was the last.
+    /// Records a failed attempt: retryable after `retryIn`, or discarded when it was the last —
+    /// or cancelled when an operator asked while it ran (River's `JobSetStateIfRunning`): a
+    /// cancel request the worker had not seen yet is not undone by a retry.
     static func fail(_ job: ClaimedJob, message: String, retryIn: Duration, on connection: Connection) async throws -> Bool {
         try await connection.query("""
             UPDATE bursar_jobs SET
-                state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END,
-                finalized_at = CASE WHEN attempt >= max_attempts THEN now() END,
+                state = CASE WHEN cancel_requested THEN 'cancelled'
+                             WHEN attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END,
+                finalized_at = CASE WHEN cancel_requested OR attempt >= max_attempts THEN now() END,
                 scheduled_at = now() + make_interval(secs => $3::float8),
                 errors = errors || jsonb_build_array(jsonb_build_object('attempt', attempt, 'at', now(), 'message', $4::text))
             WHERE id = $1 AND attempt = $2 AND state = 'running'
             """, job.id, job.attempt, retryIn.seconds, String(message.prefix(2000))).affectedRows == 1
     }
 
-    /// Puts a running job back to wait `delay` without counting the attempt.
+    /// Puts a running job back to wait `delay` without counting the attempt (cancelled instead
+    /// when an operator asked while it ran).
     static func snooze(_ job: ClaimedJob, delay: Duration, on connection: Connection) async throws -> Bool {
         try await connection.query("""
-            UPDATE bursar_jobs SET state = CASE WHEN $3::float8 > 0 THEN 'scheduled' ELSE 'available' END,
-                attempt = attempt - 1, scheduled_at = now() + make_interval(secs => $3::float8)
+            UPDATE bursar_jobs SET
+                state = CASE WHEN cancel_requested THEN 'cancelled' WHEN $3::float8 > 0 THEN 'scheduled' ELSE 'available' END,
+                finalized_at = CASE WHEN cancel_requested THEN now() END,
+                attempt = attempt - CASE WHEN cancel_requested THEN 0 ELSE 1 END,
+                scheduled_at = now() + make_interval(secs => $3::float8)
             WHERE id = $1 AND attempt = $2 AND state = 'running'
             """, job.id, job.attempt, delay.seconds).affectedRows == 1
     }
@@ -140,26 +141,11 @@ enum QueueDriver {
     /// Returns running jobs to their queues at once, uncounted, and wakes the queues.
     static func release(_ jobs: [ClaimedJob], on connection: Connection) async throws -> Int {
         guard !jobs.isEmpty else { return 0 }
-        let released: PostgresRows
-        if let keys = attemptKeys(jobs) {
-            released = try await connection.query("""
-                UPDATE bursar_jobs j SET state = 'available', attempt = j.attempt - 1, attempted_by = NULL, scheduled_at = now()
-                WHERE j.id = ANY($1::bigint[]) AND \(attemptKey) = ANY($2::bigint[]) AND j.state = 'running'
-                RETURNING j.queue
-                """, BigintArray(jobs.map(\.id)), keys)
-        } else {
-            // Out of the keys' range: the same statement with one id and one attempt per job.
-            var count = 0
-            for job in jobs {
-                let rows = try await connection.query("""
-                    UPDATE bursar_jobs SET state = 'available', attempt = attempt - 1, attempted_by = NULL, scheduled_at = now()
-                    WHERE id = $1 AND attempt = $2 AND state = 'running' RETURNING queue
-                    """, job.id, job.attempt)
-                try await notify(queues: try rows.map { try $0.string("queue") }, on: connection)
-                count += rows.count
-            }
-            return count
-        }
+        let released = try await connection.query("""
+            UPDATE bursar_jobs j SET state = 'available', attempt = j.attempt - 1, attempted_by = NULL, scheduled_at = now()
+            WHERE j.id = ANY($1::bigint[]) AND \(attemptKey) = ANY($2::numeric[]) AND j.state = 'running'
+            RETURNING j.queue
+            """, BigintArray(jobs.map(\.id)), attemptKeys(jobs))
         try await notify(queues: try released.map { try $0.string("queue") }, on: connection)
         return released.count
     }
@@ -169,21 +155,15 @@ enum QueueDriver {
     static func renewLeases(_ jobs: [ClaimedJob], worker: String, lease: Duration,
                             on connection: Connection) async throws -> (owned: Set<JobKey>, cancelRequested: Set<JobKey>) {
         guard !jobs.isEmpty else { return ([], []) }
-        // Out of the keys' range, every running attempt of these ids this worker holds is
-        // renewed, and only the listed attempts are reported as owned.
-        let keys = attemptKeys(jobs) ?? BigintArray([])
         let rows = try await connection.query("""
             UPDATE bursar_jobs j SET lease_expires_at = now() + make_interval(secs => $3::float8)
-            WHERE j.id = ANY($1::bigint[]) AND (cardinality($4::bigint[]) = 0 OR \(attemptKey) = ANY($4::bigint[]))
-              AND j.state = 'running' AND j.attempted_by = $2
+            WHERE j.id = ANY($1::bigint[]) AND \(attemptKey) = ANY($4::numeric[]) AND j.state = 'running' AND j.attempted_by = $2
             RETURNING j.id, j.attempt, j.cancel_requested
-            """, BigintArray(jobs.map(\.id)), worker, lease.seconds, keys)
-        let listed = Set(jobs.map(\.key))
+            """, BigintArray(jobs.map(\.id)), worker, lease.seconds, attemptKeys(jobs))
         var owned: Set<JobKey> = []
         var cancel: Set<JobKey> = []
         for row in rows {
             let key = JobKey(id: try row.int64("id"), attempt: try row.int("attempt"))
-            guard listed.contains(key) else { continue }
             owned.insert(key)
             if try row.bool("cancel_requested") { cancel.insert(key) }
         }
