@@ -43,7 +43,7 @@ struct Audit: AsyncParsableCommand {
             if let program = entry.program { line += "  program=\(program)" }
             if let applicant = entry.applicantID { line += "  applicant=\(applicant)" }
             line += "  by " + Self.who(entry)
-            if let reason = entry.reason, !reason.isEmpty { line += "  reason: \(reason)" }
+            if let reason = entry.reason, !reason.isEmpty { line += "  reason: \(Self.printable(reason))" }
             if entry.detail != "{}" { line += "  \(entry.detail)" }
             printLine(line)
         }
@@ -51,10 +51,31 @@ struct Audit: AsyncParsableCommand {
 
     static func who(_ entry: AuditLog.Entry) -> String {
         var parts: [String] = []
-        if let actor = entry.actor { parts.append(actor) }
-        parts.append("os:\(entry.operatingSystemUser ?? "?")")
+        if let actor = entry.actor { parts.append(printable(actor)) }
+        parts.append("os:\(printable(entry.operatingSystemUser ?? "?"))")
         parts.append("db:\(entry.databaseRole ?? "?")")
         return parts.joined(separator: " ")
+    }
+
+    /// `text` with control characters written as escapes (`\n`, `\u{1B}`), so that one row of the
+    /// trail prints as one line and cannot move the terminal (rows written before reasons were
+    /// checked, or a name in `BURSAR_ACTOR`, may hold any text).
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if scalar.properties.generalCategory == .control {
+                    out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
     }
 
     /// One row of `bursar audit --json`.

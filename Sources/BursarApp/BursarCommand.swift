@@ -41,8 +41,21 @@ enum CLI {
 
     /// A UTF-8 text file's contents; exit status 2 (with a message) when it cannot be read.
     static func readText(_ file: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            printError("cannot read \(file) as UTF-8 text")
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
+            printError("\(file) does not exist")
+            throw ExitCode(2)
+        }
+        if isFolder.boolValue {
+            printError("\(file) is a folder, not a file")
+            throw ExitCode(2)
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            printError("cannot read \(file) (permission denied?)")
+            throw ExitCode(2)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            printError("\(file) is not UTF-8 text")
             throw ExitCode(2)
         }
         return text

@@ -48,9 +48,9 @@ struct Documents: AsyncParsableCommand {
                 free(resolved)
             }
             try await Runner.withDatabase { database in
-                let program = try await Runner.program(options.program, database: database)
+                let program = try await Runner.existingProgram(options.program, database: database)
                 let count = try await ApplicationStore(database: database).recheckDocuments(program: program, applicantID: applicantID,
-                                                                                            folder: resolvedFolder, reason: why.reason)
+                                                                                            folder: resolvedFolder, reason: why.text)
                 printLine("\(count) application\(count == 1 ? "" : "s") queued for a document check and a new decision")
             }
         }

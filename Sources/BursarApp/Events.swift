@@ -34,13 +34,20 @@ struct Events: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             let (queued, ignored, conflicting) = try await Runner.withDatabase { database in
-                let program = try await Runner.program(options.program, database: database)
-                let lines = parsed.events.map { (line: $0.line, event: $0.event, program: $0.event.program ?? program, body: $0.body) }
+                let program = try await Runner.existingProgram(options.program, database: database)
+                let known = Set(try await ProgramStore(database: database).programIDs())
+                let all = parsed.events.map { (line: $0.line, event: $0.event, program: $0.event.program ?? program, body: $0.body) }
+                // A line naming a program that does not exist is rejected here, not queued to fail later.
+                let unknown = all.filter { !known.contains($0.program) }.map {
+                    EventsFile.Rejected(line: $0.line, applicantID: $0.event.applicantID,
+                                        message: "there is no program \"\($0.program)\" (known: \(known.sorted().joined(separator: ", ")))")
+                }
+                let lines = all.filter { known.contains($0.program) }
                 return try await database.pool.withTransaction { connection in
                     let results = try await LifecycleStore.submit(lines, queue: database.queue, on: connection)
                     var queued: [AuditLog.Row] = []
                     var ignored = 0
-                    var conflicting: [EventsFile.Rejected] = []
+                    var conflicting = unknown
                     for (item, result) in zip(lines, results) {
                         switch result {
                         case .queued:

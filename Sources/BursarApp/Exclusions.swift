@@ -23,7 +23,7 @@ struct Exclusions: AsyncParsableCommand {
                 _ = try await ProgramStore(database: database).program(program)
                 for (list, items) in lists.sorted(by: { $0.key < $1.key }) {
                     let (count, rescreened) = try await store.importList(program: program, list: list, entries: items, source: URL(fileURLWithPath: file).lastPathComponent,
-                                                                           reason: why.reason)
+                                                                           reason: why.text)
                     printLine("list \(list): \(count) entries; \(rescreened) application\(rescreened == 1 ? "" : "s") queued for screening again")
                 }
             }
@@ -103,9 +103,9 @@ struct Duplicates: AsyncParsableCommand {
 
         func run() async throws {
             try await Runner.withDatabase { database in
-                let program = try await Runner.program(options.program, database: database)
+                let program = try await Runner.existingProgram(options.program, database: database)
                 let resolution = try await PersonScreening(database: database).resolveDuplicate(program: program, drop: applicantID, keep: keep,
-                                                                                                reason: why.reason)
+                                                                                                reason: why.text)
                 if resolution.alreadyResolved {
                     printLine("\(applicantID) was already withdrawn in favour of \(keep); nothing changed")
                 } else {

@@ -107,7 +107,7 @@ struct Jobs: AsyncParsableCommand {
         func run() async throws {
             try await Runner.withDatabase { database in
                 let job = try await Jobs.existing(id, database: database)
-                let taken = try await Jobs.act("jobs.retry", job: id, reason: why.reason, database: database) { connection in
+                let taken = try await Jobs.act("jobs.retry", job: id, reason: why.text, database: database) { connection in
                     let taken = try await database.queue.retry(id: id, on: connection)
                     return (taken, taken, ["kind": job.kind, "queue": job.queue, "was": job.state.rawValue])
                 }
@@ -131,7 +131,7 @@ struct Jobs: AsyncParsableCommand {
 
         func run() async throws {
             try await Runner.withDatabase { database in
-                let before = try await Jobs.act("jobs.cancel", job: id, reason: why.reason, database: database) { connection in
+                let before = try await Jobs.act("jobs.cancel", job: id, reason: why.text, database: database) { connection in
                     let before = try await database.queue.cancel(id: id, on: connection)
                     return (before, before.map { !$0.hasEnded } ?? false, ["was": before?.rawValue ?? ""])
                 }
@@ -157,7 +157,7 @@ struct Jobs: AsyncParsableCommand {
 
         func run() async throws {
             try await Runner.withDatabase { database in
-                let before = try await Jobs.act("jobs.discard", job: id, reason: why.reason, database: database) { connection in
+                let before = try await Jobs.act("jobs.discard", job: id, reason: why.text, database: database) { connection in
                     let before = try await database.queue.discard(id: id, on: connection)
                     return (before, before?.isWaiting ?? false, ["was": before?.rawValue ?? ""])
                 }

@@ -145,11 +145,11 @@ struct Partners: AsyncParsableCommand {
                                                         discussion: "Example: bursar partners confirm \"Bayreuth\" --partner \"University of Bayreuth\" --reason \"checked with the office\"")
         @Argument(help: "The spelling as applicants wrote it.") var spelling: String
         @Option(help: "The partner's English name, as `partners list` prints it.") var partner: String
-        @Option(help: "Why.") var reason: String = ""
+        @OptionGroup var why: ReasonOption
         @OptionGroup var options: ProgramOption
 
         func run() async throws {
-            let count = try await Partners.decide(spelling, partner: partner, reason: reason, program: options.program)
+            let count = try await Partners.decide(spelling, partner: partner, reason: why.text ?? "", program: options.program)
             printLine("\"\(spelling)\" is now an alias of \(partner); \(count) application\(count == 1 ? "" : "s") queued for screening again")
         }
     }
@@ -158,11 +158,11 @@ struct Partners: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Reject an uncertain spelling: it is not a partner; waiting applications are screened again.",
                                                         discussion: "Example: bursar partners reject \"Bayreuth Technical College\" --reason \"not the university\"")
         @Argument(help: "The spelling as applicants wrote it.") var spelling: String
-        @Option(help: "Why.") var reason: String = ""
+        @OptionGroup var why: ReasonOption
         @OptionGroup var options: ProgramOption
 
         func run() async throws {
-            let count = try await Partners.decide(spelling, partner: nil, reason: reason, program: options.program)
+            let count = try await Partners.decide(spelling, partner: nil, reason: why.text ?? "", program: options.program)
             printLine("\"\(spelling)\" is recorded as not a partner; \(count) application\(count == 1 ? "" : "s") queued for screening again")
         }
     }

@@ -177,8 +177,12 @@ struct Flags: AsyncParsableCommand {
             discussion: "Example: bursar flags clear A-001 eligibility.changed --reason \"registry entry was a namesake\"")
         @Argument(help: "The applicant id.") var applicantID: String
         @Argument(help: "The flag, e.g. academic.gpa_below_2_3.") var flag: String
-        @Option(help: "Why (kept in the record).") var reason: String
+        @Option(help: "Why, in one line (kept in the record).") var reason: String
         @OptionGroup var options: ProgramOption
+
+        func validate() throws {
+            if !reason.trimmingCharacters(in: .whitespaces).isEmpty { try ReasonOption.check(reason) }
+        }
 
         func run() async throws {
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {

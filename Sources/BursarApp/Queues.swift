@@ -18,15 +18,21 @@ struct Queues: AsyncParsableCommand {
         throw ExitCode(1)
     }
 
-    /// Pauses or resumes `name` and records it, in one transaction.
+    /// Pauses or resumes `name` and records it, in one transaction; exit status 1 (nothing
+    /// recorded) when the queue already was so — the action does not apply (interface §5).
     static func set(paused: Bool, queue name: String, reason: String?) async throws {
-        try await Runner.withDatabase { database in
+        let changed = try await Runner.withDatabase { database in
             try await requireKnown(name, database: database)
-            try await database.pool.withTransaction { connection in
-                try await database.queue.setPaused(paused, queue: name, on: connection)
+            return try await database.pool.withTransaction { connection in
+                guard try await database.queue.setPaused(paused, queue: name, on: connection) else { return false }
                 try await AuditLog.record(on: connection, action: paused ? "queues.pause" : "queues.resume", program: nil,
                                           reason: reason, detail: ["queue": name])
+                return true
             }
+        }
+        guard changed else {
+            CLI.printError("queue \(name) is already \(paused ? "paused" : "running (not paused)"): nothing changed")
+            throw ExitCode(1)
         }
     }
 
@@ -37,7 +43,7 @@ struct Queues: AsyncParsableCommand {
         @OptionGroup var why: ReasonOption
 
         func run() async throws {
-            try await Queues.set(paused: true, queue: name, reason: why.reason)
+            try await Queues.set(paused: true, queue: name, reason: why.text)
             printLine("queue \(name) paused: its jobs wait until it is resumed")
         }
     }
@@ -49,7 +55,7 @@ struct Queues: AsyncParsableCommand {
         @OptionGroup var why: ReasonOption
 
         func run() async throws {
-            try await Queues.set(paused: false, queue: name, reason: why.reason)
+            try await Queues.set(paused: false, queue: name, reason: why.text)
             printLine("queue \(name) resumed")
         }
     }

@@ -70,12 +70,19 @@ extension JobQueueClient {
     }
 
     /// Pauses or resumes a queue on `connection`: a paused queue's jobs are not claimed.
-    public func setPaused(_ paused: Bool, queue: String, on connection: Connection) async throws {
-        try await QueueDriver.setPaused(paused, queue: queue, on: connection)
+    /// Returns false, changing nothing, when the queue already was so.
+    @discardableResult
+    public func setPaused(_ paused: Bool, queue: String, on connection: Connection) async throws -> Bool {
+        try await inTransaction(connection) { connection in
+            guard try await QueueDriver.lockPaused(queue: queue, on: connection) != paused else { return false }
+            try await QueueDriver.setPaused(paused, queue: queue, on: connection)
+            return true
+        }
     }
 
     /// ``setPaused(_:queue:on:)`` on a connection of the pool.
-    public func setPaused(_ paused: Bool, queue: String) async throws {
+    @discardableResult
+    public func setPaused(_ paused: Bool, queue: String) async throws -> Bool {
         try await pool.withConnection { try await setPaused(paused, queue: queue, on: $0) }
     }
 

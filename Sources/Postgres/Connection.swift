@@ -163,13 +163,16 @@ public actor Connection {
 
     private func runQuery(_ sql: String, _ texts: [String?], limit: Duration?) throws -> PostgresRows {
         let conn = try live()
+        // Cancellable from the first round trip: preparing a statement can wait as long as
+        // running it (parsing an INSERT takes a lock on its table — found with a table locked
+        // by hand: `jobs cancel` could not stop a job blocked in `PQprepare`).
+        canceller.begin()
+        defer { canceller.end() }
         try applyStatementTimeout(limit, on: conn)
         let statement = try preparedName(for: sql, parameterCount: texts.count, on: conn)
-        canceller.begin()
         let result: OpaquePointer? = withCStrings(texts) { pointers in
             PQexecPrepared(conn, statement, Int32(pointers.count), pointers, nil, nil, 0)
         }
-        canceller.end()
         return try consume(result, on: conn)
     }
 
@@ -262,6 +265,9 @@ public actor Connection {
 
     private func runCopyIn(_ copyStatement: String, rows: [[String?]]) throws -> Int {
         let conn = try live()
+        // Cancellable throughout: starting COPY takes the table's lock and may wait for it.
+        canceller.begin()
+        defer { canceller.end() }
         let start = PQexec(conn, copyStatement)
         let status = start.map { PQresultStatus($0) }
         if status != PGRES_COPY_IN {

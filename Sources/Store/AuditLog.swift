@@ -20,7 +20,7 @@ public enum AuditLog {
         try await connection.query("""
             INSERT INTO audit_log (action, program, applicant_id, reason, detail, os_user, actor)
             VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)
-            """, action, program, applicantID, reason, JSONText(json), operatingSystemUser, actor)
+            """, action, program, applicantID, reason.flatMap { $0.isEmpty ? nil : $0 }, JSONText(json), operatingSystemUser, actor)
     }
 
     /// One row about one applicant, for ``record(on:action:rows:)``.

@@ -208,8 +208,8 @@ public struct PersonScreening: Sendable {
                 SELECT applicant_id, latest_revision FROM applicants WHERE program = $1 AND applicant_id = ANY($2::text[]) ORDER BY applicant_id
                 """, program, TextArray([drop, keep] + others.sorted())).map { (try $0.string("applicant_id"), try $0.int("latest_revision")) }
             try await Rescreening.enqueue(program: program, applicants: latest, on: connection, queue: database.queue)
-            try await AuditLog.record(on: connection, action: "duplicates.resolve", program: program, applicantID: keep, reason: reason,
-                                      detail: ["withdrawn": drop, "version": "\(version)", "rescreened": "\(latest.count)"])
+            try await AuditLog.record(on: connection, action: "duplicates.resolve", program: program, applicantID: drop, reason: reason,
+                                      detail: ["kept": keep, "version": "\(version)", "rescreened": "\(latest.count)"])
             return Resolution(alreadyResolved: false, redecided: latest.count)
         }
     }

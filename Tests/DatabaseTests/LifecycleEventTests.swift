@@ -143,6 +143,11 @@ struct LifecycleEventTests {
         #expect(other.output.contains("event_id \"x1\" was already used"), "\(other.output)")
         #expect(try await s.count("SELECT count(*)::int AS n FROM lifecycle_events") == 1, "nothing stored for the conflicting line")
 
+        let elsewhere = try await s.events(#"{"event_id": "p1", "type": "admitted", "applicant_id": "S-01-base", "date": "2026-03-20", "program": "nope"}"#)
+        #expect(elsewhere.status == 3, "an event of a program that does not exist is rejected at submit")
+        #expect(elsewhere.output.contains("there is no program \"nope\""), "\(elsewhere.output)")
+        #expect(try await s.count("SELECT count(*)::int AS n FROM lifecycle_events") == 1, "nothing stored for the unknown program")
+
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).ndjson")
         try "\n".write(to: empty, atomically: true, encoding: .utf8)
         let none = try s.cli(["events", "submit", empty.path])

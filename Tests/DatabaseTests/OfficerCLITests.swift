@@ -60,6 +60,17 @@ struct OfficerCLITests {
         }
         #expect(rows == 0, "no queue is created")
         #expect(try bursar(["queues", "pause", "lifecycle"], database).status == 0)
+        let again = try bursar(["queues", "pause", "lifecycle"], database)
+        #expect(again.status == 1, "pausing a paused queue does not apply")
+        #expect(again.error.contains("already paused"), "\(again.error)")
+        let blank = try bursar(["queues", "resume", "lifecycle", "--reason", "  "], database)
+        #expect(blank.status != 0 && blank.error.contains("--reason must say why"), "\(blank.error)")
+        let twoLines = try bursar(["queues", "resume", "lifecycle", "--reason", "ok\nforged row"], database)
+        #expect(twoLines.status != 0 && twoLines.error.contains("one line"), "\(twoLines.error)")
+        let pauses = try await database.pool.withConnection {
+            try await $0.query("SELECT count(*)::int AS n FROM audit_log WHERE action = 'queues.pause'")[0].int("n")
+        }
+        #expect(pauses == 1, "a pause that did not apply leaves no audit row")
 
         // status keeps its columns with a paused queue.
         let status = try bursar(["status"], database)

@@ -59,6 +59,12 @@ extension QueueDriver {
         return try rows.first?.string("queue")
     }
 
+    /// Whether the queue is paused, locking its settings row (when it has one) until the
+    /// transaction ends.
+    static func lockPaused(queue: String, on connection: Connection) async throws -> Bool {
+        try await connection.query("SELECT paused FROM bursar_queues WHERE name = $1 FOR UPDATE", queue).first?.bool("paused") ?? false
+    }
+
     /// Pauses or resumes a queue; a resumed queue's workers are woken.
     static func setPaused(_ paused: Bool, queue: String, on connection: Connection) async throws {
         try await connection.query("""
