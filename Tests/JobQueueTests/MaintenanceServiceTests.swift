@@ -119,7 +119,17 @@ struct MaintenanceServiceTests {
             ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('available', 'scheduled', 'retryable') DO NOTHING
             """
         let first = try await pool.withConnection { try await $0.query(oldInsert).affectedRows }
-        let running = try await client.claim(queue: "default", limit: 1, worker: "w", lease: .seconds(30))
+        // Claimed as the old binary did (the claim function came with queue migration 5).
+        let claimedRow = try await pool.withConnection {
+            try await $0.query("""
+                UPDATE bursar_jobs SET state = 'running', attempt = 1, attempted_at = now(), attempted_by = 'w',
+                    lease_expires_at = now() + interval '30 seconds'
+                WHERE unique_key = 'k' RETURNING id, kind, queue, args, attempt, max_attempts
+                """).first!
+        }
+        let running = [ClaimedJob(id: try claimedRow.int64("id"), kind: try claimedRow.string("kind"),
+                                  queue: try claimedRow.string("queue"), args: try claimedRow.string("args"),
+                                  attempt: try claimedRow.int("attempt"), maxAttempts: try claimedRow.int("max_attempts"))]
         let duplicate = try await pool.withConnection { try await $0.query(oldInsert).affectedRows }
         #expect(first == 1 && duplicate == 1)
         let applied = try await pool.withConnection { try await QueueSchema.migrate(on: $0) }

@@ -45,25 +45,18 @@ enum QueueDriver {
 
     // MARK: claim and finish
 
+    /// The claim: `bursar_claim` (queue migration 5) walks `bursar_jobs_claim` in its order
+    /// and stops after `$2` rows, under planner settings of its own, so that no statistics can
+    /// make it fetch the whole backlog and sort it.
+    static let claimSQL = """
+        SELECT id, kind, queue, args, attempt, max_attempts FROM bursar_claim($1, $2, $3, $4::float8)
+        """
+
     /// Claims up to `limit` runnable jobs of an unpaused `queue`, in priority, time and id order,
     /// skipping rows others hold.
     static func claim(queue: String, limit: Int, worker: String, lease: Duration, on connection: Connection) async throws -> [ClaimedJob] {
         guard limit > 0 else { return [] }
-        let rows = try await connection.query("""
-            WITH picked AS (
-                SELECT id FROM bursar_jobs
-                WHERE state = 'available' AND queue = $1 AND scheduled_at <= now()
-                  AND NOT EXISTS (SELECT 1 FROM bursar_queues WHERE name = $1 AND paused)
-                ORDER BY priority, scheduled_at, id
-                LIMIT $2
-                FOR UPDATE SKIP LOCKED
-            )
-            UPDATE bursar_jobs j
-            SET state = 'running', attempt = j.attempt + 1, attempted_at = now(), attempted_by = $3,
-                lease_expires_at = now() + make_interval(secs => $4::float8)
-            FROM picked WHERE j.id = picked.id
-            RETURNING j.id, j.kind, j.queue, j.args, j.attempt, j.max_attempts
-            """, queue, limit, worker, lease.seconds)
+        let rows = try await connection.query(claimSQL, queue, limit, worker, lease.seconds)
         return try rows.map {
             ClaimedJob(id: try $0.int64("id"), kind: try $0.string("kind"), queue: try $0.string("queue"),
                        args: try $0.string("args"), attempt: try $0.int("attempt"), maxAttempts: try $0.int("max_attempts"))

@@ -21,6 +21,8 @@ public enum QueueSchema {
         Migration(version: 1, name: "jobs, queues and leaders", sql: QueueMigrationSQL.v1),
         Migration(version: 2, name: "unique keys across running; indexes that let renewals stay HOT", sql: QueueMigrationSQL.v2),
         Migration(version: 3, name: "indexes of live and failed jobs for operators", sql: QueueMigrationSQL.v3),
+        Migration(version: 4, name: "no index of live jobs that a claim could take instead of its own", sql: QueueMigrationSQL.v4),
+        Migration(version: 5, name: "the claim as a function whose plan no statistics can turn into a sort of the backlog", sql: QueueMigrationSQL.v5),
     ]
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }
