@@ -117,7 +117,7 @@ CREATE TABLE bursar_leaders (
     /// (pgbench, 220,000 available).
     static let v5 = """
     CREATE OR REPLACE FUNCTION bursar_claim(claim_queue text, claim_limit bigint, claim_worker text, lease_seconds float8)
-    RETURNS SETOF bursar_jobs
+    RETURNS TABLE (id bigint, kind text, queue text, args jsonb, attempt integer, max_attempts integer)
     LANGUAGE sql VOLATILE
     SET enable_indexscan = on
     SET enable_nestloop = on
@@ -139,7 +139,7 @@ CREATE TABLE bursar_leaders (
     SET state = 'running', attempt = j.attempt + 1, attempted_at = now(), attempted_by = $3,
         lease_expires_at = now() + make_interval(secs => $4)
     FROM picked WHERE j.id = picked.id
-    RETURNING j.*
+    RETURNING j.id, j.kind, j.queue, j.args, j.attempt, j.max_attempts
     $claim$;
     """
 }
