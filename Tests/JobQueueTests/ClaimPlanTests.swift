@@ -37,14 +37,22 @@ struct ClaimPlanTests {
     /// Prepares the body of the installed `bursar_claim` as `claim`, optionally under the
     /// function's own settings (its `SET` clauses), so that tests can look at its plan.
     private func prepareClaimBody(withItsSettings: Bool, on connection: Connection) async throws {
-        let body = try await connection.query("SELECT prosrc FROM pg_proc WHERE proname = 'bursar_claim' AND pronamespace = 'public'::regnamespace").first!.string("prosrc")
-        try await connection.simpleQuery("PREPARE claim(text, bigint, text, float8) AS " + body)
+        let function = try await connection.query("""
+            SELECT prosrc, array_to_string(proconfig, chr(10)) AS settings FROM pg_proc
+            WHERE proname = 'bursar_claim' AND pronamespace = 'public'::regnamespace
+            """).first!
+        try await connection.simpleQuery("PREPARE claim(text, bigint, text, float8) AS " + (try function.string("prosrc")))
         guard withItsSettings else { return }
-        let settings = try await connection.query("SELECT unnest(proconfig) AS s FROM pg_proc WHERE proname = 'bursar_claim' AND pronamespace = 'public'::regnamespace")
-        for setting in try settings.map({ try $0.string("s") }) {
+        for setting in try function.string("settings").split(separator: "\n") {
             let parts = setting.split(separator: "=", maxSplits: 1)
             try await connection.simpleQuery("SET \(parts[0]) = \(parts[1])")
         }
+    }
+
+    /// The ids of the `count` oldest jobs of the burst, the ones a claim must take first.
+    private func oldestBurstIDs(_ count: Int64, on connection: Connection) async throws -> [Int64] {
+        let oldest = try await connection.query("SELECT min(id) AS id FROM bursar_jobs WHERE queue = 'burst'").first!.int64("id")
+        return Array(oldest..<(oldest + count))
     }
 
     /// Estimates that make the ordered walk look dearer than fetching every row and sorting
@@ -71,8 +79,7 @@ struct ClaimPlanTests {
         try await connection.simpleQuery("COMMIT")
         // 10 rows read and written: a few dozen page visits. The backlog is over 200 pages.
         #expect(pages < 100, "a claim of 10 visited \(pages) pages of bursar_jobs")
-        let oldest = try await connection.query("SELECT min(id) AS id FROM bursar_jobs WHERE queue = 'burst'").first!.int64("id")
-        #expect(claimed.map(\.id).sorted() == Array(oldest..<(oldest + 10)))
+        #expect(claimed.map(\.id).sorted() == (try await oldestBurstIDs(10, on: connection)))
         await connection.close()
     }
 
@@ -94,8 +101,7 @@ struct ClaimPlanTests {
         }
         // And it claims the oldest jobs first, 200 of them.
         let claimed = try await QueueDriver.claim(queue: "burst", limit: 200, worker: "w", lease: .seconds(30), on: connection)
-        let oldest = try await connection.query("SELECT min(id) AS id FROM bursar_jobs WHERE queue = 'burst'").first!.int64("id")
-        #expect(claimed.map(\.id).sorted() == Array(oldest..<(oldest + 200)))
+        #expect(claimed.map(\.id).sorted() == (try await oldestBurstIDs(200, on: connection)))
         await connection.close()
     }
 

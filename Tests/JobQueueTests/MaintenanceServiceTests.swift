@@ -127,9 +127,7 @@ struct MaintenanceServiceTests {
                 WHERE unique_key = 'k' RETURNING id, kind, queue, args, attempt, max_attempts
                 """).first!
         }
-        let running = [ClaimedJob(id: try claimedRow.int64("id"), kind: try claimedRow.string("kind"),
-                                  queue: try claimedRow.string("queue"), args: try claimedRow.string("args"),
-                                  attempt: try claimedRow.int("attempt"), maxAttempts: try claimedRow.int("max_attempts"))]
+        let running = [try ClaimedJob(row: claimedRow)]
         let duplicate = try await pool.withConnection { try await $0.query(oldInsert).affectedRows }
         #expect(first == 1 && duplicate == 1)
         let applied = try await pool.withConnection { try await QueueSchema.migrate(on: $0) }

@@ -56,11 +56,7 @@ enum QueueDriver {
     /// skipping rows others hold.
     static func claim(queue: String, limit: Int, worker: String, lease: Duration, on connection: Connection) async throws -> [ClaimedJob] {
         guard limit > 0 else { return [] }
-        let rows = try await connection.query(claimSQL, queue, limit, worker, lease.seconds)
-        return try rows.map {
-            ClaimedJob(id: try $0.int64("id"), kind: try $0.string("kind"), queue: try $0.string("queue"),
-                       args: try $0.string("args"), attempt: try $0.int("attempt"), maxAttempts: try $0.int("max_attempts"))
-        }
+        return try await connection.query(claimSQL, queue, limit, worker, lease.seconds).map(ClaimedJob.init(row:))
     }
 
     /// Completes one job inside the caller's transaction; false when the attempt no longer owns it.
@@ -289,5 +285,13 @@ extension Duration {
     var seconds: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}
+
+extension ClaimedJob {
+    /// A claimed row: `id, kind, queue, args, attempt, max_attempts`, as a claim returns them.
+    init(row: PostgresRow) throws {
+        self.init(id: try row.int64("id"), kind: try row.string("kind"), queue: try row.string("queue"),
+                  args: try row.string("args"), attempt: try row.int("attempt"), maxAttempts: try row.int("max_attempts"))
     }
 }
