@@ -66,6 +66,9 @@ public struct Transcript: Sendable, Equatable {
     public var pattern: GradingPattern
     public var unit: Unit
     public var courses: [CourseRecord]
+    /// The course of study this transcript belongs to (interface §1 v1.2): transcripts with the
+    /// same key are one course, those without a key form one course together.
+    public var course: String? = nil
 }
 
 /// One course on a transcript.

@@ -14,22 +14,42 @@ public struct DecisionTrace: Sendable, Codable, Equatable {
         public let grade: String
         public let gradePoint: Int?
         public let weight: String
+        /// True for a look-alike mark (interface §1 v1.2); nil in traces stored before it.
+        public let lookAlike: Bool?
+    }
+
+    /// One course of study under both readings of look-alike marks (interface §1 v1.2).
+    public struct Study: Sendable, Codable, Equatable {
+        /// The transcripts' `course` key; nil for the transcripts without one.
+        public let key: String?
+        public let transcripts: [Int]
+        /// Exact GPAs as fractions, or nil when nothing counts under that reading.
+        public let gpaExcluded: String?
+        public let gpaCountedAtZero: String?
     }
 
     public let clauses: [Clause]
     public let courses: [CourseLine]
     /// The exact GPA as a fraction (`17/6`), or nil.
     public let gpaExact: String?
+    /// Every course of study; nil in traces stored before interface v1.2.
+    public let studies: [Study]?
 
     public init(_ decision: Decision) {
         clauses = decision.clauses.map {
-            Clause(id: $0.id, status: $0.status, explanation: $0.explanation, facts: $0.facts.map { [$0.name, $0.value] }, condition: $0.condition)
+            Clause(id: $0.id, status: $0.status, explanation: $0.explanation,
+                   facts: $0.facts.map { [$0.name, $0.value] }, condition: $0.condition)
         }
         courses = decision.gpaTrace.lines.map {
-            CourseLine(transcript: $0.transcript, title: $0.title, grade: $0.grade, gradePoint: $0.gradePoint,
-                       weight: $0.weight.denominator == 1 ? "\($0.weight.numerator)" : $0.weight.decimalString(places: 3))
+            let weight = $0.weight.denominator == 1 ? "\($0.weight.numerator)" : $0.weight.decimalString(places: 3)
+            return CourseLine(transcript: $0.transcript, title: $0.title, grade: $0.grade, gradePoint: $0.gradePoint,
+                              weight: weight, lookAlike: $0.lookAlike)
         }
         gpaExact = decision.gpaTrace.exact?.description
+        studies = decision.gpaTrace.studies.map {
+            Study(key: $0.key, transcripts: $0.transcripts, gpaExcluded: $0.excluded?.description,
+                  gpaCountedAtZero: $0.countedAtZero?.description)
+        }
     }
 
     /// The trace as compact JSON (written by hand into one buffer: it is on every screening's
@@ -68,11 +88,25 @@ public struct DecisionTrace: Sendable, Codable, Equatable {
                         m.string("grade", c.grade)
                         m.raw("gradePoint", c.gradePoint.map(String.init) ?? "null")
                         m.string("weight", c.weight)
+                        m.raw("lookAlike", c.lookAlike == true ? "true" : "false")
                     }
                 }
                 out.raw(0x5D)
             }
             members.string("gpaExact", gpaExact)
+            members.value("studies") { out in
+                out.raw(0x5B)
+                for (i, study) in (studies ?? []).enumerated() {
+                    if i > 0 { out.raw(0x2C) }
+                    out.object { m in
+                        m.string("key", study.key)
+                        m.raw("transcripts", "[" + study.transcripts.map(String.init).joined(separator: ",") + "]")
+                        m.string("gpaExcluded", study.gpaExcluded)
+                        m.string("gpaCountedAtZero", study.gpaCountedAtZero)
+                    }
+                }
+                out.raw(0x5D)
+            }
         }
         return out.text
     }
@@ -131,10 +165,13 @@ public enum DecisionReport {
     public static func render(record: DecisionRecord, trace: DecisionTrace, decidedAt: String, applicant: String? = nil,
                               explain: (String) -> String = { $0 }) -> String {
         var lines: [String] = []
-        lines.append("Applicant \(record.applicantID)\(applicant.map { " (\($0))" } ?? "") — revision \(record.revision), rule set \(record.ruleSet ?? "?"), decided \(decidedAt)")
+        let who = "Applicant \(record.applicantID)\(applicant.map { " (\($0))" } ?? "")"
+        lines.append("\(who) — revision \(record.revision), rule set \(record.ruleSet ?? "?"), decided \(decidedAt)")
         lines.append("Outcome: \(record.outcome.rawValue.uppercased())")
         lines.append("GPA: \(record.gpa ?? "none")\(trace.gpaExact.map { " (exact \($0))" } ?? "")")
-        if !record.categories.isEmpty { lines.append("Categories of (2): \(record.categories.joined(separator: ", "))") }
+        if !record.categories.isEmpty {
+            lines.append("Categories of (2): \(record.categories.joined(separator: ", "))")
+        }
         if !record.failed.isEmpty { lines.append("Failed: \(record.failed.joined(separator: ", "))") }
         if !record.review.isEmpty { lines.append("For review: \(record.review.joined(separator: ", "))") }
         if !record.conditions.isEmpty { lines.append("Conditions: \(record.conditions.joined(separator: ", "))") }
@@ -155,8 +192,23 @@ public enum DecisionReport {
             lines.append("")
             lines.append("GPA trace (grade → points × weight):")
             for course in trace.courses {
-                let points = course.gradePoint.map { "\($0) × \(course.weight)" } ?? "excluded (outside the scale)"
+                let outside = course.lookAlike == true ? "excluded, or 0 × \(course.weight) (a look-alike mark)"
+                    : "excluded (outside the scale)"
+                let points = course.gradePoint.map { "\($0) × \(course.weight)" } ?? outside
                 lines.append("  [\(course.transcript)] \(course.title): \(course.grade) → \(points)")
+            }
+        }
+        let studies = trace.studies ?? []
+        if studies.count > 1 || studies.contains(where: { $0.gpaExcluded != $0.gpaCountedAtZero }) {
+            lines.append("")
+            lines.append("GPA by course of study (look-alike marks excluded / counted at 0 points):")
+            for study in studies {
+                let readings = [study.gpaExcluded, study.gpaCountedAtZero].map { exact in
+                    exact.flatMap { Rational(fraction: $0) }.map(GPAResult.shown) ?? "none"
+                }
+                let name = study.key.map { "course \"\($0)\"" } ?? "no course key"
+                let transcripts = study.transcripts.map { "[\($0)]" }.joined(separator: " ")
+                lines.append("  \(name) \(transcripts): \(readings.joined(separator: " / "))")
             }
         }
         return lines.joined(separator: "\n")

@@ -218,6 +218,7 @@ struct FieldReader {
         let patternNumber = number(object["pattern"], "\(path()).pattern", range: 1...6)
         let pattern = patternNumber.flatMap { GradingPattern(rawValue: $0.numerator) }
         let unit: Transcript.Unit? = enumeration(object["unit"], "\(path()).unit")
+        let study = optionalString(object["course"], "\(path()).course", maxLength: ApplicationDecoder.maxTextLength)
         guard let courseItems = array(object["courses"], "\(path()).courses", minCount: 1, maxCount: 400) else { return nil }
         guard let institution, let pattern, let unit else { return nil }
         var courses: [CourseRecord] = []
@@ -225,7 +226,7 @@ struct FieldReader {
             if let course = course(item, "\(path()).courses[\(i)]", pattern: pattern, unit: unit) { courses.append(course) }
         }
         guard courses.count == courseItems.count else { return nil }
-        return Transcript(institution: institution, pattern: pattern, unit: unit, courses: courses)
+        return Transcript(institution: institution, pattern: pattern, unit: unit, courses: courses, course: study)
     }
 
     mutating func course(_ value: JSONValue?, _ path: @autoclosure () -> String, pattern: GradingPattern, unit: Transcript.Unit) -> CourseRecord? {

@@ -12,14 +12,19 @@ public enum Grade: Sendable, Equatable, CustomStringConvertible {
     case scale(written: String, entry: String)
     /// A numeric score (patterns 3 and 6), exact.
     case score(Rational)
-    /// A grade that does not fit the evaluation scale, such as "Pass" or "Approved".
+    /// A mark that is clearly not a grade, such as "Pass" or "Approved": excluded from the GPA.
     case outsideScale(String)
+    /// A mark that looks like a grade but is not on the pattern's scale (`A-`, `B+`, `D` under
+    /// pattern 2, a score under a letter pattern, a letter under a score pattern). Interface §1
+    /// v1.2: it is read both ways, counted at 0 points and excluded (see ``MarkReading``).
+    case lookAlike(String)
 
     public var description: String {
         switch self {
         case .scale(let written, _): return written
-        case .score(let value): return value.denominator == 1 ? "\(value.numerator)" : value.decimalString(places: 2)
-        case .outsideScale(let text): return text
+        case .score(let value):
+            return value.denominator == 1 ? "\(value.numerator)" : value.decimalString(places: 2)
+        case .outsideScale(let text), .lookAlike(let text): return text
         }
     }
 }
@@ -91,7 +96,8 @@ public enum ConversionTable {
     /// look-alikes to Latin, upper case, surrounding spaces removed.
     public static func foldEntry(_ written: String) -> String {
         if written.utf8.allSatisfy({ $0 < 0x80 }) {
-            return String(decoding: written.utf8.filter { $0 != 0x20 && $0 != 0x09 }.map { (0x61...0x7A).contains($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
+            let kept = written.utf8.filter { $0 != 0x20 && $0 != 0x09 }
+            return String(decoding: kept.map { (0x61...0x7A).contains($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
         }
         let trimmed = written.trimmingCharacters(in: .whitespaces)
         let nfkc = trimmed.precomposedStringWithCompatibilityMapping
@@ -112,28 +118,49 @@ public enum ConversionTable {
     /// a pattern; nil only for a score outside 0–100, which is a field error (interface §1).
     ///
     /// "The subjects for which the grades do not fit the evaluation scale, such as those
-    /// evaluated as "Pass" or "Approved," must be excluded" (Formula, third note). Read as: any
-    /// mark that is not an entry of the pattern's scale — Pass, Approved, W, AU, Incomplete,
-    /// Credit, a letter another pattern uses (D in pattern 2), A+, a word in any language — is
-    /// outside the scale, excluded from the GPA and named in the trace; it never rejects the
-    /// record. "Such as" gives examples, not a closed list. A number is a score: 0–100 is on the
-    /// scale of patterns 3 and 6 and outside the scale of the letter patterns; a number outside
-    /// 0–100 is no mark of any scale and is refused, so a typo such as 850 is not silently
-    /// dropped.
+    /// evaluated as "Pass" or "Approved," must be excluded" (Formula, third note). Interface §1
+    /// v1.2 splits the marks that are not entries of the pattern's scale in two:
+    /// - a mark that looks like a grade (``looksLikeGrade(_:pattern:)``) is a ``Grade/lookAlike(_:)``,
+    ///   read both ways, because excluding a failing-looking mark could lift a GPA over 2.30
+    ///   without anyone seeing it;
+    /// - any other mark — Pass, Approved, W, AU, Incomplete, Credit, a word in any language — is
+    ///   clearly not a grade: outside the scale, excluded and named in the trace. "Such as" gives
+    ///   examples, not a closed list.
+    /// Neither rejects the record. A number is a score: 0–100 is on the scale of patterns 3 and 6
+    /// and a look-alike under the letter patterns; a number outside 0–100 is no mark of any scale
+    /// and is refused, so a typo such as 850 is not silently dropped.
     public static func read(_ written: String, pattern: GradingPattern) -> Grade? {
         var folded = foldEntry(written)
         // "85%" is the score 85.
         if folded.hasSuffix("%"), isNumeral(String(folded.dropLast())) { folded.removeLast() }
         if isNumeral(folded) {
-            guard let score = Rational(decimal: folded.hasPrefix("+") ? String(folded.dropFirst()) : folded),
-                  score >= .zero, score <= Rational(100)
-            else { return nil }
-            return isScorePattern(pattern) ? .score(score) : .outsideScale(written)
+            let digits = folded.hasPrefix("+") ? String(folded.dropFirst()) : folded
+            guard let score = Rational(decimal: digits), score >= .zero, score <= Rational(100) else { return nil }
+            return isScorePattern(pattern) ? .score(score) : .lookAlike(written)
         }
         if !isScorePattern(pattern), gradePoint(pattern: pattern, entry: folded) != nil {
             return .scale(written: written, entry: folded)
         }
-        return .outsideScale(written)
+        return looksLikeGrade(folded, pattern: pattern) ? .lookAlike(written) : .outsideScale(written)
+    }
+
+    /// The letters the Conversion Table's letter patterns use, with E between D and F: "a letter
+    /// A–F or S" (interface §1 v1.2).
+    static let gradeLetters: Set<Character> = ["A", "B", "C", "D", "E", "F", "S"]
+
+    /// True when a folded mark that is not on `pattern`'s scale looks like a grade (interface §1
+    /// v1.2, "Marks off the scale"): a letter A–F or S, bare or with `+`/`-` (so `D` under pattern
+    /// 2, `S` under pattern 5, `B+`, and any such letter under a score pattern), or an entry of
+    /// another pattern's scale (`良` or `Fail` under pattern 2, `A` under pattern 1).
+    ///
+    /// Reading: bare `E` is not on any pattern's scale, but it is a letter A–F and a grade in
+    /// common systems (ECTS E, "sufficient"), so it is read both ways too; the words of pattern 1
+    /// are grades of another pattern's scale like the letters are.
+    static func looksLikeGrade(_ folded: String, pattern: GradingPattern) -> Bool {
+        var letter = Substring(folded)
+        if let last = letter.last, last == "+" || last == "-" || last == "\u{2212}" { letter = letter.dropLast() }
+        if letter.count == 1, let first = letter.first, gradeLetters.contains(first) { return true }
+        return GradingPattern.allCases.contains { $0 != pattern && gradePoint(pattern: $0, entry: folded) != nil }
     }
 
     /// True when the text is written as a number (`85`, `79.5`, `-3`, `1e2`), whether or not it
@@ -155,12 +182,13 @@ public enum ConversionTable {
         return !scalars.isEmpty && scalars.allSatisfy { ("0"..."9").contains($0) }
     }
 
-    /// The grade point of a grade read for `pattern`; nil when it is outside the scale.
+    /// The grade point of a grade read for `pattern`; nil when it is not on the scale (a
+    /// look-alike mark included: ``GPACalculator`` gives it 0 points in one of its readings).
     public static func gradePoint(of grade: Grade, pattern: GradingPattern) -> Int? {
         switch grade {
         case .scale(_, let entry): return gradePoint(pattern: pattern, entry: entry)
         case .score(let score): return gradePoint(pattern: pattern, score: score)
-        case .outsideScale: return nil
+        case .outsideScale, .lookAlike: return nil
         }
     }
 }

@@ -26,13 +26,24 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
         var denominator = 1
         if parts.count == 2 {
             let fraction = parts[1]
-            guard !fraction.isEmpty, fraction.count <= 6, fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            guard !fraction.isEmpty, fraction.count <= 6, fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                return nil
+            }
             for ch in fraction {
                 numerator = numerator * 10 + Int(String(ch))!
                 denominator *= 10
             }
         }
         self.init(negative ? -numerator : numerator, denominator)
+    }
+
+    /// Reads the form ``description`` writes (`17/6`, `3`); nil for anything else.
+    public init?(fraction text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let numerator = Int(parts[0]) else { return nil }
+        let denominator = parts.count == 2 ? Int(parts[1]) : 1
+        guard let denominator, denominator != 0 else { return nil }
+        self.init(numerator, denominator)
     }
 
     public static func + (a: Rational, b: Rational) -> Rational {

@@ -24,7 +24,8 @@ final class GPATests: XCTestCase {
         XCTAssertEqual(ConversionTable.gradePoint(pattern: .six, score: Rational(59)), 0)
         XCTAssertEqual(ConversionTable.read("В", pattern: .two), .scale(written: "В", entry: "B"), "Cyrillic В reads as B")
         XCTAssertEqual(ConversionTable.read("Z", pattern: .two), .outsideScale("Z"), "not on the scale: excluded")
-        XCTAssertEqual(ConversionTable.read("S", pattern: .two), .outsideScale("S"), "S belongs to pattern 4 only")
+        // Interface v1.2: a letter of another pattern's scale looks like a grade and is read both ways.
+        XCTAssertEqual(ConversionTable.read("S", pattern: .two), .lookAlike("S"), "S belongs to pattern 4 only")
         XCTAssertNil(ConversionTable.read("101", pattern: .three), "a score outside 0–100 is refused")
         XCTAssertEqual(ConversionTable.read("Excellent", pattern: .one).flatMap { ConversionTable.gradePoint(of: $0, pattern: .one) }, 3)
     }

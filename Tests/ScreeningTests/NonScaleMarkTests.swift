@@ -23,8 +23,11 @@ struct NonScaleMarkTests {
         ApplicationDecoder.decode(try JSONParser.parse(text))
     }
 
+    // Interface v1.2 moved `A+` and `D` (pattern 2) out of this list: they look like grades and are
+    // read both ways (GPACourseTests).
     @Test("W, AU, Incomplete, Credit, Satisfactory … are read, excluded and named; they never reject the record",
-          arguments: ["W", "AU", "Incomplete", "Credit", "Satisfactory", "IP", "NR", "P", "S/U", "Withdrawn", "A+", "D", "履修", "In progress – no grade yet"])
+          arguments: ["W", "AU", "Incomplete", "Credit", "Satisfactory", "IP", "NR", "P", "S/U", "Withdrawn", "履修",
+                      "In progress – no grade yet"])
     func excludedNotRejected(mark: String) throws {
         let text = try record(pattern: 2, courses: [
             ["title": "Calculus", "grade": "A", "credits": 3], ["title": "Seminar", "grade": mark, "credits": 2],
@@ -43,10 +46,13 @@ struct NonScaleMarkTests {
         #expect(trace.courses[1].grade == mark && trace.courses[1].gradePoint == nil, "the stored trace names the mark")
     }
 
-    @Test("a score 0–100 on a letter pattern is no mark of that scale: excluded, not refused")
+    // Interface v1.2: a number under a letter pattern looks like a grade and is read both ways; the
+    // decision's gpa is the reading that excludes it.
+    @Test("a score 0–100 on a letter pattern is no mark of that scale: a look-alike, not refused")
     func scoreOnLetterPatternIsExcluded() throws {
-        let app = try decode(try record(pattern: 2, courses: [["title": "x", "grade": 85, "credits": 1], ["title": "y", "grade": "B", "credits": 1]])).get()
-        #expect(app.transcripts[0].courses[0].grade == .outsideScale("85"))
+        let courses: [[String: Any]] = [["title": "x", "grade": 85, "credits": 1], ["title": "y", "grade": "B", "credits": 1]]
+        let app = try decode(try record(pattern: 2, courses: courses)).get()
+        #expect(app.transcripts[0].courses[0].grade == .lookAlike("85"))
         #expect(Fixtures.decide(app).gpa == "2.00")
     }
 
@@ -118,6 +124,8 @@ struct NonScaleMarkTests {
         }
     }
 
+    // Interface v1.2: what looks like a grade (a letter A–F or S, bare or with +/-, or another
+    // pattern's entry) is a look-alike; any other text is outside the scale.
     @Test("any text that is not an entry of a letter pattern's scale and not a number is read as outside the scale")
     func anyOtherTextIsOutsideTheScale() async {
         await propertyCheck(input: Gen.int(in: 1...6), Gen.letterOrNumber.string(of: 1...6)) { p, text in
@@ -127,8 +135,14 @@ struct NonScaleMarkTests {
             if ConversionTable.isNumeral(folded) {
                 return  // numbers are scores: pinned by the field-error test above
             }
+            let otherPattern = GradingPattern.allCases.contains {
+                $0 != pattern && ConversionTable.gradePoint(pattern: $0, entry: folded) != nil
+            }
+            let letter = folded.hasSuffix("+") || folded.hasSuffix("-") ? String(folded.dropLast()) : folded
             if ConversionTable.gradePoint(pattern: pattern, entry: folded) != nil {
                 #expect(grade == .scale(written: text, entry: folded))
+            } else if otherPattern || ["A", "B", "C", "D", "E", "F", "S"].contains(letter) {
+                #expect(grade == .lookAlike(text))
             } else {
                 #expect(grade == .outsideScale(text))
             }
