@@ -38,6 +38,8 @@ public struct ExclusionEntry: Sendable {
             guard f.count == 7 else { problem("expected 7 fields, found \(f.count)"); continue }
             guard !f[0].isEmpty else { problem("list is empty"); continue }
             guard !(f[1].isEmpty && f[2].isEmpty) else { problem("family_name and given_name are both empty"); continue }
+            // The same limit as applications: a name of 256 KiB made matching take most of a minute.
+            if let long = Self.tooLong(family: f[1], given: f[2]) { problem(long); continue }
             guard let date = CalendarDate(iso: f[3]) else { problem("birth_date is not a YYYY-MM-DD date"); continue }
             guard ISOCountries.isValid(f[4]) else { problem("citizenship is not an ISO 3166-1 alpha-2 code"); continue }
             guard clauses.contains(f[5]) else { problem("clause \"\(f[5])\" is not one of eligibility.10a … eligibility.10e"); continue }
@@ -45,5 +47,18 @@ public struct ExclusionEntry: Sendable {
         }
         if !problems.isEmpty { throw ListFileError(problems) }
         return entries
+    }
+
+    /// Why a name part is longer than an application's may be (``ApplicationDecoder/maxNameLength``),
+    /// or nil; the message gives the length, never the name.
+    static func tooLong(family: String, given: String) -> String? {
+        let limit = ApplicationDecoder.maxNameLength
+        for (field, text) in [("family_name", family), ("given_name", given)] where text.utf8.count > limit {
+            let length = text.count
+            if length > limit {
+                return "\(field) is \(length) characters long; at most \(limit) are allowed, as in applications"
+            }
+        }
+        return nil
     }
 }

@@ -29,6 +29,13 @@ public struct PersonName: Sendable, Hashable {
     /// The words in sorted order, for names whose parts were split differently.
     public var sortedWords: [String] { (family + given).sorted() }
 
+    /// The blocking key of `.same`: the name's letters in sorted order. Each way two names are
+    /// the same — equal written family first, one family first and the other given first, the
+    /// same words in another order — only moves letters, so two names that are the same always
+    /// share this key; applicants are looked up by it (with birth date and citizenship) instead
+    /// of comparing everyone born on one day with everyone else.
+    public var letterKey: String { String(String.UnicodeScalarView(familyFirst.unicodeScalars.sorted())) }
+
     /// How closely `self` and `other` name the same person.
     public func match(_ other: PersonName) -> NameMatch {
         let mine = familyFirst
@@ -65,6 +72,93 @@ public struct PersonName: Sendable, Hashable {
         }
         edits += (x.count - i) + (y.count - j)
         return edits <= 1
+    }
+}
+
+/// Names indexed by blocking keys, so that a name is compared only with those that can match it
+/// (interface §4's `.same` and `.close`) rather than with every name of the same birth date:
+/// - `.same`: ``PersonName/letterKey``;
+/// - one edit apart (written family first or given first): the two spellings and every spelling
+///   with one letter deleted — two strings one edit apart share one of these;
+/// - a missing middle name: pairs of words. The shorter name has at least two words, all in the
+///   longer, so its two first words (sorted) are a pair of the longer's words: each name is
+///   filed under all its pairs and under its first pair, and looked up the other way round.
+/// The candidates are then compared with ``PersonName/match(_:)`` as before, so the matches are
+/// exactly those of comparing every pair, in the same order.
+public struct PersonIndex<Value: Sendable>: Sendable {
+    private let entries: [(name: PersonName, value: Value)]
+    private var byLetters: [String: [Int]] = [:]
+    private var bySpelling: [String: [Int]] = [:]
+    private var byPair: [String: [Int]] = [:]
+    private var byFirstPair: [String: [Int]] = [:]
+
+    public init(_ entries: [(name: PersonName, value: Value)]) {
+        self.entries = entries
+        for (i, entry) in entries.enumerated() {
+            byLetters[entry.name.letterKey, default: []].append(i)
+            for key in Self.spellings(entry.name) { bySpelling[key, default: []].append(i) }
+            for key in Self.pairs(entry.name) { byPair[key, default: []].append(i) }
+            if let key = Self.firstPair(entry.name) { byFirstPair[key, default: []].append(i) }
+        }
+    }
+
+    /// The entries whose names `name` matches (`name.match(entry)` is not `.none`), in the order
+    /// they were given, with the strength of each match.
+    public func matches(_ name: PersonName) -> [(value: Value, strength: NameMatch)] {
+        candidates(of: name, sameOnly: false).compactMap { i in
+            let strength = name.match(entries[i].name)
+            return strength == .none ? nil : (entries[i].value, strength)
+        }
+    }
+
+    /// The entries whose names are the same as `name` (`.same`), in the order they were given.
+    public func same(as name: PersonName) -> [Value] {
+        candidates(of: name, sameOnly: true).compactMap {
+            name.match(entries[$0].name) == .same ? entries[$0].value : nil
+        }
+    }
+
+    /// Positions of every entry that may match `name`: a superset of the matches, in order.
+    func candidates(of name: PersonName, sameOnly: Bool) -> [Int] {
+        var found = Set(byLetters[name.letterKey] ?? [])
+        if !sameOnly {
+            for key in Self.spellings(name) { found.formUnion(bySpelling[key] ?? []) }
+            if let key = Self.firstPair(name) { found.formUnion(byPair[key] ?? []) }
+            for key in Self.pairs(name) { found.formUnion(byFirstPair[key] ?? []) }
+        }
+        return found.sorted()
+    }
+
+    /// The name written family first and given first, each whole and with each letter deleted.
+    static func spellings(_ name: PersonName) -> Set<String> {
+        var keys = Set<String>()
+        for text in [name.familyFirst, name.givenFirst] where !text.isEmpty {
+            let scalars = Array(text.unicodeScalars)
+            keys.insert(text)
+            for i in scalars.indices {
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars[..<i])
+                view.append(contentsOf: scalars[(i + 1)...])
+                keys.insert(String(view))
+            }
+        }
+        return keys
+    }
+
+    /// Every pair of the name's words (sorted, each word once per occurrence).
+    static func pairs(_ name: PersonName) -> Set<String> {
+        let words = name.sortedWords
+        var keys = Set<String>()
+        for i in words.indices {
+            for j in words.index(after: i)..<words.endIndex { keys.insert(words[i] + " " + words[j]) }
+        }
+        return keys
+    }
+
+    /// The name's first two words in sorted order; nil for a name of fewer than two words.
+    static func firstPair(_ name: PersonName) -> String? {
+        let words = name.sortedWords
+        return words.count < 2 ? nil : words[0] + " " + words[1]
     }
 }
 

@@ -47,18 +47,22 @@ public struct ApplicationStore: Sendable {
                 let chunk = group.map { records[$0] }
                 let hashes = chunk.map { SHA256.hex($0.content.utf8) }
                 let rows = try await connection.query("""
-                    INSERT INTO applicants (program, applicant_id, latest_revision, content_hash, birth_date, family_name, given_name, citizenships)
-                    SELECT p, a, 1, h, b::date, f, g, string_to_array(z, ',')
-                    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS t(p, a, h, b, f, g, z)
+                    INSERT INTO applicants (program, applicant_id, latest_revision, content_hash, birth_date, family_name, given_name, citizenships,
+                                            name_key)
+                    SELECT p, a, 1, h, b::date, f, g, string_to_array(z, ','), k
+                    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+                        AS t(p, a, h, b, f, g, z, k)
                     ON CONFLICT (program, applicant_id) DO UPDATE
                         SET latest_revision = applicants.latest_revision + 1, content_hash = excluded.content_hash,
                             birth_date = excluded.birth_date, family_name = excluded.family_name,
-                            given_name = excluded.given_name, citizenships = excluded.citizenships
+                            given_name = excluded.given_name, citizenships = excluded.citizenships, name_key = excluded.name_key
                         WHERE applicants.content_hash <> excluded.content_hash
                     RETURNING program, applicant_id, latest_revision
                     """, TextArray(chunk.map(\.application.program)), TextArray(chunk.map(\.application.applicantID)), TextArray(hashes),
                     TextArray(chunk.map { $0.application.birthDate.description }), TextArray(chunk.map(\.application.familyName)),
-                    TextArray(chunk.map(\.application.givenName)), TextArray(chunk.map { $0.application.citizenships.joined(separator: ",") }))
+                    TextArray(chunk.map(\.application.givenName)), TextArray(chunk.map { $0.application.citizenships.joined(separator: ",") }),
+                    // The blocking key of duplicate lookups (PersonScreening.duplicates).
+                    TextArray(chunk.map { PersonName(family: $0.application.familyName, given: $0.application.givenName).letterKey }))
                 var revisions: [String: Int] = [:]
                 for row in rows { revisions[try row.string("program") + "\u{1}" + (try row.string("applicant_id"))] = try row.int("latest_revision") }
                 var inserted: [(Record, Int, String)] = []

@@ -32,19 +32,28 @@ enum ExclusionImpact {
         }
     }
 
-    /// The entries among `entries` that match a person (interface §4): the same birth date, a
-    /// shared citizenship, and the same or a close name.
-    static func hits(name: PersonName, birthDate: String, citizenships: [String], in entries: [Entry]) -> [ExclusionHit] {
-        entries.compactMap { entry in
-            guard entry.birthDate == birthDate, citizenships.contains(entry.citizenship) else { return nil }
-            let strength = name.match(entry.name)
-            return strength == .none ? nil : ExclusionHit(list: entry.list, reference: entry.reference, clause: entry.clause, strength: strength)
+    /// Entries grouped by birth date, each day's names indexed by blocking keys (``PersonIndex``):
+    /// a list naming thousands of people born on one placeholder day is not compared whole with
+    /// each applicant born that day.
+    static func byDay(_ entries: [Entry]) -> [String: PersonIndex<Entry>] {
+        Dictionary(grouping: entries, by: \.birthDate).mapValues { PersonIndex($0.map { (name: $0.name, value: $0) }) }
+    }
+
+    /// The entries of `day` that match a person (interface §4): the same birth date, a shared
+    /// citizenship, and the same or a close name.
+    static func hits(name: PersonName, citizenships: [String], in day: PersonIndex<Entry>?) -> [ExclusionHit] {
+        guard let day else { return [] }
+        return day.matches(name).compactMap { entry, strength in
+            guard citizenships.contains(entry.citizenship) else { return nil }
+            return ExclusionHit(list: entry.list, reference: entry.reference, clause: entry.clause, strength: strength)
         }
     }
 
     /// A person's hits as a comparable value.
-    private static func hitSet(name: PersonName, birthDate: String, citizenships: [String], in entries: [Entry]) -> Set<[String]> {
-        Set(hits(name: name, birthDate: birthDate, citizenships: citizenships, in: entries).map { [$0.list, $0.clause, $0.reference, $0.strength.rawValue] })
+    private static func hitSet(name: PersonName, citizenships: [String], in day: PersonIndex<Entry>?) -> Set<[String]> {
+        Set(hits(name: name, citizenships: citizenships, in: day).map {
+            [$0.list, $0.clause, $0.reference, $0.strength.rawValue]
+        })
     }
 
     /// The affected applicants of `program` with their latest revision, reading the applicants'
@@ -52,8 +61,8 @@ enum ExclusionImpact {
     static func affected(program: String, old: [Entry], new: [Entry], on connection: Connection) async throws -> [(String, Int)] {
         let days = Set(old.map(\.birthDate) + new.map(\.birthDate))
         guard !days.isEmpty else { return [] }
-        let oldByDay = Dictionary(grouping: old, by: \.birthDate)
-        let newByDay = Dictionary(grouping: new, by: \.birthDate)
+        let oldByDay = byDay(old)
+        let newByDay = byDay(new)
         let rows = try await connection.query("""
             SELECT applicant_id, latest_revision, birth_date::text AS born, family_name, given_name, citizenships FROM applicants
             WHERE program = $1 AND birth_date = ANY($2::date[]) ORDER BY applicant_id
@@ -63,8 +72,8 @@ enum ExclusionImpact {
             let born = try row.string("born")
             let name = PersonName(family: try row.string("family_name"), given: try row.string("given_name"))
             let citizenships = try row.strings("citizenships")
-            let before = hitSet(name: name, birthDate: born, citizenships: citizenships, in: oldByDay[born] ?? [])
-            let after = hitSet(name: name, birthDate: born, citizenships: citizenships, in: newByDay[born] ?? [])
+            let before = hitSet(name: name, citizenships: citizenships, in: oldByDay[born])
+            let after = hitSet(name: name, citizenships: citizenships, in: newByDay[born])
             if before != after { affected.append((try row.string("applicant_id"), try row.int("latest_revision"))) }
         }
         return affected

@@ -11,20 +11,20 @@ public struct PersonScreening: Sendable {
 
     /// For each application of one program, the exclusion-list entries that match it (same
     /// birth date, a shared citizenship, and the same or a close name) — one indexed statement
-    /// for all of them.
-    public static func exclusionHits(for apps: [Application], program: String, on connection: Connection) async throws -> [String: [ExclusionHit]] {
+    /// for all of them; each day's entries are indexed by name (``PersonIndex``).
+    public static func exclusionHits(for apps: [Application], program: String,
+                                     on connection: Connection) async throws -> [String: [ExclusionHit]] {
         guard !apps.isEmpty else { return [:] }
         let rows = try await connection.query("""
-            SELECT list, family_name, given_name, birth_date::text AS born, citizenship, clause, reference FROM exclusion_entries
-            WHERE program = $1 AND birth_date = ANY($2::date[])
+            SELECT list, family_name, given_name, birth_date::text AS born, citizenship, clause, reference
+            FROM exclusion_entries WHERE program = $1 AND birth_date = ANY($2::date[])
             """, program, TextArray(Array(Set(apps.map(\.birthDate.description)))))
-        let byDay = Dictionary(grouping: try rows.map(ExclusionImpact.Entry.init(row:)), by: \.birthDate)
+        let byDay = ExclusionImpact.byDay(try rows.map(ExclusionImpact.Entry.init(row:)))
         var hits: [String: [ExclusionHit]] = [:]
         for app in apps {
-            let born = app.birthDate.description
-            guard let candidates = byDay[born] else { continue }
-            let found = ExclusionImpact.hits(name: PersonName(family: app.familyName, given: app.givenName), birthDate: born,
-                                             citizenships: app.citizenships, in: candidates)
+            guard let day = byDay[app.birthDate.description] else { continue }
+            let name = PersonName(family: app.familyName, given: app.givenName)
+            let found = ExclusionImpact.hits(name: name, citizenships: app.citizenships, in: day)
             if !found.isEmpty { hits[app.applicantID] = found }
         }
         return hits
@@ -32,46 +32,65 @@ public struct PersonScreening: Sendable {
 
     /// For each application, the other applicants of the program (their latest revision) who are
     /// the same person, less pairs an officer already resolved — one statement for all of them.
-    /// The statement narrows candidates to the same birth date and a shared citizenship; names
-    /// are compared here, each candidate's name folded once.
-    public static func duplicates(for apps: [Application], program: String, on connection: Connection) async throws -> [String: [DuplicateHit]] {
+    ///
+    /// Blocking (issue 26): the statement narrows candidates to the same birth date, a shared
+    /// citizenship and the same ``PersonName/letterKey`` (stored as `applicants.name_key`), which
+    /// every applicant with the same name has; names are then compared here. An application
+    /// therefore reads the few applicants whose names can be its own, not everyone born on its
+    /// day (a placeholder birth date such as 1 January made that quadratic). Rows stored before
+    /// the key existed (`name_key` null) are read as candidates of every name, as before.
+    public static func duplicates(for apps: [Application], program: String,
+                                  on connection: Connection) async throws -> [String: [DuplicateHit]] {
         guard !apps.isEmpty else { return [:] }
-        // Candidates share a (birth date, citizenship) pair with an application of the job. The
-        // lookup per pair is a LATERAL subquery behind OFFSET 0, which the planner cannot flatten:
-        // it stays one index probe on (program, birth_date) per pair whatever the statistics say
-        // (as a plain join, stale statistics during a first large batch made it a scan).
-        var days: [String] = [], countries: [String] = []
+        // The lookup per (day, country, key) is a LATERAL subquery behind OFFSET 0, which the
+        // planner cannot flatten: it stays index probes on (program, birth_date, name_key) per
+        // triple whatever the statistics say (as a plain join, stale statistics during a first
+        // large batch made it a scan).
+        var days: [String] = [], countries: [String] = [], keys: [String] = []
+        var names: [String: PersonName] = [:]
         for app in apps {
-            for country in app.citizenships { days.append(app.birthDate.description); countries.append(country) }
+            let name = PersonName(family: app.familyName, given: app.givenName)
+            names[app.applicantID] = name
+            for country in app.citizenships {
+                days.append(app.birthDate.description)
+                countries.append(country)
+                keys.append(name.letterKey)
+            }
         }
         let rows = try await connection.query("""
             SELECT h.applicant_id, h.family_name, h.given_name, h.birth_date::text AS born, h.citizenships
-            FROM (SELECT DISTINCT day, country FROM unnest($2::date[], $3::text[]) AS w(day, country)) w
+            FROM (SELECT DISTINCT day, country, key FROM unnest($2::date[], $3::text[], $4::text[]) AS w(day, country, key)) w
             CROSS JOIN LATERAL (SELECT * FROM applicants h
-                                WHERE h.program = $1 AND h.birth_date = w.day AND w.country = ANY(h.citizenships) OFFSET 0) h
-            WHERE NOT EXISTS (SELECT 1 FROM duplicate_resolutions r WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
-            """, program, TextArray(days), TextArray(countries))
+                                WHERE h.program = $1 AND h.birth_date = w.day AND h.name_key = w.key
+                                  AND w.country = ANY(h.citizenships)
+                                UNION ALL
+                                SELECT * FROM applicants h
+                                WHERE h.program = $1 AND h.birth_date = w.day AND h.name_key IS NULL
+                                  AND w.country = ANY(h.citizenships)
+                                OFFSET 0) h
+            WHERE NOT EXISTS (SELECT 1 FROM duplicate_resolutions r
+                              WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
+            """, program, TextArray(days), TextArray(countries), TextArray(keys))
         let resolved = Set(try await connection.query("""
             SELECT applicant_id FROM duplicate_resolutions WHERE program = $1 AND applicant_id = ANY($2::text[])
             """, program, TextArray(apps.map(\.applicantID))).map { try $0.string("applicant_id") })
         struct Candidate {
             let applicantID: String
             let citizenships: [String]
-            let name: PersonName
         }
-        var byDay: [String: [Candidate]] = [:]
+        var byDay: [String: [(name: PersonName, value: Candidate)]] = [:]
         var seen = Set<String>()
         for row in rows where seen.insert(try row.string("applicant_id")).inserted {
-            byDay[try row.string("born"), default: []].append(Candidate(
-                applicantID: try row.string("applicant_id"), citizenships: try row.strings("citizenships"),
-                name: PersonName(family: try row.string("family_name"), given: try row.string("given_name"))))
+            let name = PersonName(family: try row.string("family_name"), given: try row.string("given_name"))
+            let candidate = Candidate(applicantID: try row.string("applicant_id"), citizenships: try row.strings("citizenships"))
+            byDay[try row.string("born"), default: []].append((name, candidate))
         }
+        let indexes = byDay.mapValues { PersonIndex($0) }
         var hits: [String: [DuplicateHit]] = [:]
         for app in apps where !resolved.contains(app.applicantID) {
-            guard let candidates = byDay[app.birthDate.description] else { continue }
-            let name = PersonName(family: app.familyName, given: app.givenName)
-            for other in candidates where other.applicantID != app.applicantID
-                && other.citizenships.contains(where: app.citizenships.contains) && name.match(other.name) == .same {
+            guard let day = indexes[app.birthDate.description], let name = names[app.applicantID] else { continue }
+            for other in day.same(as: name) where other.applicantID != app.applicantID
+                && other.citizenships.contains(where: app.citizenships.contains) {
                 hits[app.applicantID, default: []].append(DuplicateHit(otherApplicantID: other.applicantID))
             }
         }
