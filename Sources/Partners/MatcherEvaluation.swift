@@ -26,6 +26,15 @@ public struct MatcherEvaluation: Sendable {
     /// Matched to the wrong partner.
     public let wrongPartner: Int
     public let failures: [Failure]
+    /// Partners of the list whose every case of kind ``applicantForm`` matched them: the list's
+    /// coverage under the forms applicants write (issue 26).
+    public let covered: Int
+    /// Partners of the list.
+    public let partnerCount: Int
+
+    /// The kind of case that writes a partner as its applicants write it: one or more per partner,
+    /// long bracketed, renamed and abbreviated forms included.
+    public static let applicantForm = "applicant_form"
 
     /// Of all "matched" answers, the share that named the right partner.
     public var precision: Double {
@@ -73,6 +82,11 @@ public struct MatcherEvaluation: Sendable {
                 }
             }
         }
+        let formCases = cases.filter { $0.kind == Self.applicantForm }
+        let written = Set(formCases.compactMap(\.expected))
+        let missed = Set(failures.filter { $0.testCase.kind == Self.applicantForm }.compactMap(\.testCase.expected))
+        covered = matcher.partners.filter { written.contains($0.name) && !missed.contains($0.name) }.count
+        partnerCount = matcher.partners.count
         positives = pos; positivesMatched = posMatched; positivesUncertain = posUncertain; positivesNone = posNone
         negatives = neg; falseMatches = falseMatch; negativesUncertain = negUncertain; wrongPartner = wrong
         self.failures = failures
@@ -86,6 +100,7 @@ public struct MatcherEvaluation: Sendable {
             "hard negatives: \(negatives) — false matched \(falseMatches), uncertain \(negativesUncertain), none \(negatives - falseMatches - negativesUncertain)",
             "precision \(pct(precision)), recall \(pct(recall)) — targets (100%, ≥\(Int(Self.recallTarget * 100))%, no positive \"none\"): \(meetsTargets ? "met" : "NOT met")",
         ]
+        lines.append("partners matched under the forms applicants write (kind \(Self.applicantForm)): \(covered)/\(partnerCount)")
         for failure in failures {
             lines.append("  \(failure.testCase.expected == nil ? "NEG" : "POS") \"\(failure.testCase.name)\" (\(failure.testCase.country)) → \(failure.got.result.rawValue) \(failure.got.partner ?? ""): \(failure.got.reason)")
         }

@@ -109,7 +109,14 @@ public struct PartnerMatcher: PartnerMatching {
     private func matchBrackets(_ institution: String, country: String?) -> PartnerMatch {
         let whole = matchWithCountry(institution, country: country)
         let parts = Parenthetical(institution)
-        guard whole.result != .matched, !parts.inner.isEmpty else { return whole }
+        guard whole.result != .matched else { return whole }
+        if parts.inner.isEmpty {
+            // Brackets that held only dates ("(1933–2024)") say nothing of which institution it is.
+            let dated = !parts.outer.isEmpty && parts.outer != institution.trimmingCharacters(in: .whitespaces)
+            guard dated else { return whole }
+            let outer = matchWithCountry(parts.outer, country: country)
+            return outer.result == .matched ? outer.explained("the dates in brackets are set aside") : whole
+        }
         // "Universiti Teknologi Malaysia (UTM)", "UTM (Universiti Teknologi Malaysia)": the part
         // outside the brackets and each bracketed part are tried on their own. A bracketed part
         // may be set aside when it is an abbreviation, the country or another name of the same
@@ -125,7 +132,8 @@ public struct PartnerMatcher: PartnerMatching {
         }
         if let main, main.result == .matched, let partner = main.partner {
             let asideable = zip(parts.inner, inner).allSatisfy { text, answer in
-                answer.partner == partner || Parenthetical.isAbbreviation(text) || country.map { CountryNames.isName(text, of: $0) } == true
+                answer.partner == partner || Parenthetical.isAbbreviation(text) || Parenthetical.isStatus(text)
+                    || country.map { CountryNames.isName(text, of: $0) } == true
             }
             if asideable { return main.explained("the name outside the brackets matches") }
             return whole
