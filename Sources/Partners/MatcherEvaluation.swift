@@ -96,13 +96,20 @@ public struct MatcherEvaluation: Sendable {
     public var report: String {
         func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
         var lines = [
-            "positives: \(positives) — matched \(positivesMatched), uncertain \(positivesUncertain), none \(positivesNone), wrong partner \(wrongPartner)",
-            "hard negatives: \(negatives) — false matched \(falseMatches), uncertain \(negativesUncertain), none \(negatives - falseMatches - negativesUncertain)",
-            "precision \(pct(precision)), recall \(pct(recall)) — targets (100%, ≥\(Int(Self.recallTarget * 100))%, no positive \"none\"): \(meetsTargets ? "met" : "NOT met")",
+            "positives: \(positives) — matched \(positivesMatched), uncertain \(positivesUncertain), "
+                + "none \(positivesNone), wrong partner \(wrongPartner)",
+            "hard negatives: \(negatives) — false matched \(falseMatches), uncertain \(negativesUncertain), "
+                + "none \(negatives - falseMatches - negativesUncertain)",
+            "precision \(pct(precision)), recall \(pct(recall)) — "
+                + "targets (100%, ≥\(Int(Self.recallTarget * 100))%, no positive \"none\"): "
+                + (meetsTargets ? "met" : "NOT met"),
         ]
-        lines.append("partners matched under the forms applicants write (kind \(Self.applicantForm)): \(covered)/\(partnerCount)")
+        lines.append("partners matched under the forms applicants write (kind \(Self.applicantForm)): "
+                     + "\(covered)/\(partnerCount)")
         for failure in failures {
-            lines.append("  \(failure.testCase.expected == nil ? "NEG" : "POS") \"\(failure.testCase.name)\" (\(failure.testCase.country)) → \(failure.got.result.rawValue) \(failure.got.partner ?? ""): \(failure.got.reason)")
+            let side = failure.testCase.expected == nil ? "NEG" : "POS"
+            let got = "\(failure.got.result.rawValue) \(failure.got.partner ?? ""): \(failure.got.reason)"
+            lines.append("  \(side) \"\(failure.testCase.name)\" (\(failure.testCase.country)) → \(got)")
         }
         return lines.joined(separator: "\n")
     }

@@ -12,7 +12,9 @@ struct Parenthetical {
 
     private static let pairs: [Character: Character] = ["(": ")", "[": "]", "（": "）", "【": "】", "［": "］"]
     /// Words that introduce another name inside brackets.
-    private static let lead: Set<String> = ["formerly", "former", "previously", "now", "aka", "ex", "also", "known", "as", "currently"]
+    private static let lead: Set<String> = [
+        "formerly", "former", "previously", "now", "aka", "ex", "also", "known", "as", "currently",
+    ]
 
     init(_ text: String) {
         var outer = ""
@@ -48,7 +50,9 @@ struct Parenthetical {
     }
 
     /// A word lower-cased without surrounding punctuation.
-    private static func bare(_ word: String) -> String { word.lowercased().trimmingCharacters(in: .punctuationCharacters) }
+    private static func bare(_ word: String) -> String {
+        word.lowercased().trimmingCharacters(in: .punctuationCharacters)
+    }
 
     /// The names one bracket lists: "(PENS / EEPIS)" holds two abbreviations, each tried on its
     /// own. Only a slash between spaces and a semicolon separate: "TU/e" is one abbreviation.
@@ -87,7 +91,9 @@ extension Parenthetical {
         guard !trimmed.isEmpty, trimmed.count <= 10, !trimmed.contains(" ") else { return false }
         let capitals = trimmed.unicodeScalars.filter { CharacterSet.uppercaseLetters.contains($0) }
         return capitals.count >= 2
-            && trimmed.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "&-*/.".unicodeScalars.contains($0) }
+            && trimmed.unicodeScalars.allSatisfy {
+                CharacterSet.alphanumerics.contains($0) || "&-*/.".unicodeScalars.contains($0)
+            }
     }
 }
 

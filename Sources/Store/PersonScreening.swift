@@ -59,7 +59,8 @@ public struct PersonScreening: Sendable {
         }
         let rows = try await connection.query("""
             SELECT h.applicant_id, h.family_name, h.given_name, h.birth_date::text AS born, h.citizenships
-            FROM (SELECT DISTINCT day, country, key FROM unnest($2::date[], $3::text[], $4::text[]) AS w(day, country, key)) w
+            FROM (SELECT DISTINCT day, country, key
+                  FROM unnest($2::date[], $3::text[], $4::text[]) AS w(day, country, key)) w
             CROSS JOIN LATERAL (SELECT * FROM applicants h
                                 WHERE h.program = $1 AND h.birth_date = w.day AND h.name_key = w.key
                                   AND w.country = ANY(h.citizenships)
@@ -82,7 +83,8 @@ public struct PersonScreening: Sendable {
         var seen = Set<String>()
         for row in rows where seen.insert(try row.string("applicant_id")).inserted {
             let name = PersonName(family: try row.string("family_name"), given: try row.string("given_name"))
-            let candidate = Candidate(applicantID: try row.string("applicant_id"), citizenships: try row.strings("citizenships"))
+            let candidate = Candidate(applicantID: try row.string("applicant_id"),
+                                      citizenships: try row.strings("citizenships"))
             byDay[try row.string("born"), default: []].append((name, candidate))
         }
         let indexes = byDay.mapValues { PersonIndex($0) }
