@@ -102,23 +102,28 @@ public struct PersonScreening: Sendable {
     /// The applicants that the current decisions of `applicants` named as the same person — read
     /// before their new decisions are stored, so that a pair a new revision dissolves can be
     /// screened again on the other side too.
-    public static func currentDuplicatePartners(of applicants: [String], program: String, on connection: Connection) async throws -> [String: [String]] {
+    public static func currentDuplicatePartners(of applicants: [String], program: String,
+                                                on connection: Connection) async throws -> [String: [String]] {
         guard !applicants.isEmpty else { return [:] }
         let rows = try await connection.query("""
             SELECT h.applicant_id, d.trace FROM applicants h
-            JOIN LATERAL (SELECT review, trace FROM decisions x WHERE x.program = h.program AND x.applicant_id = h.applicant_id
+            JOIN LATERAL (SELECT review, trace FROM decisions x
+                          WHERE x.program = h.program AND x.applicant_id = h.applicant_id
                           ORDER BY x.id DESC LIMIT 1) d ON true
             WHERE h.program = $1 AND h.applicant_id = ANY($2::text[]) AND 'identity.duplicate' = ANY(d.review)
             """, program, TextArray(applicants))
         var partners: [String: [String]] = [:]
-        for row in rows { partners[try row.string("applicant_id")] = try duplicatePartners(trace: try row.string("trace")) }
+        for row in rows {
+            partners[try row.string("applicant_id")] = try duplicatePartners(trace: try row.string("trace"))
+        }
         return partners
     }
 
     /// The other applicants an `identity.duplicate` clause of a stored trace names.
     static func duplicatePartners(trace: String) throws -> [String] {
         let trace = try JSONDecoder().decode(DecisionTrace.self, from: Data(trace.utf8))
-        return trace.clauses.first { $0.id == "identity.duplicate" }?.facts.compactMap { $0.count == 2 ? $0[1] : nil } ?? []
+        let clause = trace.clauses.first { $0.id == "identity.duplicate" }
+        return clause?.facts.compactMap { $0.count == 2 ? $0[1] : nil } ?? []
     }
 
     /// Replaces an exclusion list atomically and, in the same transaction, records the new
@@ -129,25 +134,32 @@ public struct PersonScreening: Sendable {
         try await database.pool.withTransaction { connection in
             try await ProgramData.lockForChange(program: program, on: connection)
             let old = try await connection.query("""
-                SELECT list, family_name, given_name, birth_date::text AS born, citizenship, clause, reference FROM exclusion_entries
-                WHERE program = $1 AND list = $2
+                SELECT list, family_name, given_name, birth_date::text AS born, citizenship, clause, reference
+                FROM exclusion_entries WHERE program = $1 AND list = $2
                 """, program, list).map(ExclusionImpact.Entry.init(row:))
             let new = entries.map {
-                ExclusionImpact.Entry(list: list, family: $0.familyName, given: $0.givenName, birthDate: $0.birthDate.description,
-                                      citizenship: $0.citizenship, clause: $0.clause, reference: $0.reference)
+                ExclusionImpact.Entry(list: list, family: $0.familyName, given: $0.givenName,
+                                      birthDate: $0.birthDate.description, citizenship: $0.citizenship,
+                                      clause: $0.clause, reference: $0.reference)
             }
             try await connection.query("DELETE FROM exclusion_entries WHERE program = $1 AND list = $2", program, list)
-            try await connection.copyIn("COPY exclusion_entries (program, list, family_name, given_name, birth_date, citizenship, clause, reference) FROM STDIN",
-                                        rows: entries.map { [program, list, $0.familyName, $0.givenName, $0.birthDate.description, $0.citizenship, $0.clause, $0.reference] })
+            let columns = "program, list, family_name, given_name, birth_date, citizenship, clause, reference"
+            try await connection.copyIn("COPY exclusion_entries (\(columns)) FROM STDIN", rows: entries.map {
+                [program, list, $0.familyName, $0.givenName, $0.birthDate.description, $0.citizenship, $0.clause,
+                 $0.reference]
+            })
             try await connection.query("""
                 INSERT INTO exclusion_lists (program, list, entries, source, imported_at) VALUES ($1, $2, $3, $4, now())
-                ON CONFLICT (program, list) DO UPDATE SET entries = excluded.entries, source = excluded.source, imported_at = now()
+                ON CONFLICT (program, list) DO UPDATE
+                    SET entries = excluded.entries, source = excluded.source, imported_at = now()
                 """, program, list, entries.count, source)
-            let version = try await ProgramData.recordChange(.exclusions, program: program, change: "exclusions.import", on: connection)
+            let version = try await ProgramData.recordChange(.exclusions, program: program, change: "exclusions.import",
+                                                             on: connection)
             let targets = try await ExclusionImpact.affected(program: program, old: old, new: new, on: connection)
             try await Rescreening.enqueue(program: program, applicants: targets, on: connection, queue: database.queue)
             try await AuditLog.record(on: connection, action: "exclusions.import", program: program, reason: reason,
-                                      detail: ["list": list, "file": source, "entries": "\(entries.count)", "version": "\(version)", "rescreened": "\(targets.count)"])
+                                      detail: ["list": list, "file": source, "entries": "\(entries.count)",
+                                               "version": "\(version)", "rescreened": "\(targets.count)"])
             return (entries.count, targets.count)
         }
     }
@@ -155,7 +167,9 @@ public struct PersonScreening: Sendable {
     /// The program's lists and their sizes.
     public func lists(program: String) async throws -> [(list: String, entries: Int, importedAt: Date?)] {
         try await database.pool.withConnection { connection in
-            try await connection.query("SELECT list, entries, imported_at FROM exclusion_lists WHERE program = $1 ORDER BY list", program).map {
+            try await connection.query("""
+                SELECT list, entries, imported_at FROM exclusion_lists WHERE program = $1 ORDER BY list
+                """, program).map {
                 (try $0.string("list"), try $0.int("entries"), try $0.timestamp("imported_at"))
             }
         }
@@ -169,10 +183,13 @@ public struct PersonScreening: Sendable {
                 JOIN LATERAL (SELECT * FROM decisions x WHERE x.program = h.program AND x.applicant_id = h.applicant_id
                               ORDER BY id DESC LIMIT 1) d ON true
                 WHERE h.program = $1 AND 'identity.duplicate' = ANY(d.review)
-                  AND NOT EXISTS (SELECT 1 FROM duplicate_resolutions r WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
+                  AND NOT EXISTS (SELECT 1 FROM duplicate_resolutions r
+                                  WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
                 ORDER BY d.applicant_id
                 """, program)
-            return try rows.map { row in (try row.string("applicant_id"), try Self.duplicatePartners(trace: try row.string("trace"))) }
+            return try rows.map { row in
+                (try row.string("applicant_id"), try Self.duplicatePartners(trace: try row.string("trace")))
+            }
         }
     }
 
@@ -190,19 +207,26 @@ public struct PersonScreening: Sendable {
     /// application stands). In the same transaction it records the new version of the program's
     /// duplicate resolutions and queues the applications it affects: `drop` (whose decision
     /// becomes `withdrawn`), `keep`, and any other application the two were flagged with.
-    public func resolveDuplicate(program: String, drop: String, keep: String, reason: String? = nil) async throws -> Resolution {
-        guard drop != keep else { throw BursarError.input("--keep must name the other application of the pair, not \(drop) itself") }
+    public func resolveDuplicate(program: String, drop: String, keep: String,
+                                 reason: String? = nil) async throws -> Resolution {
+        guard drop != keep else {
+            throw BursarError.input("--keep must name the other application of the pair, not \(drop) itself")
+        }
         return try await database.pool.withTransaction { connection in
             try await ProgramData.lockForChange(program: program, on: connection)
             let rows = try await connection.query("""
-                SELECT applicant_id, latest_revision FROM applicants WHERE program = $1 AND applicant_id = ANY($2::text[])
+                SELECT applicant_id, latest_revision FROM applicants
+                WHERE program = $1 AND applicant_id = ANY($2::text[])
                 """, program, TextArray([drop, keep]))
-            let revisions = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.string("applicant_id"), try $0.int("latest_revision")) })
+            let revisions = Dictionary(uniqueKeysWithValues: try rows.map {
+                (try $0.string("applicant_id"), try $0.int("latest_revision"))
+            })
             guard revisions[drop] != nil else { throw BursarError.notFound("no application \(drop) in \(program)") }
             guard revisions[keep] != nil else { throw BursarError.notFound("no application \(keep) in \(program)") }
             var resolved: [String: String] = [:]
             for row in try await connection.query("""
-                SELECT applicant_id, kept FROM duplicate_resolutions WHERE program = $1 AND applicant_id = ANY($2::text[])
+                SELECT applicant_id, kept FROM duplicate_resolutions
+                WHERE program = $1 AND applicant_id = ANY($2::text[])
                 """, program, TextArray([drop, keep])) {
                 resolved[try row.string("applicant_id")] = try row.string("kept")
             }
@@ -217,19 +241,26 @@ public struct PersonScreening: Sendable {
                     """)
             }
             if reversed {
-                try await connection.query("DELETE FROM duplicate_resolutions WHERE program = $1 AND applicant_id = $2", program, keep)
+                try await connection.query("""
+                    DELETE FROM duplicate_resolutions WHERE program = $1 AND applicant_id = $2
+                    """, program, keep)
             }
             try await connection.query("""
                 INSERT INTO duplicate_resolutions (program, applicant_id, kept) VALUES ($1, $2, $3)
                 ON CONFLICT (program, applicant_id) DO UPDATE SET kept = excluded.kept, resolved_at = now()
                 """, program, drop, keep)
-            let version = try await ProgramData.recordChange(.duplicates, program: program, change: "duplicates.resolve", on: connection)
+            let version = try await ProgramData.recordChange(.duplicates, program: program,
+                                                             change: "duplicates.resolve", on: connection)
             let others = Set(partners.values.joined()).subtracting([drop, keep])
             let latest = try await connection.query("""
-                SELECT applicant_id, latest_revision FROM applicants WHERE program = $1 AND applicant_id = ANY($2::text[]) ORDER BY applicant_id
-                """, program, TextArray([drop, keep] + others.sorted())).map { (try $0.string("applicant_id"), try $0.int("latest_revision")) }
+                SELECT applicant_id, latest_revision FROM applicants
+                WHERE program = $1 AND applicant_id = ANY($2::text[]) ORDER BY applicant_id
+                """, program, TextArray([drop, keep] + others.sorted())).map {
+                (try $0.string("applicant_id"), try $0.int("latest_revision"))
+            }
             try await Rescreening.enqueue(program: program, applicants: latest, on: connection, queue: database.queue)
-            try await AuditLog.record(on: connection, action: "duplicates.resolve", program: program, applicantID: drop, reason: reason,
+            try await AuditLog.record(on: connection, action: "duplicates.resolve", program: program, applicantID: drop,
+                                      reason: reason,
                                       detail: ["kept": keep, "version": "\(version)", "rescreened": "\(latest.count)"])
             return Resolution(alreadyResolved: false, redecided: latest.count)
         }
