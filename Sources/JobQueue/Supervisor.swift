@@ -308,10 +308,25 @@ struct DrainWatcher: Sendable {
 }
 
 /// A flag set once, readable from any thread.
-final class StopFlag: @unchecked Sendable {
+public final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
+
+    public init() {}
+
     /// Sets the flag; true if this call set it.
-    func set() -> Bool { lock.lock(); defer { lock.unlock() }; if value { return false }; value = true; return true }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    @discardableResult
+    public func set() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if value { return false }
+        value = true
+        return true
+    }
+
+    public var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
 }
