@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Postgres
 
@@ -18,6 +19,8 @@ struct JobExecutor: Sendable {
     let wakeups: [String: Wakeup]
     /// This process's worker id, for the history of a job it could not run.
     let worker: String
+    /// How long a run cancelled by the shutdown may take to stop before it is abandoned.
+    let stopWait: Duration
 
     enum Ending {
         case succeeded(inline: Bool)
@@ -29,6 +32,9 @@ struct JobExecutor: Sendable {
         case unknownKind
         case released
         case lost
+        /// Cancelled at shutdown, it did not stop within ``JobExecutor/stopWait``: left running,
+        /// to its lease (released, it could run twice at once).
+        case abandoned
 
         /// How the run counts in `/metrics`.
         var outcome: JobMetrics.Outcome {
@@ -38,7 +44,7 @@ struct JobExecutor: Sendable {
             case .timedOut: .timedOut
             case .failed: .failed
             case .snoozed, .unknownKind: .snoozed
-            case .released, .lost: .released
+            case .released, .lost, .abandoned: .released
             }
         }
 
@@ -47,7 +53,7 @@ struct JobExecutor: Sendable {
             switch self {
             case .succeeded: .completed
             case .failed, .timedOut, .cancelled: .failed
-            case .snoozed, .unknownKind, .released, .lost: .uncounted
+            case .snoozed, .unknownKind, .released, .lost, .abandoned: .uncounted
             }
         }
     }
@@ -75,7 +81,7 @@ struct JobExecutor: Sendable {
             try await QueryLimits.$statementTimeout.withValue(timeout) { try await handler.run(job, ledger) }
         }
         await inFlight.attach(token, deadline: ContinuousClock.now + timeout, cancel: { run.cancel() })
-        let result = await withTaskCancellationHandler { await run.result } onCancel: { run.cancel() }
+        guard let result = await Self.result(of: run, abandonAfter: stopWait) else { return .abandoned }
         switch result {
         case .success:
             return .succeeded(inline: ledger.completedInline)
@@ -119,6 +125,30 @@ struct JobExecutor: Sendable {
             await write(job) { try await QueueDriver.release([job], on: $0) > 0 }
         case .lost:
             logger.notice("job was taken over by another attempt", metadata: ["job": "\(job.key)"])
+        case .abandoned:
+            logger.error("""
+                job did not stop within \(stopWait) of the shutdown's cancel; not waiting for it: it stays running \
+                until its lease lapses, then runs again
+                """, metadata: ["job": "\(job.key)", "kind": "\(job.kind)"])
+        }
+    }
+
+    /// The run's result; once the caller is cancelled (a shutdown past its deadline), the run is
+    /// cancelled and awaited at most `abandonAfter` more — a handler that cannot be cancelled
+    /// (blocking work on a thread) must not hold the process's exit for ever. Nil: abandoned.
+    static func result<T: Sendable>(of run: Task<T, Error>, abandonAfter: Duration) async -> Result<T, Error>? {
+        let once = OnceResult<Result<T, Error>?>()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                once.install(continuation)
+                Task { once.resume(await run.result) }
+            }
+        } onCancel: {
+            run.cancel()
+            Task {
+                try? await Task.sleep(for: abandonAfter)
+                once.resume(nil)
+            }
         }
     }
 
@@ -149,5 +179,39 @@ struct JobExecutor: Sendable {
             }
             logger.error("could not record the end of a job; the rescuer will run it again", metadata: ["job": "\(job.key)"])
         }.value
+    }
+}
+
+/// A continuation resumed by whichever result comes first; a result that arrives before the
+/// continuation is installed is kept for it.
+final class OnceResult<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, Never>?
+    private var early: T?
+    private var done = false
+
+    func install(_ continuation: CheckedContinuation<T, Never>) {
+        lock.lock()
+        if let early, !done {
+            done = true
+            lock.unlock()
+            continuation.resume(returning: early)
+            return
+        }
+        self.continuation = continuation
+        lock.unlock()
+    }
+
+    func resume(_ value: T) {
+        lock.lock()
+        guard !done else { return lock.unlock() }
+        guard let continuation else {
+            if early == nil { early = .some(value) }
+            return lock.unlock()
+        }
+        done = true
+        self.continuation = nil
+        lock.unlock()
+        continuation.resume(returning: value)
     }
 }

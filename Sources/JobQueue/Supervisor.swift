@@ -36,6 +36,10 @@ public final class Supervisor: Service, Sendable {
         /// Fallback poll when no NOTIFY arrives.
         public var pollInterval: Duration = .seconds(1)
         public var shutdownDeadline: Duration = .seconds(10)
+        /// After the deadline the runs left are cancelled; one that has not stopped this much
+        /// later (blocking work cannot be cancelled) is abandoned to its lease and logged, so the
+        /// process exits within deadline + this.
+        public var abandonAfter: Duration = .seconds(5)
         public var retry = RetryPolicy()
         /// Run the elected maintenance services in this process.
         public var maintenance = true
@@ -91,7 +95,8 @@ public final class Supervisor: Service, Sendable {
         wakeups = Dictionary(uniqueKeysWithValues: configuration.queues.keys.map { ($0, Wakeup()) })
         completer = Completer(pool: pool, outage: outage)
         executor = JobExecutor(registry: registry, inFlight: inFlight, completer: completer, pool: pool, retry: configuration.retry,
-                               outage: outage, logger: logger, wakeups: wakeups, worker: configuration.workerID)
+                               outage: outage, logger: logger, wakeups: wakeups, worker: configuration.workerID,
+                               stopWait: configuration.abandonAfter)
     }
 
     public static func defaultWorkerID() -> String {

@@ -194,3 +194,107 @@ struct QueueFaultTests {
         for connection in [setup, holder, migrator, worker] { await connection.close() }
     }
 }
+
+/// Issue 22, item 8: releases at graceful stops are counted; a job interrupted at every deploy
+/// is discarded at the limit instead of looping for ever.
+@Suite(.enabled(if: QueueTestDatabase.available, "BURSAR_TEST_DATABASE_URL is not set: run scripts/test.sh"))
+struct InterruptionLimitTests {
+    @Test func aJobInterruptedAtEveryStopIsDiscardedAtTheLimit() async throws {
+        let url = try await QueueTestDatabase.create()
+        let client = JobQueueClient(pool: ConnectionPool(conninfo: url, size: 2))
+        guard case .inserted(let job) = try await client.enqueue(JobInsert(kind: "x")) else {
+            Issue.record("not inserted")
+            return
+        }
+        for _ in 1..<QueueDriver.interruptionLimit {
+            let claimed = try await client.claim(queue: "default", limit: 1, worker: "w", lease: .seconds(60))
+            #expect(try await client.release(claimed) == 1)
+        }
+        let summary = try await client.job(id: job)
+        #expect(summary?.state == .available)
+        #expect(summary?.attempt == 0, "a release counts no attempt")
+        let last = try await client.claim(queue: "default", limit: 1, worker: "w", lease: .seconds(60))
+        _ = try await client.release(last)
+        let ended = try await client.job(id: job)
+        #expect(ended?.state == .discarded)
+        #expect(ended?.errors.contains("shutdown deadline") == true)
+        await client.pool.shutdown()
+    }
+}
+
+/// Issue 22, item 8: a burst of enqueue transactions wakes a queue's workers once per interval
+/// (River: 100 ms per queue), not once per transaction.
+@Suite(.enabled(if: QueueTestDatabase.available, "BURSAR_TEST_DATABASE_URL is not set: run scripts/test.sh"))
+struct NotifyLimitTests {
+    @Test func aBurstOfEnqueuesNotifiesAQueueOncePerInterval() async throws {
+        let url = try await QueueTestDatabase.create()
+        let client = JobQueueClient(pool: ConnectionPool(conninfo: url, size: 2), notifyInterval: .seconds(3600))
+        let notes = NotificationListener.listen(conninfo: url, channels: [JobQueueClient.channel])
+        // The listener is up once a notification of its own arrives (sent until one does).
+        let admin = try await Connection.connect(url)
+        var iterator = notes.makeAsyncIterator()
+        let ready = Task {
+            while !Task.isCancelled {
+                _ = try? await admin.query("SELECT pg_notify($1, 'ready')", JobQueueClient.channel)
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        #expect(await iterator.next()?.payload == "ready")
+        ready.cancel()
+        await ready.value
+        for _ in 0..<5 { try await client.enqueue(JobInsert(kind: "x", queue: "burst")) }
+        // Delivered in commit order: everything the burst sent arrives before this.
+        try await admin.query("SELECT pg_notify($1, 'end')", JobQueueClient.channel)
+        var burst = 0
+        while let note = await iterator.next(), note.payload != "end" {
+            if note.payload == "burst" { burst += 1 }
+        }
+        #expect(burst == 1, "one wake-up for the burst, not one per transaction")
+        await admin.close()
+        await client.pool.shutdown()
+    }
+}
+
+/// Issue 22, item 8: a handler that cannot be cancelled does not hold a graceful stop for ever:
+/// past the deadline and the abandon wait the process stops, and the job is left running to its
+/// lease (a release would let another process run it while this one still does).
+@Suite(.enabled(if: QueueTestDatabase.available, "BURSAR_TEST_DATABASE_URL is not set: run scripts/test.sh"))
+struct BoundedShutdownTests {
+    struct Empty: Codable, Sendable {}
+
+    /// Waits 60 s on a timer no cancellation reaches (as blocking work on a thread would).
+    struct Uncancellable: JobHandler {
+        static let kind = "test.uncancellable"
+        let started: AsyncStream<Void>.Continuation
+        func run(_ job: JobRun<Empty>) async throws {
+            started.yield()
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().asyncAfter(deadline: .now() + 60) { continuation.resume() }
+            }
+        }
+    }
+
+    @Test func shutdownAbandonsARunThatDoesNotStop() async throws {
+        let url = try await QueueTestDatabase.create()
+        let client = JobQueueClient(pool: ConnectionPool(conninfo: url, size: 2))
+        guard case .inserted(let job) = try await client.enqueue(JobInsert(kind: Uncancellable.kind)) else {
+            Issue.record("not inserted")
+            return
+        }
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        var registry = JobRegistry()
+        registry.register(Uncancellable(started: signal))
+        var configuration = Supervisor.Configuration(queues: ["default": 1])
+        configuration.maintenance = false
+        configuration.shutdownDeadline = .milliseconds(500)
+        configuration.abandonAfter = .milliseconds(500)
+        let supervisor = Supervisor(client: client, conninfo: url, registry: registry, configuration: configuration,
+                                    logger: Logger(label: "t"))
+        let running = Task { await supervisor.runToEnd() }
+        try await QueueTestDatabase.within(.seconds(20)) { for await _ in started { return } }
+        supervisor.stop()
+        _ = try await QueueTestDatabase.within(.seconds(15)) { await running.value }
+        #expect(try await client.job(id: job)?.state == .running, "left to its lease, not released")
+        await client.pool.shutdown()
+    }
+}

@@ -18,9 +18,10 @@ enum QueueDriver {
 
     // MARK: insert
 
-    /// Inserts jobs and notifies their queues (delivered at commit); a job whose unique key is
-    /// held by a live job is skipped. Returns the ids inserted.
-    static func insert(_ jobs: [JobInsert], on connection: Connection) async throws -> [Int64] {
+    /// Inserts jobs and notifies those of their queues in `notifying` that got a job (delivered
+    /// at commit, once per queue and transaction); a job whose unique key is held by a live job
+    /// is skipped. Returns the ids inserted.
+    static func insert(_ jobs: [JobInsert], notifying: [String], on connection: Connection) async throws -> [Int64] {
         guard !jobs.isEmpty else { return [] }
         let rows = try await connection.query("""
             WITH inserted AS (
@@ -33,13 +34,14 @@ enum QueueDriver {
                 DO NOTHING
                 RETURNING id, queue
             ), notified AS (
-                SELECT pg_notify($8, q) FROM (SELECT DISTINCT queue AS q FROM inserted) AS d
+                SELECT pg_notify($8, q) FROM (SELECT DISTINCT queue AS q FROM inserted WHERE queue = ANY($9::text[])) AS d
             )
             SELECT id FROM inserted, (SELECT count(*) FROM notified) AS n
             """,
             TextArray(jobs.map(\.kind)), TextArray(jobs.map(\.queue)), TextArray(jobs.map(\.args)),
             TextArray(jobs.map { String($0.priority) }), TextArray(jobs.map { String($0.maxAttempts) }),
-            TextArray(jobs.map { $0.scheduledAt?.postgresText }), TextArray(jobs.map(\.uniqueKey)), JobQueueClient.channel)
+            TextArray(jobs.map { $0.scheduledAt?.postgresText }), TextArray(jobs.map(\.uniqueKey)), JobQueueClient.channel,
+            TextArray(notifying))
         return try rows.map { try $0.int64("id") }
     }
 
@@ -144,21 +146,36 @@ enum QueueDriver {
             """, job.id, job.attempt, String(message.prefix(2000))).affectedRows == 1
     }
 
+    /// How many graceful stops may interrupt a job before it is discarded: a release counts no
+    /// attempt, so a job that always outlasts the shutdown deadline would otherwise run and be
+    /// given back at every deploy, for ever.
+    static let interruptionLimit = 10
+
     /// Returns running jobs to their queues at once, uncounted, and wakes the queues. A job an
     /// operator asked to cancel while it ran ends cancelled instead: the request outlives a
-    /// release as it outlives a failure or a snooze.
+    /// release as it outlives a failure or a snooze. Each release is noted in the job's history;
+    /// the ``interruptionLimit``th discards the job, saying why.
     static func release(_ jobs: [ClaimedJob], on connection: Connection) async throws -> Int {
         guard !jobs.isEmpty else { return 0 }
         let released = try await connection.query("""
+            WITH counted AS (
+                SELECT j.id, (SELECT count(*) FROM jsonb_array_elements(j.errors) AS e WHERE e ? 'interrupted') + 1 AS n
+                FROM bursar_jobs j
+                WHERE j.id = ANY($1::bigint[]) AND \(attemptKey) = ANY($2::numeric[]) AND j.state = 'running'
+            )
             UPDATE bursar_jobs j SET
-                state = CASE WHEN j.cancel_requested THEN 'cancelled' ELSE 'available' END,
-                finalized_at = CASE WHEN j.cancel_requested THEN now() END,
-                attempt = j.attempt - CASE WHEN j.cancel_requested THEN 0 ELSE 1 END,
-                attempted_by = CASE WHEN j.cancel_requested THEN j.attempted_by END,
-                scheduled_at = now()
-            WHERE j.id = ANY($1::bigint[]) AND \(attemptKey) = ANY($2::numeric[]) AND j.state = 'running'
+                state = CASE WHEN j.cancel_requested THEN 'cancelled' WHEN c.n >= $3 THEN 'discarded' ELSE 'available' END,
+                finalized_at = CASE WHEN j.cancel_requested OR c.n >= $3 THEN now() END,
+                attempt = j.attempt - CASE WHEN j.cancel_requested OR c.n >= $3 THEN 0 ELSE 1 END,
+                attempted_by = CASE WHEN j.cancel_requested OR c.n >= $3 THEN j.attempted_by END,
+                scheduled_at = now(),
+                errors = j.errors || jsonb_build_array(jsonb_build_object('attempt', j.attempt, 'at', now(), 'interrupted', true,
+                    'message', CASE WHEN c.n >= $3 AND NOT j.cancel_requested
+                                    THEN 'interrupted by a graceful stop ' || c.n || ' times: discarded (a longer shutdown deadline lets it finish)'
+                                    ELSE 'interrupted by a graceful stop: given back to the queue' END))
+            FROM counted c WHERE j.id = c.id AND j.state = 'running'
             RETURNING j.queue, j.state
-            """, BigintArray(jobs.map(\.id)), attemptKeys(jobs))
+            """, BigintArray(jobs.map(\.id)), attemptKeys(jobs), interruptionLimit)
         let available = try released.filter { try $0.string("state") == "available" }
         try await notify(queues: try available.map { try $0.string("queue") }, on: connection)
         return released.count
