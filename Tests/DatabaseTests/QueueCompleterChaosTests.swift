@@ -33,18 +33,6 @@ final class QueueCompleterChaosTests: XCTestCase {
         return process
     }
 
-    private func notCompleted(_ pool: ConnectionPool) async throws -> Int {
-        try await pool.withConnection {
-            try await $0.query("SELECT count(*)::int AS n FROM bursar_jobs WHERE queue = 'bench' AND state <> 'completed'").first!.int("n")
-        }
-    }
-
-    private func terminate(_ process: Process) -> Int32 {
-        process.terminate()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
     func testSIGTERMCyclesKillAndRestartThroughTheCompleter() async throws {
         let database = try await TestDatabase.migrated()
         let total = Self.jobs
@@ -65,7 +53,7 @@ final class QueueCompleterChaosTests: XCTestCase {
         var cycle = 0
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(600)
-        while try await notCompleted(pool) > 0, clock.now < deadline {
+        while try await TestDatabase.benchNotCompleted(pool) > 0, clock.now < deadline {
             try await Task.sleep(for: .seconds(3))
             cycle += 1
             let slot = cycle % 3
@@ -78,14 +66,14 @@ final class QueueCompleterChaosTests: XCTestCase {
                 restarted = true
                 continue
             } else {
-                XCTAssertEqual(terminate(processes[slot]), 0, "SIGTERM lets jobs in flight finish and exits 0")
+                XCTAssertEqual(TestDatabase.terminate(processes[slot]), 0, "SIGTERM lets jobs in flight finish and exits 0")
             }
             processes[slot] = try start(database, markers: markers)
         }
-        for process in processes { XCTAssertEqual(terminate(process), 0) }
+        for process in processes { XCTAssertEqual(TestDatabase.terminate(process), 0) }
         XCTAssertNotNil(killed, "the run lasted long enough for the kill")
         XCTAssertTrue(restarted, "the run lasted long enough for the server restart")
-        let left = try await notCompleted(pool)
+        let left = try await TestDatabase.benchNotCompleted(pool)
         XCTAssertEqual(left, 0, "every job completed")
 
         var missing = 0
@@ -107,5 +95,21 @@ final class QueueCompleterChaosTests: XCTestCase {
         XCTAssertLessThan(rerunAfterKill, 200, "at most what the killed process had in flight or buffered")
         await pool.shutdown()
         await database.close()
+    }
+}
+
+extension TestDatabase {
+    /// Jobs of the `bench` queue not completed yet (the chaos tests' processes run them).
+    static func benchNotCompleted(_ pool: ConnectionPool) async throws -> Int {
+        try await pool.withConnection {
+            try await $0.query("SELECT count(*)::int AS n FROM bursar_jobs WHERE queue = 'bench' AND state <> 'completed'").first!.int("n")
+        }
+    }
+
+    /// Sends SIGTERM and returns the exit status.
+    static func terminate(_ process: Process) -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 }
