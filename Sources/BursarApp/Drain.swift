@@ -27,7 +27,8 @@ struct Drain: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = WorkerProcess.configuration(concurrency: concurrency, drain: true)
-        let (summary, left, signal) = try await Runner.withDatabase(poolSize: configuration.handlerConnections) { database in
+        let poolSize = configuration.handlerConnections
+        let (summary, left, signal) = try await Runner.withDatabase(poolSize: poolSize) { database in
             let supervisor = WorkerProcess.supervisor(database: database, concurrency: concurrency, drain: true)
             let signals = StopSignals { supervisor.stop() }
             let summary = await WorkerProcess.runRegistered(supervisor, database: database)
@@ -36,13 +37,16 @@ struct Drain: AsyncParsableCommand {
         if !quiet {
             printLine("processed \(summary.completed) jobs (\(summary.failed) failed attempts)")
             if let signal {
-                printLine("stopped by \(signal == SIGINT ? "SIGINT" : "SIGTERM"): jobs not finished went back to the queue")
+                let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
+                printLine("stopped by \(name): jobs not finished went back to the queue")
             }
             for paused in left.pausedQueues {
-                printLine("left \(paused.jobs) jobs in paused queue \(paused.queue) (resume it with `bursar queues resume \(paused.queue)`)")
+                printLine("left \(paused.jobs) jobs in paused queue \(paused.queue) "
+                    + "(resume it with `bursar queues resume \(paused.queue)`)")
             }
             if left.scheduledLater > 0 {
-                let next = left.nextScheduledAt.map { " (the next at \(ISO8601DateFormatter().string(from: $0)))" } ?? ""
+                let next = left.nextScheduledAt.map { " (the next at \(ISO8601DateFormatter().string(from: $0)))" }
+                    ?? ""
                 printLine("left \(left.scheduledLater) jobs scheduled for later\(next)")
             }
         }

@@ -120,7 +120,10 @@ struct JobExecutor: Sendable {
             logger.warning("no handler for this job kind here; it waits for a process that has one",
                            metadata: ["job": "\(job.key)", "kind": "\(job.kind)"])
             let message = "no handler is registered for job kind \(job.kind) in worker \(worker); retried later"
-            await write(job) { try await QueueDriver.deferUnknownKind(job, message: message, maximumDelay: retry.unknownKindMaximum, on: $0) }
+            let maximum = retry.unknownKindMaximum
+            await write(job) {
+                try await QueueDriver.deferUnknownKind(job, message: message, maximumDelay: maximum, on: $0)
+            }
         case .released:
             await write(job) { try await QueueDriver.release([job], on: $0) > 0 }
         case .lost:

@@ -202,11 +202,13 @@ struct LeaseRenewer: Sendable {
                 do {
                     let renewed = try await QueryLimits.$statementTimeout.withValue(configuration.lease / 3) {
                         try await holder.withConnection {
-                            try await QueueDriver.renewLeases(jobs, worker: configuration.workerID, lease: configuration.lease, on: $0)
+                            try await QueueDriver.renewLeases(jobs, worker: configuration.workerID,
+                                                              lease: configuration.lease, on: $0)
                         }
                     }
                     supervisor.outage.succeeded()
-                    await supervisor.inFlight.renewed(renewed.owned, validUntil: sent + configuration.lease - configuration.leaseMargin)
+                    let validUntil = sent + configuration.lease - configuration.leaseMargin
+                    await supervisor.inFlight.renewed(renewed.owned, validUntil: validUntil)
                     await supervisor.inFlight.stop(renewed.cancelRequested, reason: .cancelRequested)
                     let lost = Set(jobs.map(\.key)).subtracting(renewed.owned)
                     if !lost.isEmpty { await supervisor.inFlight.stop(lost, reason: .leaseLost) }

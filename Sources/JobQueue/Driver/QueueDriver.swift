@@ -34,14 +34,15 @@ enum QueueDriver {
                 DO NOTHING
                 RETURNING id, queue
             ), notified AS (
-                SELECT pg_notify($8, q) FROM (SELECT DISTINCT queue AS q FROM inserted WHERE queue = ANY($9::text[])) AS d
+                SELECT pg_notify($8, q)
+                FROM (SELECT DISTINCT queue AS q FROM inserted WHERE queue = ANY($9::text[])) AS d
             )
             SELECT id FROM inserted, (SELECT count(*) FROM notified) AS n
             """,
             TextArray(jobs.map(\.kind)), TextArray(jobs.map(\.queue)), TextArray(jobs.map(\.args)),
             TextArray(jobs.map { String($0.priority) }), TextArray(jobs.map { String($0.maxAttempts) }),
-            TextArray(jobs.map { $0.scheduledAt?.postgresText }), TextArray(jobs.map(\.uniqueKey)), JobQueueClient.channel,
-            TextArray(notifying))
+            TextArray(jobs.map { $0.scheduledAt?.postgresText }), TextArray(jobs.map(\.uniqueKey)),
+            JobQueueClient.channel, TextArray(notifying))
         return try rows.map { try $0.int64("id") }
     }
 
@@ -131,8 +132,10 @@ enum QueueDriver {
                 state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'retryable' END,
                 finalized_at = CASE WHEN cancel_requested THEN now() END,
                 attempt = attempt - CASE WHEN cancel_requested THEN 0 ELSE 1 END,
-                scheduled_at = now() + make_interval(secs => least($3::float8, power(2, least(jsonb_array_length(errors), 30))::float8)),
-                errors = errors || jsonb_build_array(jsonb_build_object('attempt', attempt, 'at', now(), 'message', $4::text))
+                scheduled_at = now()
+                    + make_interval(secs => least($3::float8, power(2, least(jsonb_array_length(errors), 30))::float8)),
+                errors = errors
+                    || jsonb_build_array(jsonb_build_object('attempt', attempt, 'at', now(), 'message', $4::text))
             WHERE id = $1 AND attempt = $2 AND state = 'running'
             """, job.id, job.attempt, maximumDelay.seconds, String(message.prefix(2000))).affectedRows == 1
     }
@@ -164,14 +167,17 @@ enum QueueDriver {
                 WHERE j.id = ANY($1::bigint[]) AND \(attemptKey) = ANY($2::numeric[]) AND j.state = 'running'
             )
             UPDATE bursar_jobs j SET
-                state = CASE WHEN j.cancel_requested THEN 'cancelled' WHEN c.n >= $3 THEN 'discarded' ELSE 'available' END,
+                state = CASE WHEN j.cancel_requested THEN 'cancelled' WHEN c.n >= $3 THEN 'discarded'
+                             ELSE 'available' END,
                 finalized_at = CASE WHEN j.cancel_requested OR c.n >= $3 THEN now() END,
                 attempt = j.attempt - CASE WHEN j.cancel_requested OR c.n >= $3 THEN 0 ELSE 1 END,
                 attempted_by = CASE WHEN j.cancel_requested OR c.n >= $3 THEN j.attempted_by END,
                 scheduled_at = now(),
-                errors = j.errors || jsonb_build_array(jsonb_build_object('attempt', j.attempt, 'at', now(), 'interrupted', true,
+                errors = j.errors || jsonb_build_array(jsonb_build_object(
+                    'attempt', j.attempt, 'at', now(), 'interrupted', true,
                     'message', CASE WHEN c.n >= $3 AND NOT j.cancel_requested
-                                    THEN 'interrupted by a graceful stop ' || c.n || ' times: discarded (a longer shutdown deadline lets it finish)'
+                                    THEN 'interrupted by a graceful stop ' || c.n
+                                         || ' times: discarded (a longer shutdown deadline lets it finish)'
                                     ELSE 'interrupted by a graceful stop: given back to the queue' END))
             FROM counted c WHERE j.id = c.id AND j.state = 'running'
             RETURNING j.queue, j.state
@@ -208,7 +214,8 @@ enum QueueDriver {
     /// that crashes its process must not bring the workers down again at once — or discarded
     /// after the last attempt, or cancelled when an operator asked. Returns the queues of the
     /// jobs made available (none now: the scheduler makes them available when due).
-    static func rescue(limit: Int, grace: Duration, on connection: Connection) async throws -> (count: Int, queues: [String]) {
+    static func rescue(limit: Int, grace: Duration,
+                       on connection: Connection) async throws -> (count: Int, queues: [String]) {
         let rows = try await connection.query("""
             WITH lapsed AS (
                 SELECT id FROM bursar_jobs
@@ -250,14 +257,14 @@ enum QueueDriver {
     static let cleanSQL = """
         DELETE FROM bursar_jobs WHERE id IN (
             SELECT id FROM (
-                (SELECT id FROM bursar_jobs WHERE state = 'completed' AND finalized_at < now() - make_interval(secs => $1::float8)
-                 LIMIT $3)
+                (SELECT id FROM bursar_jobs
+                 WHERE state = 'completed' AND finalized_at < now() - make_interval(secs => $1::float8) LIMIT $3)
                 UNION ALL
-                (SELECT id FROM bursar_jobs WHERE state = 'cancelled' AND finalized_at < now() - make_interval(secs => $1::float8)
-                 LIMIT $3)
+                (SELECT id FROM bursar_jobs
+                 WHERE state = 'cancelled' AND finalized_at < now() - make_interval(secs => $1::float8) LIMIT $3)
                 UNION ALL
-                (SELECT id FROM bursar_jobs WHERE state = 'discarded' AND finalized_at < now() - make_interval(secs => $2::float8)
-                 LIMIT $3)
+                (SELECT id FROM bursar_jobs
+                 WHERE state = 'discarded' AND finalized_at < now() - make_interval(secs => $2::float8) LIMIT $3)
             ) AS due LIMIT $3)
         """
 

@@ -25,13 +25,15 @@ public enum LockTimeoutRetry {
             do {
                 return try await connection.withTransaction { conn in
                     // An integer computed here, not user data.
-                    try await conn.simpleQuery("SET LOCAL lock_timeout = \(max(1, Int(lockTimeout / .milliseconds(1))))")
+                    let milliseconds = max(1, Int(lockTimeout / .milliseconds(1)))
+                    try await conn.simpleQuery("SET LOCAL lock_timeout = \(milliseconds)")
                     return try await body(conn)
                 }
             } catch let error as PostgresError where error.sqlState == "55P03" {
                 guard clock.now + pause < deadline else {
                     throw PostgresError(kind: error.kind, sqlState: error.sqlState,
-                                        message: "\(what): the tables it changes stayed locked by other sessions for \(patience); "
+                                        message: "\(what): the tables it changes stayed locked by other sessions "
+                                            + "for \(patience); "
                                             + "stop long transactions (see pg_stat_activity) and run it again",
                                         detail: error.message)
                 }

@@ -151,6 +151,9 @@ CREATE TABLE bursar_leaders (
     /// invalid index, which the first statement drops when the migration runs again.
     static let v6 = [
         "DROP INDEX CONCURRENTLY IF EXISTS bursar_jobs_finalized_state",
-        "CREATE INDEX CONCURRENTLY bursar_jobs_finalized_state ON bursar_jobs (state, finalized_at) WHERE finalized_at IS NOT NULL",
+        """
+        CREATE INDEX CONCURRENTLY bursar_jobs_finalized_state ON bursar_jobs (state, finalized_at)
+            WHERE finalized_at IS NOT NULL
+        """,
     ]
 }

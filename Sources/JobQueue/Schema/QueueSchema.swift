@@ -37,7 +37,8 @@ public enum QueueSchema {
         Migration(version: 3, name: "indexes of live and failed jobs for operators", sql: QueueMigrationSQL.v3),
         Migration(version: 4, name: "no index of live jobs that a claim could take instead of its own", sql: QueueMigrationSQL.v4),
         Migration(version: 5, name: "the claim as a function whose plan no statistics can turn into a sort of the backlog", sql: QueueMigrationSQL.v5),
-        Migration(version: 6, name: "finished jobs by state and time, for the cleaner", concurrently: QueueMigrationSQL.v6),
+        Migration(version: 6, name: "finished jobs by state and time, for the cleaner",
+                  concurrently: QueueMigrationSQL.v6),
     ]
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -49,7 +50,7 @@ public enum QueueSchema {
         // blocked in a statement holds a snapshot, and `CREATE INDEX CONCURRENTLY` in the
         // session that holds the lock waits for every such snapshot — a deadlock when several
         // processes migrate at once.
-        while try await !connection.query("SELECT pg_try_advisory_lock($1) AS locked", lockKey).first!.bool("locked") {
+        while try await !connection.query("SELECT pg_try_advisory_lock($1) AS l", lockKey).first!.bool("l") {
             try await Task.sleep(for: .milliseconds(100))
         }
         do {
