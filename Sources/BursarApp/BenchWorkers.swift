@@ -3,7 +3,8 @@ import JobQueue
 import Postgres
 import Store
 
-/// Job kinds of the queue benchmark and of the queue's multi-process tests: they know nothing
+/// Job kinds of the queue benchmark and of the queue's multi-process tests (bench.noop,
+/// bench.record, and bench.marker when its folder is given): they know nothing
 /// of scholarships.
 enum BenchJobs {
     static let noop = "bench.noop"
@@ -31,6 +32,32 @@ enum BenchJobs {
         }
     }
 
+    static let marker = "bench.marker"
+    /// The folder `bench.marker` writes its effects in; the kind is served only when it is set.
+    static let markersVariable = "BURSAR_BENCH_MARKERS"
+
+    struct MarkerArguments: Codable, Sendable {
+        let key: String
+        /// How long the job works before its effect, in milliseconds.
+        let milliseconds: Int
+    }
+
+    /// Works a while, then writes its effect outside the database — a line (this process's id)
+    /// appended to a file named by the job's id — and completes through the batched completer
+    /// (no completion of its own): the queue's chaos test counts each job's lines.
+    struct Marker: JobHandler {
+        static let kind = BenchJobs.marker
+        let directory: String
+        func run(_ job: JobRun<MarkerArguments>) async throws {
+            try await Task.sleep(for: .milliseconds(job.arguments.milliseconds))
+            let descriptor = open(directory + "/\(job.job.id)", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown) }
+            defer { close(descriptor) }
+            let line = Array("\(ProcessInfo.processInfo.processIdentifier) \(job.job.attempt)\n".utf8)
+            guard write(descriptor, line, line.count) == line.count else { throw CocoaError(.fileWriteUnknown) }
+        }
+    }
+
     /// Creates the effects table; several processes may start at once, and concurrent
     /// `CREATE TABLE IF NOT EXISTS` can collide, so they take turns under an advisory lock.
     static func prepare(_ connection: Connection) async throws {
@@ -53,5 +80,8 @@ enum BenchJobs {
     static func register(into registry: inout JobRegistry, pool: ConnectionPool) {
         registry.register(Noop())
         registry.register(Record(pool: pool))
+        if let directory = ProcessInfo.processInfo.environment[markersVariable] {
+            registry.register(Marker(directory: directory))
+        }
     }
 }

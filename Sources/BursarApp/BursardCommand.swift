@@ -24,8 +24,8 @@ public struct BursardCommand: AsyncParsableCommand {
 
     @OptionGroup var service: ServiceOptions
 
-    @Option(help: "Seconds a claimed job's lease lasts (renewed every third of it).")
-    var lease: Double = 10
+    @Option(help: "Seconds a claimed job's lease lasts (renewed every third of it; why 30: Supervisor.Configuration).")
+    var lease: Double = 30
 
     /// Also serve the `bench` queue with the benchmark kinds (bench.noop, bench.record): the
     /// queue's multi-process acceptance runs through the real server this way.

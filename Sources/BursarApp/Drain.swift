@@ -6,12 +6,16 @@ import Store
 import Workers
 
 /// `bursar drain`: runs the workers in the foreground until no job is runnable, then says what
-/// it left (paused queues, jobs scheduled later).
+/// it left (paused queues, jobs scheduled later). It registers in `bursar_workers` like
+/// `bursard`, so `bursar status` lists it. SIGINT or SIGTERM stop it as they stop `bursard`:
+/// jobs in flight may finish within the shutdown deadline, the rest are released to the queue at
+/// once (not left `running` until their leases lapse); it says what it did and exits 130 or 143.
 struct Drain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the workers until no job is runnable, then exit (batch mode).",
         discussion: """
             Jobs of paused queues and jobs scheduled more than 10 s ahead are left; drain says how many.
+            Ctrl-C (SIGINT) or SIGTERM: jobs in flight finish or go back to the queue; exit 130 or 143.
             Example: bursar submit batch.ndjson && bursar drain
             """)
 
@@ -23,20 +27,63 @@ struct Drain: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = WorkerProcess.configuration(concurrency: concurrency, drain: true)
-        let (summary, left) = try await Runner.withDatabase(poolSize: configuration.handlerConnections) { database in
+        let poolSize = configuration.handlerConnections
+        let (summary, left, signal) = try await Runner.withDatabase(poolSize: poolSize) { database in
             let supervisor = WorkerProcess.supervisor(database: database, concurrency: concurrency, drain: true)
-            let summary = await supervisor.runToEnd()
-            return (summary, try await supervisor.leftovers())
+            let signals = StopSignals { supervisor.stop() }
+            let summary = await WorkerProcess.runRegistered(supervisor, database: database)
+            return (summary, try await supervisor.leftovers(), signals.received)
         }
-        guard !quiet else { return }
-        printLine("processed \(summary.completed) jobs (\(summary.failed) failed attempts)")
-        for paused in left.pausedQueues {
-            printLine("left \(paused.jobs) jobs in paused queue \(paused.queue) (resume it with `bursar queues resume \(paused.queue)`)")
+        if !quiet {
+            printLine("processed \(summary.completed) jobs (\(summary.failed) failed attempts)")
+            if let signal {
+                let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
+                printLine("stopped by \(name): jobs not finished went back to the queue")
+            }
+            for paused in left.pausedQueues {
+                printLine("left \(paused.jobs) jobs in paused queue \(paused.queue) "
+                    + "(resume it with `bursar queues resume \(paused.queue)`)")
+            }
+            if left.scheduledLater > 0 {
+                let next = left.nextScheduledAt.map { " (the next at \(ISO8601DateFormatter().string(from: $0)))" }
+                    ?? ""
+                printLine("left \(left.scheduledLater) jobs scheduled for later\(next)")
+            }
         }
-        if left.scheduledLater > 0 {
-            let next = left.nextScheduledAt.map { " (the next at \(ISO8601DateFormatter().string(from: $0)))" } ?? ""
-            printLine("left \(left.scheduledLater) jobs scheduled for later\(next)")
+        if let signal { throw ExitCode(128 + signal) }
+    }
+}
+
+/// SIGINT and SIGTERM, caught while a command runs: the first calls `stop` and is remembered.
+final class StopSignals: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: Int32?
+    private var sources: [DispatchSourceSignal] = []
+
+    init(_ stop: @escaping @Sendable () -> Void) {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in
+                self?.record(number)
+                stop()
+            }
+            source.resume()
+            sources.append(source)
         }
+    }
+
+    private func record(_ number: Int32) {
+        lock.lock()
+        if first == nil { first = number }
+        lock.unlock()
+    }
+
+    /// The first signal received, if any.
+    var received: Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        return first
     }
 }
 
@@ -48,6 +95,24 @@ enum WorkerProcess {
         var configuration = Supervisor.Configuration(queues: queues)
         configuration.drain = drain
         return configuration
+    }
+
+    /// Runs `supervisor` to its end with this process's row in `bursar_workers` beside it
+    /// (`bursar status` lists the process), removed when it ends.
+    static func runRegistered(_ supervisor: Supervisor, database: Database) async -> Supervisor.Summary {
+        let worker = WorkerRegistry.Worker(id: supervisor.configuration.workerID, startedAt: Date().formatted(.iso8601),
+                                           queues: supervisor.configuration.queues.keys.sorted())
+        let done = StopFlag()
+        return await withTaskGroup(of: Supervisor.Summary?.self) { group in
+            group.addTask {
+                await WorkerRegistry.heartbeats(pool: database.pool, worker: worker, until: { done.isSet })
+                return nil
+            }
+            let summary = await supervisor.runToEnd()
+            done.set()
+            await group.waitForAll()
+            return summary
+        }
     }
 
     static func drain(database: Database, concurrency: Int?) async throws -> Supervisor.Summary {

@@ -15,7 +15,11 @@ actor Completer {
     private let pool: ConnectionPool
     private let outage: OutageLog
     private var buffer: [ClaimedJob] = []
-    private var writing: [ClaimedJob] = []
+    /// Jobs of the batches being written now (each flush owns its own batch: flushes may
+    /// overlap across their `await`, and a failed one puts back exactly what it took).
+    private var writing = 0
+    /// ``finish()`` waiting for the batches in flight.
+    private var writesDone: [CheckedContinuation<Void, Never>] = []
     private let wakeup = Wakeup()
     private let batchFull = Wakeup()
     private var backoff = Backoff()
@@ -36,24 +40,34 @@ actor Completer {
     }
 
     /// Writes what is buffered; true when nothing is left (or the write failed and it stays).
+    ///
+    /// The UPDATE runs in a task of its own: cancelling the completer (the end of a shutdown)
+    /// must not cancel a batch already sent, or jobs that succeeded stay `running` and run again.
     @discardableResult
     func flush() async -> Bool {
         guard !buffer.isEmpty else { return true }
         // At most a few batches per statement: a bounded join keeps the plan linear.
         let take = min(buffer.count, batchSize * 5)
-        writing = Array(buffer.prefix(take))
+        let batch = Array(buffer.prefix(take))
         buffer.removeFirst(take)
-        do {
-            let batch = writing
-            _ = try await pool.withConnection { try await QueueDriver.complete(batch, on: $0) }
-            writing.removeAll(keepingCapacity: true)
+        writing += batch.count
+        let pool = self.pool
+        let result = await Task {
+            try await pool.withConnection { try await QueueDriver.complete(batch, on: $0) }
+        }.result
+        writing -= batch.count
+        if writing == 0 {
+            for waiter in writesDone { waiter.resume() }
+            writesDone.removeAll()
+        }
+        switch result {
+        case .success:
             outage.succeeded()
             backoff.reset()
             return true
-        } catch {
-            outage.failed("completing \(writing.count) jobs", error)
-            buffer.insert(contentsOf: writing, at: 0)
-            writing.removeAll()
+        case .failure(let error):
+            outage.failed("completing \(batch.count) jobs", error)
+            buffer.insert(contentsOf: batch, at: 0)
             return false
         }
     }
@@ -70,12 +84,15 @@ actor Completer {
         }
     }
 
-    /// Writes everything left, trying a few times (shutdown): a completion that cannot be
+    /// Writes everything left, trying a few times (shutdown), and waits for the batches
+    /// ``run()`` is writing: the caller cancels ``run()`` next. A completion that cannot be
     /// written is left to the rescuer, which runs the job again after its lease lapses.
     func finish() async {
         var failures = 0
-        while !buffer.isEmpty && failures < 5 {
-            if !(await flush()) {
+        while (!buffer.isEmpty || writing > 0) && failures < 5 {
+            if writing > 0 {
+                await withCheckedContinuation { writesDone.append($0) }
+            } else if !(await flush()) {
                 failures += 1
                 try? await Task.sleep(for: backoff.next())
             }
@@ -83,5 +100,5 @@ actor Completer {
     }
 
     /// Jobs finished but not yet written.
-    var pendingCount: Int { buffer.count + writing.count }
+    var pendingCount: Int { buffer.count + writing }
 }

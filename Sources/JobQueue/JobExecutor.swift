@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Postgres
 
@@ -16,6 +17,10 @@ struct JobExecutor: Sendable {
     let logger: Logger
     /// Each queue's runner, woken when one of its jobs ends.
     let wakeups: [String: Wakeup]
+    /// This process's worker id, for the history of a job it could not run.
+    let worker: String
+    /// How long a run cancelled by the shutdown may take to stop before it is abandoned.
+    let stopWait: Duration
 
     enum Ending {
         case succeeded(inline: Bool)
@@ -23,8 +28,13 @@ struct JobExecutor: Sendable {
         case snoozed(Duration)
         case cancelled(String)
         case timedOut(Duration)
+        /// No handler in this process knows the kind (a newer binary enqueued it).
+        case unknownKind
         case released
         case lost
+        /// Cancelled at shutdown, it did not stop within ``JobExecutor/stopWait``: left running,
+        /// to its lease (released, it could run twice at once).
+        case abandoned
 
         /// How the run counts in `/metrics`.
         var outcome: JobMetrics.Outcome {
@@ -32,44 +42,58 @@ struct JobExecutor: Sendable {
             case .succeeded: .completed
             case .cancelled: .cancelled
             case .timedOut: .timedOut
-            case .failed, .snoozed, .released, .lost: .failed
+            case .failed: .failed
+            case .snoozed, .unknownKind: .snoozed
+            case .released, .lost, .abandoned: .released
+            }
+        }
+
+        /// How the run counts in the supervisor's summary.
+        var tally: InFlight.Tally {
+            switch self {
+            case .succeeded: .completed
+            case .failed, .timedOut, .cancelled: .failed
+            case .snoozed, .unknownKind, .released, .lost, .abandoned: .uncounted
             }
         }
     }
 
-    func execute(_ job: ClaimedJob) async {
+    func execute(_ job: ClaimedJob, _ token: InFlight.Token) async {
         let started = ContinuousClock.now
         let ending: Ending
         if let handler = registry.handlers[job.kind] {
-            ending = await runHandler(handler, job)
+            ending = await runHandler(handler, job, token)
         } else {
-            ending = .cancelled("no handler is registered for job kind \(job.kind)")
+            ending = .unknownKind
         }
         JobMetrics.finished(kind: job.kind, outcome: ending.outcome, duration: started.duration(to: .now))
+        // Out of the in-flight set before the end is written: once written, this process may
+        // claim the job again (a snooze of zero), and that run must find no stale entry.
+        await inFlight.remove(token, tally: ending.tally)
         await record(job, ending)
-        await inFlight.remove(job, succeeded: { if case .succeeded = ending { return true } else { return false } }())
         await wakeups[job.queue]?.signal()
     }
 
-    private func runHandler(_ handler: AnyJobHandler, _ job: ClaimedJob) async -> Ending {
+    private func runHandler(_ handler: AnyJobHandler, _ job: ClaimedJob, _ token: InFlight.Token) async -> Ending {
         let ledger = CompletionLedger()
         let timeout = handler.timeout
         let run = Task {
             try await QueryLimits.$statementTimeout.withValue(timeout) { try await handler.run(job, ledger) }
         }
-        await inFlight.attach(job.key, deadline: ContinuousClock.now + timeout, cancel: { run.cancel() })
-        let result = await withTaskCancellationHandler { await run.result } onCancel: { run.cancel() }
+        await inFlight.attach(token, deadline: ContinuousClock.now + timeout, cancel: { run.cancel() })
+        guard let result = await Self.result(of: run, abandonAfter: stopWait) else { return .abandoned }
         switch result {
         case .success:
             return .succeeded(inline: ledger.completedInline)
         case .failure(let error):
-            switch await inFlight.stopReason(job.key) {
+            switch await inFlight.stopReason(token) {
             case .timedOut: return .timedOut(timeout)
             case .cancelRequested: return .cancelled("cancelled by an operator")
             case .leaseLost: return .lost
             case nil: break
             }
-            if Task.isCancelled { return .released }  // shutdown past its deadline: give it back
+            // Shutdown past its deadline: give it back — unless the handler failed on its own.
+            if Task.isCancelled && Self.isInterruption(error) { return .released }
             if let snooze = error as? JobSnooze { return .snoozed(snooze.delay) }
             if let cancel = error as? JobCancel { return .cancelled(cancel.reason) }
             if error is JobOwnershipLost { return .lost }
@@ -92,11 +116,49 @@ struct JobExecutor: Sendable {
             await write(job) { try await QueueDriver.snooze(job, delay: delay, on: $0) }
         case .cancelled(let reason):
             await write(job) { try await QueueDriver.cancelRunning(job, message: reason, on: $0) }
+        case .unknownKind:
+            logger.warning("no handler for this job kind here; it waits for a process that has one",
+                           metadata: ["job": "\(job.key)", "kind": "\(job.kind)"])
+            let message = "no handler is registered for job kind \(job.kind) in worker \(worker); retried later"
+            let maximum = retry.unknownKindMaximum
+            await write(job) {
+                try await QueueDriver.deferUnknownKind(job, message: message, maximumDelay: maximum, on: $0)
+            }
         case .released:
             await write(job) { try await QueueDriver.release([job], on: $0) > 0 }
         case .lost:
             logger.notice("job was taken over by another attempt", metadata: ["job": "\(job.key)"])
+        case .abandoned:
+            logger.error("""
+                job did not stop within \(stopWait) of the shutdown's cancel; not waiting for it: it stays running \
+                until its lease lapses, then runs again
+                """, metadata: ["job": "\(job.key)", "kind": "\(job.kind)"])
         }
+    }
+
+    /// The run's result; once the caller is cancelled (a shutdown past its deadline), the run is
+    /// cancelled and awaited at most `abandonAfter` more — a handler that cannot be cancelled
+    /// (blocking work on a thread) must not hold the process's exit for ever. Nil: abandoned.
+    static func result<T: Sendable>(of run: Task<T, Error>, abandonAfter: Duration) async -> Result<T, Error>? {
+        let once = OnceResult<Result<T, Error>?>()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                once.install(continuation)
+                Task { once.resume(await run.result) }
+            }
+        } onCancel: {
+            run.cancel()
+            Task {
+                try? await Task.sleep(for: abandonAfter)
+                once.resume(nil)
+            }
+        }
+    }
+
+    /// Whether `error` is what a cancelled run throws (the task's cancellation, or the server's
+    /// cancel of a statement in progress), as opposed to a failure of the handler's own.
+    static func isInterruption(_ error: Error) -> Bool {
+        error is CancellationError || (error as? PostgresError)?.sqlState == "57014"
     }
 
     /// Writes an attempt's end on the queue's pool, in a task of its own (not cancelled with the
@@ -120,5 +182,39 @@ struct JobExecutor: Sendable {
             }
             logger.error("could not record the end of a job; the rescuer will run it again", metadata: ["job": "\(job.key)"])
         }.value
+    }
+}
+
+/// A continuation resumed by whichever result comes first; a result that arrives before the
+/// continuation is installed is kept for it.
+final class OnceResult<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, Never>?
+    private var early: T?
+    private var done = false
+
+    func install(_ continuation: CheckedContinuation<T, Never>) {
+        lock.lock()
+        if let early, !done {
+            done = true
+            lock.unlock()
+            continuation.resume(returning: early)
+            return
+        }
+        self.continuation = continuation
+        lock.unlock()
+    }
+
+    func resume(_ value: T) {
+        lock.lock()
+        guard !done else { return lock.unlock() }
+        guard let continuation else {
+            if early == nil { early = .some(value) }
+            return lock.unlock()
+        }
+        done = true
+        self.continuation = nil
+        lock.unlock()
+        continuation.resume(returning: value)
     }
 }

@@ -8,12 +8,22 @@ public enum JobMetrics {
     public enum Outcome: String, Sendable, CaseIterable {
         /// The handler succeeded (its completion may still be in the next batch).
         case completed
-        /// The handler threw: an error, a snooze or a handler's cancel, or the shutdown's release.
+        /// The handler threw an error or cancelled the job itself.
         case failed
         /// The kind's timeout passed.
         case timedOut = "timed_out"
         /// An operator asked for the job to stop.
         case cancelled
+        /// The job waits to run again, its attempt uncounted: the handler snoozed it, or this
+        /// process has no handler for its kind. Not a failure.
+        case snoozed
+        /// Given back unfinished: a graceful stop's release, or a lease lost. Not a failure.
+        case released
+    }
+
+    /// Whether a run that ended so counts in ``failedLabel``.
+    static func isFailure(_ outcome: Outcome) -> Bool {
+        outcome == .failed || outcome == .timedOut || outcome == .cancelled
     }
 
     /// Counter of job runs by kind and outcome.
@@ -26,7 +36,7 @@ public enum JobMetrics {
     /// Records one run of a job of `kind`.
     public static func finished(kind: String, outcome: Outcome, duration: Duration) {
         Counter(label: processedLabel, dimensions: [("kind", kind), ("outcome", outcome.rawValue)]).increment()
-        if outcome != .completed {
+        if isFailure(outcome) {
             Counter(label: failedLabel, dimensions: [("kind", kind)]).increment()
         }
         Metrics.Timer(label: durationLabel, dimensions: [("kind", kind)]).record(duration: duration)

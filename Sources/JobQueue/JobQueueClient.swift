@@ -8,8 +8,18 @@ public struct JobQueueClient: Sendable {
     public static let channel = "bursar_jobs"
 
     public let pool: ConnectionPool
+    /// Wake-ups of enqueues, one per queue per interval.
+    let notifications: NotifyLimiter
 
-    public init(pool: ConnectionPool) { self.pool = pool }
+    public init(pool: ConnectionPool) {
+        self.init(pool: pool, notifyInterval: .milliseconds(100))
+    }
+
+    /// A client whose enqueues notify each queue at most once per `notifyInterval`.
+    public init(pool: ConnectionPool, notifyInterval: Duration) {
+        self.pool = pool
+        notifications = NotifyLimiter(interval: notifyInterval)
+    }
 
     // MARK: enqueue
 
@@ -17,7 +27,7 @@ public struct JobQueueClient: Sendable {
     /// job exists if and only if the caller's data is committed.
     @discardableResult
     public func enqueue(_ job: JobInsert, on connection: Connection) async throws -> EnqueueResult {
-        let ids = try await QueueDriver.insert([job], on: connection)
+        let ids = try await QueueDriver.insert([job], notifying: notifications.admit([job.queue]), on: connection)
         return ids.first.map { .inserted(id: $0) } ?? .duplicate
     }
 
@@ -25,7 +35,7 @@ public struct JobQueueClient: Sendable {
     /// Returns the ids inserted; jobs whose unique key is live are skipped.
     @discardableResult
     public func enqueue(_ jobs: [JobInsert], on connection: Connection) async throws -> [Int64] {
-        try await QueueDriver.insert(jobs, on: connection)
+        try await QueueDriver.insert(jobs, notifying: notifications.admit(jobs.map(\.queue)), on: connection)
     }
 
     /// Inserts one job in a transaction of its own.

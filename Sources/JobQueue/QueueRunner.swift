@@ -36,13 +36,16 @@ struct QueueRunner: Sendable {
             lastClaim = clock.now
             if free > 0 {
                 do {
+                    // The lease is counted from before the claim was sent: never later than the
+                    // database counts it.
+                    let validUntil = clock.now + configuration.lease - configuration.leaseMargin
                     let jobs = try await supervisor.own.claim(queue: queue, limit: free, worker: configuration.workerID,
                                                               lease: configuration.lease)
                     supervisor.outage.succeeded()
                     backoff.reset()
                     for job in jobs {
-                        await supervisor.inFlight.add(job)
-                        group.addTask { await supervisor.executor.execute(job) }
+                        let token = await supervisor.inFlight.add(job, leaseValidUntil: validUntil)
+                        group.addTask { await supervisor.executor.execute(job, token) }
                     }
                     free -= jobs.count
                     busy = !jobs.isEmpty && free == 0

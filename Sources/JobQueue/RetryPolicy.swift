@@ -5,6 +5,10 @@ public struct RetryPolicy: Sendable {
     public var maximum: Duration
     /// ± this share of the delay, at random, so retries of a burst do not all land together.
     public var jitter: Double
+    /// The longest a job of a kind this process does not know waits before it is tried again
+    /// (1, 2, 4 … seconds by the number of errors in its history, up to this): in a rolling
+    /// deploy a process that knows the kind picks it up within this long of starting.
+    public var unknownKindMaximum: Duration = .seconds(60)
 
     public init(base: Duration = .seconds(2), maximum: Duration = .seconds(3600), jitter: Double = 0.2) {
         self.base = base

@@ -22,10 +22,24 @@ public final class Supervisor: Service, Sendable {
         /// Concurrency limit per queue.
         public var queues: [String: Int]
         /// How long a claim's lease lasts; renewed every third of it while the job runs.
-        public var lease: Duration = .seconds(10)
+        ///
+        /// 30 s: long enough that a database failover (20–30 s) or renewals waiting a few
+        /// seconds behind a lock do not hand running jobs to other processes — every renewal in
+        /// that window is tried again each second — and short enough that the jobs of a process
+        /// that died run again within a minute (lease + the rescuer's grace). A run whose last
+        /// good renewal is older than the lease less ``leaseMargin`` stops itself, so it has ended
+        /// before the rescuer can give its job to another process.
+        public var lease: Duration = .seconds(30)
+        /// How long before its lease could lapse in the database a run stops itself: a fifth of
+        /// the lease (6 s of 30), the time a cancelled handler has to stop, plus the rescuer's grace.
+        public var leaseMargin: Duration { lease / 5 }
         /// Fallback poll when no NOTIFY arrives.
         public var pollInterval: Duration = .seconds(1)
         public var shutdownDeadline: Duration = .seconds(10)
+        /// After the deadline the runs left are cancelled; one that has not stopped this much
+        /// later (blocking work cannot be cancelled) is abandoned to its lease and logged, so the
+        /// process exits within deadline + this.
+        public var abandonAfter: Duration = .seconds(5)
         public var retry = RetryPolicy()
         /// Run the elected maintenance services in this process.
         public var maintenance = true
@@ -81,7 +95,8 @@ public final class Supervisor: Service, Sendable {
         wakeups = Dictionary(uniqueKeysWithValues: configuration.queues.keys.map { ($0, Wakeup()) })
         completer = Completer(pool: pool, outage: outage)
         executor = JobExecutor(registry: registry, inFlight: inFlight, completer: completer, pool: pool, retry: configuration.retry,
-                               outage: outage, logger: logger, wakeups: wakeups)
+                               outage: outage, logger: logger, wakeups: wakeups, worker: configuration.workerID,
+                               stopWait: configuration.abandonAfter)
     }
 
     public static func defaultWorkerID() -> String {
@@ -163,29 +178,87 @@ public final class Supervisor: Service, Sendable {
 
 /// Renews the leases of the attempts this process runs every third of the lease, a bounded
 /// batch per statement, and passes on operators' cancel requests.
+///
+/// On a connection of its own, never the queue's pool: a renewal must not wait behind claims,
+/// completions or maintenance batches. Under a `lock_timeout` (a tenth of the lease) and a
+/// statement timeout (a third): a row lock or a migration's table lock fails the renewal
+/// quickly instead of holding it, and a failed renewal is tried again every second. Each good
+/// renewal moves the instant until which its runs trust their lease (measured from when it was
+/// sent); the watchdog stops a run past it (``InFlight/stopOverdue(at:)``).
 struct LeaseRenewer: Sendable {
     let supervisor: Supervisor
 
     func run() async {
         let configuration = supervisor.configuration
+        let holder = RenewalConnection(conninfo: supervisor.conninfo, lockTimeout: configuration.lease / 10)
+        var failed = false
         while !Task.isCancelled {
-            try? await Task.sleep(for: configuration.lease / 3)
+            try? await Task.sleep(for: failed ? min(.seconds(1), configuration.lease / 6) : configuration.lease / 3)
+            failed = false
             let running = await supervisor.inFlight.all
             for start in stride(from: 0, to: running.count, by: 500) {
                 let jobs = Array(running[start..<min(running.count, start + 500)])
+                let sent = ContinuousClock.now
                 do {
-                    let renewed = try await supervisor.own.pool.withConnection {
-                        try await QueueDriver.renewLeases(jobs, worker: configuration.workerID, lease: configuration.lease, on: $0)
+                    let renewed = try await QueryLimits.$statementTimeout.withValue(configuration.lease / 3) {
+                        try await holder.withConnection {
+                            try await QueueDriver.renewLeases(jobs, worker: configuration.workerID,
+                                                              lease: configuration.lease, on: $0)
+                        }
                     }
                     supervisor.outage.succeeded()
+                    let validUntil = sent + configuration.lease - configuration.leaseMargin
+                    await supervisor.inFlight.renewed(renewed.owned, validUntil: validUntil)
                     await supervisor.inFlight.stop(renewed.cancelRequested, reason: .cancelRequested)
                     let lost = Set(jobs.map(\.key)).subtracting(renewed.owned)
                     if !lost.isEmpty { await supervisor.inFlight.stop(lost, reason: .leaseLost) }
                 } catch {
+                    failed = true
                     supervisor.outage.failed("renewing \(jobs.count) leases", error)
                 }
             }
         }
+        await holder.close()
+    }
+}
+
+/// The lease renewer's own connection, opened on first use and again after a failure, with
+/// its `lock_timeout` set once per session.
+actor RenewalConnection {
+    let conninfo: String
+    let lockTimeout: Duration
+    private var connection: Connection?
+
+    init(conninfo: String, lockTimeout: Duration) {
+        self.conninfo = conninfo
+        self.lockTimeout = lockTimeout
+    }
+
+    func withConnection<T: Sendable>(_ body: (Connection) async throws -> T) async throws -> T {
+        let live: Connection
+        if let connection, await connection.isHealthy() {
+            live = connection
+        } else {
+            await connection?.close()
+            connection = nil
+            live = try await Connection.connect(conninfo)
+            // An integer computed here, not user data.
+            try await live.simpleQuery("SET lock_timeout = \(max(1, Int(lockTimeout / .milliseconds(1))))")
+            connection = live
+        }
+        do {
+            return try await body(live)
+        } catch {
+            // A timed-out or broken session is not reused: the next renewal starts clean.
+            await live.close()
+            connection = nil
+            throw error
+        }
+    }
+
+    func close() async {
+        await connection?.close()
+        connection = nil
     }
 }
 
@@ -203,7 +276,7 @@ struct DrainWatcher: Sendable {
             try? await Task.sleep(for: .milliseconds(200))
         }
         let pool = supervisor.own.pool
-        let rescuer = Rescuer(pool: pool)
+        let rescuer = Rescuer(pool: pool, grace: configuration.maintenanceConfiguration.rescueGrace)
         let scheduler = Scheduler(pool: pool)
         let queues = Array(configuration.queues.keys)
         let clock = ContinuousClock()
@@ -242,10 +315,25 @@ struct DrainWatcher: Sendable {
 }
 
 /// A flag set once, readable from any thread.
-final class StopFlag: @unchecked Sendable {
+public final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
+
+    public init() {}
+
     /// Sets the flag; true if this call set it.
-    func set() -> Bool { lock.lock(); defer { lock.unlock() }; if value { return false }; value = true; return true }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    @discardableResult
+    public func set() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if value { return false }
+        value = true
+        return true
+    }
+
+    public var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
 }

@@ -1,7 +1,9 @@
 import Foundation
+import JobQueue
 import Postgres
 
-/// Applies the numbered SQL files of `db/migrations` in order, each in its own transaction,
+/// Applies the numbered SQL files of `db/migrations` in order, each in its own transaction
+/// under a `lock_timeout` and tried again while other sessions hold its tables (``LockTimeoutRetry``),
 /// under an advisory lock so that several machines running it at once apply each file once.
 /// A table records each version with its checksum; a changed file that was already applied is
 /// refused. A recorded version without a file is left alone: 001 (the job queue) moved into the
@@ -72,7 +74,8 @@ public struct Migrator: Sendable {
         }
         var applied: [String] = []
         for migration in migrations where done[migration.version] == nil {
-            try await connection.withTransaction { conn in
+            // Under a lock_timeout, tried again: a lock wait never stalls the running workers.
+            try await LockTimeoutRetry.transaction(on: connection, what: "migration \(migration.name)") { conn in
                 try await conn.simpleQuery(migration.sql)
                 try await conn.query("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
                                      migration.version, migration.name, migration.checksum)

@@ -36,23 +36,11 @@ final class QueueChaosTests: XCTestCase {
         return (try row.int("n"), try row.int("d"))
     }
 
-    private func notCompleted(_ pool: ConnectionPool) async throws -> Int {
-        try await pool.withConnection {
-            try await $0.query("SELECT count(*)::int AS n FROM bursar_jobs WHERE queue = 'bench' AND state <> 'completed'").first!.int("n")
-        }
-    }
-
     /// Waits (polling the database: the processes are other programs) until `condition` holds.
     private func until(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
         try await TestDatabase.eventually(seconds, every: 0.2) {
             (try? await condition()) ?? false
         }
-    }
-
-    private func terminate(_ process: Process) -> Int32 {
-        process.terminate()
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 
     func testKillRestartAndStopMidRunLoseAndDoubleNothing() async throws {
@@ -86,13 +74,13 @@ final class QueueChaosTests: XCTestCase {
 
         let reached3 = try await until(90) { try await effects(pool).rows >= total / 2 }
         XCTAssertTrue(reached3)
-        XCTAssertEqual(terminate(stopped), 0, "SIGTERM mid-run exits 0")
+        XCTAssertEqual(TestDatabase.terminate(stopped), 0, "SIGTERM mid-run exits 0")
         let restarted = try start(database)
 
-        let reached4 = try await until(180) { try await notCompleted(pool) == 0 }
+        let reached4 = try await until(180) { try await TestDatabase.benchNotCompleted(pool) == 0 }
         XCTAssertTrue(reached4)
-        XCTAssertEqual(terminate(steady), 0)
-        XCTAssertEqual(terminate(restarted), 0)
+        XCTAssertEqual(TestDatabase.terminate(steady), 0)
+        XCTAssertEqual(TestDatabase.terminate(restarted), 0)
 
         let result = try await effects(pool)
         XCTAssertEqual(result.rows, total, "no effect missing or doubled")

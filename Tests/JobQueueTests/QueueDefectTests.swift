@@ -176,7 +176,7 @@ struct QueueDefectTests {
         _ = try await client.claim(queue: "default", limit: 1, worker: "gone", lease: .seconds(30))
         #expect(try await client.cancel(id: job) == .running)
         try await client.pool.withConnection {
-            try await $0.query("UPDATE bursar_jobs SET lease_expires_at = now() - interval '1 second' WHERE id = $1", job)
+            try await $0.query("UPDATE bursar_jobs SET lease_expires_at = now() - interval '1 minute' WHERE id = $1", job)
         }
         _ = await Maintenance(client: client, holder: "m", logger: Logger(label: "t")).runOnce()
         let state = try await client.job(id: job)?.state
@@ -190,9 +190,9 @@ struct QueueDefectTests {
         let inFlight = InFlight()
         let first = ClaimedJob(id: 7, kind: "x", queue: "q", args: "{}", attempt: 1, maxAttempts: 5)
         let second = ClaimedJob(id: 7, kind: "x", queue: "q", args: "{}", attempt: 2, maxAttempts: 5)
-        await inFlight.add(first)
+        let token = await inFlight.add(first)
         await inFlight.add(second)
-        await inFlight.remove(first, succeeded: false)
+        await inFlight.remove(token, tally: .failed)
         #expect(await inFlight.total == 1)
         #expect(await inFlight.count(queue: "q") == 1)
     }

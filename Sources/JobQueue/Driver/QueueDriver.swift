@@ -18,9 +18,10 @@ enum QueueDriver {
 
     // MARK: insert
 
-    /// Inserts jobs and notifies their queues (delivered at commit); a job whose unique key is
-    /// held by a live job is skipped. Returns the ids inserted.
-    static func insert(_ jobs: [JobInsert], on connection: Connection) async throws -> [Int64] {
+    /// Inserts jobs and notifies those of their queues in `notifying` that got a job (delivered
+    /// at commit, once per queue and transaction); a job whose unique key is held by a live job
+    /// is skipped. Returns the ids inserted.
+    static func insert(_ jobs: [JobInsert], notifying: [String], on connection: Connection) async throws -> [Int64] {
         guard !jobs.isEmpty else { return [] }
         let rows = try await connection.query("""
             WITH inserted AS (
@@ -33,13 +34,15 @@ enum QueueDriver {
                 DO NOTHING
                 RETURNING id, queue
             ), notified AS (
-                SELECT pg_notify($8, q) FROM (SELECT DISTINCT queue AS q FROM inserted) AS d
+                SELECT pg_notify($8, q)
+                FROM (SELECT DISTINCT queue AS q FROM inserted WHERE queue = ANY($9::text[])) AS d
             )
             SELECT id FROM inserted, (SELECT count(*) FROM notified) AS n
             """,
             TextArray(jobs.map(\.kind)), TextArray(jobs.map(\.queue)), TextArray(jobs.map(\.args)),
             TextArray(jobs.map { String($0.priority) }), TextArray(jobs.map { String($0.maxAttempts) }),
-            TextArray(jobs.map { $0.scheduledAt?.postgresText }), TextArray(jobs.map(\.uniqueKey)), JobQueueClient.channel)
+            TextArray(jobs.map { $0.scheduledAt?.postgresText }), TextArray(jobs.map(\.uniqueKey)),
+            JobQueueClient.channel, TextArray(notifying))
         return try rows.map { try $0.int64("id") }
     }
 
@@ -118,6 +121,25 @@ enum QueueDriver {
             """, job.id, job.attempt, delay.seconds).affectedRows == 1
     }
 
+    /// Puts back a job whose kind this process has no handler for (River retries it too): it
+    /// waits 1, 2, 4 … seconds by the errors in its history, at most `maximumDelay`, its attempt
+    /// uncounted — a rolling deploy's old process must not use up the budget of a new kind —
+    /// and the history says why. Cancelled instead when an operator asked while it was claimed.
+    static func deferUnknownKind(_ job: ClaimedJob, message: String, maximumDelay: Duration,
+                                 on connection: Connection) async throws -> Bool {
+        try await connection.query("""
+            UPDATE bursar_jobs SET
+                state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'retryable' END,
+                finalized_at = CASE WHEN cancel_requested THEN now() END,
+                attempt = attempt - CASE WHEN cancel_requested THEN 0 ELSE 1 END,
+                scheduled_at = now()
+                    + make_interval(secs => least($3::float8, power(2, least(jsonb_array_length(errors), 30))::float8)),
+                errors = errors
+                    || jsonb_build_array(jsonb_build_object('attempt', attempt, 'at', now(), 'message', $4::text))
+            WHERE id = $1 AND attempt = $2 AND state = 'running'
+            """, job.id, job.attempt, maximumDelay.seconds, String(message.prefix(2000))).affectedRows == 1
+    }
+
     /// Ends a running job as cancelled.
     static func cancelRunning(_ job: ClaimedJob, message: String, on connection: Connection) async throws -> Bool {
         try await connection.query("""
@@ -127,15 +149,41 @@ enum QueueDriver {
             """, job.id, job.attempt, String(message.prefix(2000))).affectedRows == 1
     }
 
-    /// Returns running jobs to their queues at once, uncounted, and wakes the queues.
+    /// How many graceful stops may interrupt a job before it is discarded: a release counts no
+    /// attempt, so a job that always outlasts the shutdown deadline would otherwise run and be
+    /// given back at every deploy, for ever.
+    static let interruptionLimit = 10
+
+    /// Returns running jobs to their queues at once, uncounted, and wakes the queues. A job an
+    /// operator asked to cancel while it ran ends cancelled instead: the request outlives a
+    /// release as it outlives a failure or a snooze. Each release is noted in the job's history;
+    /// the ``interruptionLimit``th discards the job, saying why.
     static func release(_ jobs: [ClaimedJob], on connection: Connection) async throws -> Int {
         guard !jobs.isEmpty else { return 0 }
         let released = try await connection.query("""
-            UPDATE bursar_jobs j SET state = 'available', attempt = j.attempt - 1, attempted_by = NULL, scheduled_at = now()
-            WHERE j.id = ANY($1::bigint[]) AND \(attemptKey) = ANY($2::numeric[]) AND j.state = 'running'
-            RETURNING j.queue
-            """, BigintArray(jobs.map(\.id)), attemptKeys(jobs))
-        try await notify(queues: try released.map { try $0.string("queue") }, on: connection)
+            WITH counted AS (
+                SELECT j.id, (SELECT count(*) FROM jsonb_array_elements(j.errors) AS e WHERE e ? 'interrupted') + 1 AS n
+                FROM bursar_jobs j
+                WHERE j.id = ANY($1::bigint[]) AND \(attemptKey) = ANY($2::numeric[]) AND j.state = 'running'
+            )
+            UPDATE bursar_jobs j SET
+                state = CASE WHEN j.cancel_requested THEN 'cancelled' WHEN c.n >= $3 THEN 'discarded'
+                             ELSE 'available' END,
+                finalized_at = CASE WHEN j.cancel_requested OR c.n >= $3 THEN now() END,
+                attempt = j.attempt - CASE WHEN j.cancel_requested OR c.n >= $3 THEN 0 ELSE 1 END,
+                attempted_by = CASE WHEN j.cancel_requested OR c.n >= $3 THEN j.attempted_by END,
+                scheduled_at = now(),
+                errors = j.errors || jsonb_build_array(jsonb_build_object(
+                    'attempt', j.attempt, 'at', now(), 'interrupted', true,
+                    'message', CASE WHEN c.n >= $3 AND NOT j.cancel_requested
+                                    THEN 'interrupted by a graceful stop ' || c.n
+                                         || ' times: discarded (a longer shutdown deadline lets it finish)'
+                                    ELSE 'interrupted by a graceful stop: given back to the queue' END))
+            FROM counted c WHERE j.id = c.id AND j.state = 'running'
+            RETURNING j.queue, j.state
+            """, BigintArray(jobs.map(\.id)), attemptKeys(jobs), interruptionLimit)
+        let available = try released.filter { try $0.string("state") == "available" }
+        try await notify(queues: try available.map { try $0.string("queue") }, on: connection)
         return released.count
     }
 
@@ -161,27 +209,30 @@ enum QueueDriver {
 
     // MARK: maintenance
 
-    /// Ends at most `limit` runs whose lease lapsed (their process died): run again, or
-    /// discarded after the last attempt, or cancelled when an operator asked. Returns the
-    /// queues of the jobs made available.
-    static func rescue(limit: Int, on connection: Connection) async throws -> (count: Int, queues: [String]) {
+    /// Ends at most `limit` runs whose lease lapsed more than `grace` ago (their process died or
+    /// lost touch): retryable after 2, 4, 8 … seconds by attempt (at most a minute) — a job
+    /// that crashes its process must not bring the workers down again at once — or discarded
+    /// after the last attempt, or cancelled when an operator asked. Returns the queues of the
+    /// jobs made available (none now: the scheduler makes them available when due).
+    static func rescue(limit: Int, grace: Duration,
+                       on connection: Connection) async throws -> (count: Int, queues: [String]) {
         let rows = try await connection.query("""
             WITH lapsed AS (
                 SELECT id FROM bursar_jobs
-                WHERE state = 'running' AND lease_expires_at < now()
+                WHERE state = 'running' AND lease_expires_at < now() - make_interval(secs => $2::float8)
                 ORDER BY id LIMIT $1
                 FOR UPDATE SKIP LOCKED
             )
             UPDATE bursar_jobs j SET
                 state = CASE WHEN j.cancel_requested THEN 'cancelled'
-                             WHEN j.attempt >= j.max_attempts THEN 'discarded' ELSE 'available' END,
+                             WHEN j.attempt >= j.max_attempts THEN 'discarded' ELSE 'retryable' END,
                 finalized_at = CASE WHEN j.cancel_requested OR j.attempt >= j.max_attempts THEN now() END,
-                scheduled_at = now(),
+                scheduled_at = now() + make_interval(secs => least(60, power(2, least(j.attempt, 10)))::float8),
                 errors = j.errors || jsonb_build_array(jsonb_build_object('attempt', j.attempt, 'at', now(),
                     'message', 'lease expired: the worker ' || coalesce(j.attempted_by, '?') || ' stopped renewing it'))
             FROM lapsed WHERE j.id = lapsed.id
             RETURNING j.queue, j.state
-            """, limit)
+            """, limit, grace.seconds)
         let queues = try rows.filter { try $0.string("state") == "available" }.map { try $0.string("queue") }
         return (rows.count, queues)
     }
@@ -200,17 +251,27 @@ enum QueueDriver {
             """, limit).map { try $0.string("queue") }
     }
 
+    /// The cleaner's statement: `$1` completed retention, `$2` discarded retention, `$3` limit.
+    /// One range of `bursar_jobs_finalized_state` per state, each below its own cutoff (River's
+    /// cleaner): retained rows are never read.
+    static let cleanSQL = """
+        DELETE FROM bursar_jobs WHERE id IN (
+            SELECT id FROM (
+                (SELECT id FROM bursar_jobs
+                 WHERE state = 'completed' AND finalized_at < now() - make_interval(secs => $1::float8) LIMIT $3)
+                UNION ALL
+                (SELECT id FROM bursar_jobs
+                 WHERE state = 'cancelled' AND finalized_at < now() - make_interval(secs => $1::float8) LIMIT $3)
+                UNION ALL
+                (SELECT id FROM bursar_jobs
+                 WHERE state = 'discarded' AND finalized_at < now() - make_interval(secs => $2::float8) LIMIT $3)
+            ) AS due LIMIT $3)
+        """
+
     /// Deletes at most `limit` finished jobs older than their retention.
     static func clean(completedRetention: Duration, discardedRetention: Duration, limit: Int,
                       on connection: Connection) async throws -> Int {
-        try await connection.query("""
-            DELETE FROM bursar_jobs WHERE id IN (
-                SELECT id FROM bursar_jobs
-                WHERE finalized_at < now() - make_interval(secs => least($1::float8, $2::float8))
-                  AND ((state IN ('completed', 'cancelled') AND finalized_at < now() - make_interval(secs => $1::float8))
-                    OR (state = 'discarded' AND finalized_at < now() - make_interval(secs => $2::float8)))
-                LIMIT $3)
-            """, completedRetention.seconds, discardedRetention.seconds, limit).affectedRows
+        try await connection.query(cleanSQL, completedRetention.seconds, discardedRetention.seconds, limit).affectedRows
     }
 
     /// Holds or takes `role` for another `lease`. True when `holder` holds it.

@@ -13,6 +13,8 @@ public struct Maintenance: Sendable {
         public var completedRetention: Duration = .seconds(24 * 3600)
         public var discardedRetention: Duration = .seconds(7 * 24 * 3600)
         public var rescueBatch = 1000
+        /// How long past its end a lease must be before the rescuer takes the job back.
+        public var rescueGrace: Duration = .seconds(10)
         public var scheduleBatch = 10_000
         public var cleanBatch = 10_000
         /// Called after every pass of every service (tests wait on it).
@@ -37,7 +39,8 @@ public struct Maintenance: Sendable {
 
     public init(client: JobQueueClient, holder: String, configuration: Configuration = .init(), logger: Logger) {
         elector = Elector(pool: client.pool, holder: holder, lease: configuration.leaderLease, interval: configuration.interval, logger: logger)
-        rescuer = Rescuer(pool: client.pool, interval: configuration.interval, batchLimit: configuration.rescueBatch)
+        rescuer = Rescuer(pool: client.pool, interval: configuration.interval, batchLimit: configuration.rescueBatch,
+                          grace: configuration.rescueGrace)
         scheduler = Scheduler(pool: client.pool, interval: configuration.interval, batchLimit: configuration.scheduleBatch)
         cleaner = Cleaner(pool: client.pool, interval: configuration.cleanInterval, batchLimit: configuration.cleanBatch,
                           completedRetention: configuration.completedRetention, discardedRetention: configuration.discardedRetention)

@@ -142,4 +142,18 @@ CREATE TABLE bursar_leaders (
     RETURNING j.id, j.kind, j.queue, j.args, j.attempt, j.max_attempts
     $claim$;
     """
+
+    /// The cleaner's index (River's `(state, finalized_at)`): each state's deletable rows are one
+    /// range of it, below that state's cutoff, so a pass reads only rows it deletes — not every
+    /// retained discarded row, as the scan of `bursar_jobs_finalized` by time alone did (517,990
+    /// rows read and dropped per pass on 2.7 million). Built `CONCURRENTLY`, outside a
+    /// transaction: claims and renewals go on while it builds. An interrupted build leaves an
+    /// invalid index, which the first statement drops when the migration runs again.
+    static let v6 = [
+        "DROP INDEX CONCURRENTLY IF EXISTS bursar_jobs_finalized_state",
+        """
+        CREATE INDEX CONCURRENTLY bursar_jobs_finalized_state ON bursar_jobs (state, finalized_at)
+            WHERE finalized_at IS NOT NULL
+        """,
+    ]
 }

@@ -12,6 +12,20 @@ public enum QueueSchema {
         public let version: Int
         public let name: String
         public let sql: String
+        /// Statements run one by one outside a transaction (`CREATE INDEX CONCURRENTLY`), in
+        /// place of `sql`; each must be safe to run again after an interruption.
+        public var concurrently: [String] = []
+
+        init(version: Int, name: String, sql: String) {
+            self.version = version
+            self.name = name
+            self.sql = sql
+        }
+
+        init(version: Int, name: String, concurrently: [String]) {
+            self.init(version: version, name: name, sql: "")
+            self.concurrently = concurrently
+        }
     }
 
     /// Key of the advisory lock held while migrating (several processes may start at once).
@@ -23,6 +37,8 @@ public enum QueueSchema {
         Migration(version: 3, name: "indexes of live and failed jobs for operators", sql: QueueMigrationSQL.v3),
         Migration(version: 4, name: "no index of live jobs that a claim could take instead of its own", sql: QueueMigrationSQL.v4),
         Migration(version: 5, name: "the claim as a function whose plan no statistics can turn into a sort of the backlog", sql: QueueMigrationSQL.v5),
+        Migration(version: 6, name: "finished jobs by state and time, for the cleaner",
+                  concurrently: QueueMigrationSQL.v6),
     ]
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -30,7 +46,13 @@ public enum QueueSchema {
     /// Applies the versions the database lacks; returns their names.
     @discardableResult
     public static func migrate(on connection: Connection) async throws -> [String] {
-        try await connection.query("SELECT pg_advisory_lock($1)", lockKey)
+        // Waits with `pg_try_advisory_lock` between pauses, not in `pg_advisory_lock`: a session
+        // blocked in a statement holds a snapshot, and `CREATE INDEX CONCURRENTLY` in the
+        // session that holds the lock waits for every such snapshot — a deadlock when several
+        // processes migrate at once.
+        while try await !connection.query("SELECT pg_try_advisory_lock($1) AS l", lockKey).first!.bool("l") {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         do {
             let applied = try await migrateLocked(connection)
             try await connection.query("SELECT pg_advisory_unlock($1)", lockKey)
@@ -67,8 +89,10 @@ public enum QueueSchema {
         }
         var applied: [String] = []
         for migration in migrations where migration.version > current {
-            try await connection.withTransaction { conn in
-                try await conn.simpleQuery(migration.sql)
+            // Workers of the previous version run meanwhile: no lock wait may stall them.
+            for statement in migration.concurrently { try await connection.simpleQuery(statement) }
+            try await LockTimeoutRetry.transaction(on: connection, what: "queue migration \(migration.version)") { conn in
+                if !migration.sql.isEmpty { try await conn.simpleQuery(migration.sql) }
                 try await conn.query("INSERT INTO bursar_queue_migrations (version, name) VALUES ($1, $2)",
                                      migration.version, migration.name)
             }
