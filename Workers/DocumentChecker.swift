@@ -11,8 +11,10 @@ public enum DocumentChecker {
     /// The check of `document`: its problem, if it has one. A failure of this machine rather than
     /// of the document (too many open files, an I/O error, no permission) throws: the job is
     /// retried, and no check — no decision — is recorded from it.
-    public static func check(_ document: DocumentReference, batchFolder: String) throws(DocumentReadError) -> DocumentCheck {
-        DocumentCheck(type: document.type, file: document.file, problem: try problem(document, batchFolder: batchFolder))
+    public static func check(_ document: DocumentReference,
+                             batchFolder: String) throws(DocumentReadError) -> DocumentCheck {
+        DocumentCheck(type: document.type, file: document.file,
+                      problem: try problem(document, batchFolder: batchFolder))
     }
 
     static func problem(_ document: DocumentReference, batchFolder: String) throws(DocumentReadError) -> String? {
@@ -89,6 +91,7 @@ public struct DocumentReadError: Error, CustomStringConvertible {
     public let code: Int32
 
     public var description: String {
-        "a \(type.rawValue) document could not be read on this machine (\(String(cString: strerror(code)))); the job is retried"
+        let reason = String(cString: strerror(code))
+        return "a \(type.rawValue) document could not be read on this machine (\(reason)); the job is retried"
     }
 }

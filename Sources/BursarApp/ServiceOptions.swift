@@ -14,13 +14,19 @@ struct ServiceOptions: ParsableArguments {
         case text, json
     }
 
-    @Option(help: "The database (a libpq connection string or URI) without a password: a command line is visible to every user (ps). Environment: DATABASE_URL; the password in PGPASSFILE or PGPASSWORD.")
+    @Option(help: """
+        The database (a libpq connection string or URI) without a password: a command line is visible to every \
+        user (ps). Environment: DATABASE_URL; the password in PGPASSFILE or PGPASSWORD.
+        """)
     var databaseURL: String?
 
     @Option(help: "Port of the HTTP endpoint (/healthz, /readyz, /metrics); 0 for none (default \(ServiceOptions.defaultHTTPPort)). Environment: BURSAR_HTTP_PORT.")
     var httpPort: Int?
 
-    @Option(help: "Address the HTTP endpoint listens on (default 127.0.0.1, this host only; 0.0.0.0 for every interface). Environment: BURSAR_HTTP_HOST.")
+    @Option(help: """
+        Address the HTTP endpoint listens on (default 127.0.0.1, this host only; 0.0.0.0 for every interface). \
+        Environment: BURSAR_HTTP_HOST.
+        """)
     var httpHost: String?
 
     @Option(help: "Queues to run with their concurrency, e.g. applications=16,lifecycle=4,payments=1 (default: all). Environment: BURSAR_QUEUES.")
@@ -57,7 +63,9 @@ struct ServiceOptions: ParsableArguments {
     }
 
     /// The HTTP endpoint's address: loopback unless asked otherwise (its metrics are not for everyone).
-    var resolvedHTTPHost: String { httpHost ?? environment["BURSAR_HTTP_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1" }
+    var resolvedHTTPHost: String {
+        httpHost ?? environment["BURSAR_HTTP_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+    }
 
     /// Replaces the concurrency of `configuration` with `--queues` / `BURSAR_QUEUES` when given.
     func apply(to configuration: inout Supervisor.Configuration) throws {
@@ -79,8 +87,8 @@ struct ServiceOptions: ParsableArguments {
         guard let databaseURL else { return }
         if ConnectionTarget.password(in: databaseURL) != nil {
             throw ValidationError("""
-                --database-url carries a password, which every user of this machine can read in `ps`; \
-                leave it out and put it in a password file (PGPASSFILE, mode 0600) or set DATABASE_URL in the service's environment
+                --database-url carries a password, which every user of this machine can read in `ps`; leave it out \
+                and put it in a password file (PGPASSFILE, mode 0600) or set DATABASE_URL in the service's environment
                 """)
         }
         setenv("DATABASE_URL", databaseURL, 1)

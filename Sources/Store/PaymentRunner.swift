@@ -42,8 +42,8 @@ public enum PaymentRunner {
         var recovered: [URL] = []
         for orphan in try await PaymentStore.unwrittenRuns(program: program, on: connection) {
             let name = BankTransferFile.name(program: program, month: orphan.month.description, runID: orphan.id)
-            let file = try await writeFile(runID: orphan.id, month: orphan.month, on: connection) { text throws(BursarError) in
-                try BankTransferFile.rewrite(text, folder: folder, name: name)
+            let file = try await writeFile(runID: orphan.id, month: orphan.month, on: connection) {
+                text throws(BursarError) in try BankTransferFile.rewrite(text, folder: folder, name: name)
             }
             recovered.append(file)
         }
@@ -55,7 +55,8 @@ public enum PaymentRunner {
             record = try await connection.withTransaction { transaction in
                 let record = try await PaymentStore.run(program: program, month: month, folder: folder, on: transaction)
                 if !record.paid.isEmpty {
-                    reserved.file = try BankTransferFile.reserve(folder: folder, name: record.bankFile.lastPathComponent)
+                    let name = record.bankFile.lastPathComponent
+                    reserved.file = try BankTransferFile.reserve(folder: folder, name: name)
                 }
                 return record
             }

@@ -199,7 +199,8 @@ public enum PaymentStore {
     /// Runs of `program` that committed but whose file was not recorded as written (the process
     /// that ran them stopped in between), oldest first. The path a run stored is not read: its
     /// file is written again under its own name in the folder of the run that finds it.
-    public static func unwrittenRuns(program: String, on connection: Connection) async throws -> [(id: Int64, month: YearMonth)] {
+    public static func unwrittenRuns(program: String,
+                                     on connection: Connection) async throws -> [(id: Int64, month: YearMonth)] {
         try await connection.query("""
             SELECT id, month FROM payment_runs WHERE program = $1 AND written_at IS NULL
               AND EXISTS (SELECT 1 FROM payments p WHERE p.run_id = payment_runs.id) ORDER BY id

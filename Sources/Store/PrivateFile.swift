@@ -20,7 +20,8 @@ public final class PrivateFile: @unchecked Sendable {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             let code = errno
-            throw .setup("cannot create \(url.path): \(code == EEXIST ? "a file of that name exists already" : reason(code))")
+            let why = code == EEXIST ? "a file of that name exists already" : reason(code)
+            throw .setup("cannot create \(url.path): \(why)")
         }
         // The mode asked for is masked by the umask; 0600 is what it must be.
         _ = fchmod(fd, 0o600)
@@ -63,10 +64,12 @@ public final class PrivateFile: @unchecked Sendable {
     public static func replace(_ url: URL, with text: String) throws(BursarError) {
         var info = stat()
         if stat(url.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            throw .setup("\(url.path) is a folder; name a file in it, e.g. \(url.appendingPathComponent("export.csv").path)")
+            let example = url.appendingPathComponent("export.csv").path
+            throw .setup("\(url.path) is a folder; name a file in it, e.g. \(example)")
         }
         let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max))")
+        let unique = "\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(unique)")
         let file = try create(temporary)
         try file.finish(text)
         guard rename(temporary.path, url.path) == 0 else {

@@ -20,7 +20,8 @@ public struct TelemetryService: Service {
         /// At most this many connections at once; more wait in the listen backlog.
         public var maximumConnections: Int
 
-        public init(host: String = "127.0.0.1", port: Int, idleTimeout: Duration = .seconds(10), maximumConnections: Int = 32) {
+        public init(host: String = "127.0.0.1", port: Int, idleTimeout: Duration = .seconds(10),
+                    maximumConnections: Int = 32) {
             self.host = host
             self.port = port
             self.idleTimeout = idleTimeout
@@ -63,8 +64,9 @@ public struct TelemetryService: Service {
         application = Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: idle)),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "bursard",
-                                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections)),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "bursard",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }

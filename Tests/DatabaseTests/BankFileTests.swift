@@ -26,6 +26,12 @@ struct BankFileTests {
         try await s.count("SELECT count(*)::int AS n FROM payments WHERE status = 'paid'")
     }
 
+    /// `payments run --month MONTH --folder FOLDER` as the officer.
+    static func run(_ month: String, folder: URL,
+                    as officer: String) throws -> (status: Int32, output: String, error: String) {
+        try RealLogins.bursar(["payments", "run", "--month", month, "--folder", folder.path], as: officer)
+    }
+
     static func csvFiles(_ folder: URL) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".csv") }.sorted()
     }
@@ -37,21 +43,22 @@ struct BankFileTests {
         let nextRun = try await s.count("""
             SELECT (CASE WHEN is_called THEN last_value + 1 ELSE last_value END)::int AS n FROM payment_runs_id_seq
             """)
-        let planted = folder.appendingPathComponent(BankTransferFile.name(program: "tgp-2026", month: "2026-04", runID: Int64(nextRun)))
+        let name = BankTransferFile.name(program: "tgp-2026", month: "2026-04", runID: Int64(nextRun))
+        let planted = folder.appendingPathComponent(name)
         let forged = "\(BankTransferFile.header)\nS-01-base,Jaidee,Kritsada Siriporn,2026-04,9999999\n"
         try forged.write(to: planted, atomically: false, encoding: .utf8)
-        let refused = try RealLogins.bursar(["payments", "run", "--month", "2026-04", "--folder", folder.path], as: officer)
+        let refused = try Self.run("2026-04", folder: folder, as: officer)
         #expect(refused.status == 1)
         #expect(refused.error.contains("already in") && refused.error.contains("Nothing was paid"), "\(refused.error)")
         #expect(try await Self.paid(s) == 0)
         #expect(try await s.count("SELECT count(*)::int AS n FROM payment_runs") == 0)
-        #expect(try String(contentsOf: planted, encoding: .utf8) == forged, "the planted file is left for the officer to examine")
+        #expect(try String(contentsOf: planted, encoding: .utf8) == forged, "left for the officer to examine")
 
         try FileManager.default.removeItem(at: planted)
-        let run = try RealLogins.bursar(["payments", "run", "--month", "2026-04", "--folder", folder.path], as: officer)
+        let run = try Self.run("2026-04", folder: folder, as: officer)
         #expect(run.status == 0, "\(run.error)")
         #expect(try await Self.paid(s) == 1)
-        let again = try RealLogins.bursar(["payments", "run", "--month", "2026-04", "--folder", folder.path], as: officer)
+        let again = try Self.run("2026-04", folder: folder, as: officer)
         #expect(again.status == 0 && again.output.contains("nothing new to pay"), "\(again.output)")
         #expect(!again.output.contains("bank-transfer file: "))
         #expect(try Self.csvFiles(folder).count == 1, "no header-only file for a month with nothing new")
@@ -59,7 +66,7 @@ struct BankFileTests {
         await s.finish()
     }
 
-    @Test("a stopped run's file is written again under its own name in the folder; a stored path changed by hand is ignored")
+    @Test("a stopped run's file is rewritten under its name in the folder; a stored path changed by hand is ignored")
     func storedPathIsIgnored() async throws {
         let (s, officer, folder) = try await Self.start()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -74,13 +81,14 @@ struct BankFileTests {
                                        elsewhere.path, stopped.id)
             try await connection.simpleQuery("SET session_replication_role = origin")
         }
-        let next = try RealLogins.bursar(["payments", "run", "--month", "2026-05", "--folder", folder.path], as: officer)
+        let next = try Self.run("2026-05", folder: folder, as: officer)
         #expect(next.status == 0, "\(next.error)")
         #expect(!FileManager.default.fileExists(atPath: elsewhere.path))
-        #expect(!FileManager.default.fileExists(atPath: elsewhere.deletingLastPathComponent().path), "no folder is created")
-        #expect(try Self.csvFiles(folder) == [stopped.bankFile.lastPathComponent, "tgp-2026-2026-05-run2-bank-transfer.csv"])
+        #expect(!FileManager.default.fileExists(atPath: elsewhere.deletingLastPathComponent().path), "no folder made")
+        let stoppedName = stopped.bankFile.lastPathComponent
+        #expect(try Self.csvFiles(folder) == [stoppedName, "tgp-2026-2026-05-run2-bank-transfer.csv"])
         #expect(try s.transferred().isEmpty, "the scenario's own folder is unused")
-        let april = try String(contentsOf: folder.appendingPathComponent(stopped.bankFile.lastPathComponent), encoding: .utf8)
+        let april = try String(contentsOf: folder.appendingPathComponent(stoppedName), encoding: .utf8)
         #expect(april == "\(BankTransferFile.header)\nS-01-base,Jaidee,Kritsada Siriporn,2026-04,150000\n")
         #expect(try await Self.paid(s) == 2)
         await s.finish()
@@ -91,7 +99,7 @@ struct BankFileTests {
         let (s, officer, folder) = try await Self.start()
         defer { try? FileManager.default.removeItem(at: folder) }
         chmod(folder.path, 0o777)
-        let refused = try RealLogins.bursar(["payments", "run", "--month", "2026-04", "--folder", folder.path], as: officer)
+        let refused = try Self.run("2026-04", folder: folder, as: officer)
         #expect(refused.status == 1)
         #expect(refused.error.contains("written by group or others"), "\(refused.error)")
         #expect(try await s.count("SELECT count(*)::int AS n FROM payment_runs") == 0)
@@ -103,8 +111,8 @@ struct BankFileTests {
         let (s, officer, folder) = try await Self.start()
         defer { try? FileManager.default.removeItem(at: folder) }
         for program in ["nope", "../../escaped"] {
-            let refused = try RealLogins.bursar(["payments", "run", "--month", "2026-04", "--program", program, "--folder", folder.path],
-                                                as: officer)
+            let arguments = ["payments", "run", "--month", "2026-04", "--program", program, "--folder", folder.path]
+            let refused = try RealLogins.bursar(arguments, as: officer)
             #expect(refused.status == 1, "\(program)")
             #expect(refused.error.contains("no program"), "\(refused.error)")
         }
@@ -126,7 +134,8 @@ struct BankFileTests {
         #expect(mode == 0o600)
         let toFolder = try RealLogins.bursar(["export", "decisions", "-o", folder.path], as: officer)
         #expect(toFolder.status == 1)
-        #expect(toFolder.error.contains("is a folder") && !toFolder.error.contains("NSCocoaErrorDomain"), "\(toFolder.error)")
+        #expect(toFolder.error.contains("is a folder"), "\(toFolder.error)")
+        #expect(!toFolder.error.contains("NSCocoaErrorDomain"), "\(toFolder.error)")
         await s.finish()
     }
 }

@@ -18,7 +18,9 @@ struct HTTPEndpointTests {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
         guard connected else {
             close(fd)
@@ -31,7 +33,8 @@ struct HTTPEndpointTests {
     static func outcomes(_ database: Database) async throws -> [String] {
         try await database.pool.withConnection { connection in
             try await connection.query("""
-                SELECT DISTINCT ON (applicant_id) applicant_id || ' ' || outcome || ' ' || array_to_string(failed, ',') AS d
+                SELECT DISTINCT ON (applicant_id)
+                       applicant_id || ' ' || outcome || ' ' || array_to_string(failed, ',') AS d
                 FROM decisions ORDER BY applicant_id, id DESC
                 """).map { try $0.string("d") }
         }

@@ -46,7 +46,8 @@ struct LeastPrivilegeTests {
         try drain()
         try officer(["payments", "run", "--month", "2026-04", "--folder", folder.path])
         try officer(["flags", "clear", "S-07-partner-only", Scholarship.lowGPAFlag, "--reason", "recovery plan agreed"])
-        try officer(["exclusions", "import", sample.appendingPathComponent("exclusions.csv").path, "--program", "tgp-2026"])
+        let exclusions = sample.appendingPathComponent("exclusions.csv").path
+        try officer(["exclusions", "import", exclusions, "--program", "tgp-2026"])
         try drain()
         try officer(["payments", "run", "--month", "2026-05", "--folder", folder.path])
         return Lived(database: database, logins: logins, folder: folder)
@@ -59,11 +60,13 @@ struct LeastPrivilegeTests {
             try await connection.query("""
                 SELECT (SELECT count(*) || ' ' || max(id) FROM audit_log) AS t
                 UNION ALL SELECT (SELECT string_agg(id || outcome, ',' ORDER BY id) FROM decisions)
-                UNION ALL SELECT (SELECT string_agg(applicant_id || month || amount_yen || status || coalesce(run_id, 0), ','
-                                                    ORDER BY applicant_id, month) FROM payments)
+                UNION ALL SELECT (SELECT string_agg(
+                    applicant_id || month || amount_yen || status || coalesce(run_id, 0), ',' ORDER BY applicant_id, month)
+                    FROM payments)
                 UNION ALL SELECT (SELECT string_agg(id || coalesce(bank_file, '') || coalesce(written_at::text, ''), ','
                                                     ORDER BY id) FROM payment_runs)
-                UNION ALL SELECT (SELECT string_agg(family_name || birth_date, ',' ORDER BY family_name) FROM exclusion_entries)
+                UNION ALL SELECT (SELECT string_agg(family_name || birth_date, ',' ORDER BY family_name)
+                                  FROM exclusion_entries)
                 UNION ALL SELECT (SELECT count(*)::text FROM partners)
                 UNION ALL SELECT (SELECT string_agg(state::text, ',' ORDER BY applicant_id) FROM scholarships)
                 UNION ALL SELECT (SELECT string_agg(family_name, ',' ORDER BY applicant_id) FROM applicants)
@@ -98,27 +101,36 @@ struct LeastPrivilegeTests {
         "DELETE FROM decisions WHERE applicant_id = 'S-02-too-young'",
         "TRUNCATE decisions",
         """
-        INSERT INTO decisions (id, program, applicant_id, revision, outcome, categories, failed, review, conditions, rule_set, trace)
+        INSERT INTO decisions (id, program, applicant_id, revision, outcome, categories, failed, review, conditions,
+                               rule_set, trace)
         VALUES (9000000000, 'tgp-2026', 'S-02-too-young', 1, 'eligible', '{}', '{}', '{}', '{}', 'tgp-2026@1', '{}')
         """,
         """
-        INSERT INTO decisions (program, applicant_id, revision, outcome, categories, failed, review, conditions, rule_set,
-                               trace, decided_at)
+        INSERT INTO decisions (program, applicant_id, revision, outcome, categories, failed, review, conditions,
+                               rule_set, trace, decided_at)
         VALUES ('tgp-2026', 'S-02-too-young', 1, 'eligible', '{}', '{}', '{}', '{}', 'tgp-2026@1', '{}', '2100-01-01')
         """,
         "SELECT setval('decisions_id_seq', 9000000000)",
         "UPDATE exclusion_entries SET family_name = 'Someone Else'",
         "DELETE FROM exclusion_entries",
         """
-        INSERT INTO exclusion_entries (program, list, family_name, given_name, birth_date, citizenship, clause, reference)
+        INSERT INTO exclusion_entries (program, list, family_name, given_name, birth_date, citizenship, clause,
+                                       reference)
         VALUES ('tgp-2026', 'mext-alumni', 'A', 'B', '2000-01-01', 'TH', 'x', 'x')
         """,
-        "UPDATE exclusion_lists SET entries = 0", "UPDATE partners SET name = 'Nowhere University'", "DELETE FROM partners",
+        "UPDATE exclusion_lists SET entries = 0", "UPDATE partners SET name = 'Nowhere University'",
+        "DELETE FROM partners",
         "INSERT INTO partner_decisions (program, spelling_key, spelling, partner) VALUES ('tgp-2026', 'x', 'x', 'x')",
         "UPDATE programs SET definition = '{}'", "DELETE FROM duplicate_resolutions",
-        "INSERT INTO program_data_versions (program, kind, version, change, snapshot) VALUES ('tgp-2026', 'exclusions', 99, 'x', '[]')",
+        """
+        INSERT INTO program_data_versions (program, kind, version, change, snapshot)
+        VALUES ('tgp-2026', 'exclusions', 99, 'x', '[]')
+        """,
         "UPDATE lifecycle_events SET body = '{}'",
-        "INSERT INTO lifecycle_events (program, applicant_id, type, body) VALUES ('tgp-2026', 'S-01-base', 'termination', '{}')",
+        """
+        INSERT INTO lifecycle_events (program, applicant_id, type, body)
+        VALUES ('tgp-2026', 'S-01-base', 'termination', '{}')
+        """,
         "UPDATE flag_actions SET reason = 'x'", "DELETE FROM flag_actions",
         // Finding 6: the audit trail, the queue's schema version, code and DDL.
         "INSERT INTO audit_log (id, action) VALUES (1, 'forged')",
@@ -165,7 +177,8 @@ struct LeastPrivilegeTests {
             try await $0.query("SELECT count(*)::int AS n FROM payments WHERE status = 'held'").first!.int("n")
         }
         #expect(heldMonths > 0, "the scenario keeps a held month to try to pay")
-        for (login, attempts) in [(lived.logins.worker, Self.workerAttempts), (lived.logins.officer, Self.officerAttempts)] {
+        let tries = [(lived.logins.worker, Self.workerAttempts), (lived.logins.officer, Self.officerAttempts)]
+        for (login, attempts) in tries {
             let connection = try await Connection.connect(login)
             for statement in attempts {
                 await #expect(throws: PostgresError.self, "\(statement) must be refused") {
@@ -181,7 +194,7 @@ struct LeastPrivilegeTests {
         let next = try RealLogins.bursar(["payments", "run", "--month", "2026-06", "--folder", lived.folder.path],
                                          as: lived.logins.officer)
         #expect(next.status == 0, "\(next.error)")
-        let files = try FileManager.default.contentsOfDirectory(atPath: lived.folder.path).filter { $0.hasSuffix(".csv") }.sorted()
+        let files = try BankFileTests.csvFiles(lived.folder)
         #expect(files == ["tgp-2026-2026-04-run1-bank-transfer.csv", "tgp-2026-2026-05-run2-bank-transfer.csv",
                           "tgp-2026-2026-06-run3-bank-transfer.csv"])
         let june = try String(contentsOf: lived.folder.appendingPathComponent(files[2]), encoding: .utf8)
@@ -200,7 +213,9 @@ struct LeastPrivilegeTests {
         #expect(me == "bursard")
         await connection.close()
         let stored = try await database.pool.withConnection {
-            try await $0.query("SELECT rolpassword LIKE 'SCRAM-SHA-256$%' AS scram FROM pg_authid WHERE rolname = 'bursard'").first!.bool("scram")
+            try await $0.query("""
+                SELECT rolpassword LIKE 'SCRAM-SHA-256$%' AS scram FROM pg_authid WHERE rolname = 'bursard'
+                """).first!.bool("scram")
         }
         #expect(stored)
         await database.close()
@@ -215,14 +230,46 @@ struct LeastPrivilegeTests {
             try await connection.simpleQuery("""
                 INSERT INTO audit_log (id, at, db_role, action) VALUES (1, '2000-01-01', 'bursar_cli', 'forged')
                 """)
-            let rows = try await connection.query("SELECT id, action, at > now() - interval '1 hour' AS recent, db_role FROM audit_log ORDER BY id")
+            let rows = try await connection.query("""
+                SELECT id, action, at > now() - interval '1 hour' AS recent, db_role FROM audit_log ORDER BY id
+                """)
             let actions = try rows.map { try $0.string("action") }
             #expect(actions.suffix(2) == ["first", "forged"], "a forged id does not sort first")
             #expect(try rows.allSatisfy { try $0.bool("recent") && $0.optionalString("db_role") == "postgres" })
             await #expect(throws: PostgresError.self) {
-                try await connection.simpleQuery("INSERT INTO audit_log (action, actor) VALUES ('x', E'Ms A\\nforged line')")
+                try await connection.simpleQuery("""
+                    INSERT INTO audit_log (action, actor) VALUES ('x', E'Ms A\\nforged line')
+                    """)
             }
         }
         await database.close()
     }
+
+    /// The documented flow on a fresh PostgreSQL 15 database: a superuser runs deploy/roles.sql in
+    /// it, `bursar db migrate` runs as `bursar_migrate` (not a superuser), and the worker reads.
+    @Test("the bursar_migrate flow of deploy/roles.sql migrates a fresh database")
+    func migrateLoginFlow() async throws {
+        let url = try await TestDatabase.create()
+        let database = Database.connect(conninfo: url, home: TestDatabase.repository, poolSize: 2)
+        let logins = try await RealLogins.create(for: database)
+        let password = "pw-\(UUID().uuidString)"
+        let admin = try await Connection.connect(url)
+        try await admin.simpleQuery("""
+            SET password_encryption = 'scram-sha-256'; ALTER ROLE bursar_migrate PASSWORD '\(password)'
+            """)
+        await admin.close()
+        let migrate = try RealLogins.url(url, user: "bursar_migrate", password: password)
+        let migrated = try RealLogins.bursar(["db", "migrate"], as: migrate)
+        #expect(migrated.status == 0, "\(migrated.error)")
+        let status = try RealLogins.bursar(["status", "--json"], as: logins.worker)
+        #expect(status.status == 0, "\(status.error)")
+        let owners = try await database.pool.withConnection {
+            try await $0.query("""
+                SELECT DISTINCT tableowner::text AS o FROM pg_tables WHERE schemaname = 'public'
+                """).map { try $0.string("o") }
+        }
+        #expect(owners == ["bursar_owner"])
+        await database.close()
+    }
 }
+

@@ -34,7 +34,8 @@ struct RoleTests {
         try await connection.query("INSERT INTO audit_log (action) VALUES ('worker.test')")
         // The worker appends to the trail but does not read it (migration 035): read as the superuser.
         let mine = try await database.pool.withConnection {
-            try await $0.query("SELECT db_role FROM audit_log WHERE action = 'worker.test'").first?.optionalString("db_role")
+            try await $0.query("SELECT db_role FROM audit_log WHERE action = 'worker.test'")
+                .first?.optionalString("db_role")
         }
         #expect(mine == worker.name, "the database stamps the role that wrote the row")
         let refused = [

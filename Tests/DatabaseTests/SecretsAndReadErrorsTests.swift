@@ -10,10 +10,12 @@ import Workers
 @Suite("Secrets and read errors")
 struct SecretsAndReadErrorsTests {
     @Test("libpq's malformed-URI errors lose the password token", arguments: [
-        ("postgresql://bursard:s3cret/x@127.0.0.1:5432/bursar", #"invalid integer value "s3cret" for connection option "port""#),
+        ("postgresql://bursard:s3cret/x@127.0.0.1:5432/bursar",
+         #"invalid integer value "s3cret" for connection option "port""#),
         ("postgresql://bursard:s3c%zzret@127.0.0.1/bursar", #"invalid percent-encoded token: "s3c%zzret""#),
         ("postgresql://bursard:s3cret@[127.0.0.1/bursar",
-         #"end of string reached when looking for matching "]" in IPv6 host address in URI: "postgresql://bursard:s3cret@[127.0.0.1/bursar""#),
+         #"end of string reached when looking for matching "]" in IPv6 host address in URI: "#
+            + #""postgresql://bursard:s3cret@[127.0.0.1/bursar""#),
         ("host=db password=s3cret port=x", #"invalid integer value "x" for connection option "port" (s3cret)"#),
     ])
     func scrubbed(url: String, message: String) {
@@ -24,13 +26,15 @@ struct SecretsAndReadErrorsTests {
 
     @Test("a message without the password is left as it is")
     func unchangedWithoutPassword() {
-        let message = #"connection to server at "127.0.0.1", port 5432 failed: FATAL:  password authentication failed for user "bursard""#
+        let message = #"connection to server at "127.0.0.1", port 5432 failed: "#
+            + #"FATAL:  password authentication failed for user "bursard""#
         #expect(ConnectionTarget.scrub(message, conninfo: "postgresql://bursard:s3cret@127.0.0.1/bursar") == message)
     }
 
     @Test("bursar does not print the password of a malformed DATABASE_URL")
     func cliDoesNotEcho() throws {
-        for url in ["postgresql://bursard:s3cret/x@127.0.0.1:1/bursar", "postgresql://bursard:s3c%zzret@127.0.0.1:1/bursar"] {
+        for url in ["postgresql://bursard:s3cret/x@127.0.0.1:1/bursar",
+                    "postgresql://bursard:s3c%zzret@127.0.0.1:1/bursar"] {
             let result = try TestDatabase.run([TestDatabase.bursar, "status"], environment: ["DATABASE_URL": url])
             #expect(result.status != 0)
             #expect(!(result.output + result.error).contains("s3c"), "\(result.error)")
@@ -40,7 +44,8 @@ struct SecretsAndReadErrorsTests {
     @Test("bursard refuses a password on its command line and says where it goes")
     func bursardRefusesPasswordArgument() throws {
         let bursard = TestDatabase.repository.appendingPathComponent(".build/debug/bursard").path
-        let result = try TestDatabase.run([bursard, "--database-url", "postgresql://bursard:s3cret@127.0.0.1:1/bursar", "--http-port", "0"])
+        let url = "postgresql://bursard:s3cret@127.0.0.1:1/bursar"
+        let result = try TestDatabase.run([bursard, "--database-url", url, "--http-port", "0"])
         #expect(result.status != 0)
         #expect(result.error.contains("PGPASSFILE"), "\(result.error)")
         #expect(!result.error.contains("s3cret"), "\(result.error)")
@@ -57,7 +62,8 @@ struct SecretsAndReadErrorsTests {
         let document = DocumentReference(type: .transcript, file: "transcript.pdf", sha256: SHA256.hex(bytes))
         #expect(try DocumentChecker.check(document, batchFolder: folder.path).problem == nil)
         let missing = DocumentReference(type: .transcript, file: "missing.pdf", sha256: SHA256.hex(bytes))
-        #expect(try DocumentChecker.check(missing, batchFolder: folder.path).problem?.contains("does not exist") == true)
+        let problem = try DocumentChecker.check(missing, batchFolder: folder.path).problem
+        #expect(problem?.contains("does not exist") == true)
 
         var limit = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
@@ -67,12 +73,15 @@ struct SecretsAndReadErrorsTests {
             setrlimit(Int32(RLIMIT_NOFILE.rawValue), &restore)
         }
         // No descriptor left: the limit just above the highest open one, and every hole below filled.
-        let highest = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { rlim_t($0) }.max() ?? 0
+        let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
+        let highest = open.compactMap { rlim_t($0) }.max() ?? 0
         limit.rlim_cur = highest + 1
         setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         var fillers: [Int32] = []
         while case let fd = Foundation.open("/dev/null", O_RDONLY), fd >= 0 { fillers.append(fd) }
-        let outcome = Result { () throws(DocumentReadError) in try DocumentChecker.check(document, batchFolder: folder.path) }
+        let outcome = Result { () throws(DocumentReadError) in
+            try DocumentChecker.check(document, batchFolder: folder.path)
+        }
         fillers.forEach { close($0) }
         var restore = saved
         setrlimit(Int32(RLIMIT_NOFILE.rawValue), &restore)

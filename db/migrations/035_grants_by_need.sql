@@ -14,7 +14,8 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM bursar_worke
 DO $$
 BEGIN
     IF pg_has_role(current_user, 'bursar_owner', 'USAGE') THEN
-        ALTER DEFAULT PRIVILEGES FOR ROLE bursar_owner IN SCHEMA public REVOKE ALL ON TABLES FROM bursar_worker, bursar_officer;
+        ALTER DEFAULT PRIVILEGES FOR ROLE bursar_owner IN SCHEMA public
+            REVOKE ALL ON TABLES FROM bursar_worker, bursar_officer;
     END IF;
 END
 $$;
@@ -149,8 +150,8 @@ BEGIN
         -- `bursar bench pipeline` starts its own synthetic program afresh (PipelineBench).
         EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I FOR EACH ROW WHEN (OLD.program <> %L) '
                        'EXECUTE FUNCTION bursar_refuse_change()', t || '_append_only', t, 'bench-pipeline');
-        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION bursar_refuse_change()',
-                       t || '_no_truncate', t);
+        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION bursar_refuse_change()', t || '_no_truncate', t);
     END LOOP;
 END
 $$;
@@ -174,13 +175,15 @@ CREATE TRIGGER decisions_ids_from_sequence AFTER INSERT ON decisions REFERENCING
 CREATE FUNCTION bursar_refuse_worker() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
-               WHERE g.rolname = 'bursar_worker' AND m.member = (SELECT oid FROM pg_roles WHERE rolname = current_user)) THEN
+               WHERE g.rolname = 'bursar_worker'
+                 AND m.member = (SELECT oid FROM pg_roles WHERE rolname = current_user)) THEN
         RAISE EXCEPTION 'bursar_worker may not % %', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
     END IF;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER applicants_not_by_worker BEFORE UPDATE ON applicants FOR EACH STATEMENT EXECUTE FUNCTION bursar_refuse_worker();
+CREATE TRIGGER applicants_not_by_worker BEFORE UPDATE ON applicants
+    FOR EACH STATEMENT EXECUTE FUNCTION bursar_refuse_worker();
 
 -- 4. The audit trail: the database numbers and stamps every row (id, time, role), whatever the
 -- caller sent; os_user and actor are what the client reports (the database cannot see the
@@ -194,7 +197,7 @@ BEGIN
 END
 $$;
 ALTER TABLE audit_log
-    ADD CONSTRAINT audit_log_os_user_plain CHECK (os_user IS NULL OR (length(os_user) <= 64 AND os_user !~ '[[:cntrl:]]'))
-        NOT VALID,
-    ADD CONSTRAINT audit_log_actor_plain CHECK (actor IS NULL OR (length(actor) <= 200 AND actor !~ '[[:cntrl:]]'))
-        NOT VALID;
+    ADD CONSTRAINT audit_log_os_user_plain
+        CHECK (os_user IS NULL OR (length(os_user) <= 64 AND os_user !~ '[[:cntrl:]]')) NOT VALID,
+    ADD CONSTRAINT audit_log_actor_plain
+        CHECK (actor IS NULL OR (length(actor) <= 200 AND actor !~ '[[:cntrl:]]')) NOT VALID;

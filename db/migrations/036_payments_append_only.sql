@@ -40,7 +40,8 @@ BEGIN
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER payments_guard BEFORE INSERT OR UPDATE OR DELETE ON payments FOR EACH ROW EXECUTE FUNCTION payments_guard();
+CREATE TRIGGER payments_guard BEFORE INSERT OR UPDATE OR DELETE ON payments
+    FOR EACH ROW EXECUTE FUNCTION payments_guard();
 CREATE TRIGGER payments_no_truncate BEFORE TRUNCATE ON payments FOR EACH STATEMENT EXECUTE FUNCTION payments_guard();
 
 CREATE FUNCTION payment_runs_guard() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -49,7 +50,8 @@ BEGIN
         RAISE EXCEPTION 'payment runs are never removed: % is refused', TG_OP USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF (NEW.id, NEW.program, NEW.month, NEW.ran_at) IS DISTINCT FROM (OLD.id, OLD.program, OLD.month, OLD.ran_at) THEN
-        RAISE EXCEPTION 'a payment run''s id, program, month and time never change' USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION 'a payment run''s id, program, month and time never change'
+            USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF OLD.written_at IS NOT NULL AND NEW.written_at IS DISTINCT FROM OLD.written_at THEN
         RAISE EXCEPTION 'run %: its bank-transfer file is recorded as written; that never changes', OLD.id
@@ -64,6 +66,7 @@ BEGIN
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER payment_runs_guard BEFORE UPDATE OR DELETE ON payment_runs FOR EACH ROW EXECUTE FUNCTION payment_runs_guard();
+CREATE TRIGGER payment_runs_guard BEFORE UPDATE OR DELETE ON payment_runs
+    FOR EACH ROW EXECUTE FUNCTION payment_runs_guard();
 CREATE TRIGGER payment_runs_no_truncate BEFORE TRUNCATE ON payment_runs FOR EACH STATEMENT
     EXECUTE FUNCTION payment_runs_guard();

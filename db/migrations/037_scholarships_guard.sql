@@ -14,7 +14,8 @@ BEGIN
     SELECT definition -> 'stipend_yen_per_month', left(definition ->> 'enrollment_date', 7) INTO stipend, enrollment
     FROM programs WHERE id = NEW.program;
     -- An upsert of an existing scholarship fires the INSERT trigger too: only a new one is checked here.
-    IF TG_OP = 'INSERT' AND NOT EXISTS (SELECT 1 FROM scholarships WHERE program = NEW.program AND applicant_id = NEW.applicant_id) THEN
+    IF TG_OP = 'INSERT'
+       AND NOT EXISTS (SELECT 1 FROM scholarships WHERE program = NEW.program AND applicant_id = NEW.applicant_id) THEN
         IF NEW.state -> 'monthlyYen' IS DISTINCT FROM stipend THEN
             RAISE EXCEPTION 'a scholarship''s monthly amount is the program''s stipend (%)', stipend
                 USING ERRCODE = 'insufficient_privilege';
@@ -33,10 +34,12 @@ BEGIN
     -- YYYY-MM and YYYY-MM-DD texts order as the months and dates they name.
     IF NEW.state ->> 'lastPaymentMonth' > NEW.state ->> 'scheduledLastMonth'
        OR NEW.state ->> 'firstPaymentMonth' < enrollment THEN
-        RAISE EXCEPTION 'a scholarship pays no month after its scheduled last month nor before the program''s enrollment'
+        RAISE EXCEPTION 'a scholarship pays no month after its scheduled last month '
+                        'nor before the program''s enrollment'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER scholarships_guard BEFORE INSERT OR UPDATE ON scholarships FOR EACH ROW EXECUTE FUNCTION scholarships_guard();
+CREATE TRIGGER scholarships_guard BEFORE INSERT OR UPDATE ON scholarships
+    FOR EACH ROW EXECUTE FUNCTION scholarships_guard();
