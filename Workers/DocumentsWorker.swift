@@ -21,11 +21,17 @@ public struct DocumentsWorker: JobHandler {
         let stored = try await database.pool.withConnection { connection in
             try await ApplicationStore.documents(program: args.program, items: args.items, on: connection)
         }
-        let checks = await BlockingWork.run {
-            stored.map { s in
-                (item: s.item, json: DocumentCheck.json(s.documents.map { DocumentChecker.check($0, batchFolder: args.folder ?? s.batchFolder) }))
+        // A document this machine cannot read now fails the job (retried), never the application.
+        let checks = try await BlockingWork.run {
+            Result { () throws(DocumentReadError) in
+                try stored.map { s throws(DocumentReadError) in
+                    let folder = args.folder ?? s.batchFolder
+                    return (item: s.item, json: DocumentCheck.json(try s.documents.map { d throws(DocumentReadError) in
+                        try DocumentChecker.check(d, batchFolder: folder)
+                    }))
+                }
             }
-        }
+        }.get()
         try await database.pool.withTransaction { connection in
             try await ApplicationStore.saveDocumentChecks(program: args.program, checks: checks, on: connection, queue: database.queue)
             try await job.complete(on: connection)

@@ -1,6 +1,8 @@
--- Run once per PostgreSQL cluster as a superuser (psql -f deploy/roles.sql) when the role that
--- runs `bursar db migrate` may not create roles itself. Migration 029 then grants the rights.
--- Passwords: set them afterwards with \password in psql, never in this file.
+-- Run once per database as a superuser, connected to Bursar's database
+-- (psql -d bursar -v ON_ERROR_STOP=1 -f deploy/roles.sql), before the first `bursar db migrate`.
+-- Roles are cluster-wide and created only when missing; the schema grant is the database's own.
+-- Passwords: set them afterwards with \password in psql (scram-sha-256, the default of
+-- PostgreSQL 14 and later), never in this file. docs/security.md lists what each role may do.
 DO $$
 DECLARE
     r text;
@@ -10,10 +12,21 @@ BEGIN
             EXECUTE format('CREATE ROLE %I NOLOGIN', r);
         END IF;
     END LOOP;
+    -- Login roles: one per use. `SET role` makes the migrating login create objects as bursar_owner.
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bursar_migrate') THEN
+        CREATE ROLE bursar_migrate LOGIN IN ROLE bursar_owner;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bursard') THEN
+        CREATE ROLE bursard LOGIN IN ROLE bursar_worker;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bursar_cli') THEN
+        CREATE ROLE bursar_cli LOGIN IN ROLE bursar_officer;
+    END IF;
 END
 $$;
--- Login roles: one per use. `SET role` makes the migrating login create objects as bursar_owner.
-CREATE ROLE bursar_migrate LOGIN IN ROLE bursar_owner;
 ALTER ROLE bursar_migrate SET role = 'bursar_owner';
-CREATE ROLE bursard LOGIN IN ROLE bursar_worker;
-CREATE ROLE bursar_cli LOGIN IN ROLE bursar_officer;
+-- PostgreSQL 15 gives PUBLIC no CREATE on schema public: without this the first migration fails
+-- with "permission denied for schema public". Only the owner creates objects.
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE, CREATE ON SCHEMA public TO bursar_owner;
+GRANT USAGE ON SCHEMA public TO bursar_worker, bursar_officer;

@@ -13,7 +13,8 @@ public struct BursardCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bursard",
         abstract: "Run Bursar's workers until stopped (SIGTERM drains jobs in flight and exits 0).",
-        discussion: ServiceOptions.environmentHelp + "\nExample: DATABASE_URL=postgresql://bursar@db/bursar bursard --http-port 8750",
+        discussion: ServiceOptions.environmentHelp
+            + "\nExample: DATABASE_URL='postgresql://bursard@db/bursar?sslmode=verify-full' bursard --http-port 8750",
         version: BursarVersion.text)
 
     @Option(help: "Concurrent jobs per queue (default: applications 16, lifecycle 4, payments 1).")
@@ -35,7 +36,7 @@ public struct BursardCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try service.bootstrapLogging()
-        service.applyDatabaseURL()
+        try service.applyDatabaseURL()
         let logger = Logger(label: "bursard")
         var configuration = WorkerProcess.configuration(concurrency: concurrency, drain: false)
         configuration.shutdownDeadline = .seconds(shutdownDeadline)

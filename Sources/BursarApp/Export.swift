@@ -114,12 +114,13 @@ struct ScholarshipRecord: Encodable {
 }
 
 extension Export.Destination {
-    /// Writes `lines` to the output file (atomically) or to standard output.
+    /// Writes `lines` to the output file (whole or not at all, readable by its owner only: it
+    /// holds personal data) or to standard output.
     func write(_ lines: [String]) throws {
         let text = lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
         if let output {
-            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-                CLI.printError("cannot write \(output): \(error.localizedDescription)")
+            do { try PrivateFile.replace(URL(fileURLWithPath: output), with: text) } catch {
+                CLI.printError("\(error)")
                 throw ExitCode(1)
             }
         } else {

@@ -63,7 +63,8 @@ struct Payments: AsyncParsableCommand {
             }
             let destination = URL(fileURLWithPath: folder).standardizedFileURL
             try await Runner.withDatabase { database in
-                let program = try await Runner.program(options.program, database: database)
+                // Only a program that exists: its id becomes part of the file's name.
+                let program = try await Runner.existingProgram(options.program, database: database)
                 let report = try await PaymentRunner.run(program: program, month: month, folder: destination, database: database)
                 let r = report.record
                 if json {
@@ -79,7 +80,11 @@ struct Payments: AsyncParsableCommand {
                 for m in r.held { printLine("  held \(m.applicantID) \(m.month): \(m.reason ?? "")") }
                 for m in r.due { printLine("  due \(m.applicantID) \(m.month): \(m.reason ?? "")") }
                 for m in r.voided { printLine("  voided \(m.applicantID) \(m.month): \(m.reason ?? "")") }
-                printLine("bank-transfer file: \(report.bankFile.path)")
+                if let file = report.bankFile {
+                    printLine("bank-transfer file: \(file.path)")
+                } else {
+                    printLine("nothing new to pay: no bank-transfer file written")
+                }
             }
         }
     }
@@ -148,8 +153,22 @@ struct PaymentRunOutput: Encodable {
     let held: [Unpaid]
     let due: [Unpaid]
     let voided: [Unpaid]
-    let bankFile: String
+    /// Null when the run paid nothing new (no file is written).
+    let bankFile: String?
     enum CodingKeys: String, CodingKey { case program, month, run, paid, held, due, voided, bankFile = "bank_file" }
+
+    /// Every key, `bank_file` null when there is no file.
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(program, forKey: .program)
+        try c.encode(month, forKey: .month)
+        try c.encode(run, forKey: .run)
+        try c.encode(paid, forKey: .paid)
+        try c.encode(held, forKey: .held)
+        try c.encode(due, forKey: .due)
+        try c.encode(voided, forKey: .voided)
+        try c.encode(bankFile, forKey: .bankFile)
+    }
 
     init(_ report: PaymentRunner.Report) {
         let r = report.record
@@ -163,7 +182,7 @@ struct PaymentRunOutput: Encodable {
         held = r.held.map(unpaid)
         due = r.due.map(unpaid)
         voided = r.voided.map(unpaid)
-        bankFile = report.bankFile.path
+        bankFile = report.bankFile?.path
     }
 }
 

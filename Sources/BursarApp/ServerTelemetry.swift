@@ -12,7 +12,7 @@ enum ServerTelemetry {
     static func service(database: Database, host: String, port: Int, logger: Logger) throws -> TelemetryService {
         MetricsRegistry.shared.bootstrap()
         let needed = try Migrator(folder: database.home.appendingPathComponent("db/migrations")).latestVersion
-        let readiness = SchemaReadiness(conninfo: database.conninfo, neededVersion: needed)
+        let readiness = SchemaReadiness(conninfo: database.conninfo, neededVersion: needed, logger: logger)
         let sampler = DatabaseGauges(database: database)
         return TelemetryService(configuration: .init(host: host, port: port), readiness: readiness,
                                 gauges: { await sampler.sample() }, logger: logger,
@@ -20,28 +20,62 @@ enum ServerTelemetry {
     }
 }
 
-/// `/readyz`: a fresh connection (not the pool, which busy workers may hold) that reads the
-/// schema version.
-struct SchemaReadiness: ReadinessCheck {
+/// `/readyz`: the schema version read on one connection of its own (not the pool, which busy
+/// workers may hold), under a statement timeout. Every request within a second shares one
+/// answer, and requests that arrive while a check runs wait for that check: however many
+/// requests come, readiness holds at most one backend. The reason for "not ready" is logged
+/// (once per change), never sent.
+actor SchemaReadiness: ReadinessCheck {
+    /// How long an answer is reused.
+    static let maximumAge: Duration = .seconds(1)
+
     let conninfo: String
     let neededVersion: Int
+    let logger: Logger
+    private var connection: Connection?
+    private var answer: (readiness: Readiness, at: ContinuousClock.Instant)?
+    private var running: Task<Readiness, Never>?
+
+    init(conninfo: String, neededVersion: Int, logger: Logger) {
+        self.conninfo = conninfo
+        self.neededVersion = neededVersion
+        self.logger = logger
+    }
 
     func check() async -> Readiness {
+        if let answer, answer.at.duration(to: .now) < Self.maximumAge { return answer.readiness }
+        if let running { return await running.value }
+        let task = Task { await self.probe() }
+        running = task
+        let readiness = await task.value
+        running = nil
+        if case .notReady(let reason) = readiness, answer?.readiness != readiness {
+            logger.warning("not ready", metadata: ["reason": "\(reason)"])
+        }
+        answer = (readiness, .now)
+        return readiness
+    }
+
+    private func probe() async -> Readiness {
         do {
-            let connection = try await Connection.connect(conninfo)
-            let current: Int
-            do {
-                current = try await Migrator.currentVersion(connection)
-            } catch {
-                await connection.close()
-                throw error
+            let connection: Connection
+            if let open = self.connection {
+                connection = open
+            } else {
+                connection = try await Connection.connect(conninfo)
+                self.connection = connection
             }
-            await connection.close()
+            let current = try await QueryLimits.$statementTimeout.withValue(.seconds(2)) {
+                try await Migrator.currentVersion(connection)
+            }
             if current < neededVersion {
                 return .notReady("the schema is at version \(current), this build needs \(neededVersion): run bursar db migrate")
             }
             return .ready
         } catch {
+            // A broken connection is opened again by the next check.
+            await connection?.close()
+            connection = nil
             return .notReady("the database does not answer: \(error)")
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JobQueue
 import Logging
+import Postgres
 
 /// How `bursard` is configured, by flag or environment (a flag wins): the database, the queues
 /// and their concurrency, the HTTP port, the log format and level.
@@ -13,13 +14,19 @@ struct ServiceOptions: ParsableArguments {
         case text, json
     }
 
-    @Option(help: "The database (a libpq connection string or URI). Environment: DATABASE_URL.")
+    @Option(help: """
+        The database (a libpq connection string or URI) without a password: a command line is visible to every \
+        user (ps). Environment: DATABASE_URL; the password in PGPASSFILE or PGPASSWORD.
+        """)
     var databaseURL: String?
 
     @Option(help: "Port of the HTTP endpoint (/healthz, /readyz, /metrics); 0 for none (default \(ServiceOptions.defaultHTTPPort)). Environment: BURSAR_HTTP_PORT.")
     var httpPort: Int?
 
-    @Option(help: "Address the HTTP endpoint listens on (default 0.0.0.0). Environment: BURSAR_HTTP_HOST.")
+    @Option(help: """
+        Address the HTTP endpoint listens on (default 127.0.0.1, this host only; 0.0.0.0 for every interface). \
+        Environment: BURSAR_HTTP_HOST.
+        """)
     var httpHost: String?
 
     @Option(help: "Queues to run with their concurrency, e.g. applications=16,lifecycle=4,payments=1 (default: all). Environment: BURSAR_QUEUES.")
@@ -55,7 +62,10 @@ struct ServiceOptions: ParsableArguments {
         return port == 0 ? nil : port
     }
 
-    var resolvedHTTPHost: String { httpHost ?? environment["BURSAR_HTTP_HOST"] ?? "0.0.0.0" }
+    /// The HTTP endpoint's address: loopback unless asked otherwise (its metrics are not for everyone).
+    var resolvedHTTPHost: String {
+        httpHost ?? environment["BURSAR_HTTP_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+    }
 
     /// Replaces the concurrency of `configuration` with `--queues` / `BURSAR_QUEUES` when given.
     func apply(to configuration: inout Supervisor.Configuration) throws {
@@ -71,9 +81,17 @@ struct ServiceOptions: ParsableArguments {
         configuration.queues = chosen
     }
 
-    /// Sets `DATABASE_URL` from `--database-url` (the database layer reads the environment).
-    func applyDatabaseURL() {
-        if let databaseURL { setenv("DATABASE_URL", databaseURL, 1) }
+    /// Sets `DATABASE_URL` from `--database-url` (the database layer reads the environment). A
+    /// password there is refused: every user of the machine reads command lines (`ps`).
+    func applyDatabaseURL() throws {
+        guard let databaseURL else { return }
+        if ConnectionTarget.password(in: databaseURL) != nil {
+            throw ValidationError("""
+                --database-url carries a password, which every user of this machine can read in `ps`; leave it out \
+                and put it in a password file (PGPASSFILE, mode 0600) or set DATABASE_URL in the service's environment
+                """)
+        }
+        setenv("DATABASE_URL", databaseURL, 1)
     }
 
     /// Starts logging in the chosen format (once per process).

@@ -80,7 +80,9 @@ public actor Connection {
         let conn = Connection.connectBlocking(conninfo)
         guard let conn, PQstatus(conn) == CONNECTION_OK else {
             var message = conn.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? "out of memory"
-            message = message.trimmingCharacters(in: .whitespacesAndNewlines)
+            // libpq may quote the password token of a malformed URL.
+            message = ConnectionTarget.scrub(message.trimmingCharacters(in: .whitespacesAndNewlines),
+                                             conninfo: conninfo)
             if let conn { PQfinish(conn) }
             throw PostgresError(
                 kind: .connection,

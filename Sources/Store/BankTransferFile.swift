@@ -28,38 +28,67 @@ public enum BankTransferFile {
         return "\"" + neutral.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// Writes `text` as `folder/name` with mode 0600: into a temporary file first, then linked
-    /// into place, so the file is whole or absent and an existing file is never replaced. When
-    /// the file exists already (an earlier attempt of the same run wrote it) it is kept.
-    public static func write(_ text: String, folder: URL, name: String) throws -> URL {
+    /// The configured folder, made safe to write bank files into: created (mode 0700) when it is
+    /// missing and its parent exists, and refused when it is not a folder, not this user's, or
+    /// writable by group or others — anyone who may write there could plant the next run's file.
+    public static func checkFolder(_ folder: URL) throws(BursarError) -> URL {
+        if mkdir(folder.path, 0o700) != 0 && errno != EEXIST {
+            throw .setup("cannot create the folder \(folder.path) for bank-transfer files: "
+                         + "\(PrivateFile.reason(errno)); create it (mode 0700) or choose another with --folder")
+        }
+        guard let resolved = realpath(folder.path, nil) else {
+            throw .setup("cannot open the folder \(folder.path): \(PrivateFile.reason(errno))")
+        }
+        let path = String(cString: resolved)
+        free(resolved)
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw .setup("\(folder.path) is not a folder; --folder names the folder bank-transfer files go into")
+        }
+        guard info.st_uid == geteuid() else {
+            throw .setup("the folder \(path) belongs to another user; bank-transfer files go only into a folder "
+                         + "of the user running the payment run")
+        }
+        guard info.st_mode & 0o022 == 0 else {
+            let mode = String(info.st_mode & 0o777, radix: 8)
+            throw .setup("the folder \(path) may be written by group or others (mode \(mode)), "
+                         + "who could plant a bank-transfer file there; run `chmod go-w \(path)` and run again")
+        }
+        return URL(fileURLWithPath: path, isDirectory: true)
+    }
+
+    /// Creates the (empty) file of a new run under its own name in `folder`, inside the run's
+    /// transaction, so that the run commits only when its name was free. A file of that name
+    /// already there was not written by Bursar (the name holds a run id never used before): the
+    /// run is refused and pays nothing.
+    public static func reserve(folder: URL, name: String) throws(BursarError) -> PrivateFile {
+        try checkName(name)
+        let url = folder.appendingPathComponent(name)
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            return try PrivateFile.create(url)
         } catch {
-            throw BursarError.setup("cannot create the folder \(folder.path) for the bank-transfer file: \(error.localizedDescription)")
+            var info = stat()
+            guard lstat(url.path, &info) == 0 else { throw error }
+            throw .setup("""
+                a file named \(name) is already in \(folder.path), and Bursar did not write it (its run starts now). \
+                Nothing was paid. Move it away, find out who put it there, and run again.
+                """)
         }
-        let target = folder.appendingPathComponent(name)
-        let temporary = folder.appendingPathComponent(".\(name).\(getpid()).partial")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw BursarError.setup("cannot create \(temporary.path): \(String(cString: strerror(errno)))") }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else {
-                let message = String(cString: strerror(errno))
-                close(fd)
-                unlink(temporary.path)
-                throw BursarError.setup("cannot write \(temporary.path): \(message)")
-            }
-            written += n
+    }
+
+    /// The file of a committed run written again from its committed rows, under its own name in
+    /// `folder` (whatever is there is replaced; a path stored anywhere is never used).
+    public static func rewrite(_ text: String, folder: URL, name: String) throws(BursarError) -> URL {
+        try checkName(name)
+        let url = folder.appendingPathComponent(name)
+        try PrivateFile.replace(url, with: text)
+        return url
+    }
+
+    /// A file name, not a path: no folder part, not hidden.
+    private static func checkName(_ name: String) throws(BursarError) {
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), !name.contains("\0") else {
+            throw .setup("\(name) is not a plain file name; a program id may not contain / or start with a dot")
         }
-        let synced = fsync(fd) == 0
-        close(fd)
-        defer { unlink(temporary.path) }
-        guard synced else { throw BursarError.setup("cannot write \(temporary.path) to disk") }
-        if link(temporary.path, target.path) != 0 && errno != EEXIST {
-            throw BursarError.setup("cannot write \(target.path): \(String(cString: strerror(errno)))")
-        }
-        return target
     }
 }

@@ -13,7 +13,8 @@ import SystemPackage
 ///
 /// initdb refuses to run as root, so as root the server runs as the `postgres` user, which cannot
 /// enter a root-only `.bursar/`; nor can a Unix socket path be longer than about 100 bytes. Then
-/// the cluster lives in a folder made with `mkdtemp` under the system's temporary directory — a
+/// the cluster lives in a folder made with `mkdtemp` (as root under `/var/lib/bursar`, else under
+/// the system's temporary directory) — a
 /// random name created exclusively, mode 0700, owned by the server's user, so nobody can prepare
 /// it in advance — and `.bursar/cluster` names it; a named folder whose owner or mode is not that
 /// is refused.
@@ -37,7 +38,8 @@ public struct EmbeddedPostgres: Sendable {
 
         let home = try clusterHome()
         let data = home.appendingPathComponent("data"), run = home.appendingPathComponent("run"), log = home.appendingPathComponent("log")
-        let conninfo = "host=\(run.path) port=5432 dbname=postgres user=bursar"
+        // Quoted: a folder name may hold a space, a quote or a backslash.
+        let conninfo = "host=\(Self.conninfoValue(run.path)) port=5432 dbname=postgres user=bursar"
         if !FileManager.default.fileExists(atPath: data.appendingPathComponent("PG_VERSION").path) {
             for sub in [run, data, log] { try makeServerFolder(sub) }
             try await runServerTool(bin.appendingPathComponent("initdb"),
@@ -45,9 +47,9 @@ public struct EmbeddedPostgres: Sendable {
                                     what: "initializing the embedded PostgreSQL cluster")
             let settings = """
 
-                # Bursar's embedded cluster: Unix socket in \(run.path) only.
+                # Bursar's embedded cluster: Unix socket in its run folder only.
                 listen_addresses = ''
-                unix_socket_directories = '\(run.path)'
+                unix_socket_directories = \(Self.configurationValue(run.path))
                 unix_socket_permissions = 0700
                 port = 5432
                 max_connections = 200
@@ -101,9 +103,10 @@ public struct EmbeddedPostgres: Sendable {
         let socketPath = folder.appendingPathComponent("run/.s.PGSQL.5432").path
         if !isRoot && socketPath.utf8.count < 100 { return folder }
         guard create else { return folder }
-        var template = Array((NSTemporaryDirectory() + "/bursar-XXXXXXXX").utf8CString)
+        let parent = try privateParent()
+        var template = Array((parent + "/bursar-XXXXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw .setup("cannot create a private folder under \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))")
+            throw .setup("cannot create a private folder under \(parent): \(String(cString: strerror(errno)))")
         }
         let elsewhere = URL(fileURLWithPath: String(cString: made)).standardizedFileURL
         let user = try serverUser()
@@ -114,6 +117,40 @@ public struct EmbeddedPostgres: Sendable {
             throw .setup("cannot write \(pointer.path): \(error.localizedDescription)")
         }
         return elsewhere
+    }
+
+    /// Where a cluster that cannot live in `.bursar/` is made: as root `/var/lib/bursar` (created
+    /// 0711, root's: the server's user may pass, nobody may list or plant), never the temporary
+    /// directory, which boot cleaning empties; otherwise the temporary directory (a socket path
+    /// too long for `.bursar/`).
+    private func privateParent() throws(BursarError) -> String {
+        guard isRoot else { return NSTemporaryDirectory() }
+        let parent = Self.rootParent
+        if mkdir(parent, 0o711) != 0 && errno != EEXIST {
+            throw .setup("""
+                as root the embedded cluster lives under \(parent), which cannot be created \
+                (\(String(cString: strerror(errno)))); create it (owner root, mode 0711) or set DATABASE_URL
+                """)
+        }
+        var info = stat()
+        guard lstat(parent, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == 0,
+              info.st_mode & 0o022 == 0 else {
+            throw .setup("\(parent) must be a folder owned by root that only root may write (chmod 0711 \(parent))")
+        }
+        return parent
+    }
+
+    /// The parent of root's embedded clusters.
+    static let rootParent = "/var/lib/bursar"
+
+    /// `text` as a libpq connection-string value: single-quoted, `\` and `'` escaped.
+    static func conninfoValue(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    }
+
+    /// `text` as a postgresql.conf string: single-quoted, `'` doubled, `\` escaped.
+    static func configurationValue(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
     }
 
     /// The user the server runs as: `postgres` when we are root, else ourselves.

@@ -9,7 +9,8 @@ public enum PaymentRunner {
     /// A finished run.
     public struct Report: Sendable {
         public let record: PaymentStore.RunRecord
-        public let bankFile: URL
+        /// The run's file; nil when the run paid nothing new (no file is written then).
+        public let bankFile: URL?
         /// Files written for earlier runs whose process stopped between commit and file.
         public let recovered: [URL]
     }
@@ -18,10 +19,11 @@ public enum PaymentRunner {
     ///
     /// One run of a program at a time, across processes: a session advisory lock is held from
     /// before the transaction until the file is written and recorded. Under it, a committed run
-    /// without a file can only belong to a process that stopped; its file is written first,
-    /// at the path the run recorded in its transaction (an existing file there is kept).
+    /// without a file can only belong to a process that stopped; its file is written again first,
+    /// from its committed rows, under its own name in this run's folder (never at a stored path).
     public static func run(program: String, month: YearMonth, folder: URL, database: Database) async throws -> Report {
-        try await database.pool.withConnection { connection in
+        let folder = try BankTransferFile.checkFolder(folder)
+        return try await database.pool.withConnection { connection in
             let key = "payments:\(program)"
             try await connection.query("SELECT pg_advisory_lock(hashtext($1))", key)
             do {
@@ -39,21 +41,44 @@ public enum PaymentRunner {
     private static func locked(program: String, month: YearMonth, folder: URL, on connection: Connection) async throws -> Report {
         var recovered: [URL] = []
         for orphan in try await PaymentStore.unwrittenRuns(program: program, on: connection) {
-            // The file the run named, where it named it: when the stopped process wrote it
-            // already (same host), it is kept as it is, never written a second time.
-            try await writeFile(runID: orphan.id, month: orphan.month, to: orphan.bankFile, on: connection)
-            recovered.append(orphan.bankFile)
+            let name = BankTransferFile.name(program: program, month: orphan.month.description, runID: orphan.id)
+            let file = try await writeFile(runID: orphan.id, month: orphan.month, on: connection) {
+                text throws(BursarError) in try BankTransferFile.rewrite(text, folder: folder, name: name)
+            }
+            recovered.append(file)
         }
-        let record = try await connection.withTransaction { try await PaymentStore.run(program: program, month: month, folder: folder, on: $0) }
-        try await writeFile(runID: record.id, month: month, to: record.bankFile, on: connection)
-        return Report(record: record, bankFile: record.bankFile, recovered: recovered)
+        // The new run's file is created (empty, exclusively) inside its transaction: a name
+        // already taken refuses the run before anything is paid.
+        let reserved = ReservedFile()
+        let record: PaymentStore.RunRecord
+        do {
+            record = try await connection.withTransaction { transaction in
+                let record = try await PaymentStore.run(program: program, month: month, folder: folder, on: transaction)
+                if !record.paid.isEmpty {
+                    let name = record.bankFile.lastPathComponent
+                    reserved.file = try BankTransferFile.reserve(folder: folder, name: name)
+                }
+                return record
+            }
+        } catch {
+            reserved.file?.abandon()
+            throw error
+        }
+        guard let file = reserved.file else { return Report(record: record, bankFile: nil, recovered: recovered) }
+        let written = try await writeFile(runID: record.id, month: month, on: connection) { text throws(BursarError) in
+            try file.finish(text)
+            return file.url
+        }
+        return Report(record: record, bankFile: written, recovered: recovered)
     }
 
-    /// Writes a committed run's file from its committed rows and records it written.
-    private static func writeFile(runID: Int64, month: YearMonth, to file: URL, on connection: Connection) async throws {
+    /// Writes a committed run's file from its committed rows (with `write`) and records it written.
+    private static func writeFile(runID: Int64, month: YearMonth, on connection: Connection,
+                                  _ write: (String) throws(BursarError) -> URL) async throws -> URL {
         let lines = try await PaymentStore.bankLines(runID: runID, on: connection)
+        let file: URL
         do {
-            _ = try BankTransferFile.write(BankTransferFile.text(lines), folder: file.deletingLastPathComponent(), name: file.lastPathComponent)
+            file = try write(BankTransferFile.text(lines))
         } catch {
             throw BursarError.setup("""
                 the payments of run \(runID) (\(month)) are recorded, but its bank-transfer file could not be written: \(error). \
@@ -61,5 +86,12 @@ public enum PaymentRunner {
                 """)
         }
         try await PaymentStore.recordBankFileWritten(runID: runID, on: connection)
+        return file
     }
+}
+
+/// The file a run reserved inside its transaction, kept outside it so that a failed commit can
+/// remove it. Used by one task at a time (the run's).
+private final class ReservedFile: @unchecked Sendable {
+    var file: PrivateFile?
 }

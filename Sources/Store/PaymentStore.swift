@@ -197,12 +197,14 @@ public enum PaymentStore {
     }
 
     /// Runs of `program` that committed but whose file was not recorded as written (the process
-    /// that ran them stopped in between), oldest first, with the file each names.
-    public static func unwrittenRuns(program: String, on connection: Connection) async throws -> [(id: Int64, month: YearMonth, bankFile: URL)] {
+    /// that ran them stopped in between), oldest first. The path a run stored is not read: its
+    /// file is written again under its own name in the folder of the run that finds it.
+    public static func unwrittenRuns(program: String,
+                                     on connection: Connection) async throws -> [(id: Int64, month: YearMonth)] {
         try await connection.query("""
-            SELECT id, month, bank_file FROM payment_runs WHERE program = $1 AND written_at IS NULL AND bank_file IS NOT NULL
+            SELECT id, month FROM payment_runs WHERE program = $1 AND written_at IS NULL
               AND EXISTS (SELECT 1 FROM payments p WHERE p.run_id = payment_runs.id) ORDER BY id
-            """, program).map { (try $0.int64("id"), try month($0.string("month")), URL(fileURLWithPath: try $0.string("bank_file"))) }
+            """, program).map { (try $0.int64("id"), try month($0.string("month"))) }
     }
 
     /// An officer clears a flag (`bursar flags clear`), with a reason, inside the caller's

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -8,14 +9,23 @@ import ServiceLifecycle
 /// otherwise, `/metrics` the Prometheus text exposition. A swift-service-lifecycle `Service`:
 /// run it in the process's service group; it stops with the group.
 public struct TelemetryService: Service {
-    /// Where to listen.
+    /// Where to listen, and the bounds that keep slow or idle clients from holding the process's
+    /// file descriptors (which its document checks and database connections need).
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
+        /// A connection that sends no byte for this long — idle between requests, or still
+        /// sending its request line and headers — is closed.
+        public var idleTimeout: Duration
+        /// At most this many connections at once; more wait in the listen backlog.
+        public var maximumConnections: Int
 
-        public init(host: String = "0.0.0.0", port: Int) {
+        public init(host: String = "127.0.0.1", port: Int, idleTimeout: Duration = .seconds(10),
+                    maximumConnections: Int = 32) {
             self.host = host
             self.port = port
+            self.idleTimeout = idleTimeout
+            self.maximumConnections = maximumConnections
         }
     }
 
@@ -33,10 +43,12 @@ public struct TelemetryService: Service {
         router.get("/healthz") { _, _ in
             Self.text("ok\n", status: .ok)
         }
+        // The body says only ready or not: the reason (hosts, logins, the server's words) goes to
+        // the log, not to whoever reaches the port.
         router.get("/readyz") { _, _ in
             switch await readiness.check() {
             case .ready: return Self.text("ready\n", status: .ok)
-            case .notReady(let reason): return Self.text("not ready: \(reason)\n", status: .serviceUnavailable)
+            case .notReady: return Self.text("not ready\n", status: .serviceUnavailable)
             }
         }
         router.get("/metrics") { _, _ in
@@ -47,9 +59,14 @@ public struct TelemetryService: Service {
         }
         self.logger = logger
         self.port = configuration.port
+        let timeout = configuration.idleTimeout.components
+        let idle = TimeAmount.nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000)
         application = Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "bursard"),
+            server: .http1(configuration: .init(idleTimeout: idle)),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "bursard",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }

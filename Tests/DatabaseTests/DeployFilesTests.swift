@@ -85,4 +85,24 @@ import Testing
         let roles = try read("roles.sql")
         #expect(roles.contains("CREATE ROLE bursar_cli LOGIN IN ROLE bursar_officer"))
     }
+
+    /// Issue 27: every documented URL asks for TLS with a verified server (compose's container
+    /// network excepted: its database has no certificate), and the HTTP bind address is written down.
+    @Test func documentedURLsVerifyTheServer() throws {
+        let readme = try String(contentsOf: TestDatabase.repository.appendingPathComponent("README.md"),
+                                encoding: .utf8)
+        let documents = [("bursard.service", try read("bursard.service")),
+                         ("bursar-payments.service", try read("bursar-payments.service")), ("README.md", readme)]
+        for (name, text) in documents {
+            let pattern = try NSRegularExpression(pattern: #"postgres(ql)?://[^\s'"`]+"#)
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let url = String(text[Range(match.range, in: text)!])
+                #expect(url.contains("sslmode=verify-full"), "\(name): \(url)")
+            }
+        }
+        #expect(readme.contains("127.0.0.1") && readme.contains("docs/security.md"))
+        #expect(try read("SCALING.md").contains("docs/security.md"))
+        #expect(try read("postgresql.conf").contains("log_statement = 'ddl'"))
+    }
 }
+

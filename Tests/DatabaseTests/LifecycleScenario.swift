@@ -120,7 +120,7 @@ struct RunOutput: Decodable {
     let held: [Unpaid]
     let due: [Unpaid]
     let voided: [Unpaid]
-    let bank_file: String
+    let bank_file: String?
 
     func paidMonths(_ applicantID: String) -> [String] { paid.filter { $0.applicant_id == applicantID }.map(\.month) }
 }

@@ -118,7 +118,7 @@ struct PaymentSettlementTests {
 
     /// Interface §3's bank-transfer file: from committed rows after commit, one per run, 0600,
     /// with formula prefixes neutralised; its path printed as `bank-transfer file: PATH`.
-    @Test("each run writes its own 0600 file, and re-running a month pays nothing twice")
+    @Test("each run writes its own 0600 file; re-running a month pays nothing twice and writes no file")
     func bankTransferFilePerRun() async throws {
         let s = try await LifecycleScenario.start()
         try await s.events(Self.admitted("S-01-base"), Self.arrived("S-01-base", on: "2026-03-28"))
@@ -128,17 +128,17 @@ struct PaymentSettlementTests {
             output.split(separator: "\n").first { $0.hasPrefix("bank-transfer file: ") }.map { String($0.dropFirst("bank-transfer file: ".count)) }
         }
         let one = try #require(path(first.output))
-        let two = try #require(path(second.output))
-        #expect(one != two, "a second run never overwrites the first's file")
+        #expect(path(second.output) == nil, "a run with nothing new to pay writes no file (issue 26)")
+        #expect(second.output.contains("nothing new to pay"), "\(second.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: s.folder.path).count == 1)
         #expect(try String(contentsOfFile: one, encoding: .utf8) == "\(BankTransferFile.header)\nS-01-base,Jaidee,Kritsada Siriporn,2026-04,150000\n")
-        #expect(try String(contentsOfFile: two, encoding: .utf8) == "\(BankTransferFile.header)\n")
         let mode = try FileManager.default.attributesOfItem(atPath: one)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         await s.finish()
     }
 
     /// A process that stops between the run's commit and its file: the next run writes that
-    /// file (at the path the run recorded) from the committed rows, and pays nothing twice.
+    /// file (under the run's own name in its folder) from the committed rows, and pays nothing twice.
     @Test("a committed run without its file gets it at the next run")
     func stoppedRunGetsItsFileNext() async throws {
         let s = try await LifecycleScenario.start()
