@@ -32,6 +32,11 @@ public enum BankTransferFile {
     /// into place, so the file is whole or absent and an existing file is never replaced. When
     /// the file exists already (an earlier attempt of the same run wrote it) it is kept.
     public static func write(_ text: String, folder: URL, name: String) throws -> URL {
+        try write(Array(text.utf8), folder: folder, name: name)
+    }
+
+    /// Writes `bytes` as `folder/name` (the Zengin file's JIS X 0201 bytes), as ``write(_:folder:name:)``.
+    public static func write(_ bytes: [UInt8], folder: URL, name: String) throws -> URL {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
@@ -41,7 +46,6 @@ public enum BankTransferFile {
         let temporary = folder.appendingPathComponent(".\(name).\(getpid()).partial")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { throw BursarError.setup("cannot create \(temporary.path): \(String(cString: strerror(errno)))") }
-        let bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {
             let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }

@@ -20,12 +20,17 @@ public enum PaymentRunner {
     /// before the transaction until the file is written and recorded. Under it, a committed run
     /// without a file can only belong to a process that stopped; its file is written first,
     /// at the path the run recorded in its transaction (an existing file there is kept).
-    public static func run(program: String, month: YearMonth, folder: URL, database: Database) async throws -> Report {
+    ///
+    /// With `zengin` (the transfer date), the run's file is the Zengin total-transfer file
+    /// (interface §3) instead of the CSV.
+    public static func run(program: String, month: YearMonth, folder: URL, database: Database,
+                           zengin: CalendarDate? = nil) async throws -> Report {
         try await database.pool.withConnection { connection in
             let key = "payments:\(program)"
             try await connection.query("SELECT pg_advisory_lock(hashtext($1))", key)
             do {
-                let report = try await locked(program: program, month: month, folder: folder, on: connection)
+                let report = try await locked(program: program, month: month, folder: folder, zengin: zengin,
+                                              home: database.home, on: connection)
                 try await connection.query("SELECT pg_advisory_unlock(hashtext($1))", key)
                 return report
             } catch {
@@ -36,24 +41,42 @@ public enum PaymentRunner {
         }
     }
 
-    private static func locked(program: String, month: YearMonth, folder: URL, on connection: Connection) async throws -> Report {
+    private static func locked(program: String, month: YearMonth, folder: URL, zengin: CalendarDate?, home: URL,
+                               on connection: Connection) async throws -> Report {
         var recovered: [URL] = []
         for orphan in try await PaymentStore.unwrittenRuns(program: program, on: connection) {
             // The file the run named, where it named it: when the stopped process wrote it
             // already (same host), it is kept as it is, never written a second time.
-            try await writeFile(runID: orphan.id, month: orphan.month, to: orphan.bankFile, on: connection)
+            try await writeFile(runID: orphan.id, program: program, month: orphan.month, to: orphan.bankFile, home: home,
+                                on: connection)
             recovered.append(orphan.bankFile)
         }
-        let record = try await connection.withTransaction { try await PaymentStore.run(program: program, month: month, folder: folder, on: $0) }
-        try await writeFile(runID: record.id, month: month, to: record.bankFile, on: connection)
-        return Report(record: record, bankFile: record.bankFile, recovered: recovered)
+        let (record, file) = try await connection.withTransaction { c in
+            let record = try await PaymentStore.run(program: program, month: month, folder: folder, on: c)
+            guard let zengin else { return (record, record.bankFile) }
+            return (record, try await ZenginRunStore.record(runID: record.id, program: program, month: month,
+                                                            transferDate: zengin, folder: folder, on: c))
+        }
+        try await writeFile(runID: record.id, program: program, month: month, to: file, home: home, on: connection)
+        return Report(record: record, bankFile: file, recovered: recovered)
     }
 
-    /// Writes a committed run's file from its committed rows and records it written.
-    private static func writeFile(runID: Int64, month: YearMonth, to file: URL, on connection: Connection) async throws {
-        let lines = try await PaymentStore.bankLines(runID: runID, on: connection)
+    /// Writes a committed run's file from its committed rows and records it written: the Zengin
+    /// file when the run recorded Zengin transfers, the CSV otherwise.
+    private static func writeFile(runID: Int64, program: String, month: YearMonth, to file: URL, home: URL,
+                                  on connection: Connection) async throws {
+        let definition = try await ProgramStore.program(program, on: connection)
+        let zengin = try await ZenginRunStore.file(runID: runID, program: definition, codes: ZenginData.codes(home: home),
+                                                   on: connection)
+        let text = zengin == nil ? BankTransferFile.text(try await PaymentStore.bankLines(runID: runID, on: connection)) : ""
         do {
-            _ = try BankTransferFile.write(BankTransferFile.text(lines), folder: file.deletingLastPathComponent(), name: file.lastPathComponent)
+            if let zengin {
+                _ = try BankTransferFile.write(try zengin.encoded(), folder: file.deletingLastPathComponent(),
+                                               name: file.lastPathComponent)
+            } else {
+                _ = try BankTransferFile.write(text, folder: file.deletingLastPathComponent(),
+                                               name: file.lastPathComponent)
+            }
         } catch {
             throw BursarError.setup("""
                 the payments of run \(runID) (\(month)) are recorded, but its bank-transfer file could not be written: \(error). \
