@@ -13,8 +13,8 @@ public struct BankAccount: Sendable, Equatable {
     /// The holder's name converted to the Zengin set.
     public let holderName: String
 
-    public init(applicantID: String, bankCode: String, branchCode: String, accountType: AccountType, accountNumber: String,
-                holderName: String) {
+    public init(applicantID: String, bankCode: String, branchCode: String, accountType: AccountType,
+                accountNumber: String, holderName: String) {
         self.applicantID = applicantID
         self.bankCode = bankCode
         self.branchCode = branchCode
@@ -54,7 +54,9 @@ public struct ImportLines<Entry: Sendable>: Sendable {
 /// The account file of `bursar accounts import`: CSV with the header
 /// `applicant_id,bank_code,branch_code,account_type,account_number,holder_kana`.
 public enum AccountFile {
-    public static let header = ["applicant_id", "bank_code", "branch_code", "account_type", "account_number", "holder_kana"]
+    public static let header = [
+        "applicant_id", "bank_code", "branch_code", "account_type", "account_number", "holder_kana",
+    ]
 
     /// Reads the file; each line is accepted or rejected on its own. Nil when the header is wrong
     /// (the whole file is refused: a file without its header is not this file).

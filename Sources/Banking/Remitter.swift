@@ -27,7 +27,9 @@ public struct Remitter: Sendable, Codable, Equatable {
         }
         guard !nameKana.trimmingSpaces.isEmpty else { throw BankFieldError(field: "remitter.name_kana", "is empty") }
         guard Digits.exactly(4, bankCode) else { throw BankFieldError(field: "remitter.bank_code", "must be 4 digits") }
-        guard Digits.exactly(3, branchCode) else { throw BankFieldError(field: "remitter.branch_code", "must be 3 digits") }
+        guard Digits.exactly(3, branchCode) else {
+            throw BankFieldError(field: "remitter.branch_code", "must be 3 digits")
+        }
         guard Digits.upTo(7, accountNumber) else {
             throw BankFieldError(field: "remitter.account_number", "must be 1 to 7 digits")
         }
@@ -42,7 +44,8 @@ public struct Remitter: Sendable, Codable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         do {
-            try self.init(code: try c.decode(String.self, forKey: .code), nameKana: try c.decode(String.self, forKey: .nameKana),
+            try self.init(code: try c.decode(String.self, forKey: .code),
+                          nameKana: try c.decode(String.self, forKey: .nameKana),
                           bankCode: try c.decode(String.self, forKey: .bankCode),
                           branchCode: try c.decode(String.self, forKey: .branchCode),
                           accountType: try c.decode(AccountType.self, forKey: .accountType),

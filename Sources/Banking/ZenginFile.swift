@@ -44,8 +44,8 @@ public struct ZenginFile: Sendable, Equatable {
         public let yen: Int
 
         /// A transfer; text is cut at its field's width, the account number zero-filled to 7 digits.
-        public init(bankCode: String, bankName: String, branchCode: String, branchName: String, accountType: AccountType,
-                    accountNumber: String, holderName: String, yen: Int) {
+        public init(bankCode: String, bankName: String, branchCode: String, branchName: String,
+                    accountType: AccountType, accountNumber: String, holderName: String, yen: Int) {
             self.bankCode = bankCode
             self.bankName = Field.cut(bankName, 15)
             self.branchCode = branchCode
@@ -156,8 +156,8 @@ public struct ZenginFile: Sendable, Equatable {
         let type = try h.accountType()
         let number = try h.string(7)
         let header = Header(remitterCode: code, remitterName: name, transferMonth: Int(date.prefix(2)) ?? 0,
-                            transferDay: Int(date.suffix(2)) ?? 0, bankCode: bank, bankName: bankName, branchCode: branch,
-                            branchName: branchName, accountType: type, accountNumber: number)
+                            transferDay: Int(date.suffix(2)) ?? 0, bankCode: bank, bankName: bankName,
+                            branchCode: branch, branchName: branchName, accountType: type, accountNumber: number)
         var end = records.removeLast()
         guard try end.kind() == "9" else { throw Failure("the last record is not an end record (9)") }
         var trailer = records.removeLast()

@@ -27,7 +27,8 @@ struct Accounts: AsyncParsableCommand {
             try await Runner.withDatabase { database in
                 let codes = try ZenginData.codes(home: database.home)
                 guard let lines = AccountFile.parse(text, codes: codes) else {
-                    CLI.printError("\(file): the first line must be the header \(AccountFile.header.joined(separator: ","))")
+                    let header = AccountFile.header.joined(separator: ",")
+                    CLI.printError("\(file): the first line must be the header \(header)")
                     throw ExitCode(2)
                 }
                 let program = try await Runner.existingProgram(options.program, database: database)
@@ -43,7 +44,7 @@ struct Accounts: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "An applicant's account (all but the last 3 digits of the number masked) and the ones it replaced.",
+            abstract: "An applicant's account (the number masked but its last 3 digits) and the ones it replaced.",
             discussion: "Example: bursar accounts show S-01-base --json")
         @Argument(help: "The applicant id.") var applicantID: String
         @OptionGroup var options: ProgramOption
@@ -56,8 +57,8 @@ struct Accounts: AsyncParsableCommand {
                     try await BankAccountStore.accounts(program: program, applicantID: applicantID, on: $0)
                 }
                 guard let current = accounts.first else {
-                    throw BursarError.notFound("\(applicantID) has no bank account in \(program): its owed months are held "
-                                               + "awaiting_account until `bursar accounts import` registers one")
+                    throw BursarError.notFound("\(applicantID) has no bank account in \(program): its owed months are "
+                                               + "held awaiting_account until `bursar accounts import` registers one")
                 }
                 if json {
                     printLine(try LifecycleOutput.json(AccountOutput(program: program, applicantID: applicantID,

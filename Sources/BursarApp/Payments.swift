@@ -66,8 +66,8 @@ struct Payments: AsyncParsableCommand {
             let destination = URL(fileURLWithPath: folder).standardizedFileURL
             try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
-                let report = try await PaymentRunner.run(program: program, month: month, folder: destination, database: database,
-                                                         zengin: zengin)
+                let report = try await PaymentRunner.run(program: program, month: month, folder: destination,
+                                                         database: database, zengin: zengin)
                 let r = report.record
                 if json {
                     printLine(try LifecycleOutput.json(PaymentRunOutput(report)))

@@ -7,7 +7,7 @@ import Store
 struct ReturnedPayments: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "returned",
-        abstract: "Record transfers the bank returned: their months become returned and are paid again after a new account.",
+        abstract: "Record transfers the bank returned: their months are paid again after a new account.",
         discussion: """
             The header is applicant_id,month,reason; a line names any month of the returned Zengin transfer, and \
             every month that transfer carried becomes returned. The account then needs a correction: owed months \
@@ -29,8 +29,8 @@ struct ReturnedPayments: AsyncParsableCommand {
             let result = try await database.pool.withTransaction {
                 try await ZenginRunStore.recordReturns(lines, program: program, on: $0)
             }
-            printLine("returned transfers \(program): \(result.returned) recorded, \(result.unchanged) already recorded, "
-                      + "\(result.rejected.count) rejected")
+            printLine("returned transfers \(program): \(result.returned) recorded, "
+                      + "\(result.unchanged) already recorded, \(result.rejected.count) rejected")
             try ImportOutcome.finish(file: file, rejected: result.rejected)
         }
     }

@@ -71,39 +71,47 @@ public enum BankAccountStore {
             """, program, TextArray(lines.accepted.map(\.entry.applicantID))).map { try $0.string("applicant_id") })
         for (line, account) in lines.accepted {
             guard known.contains(account.applicantID) else {
-                result.rejected.append(RejectedLine(line: line, message: "applicant_id is not an applicant of \(program)"))
+                let message = "applicant_id is not an applicant of \(program)"
+                result.rejected.append(RejectedLine(line: line, message: message))
                 continue
             }
             let current = try await connection.query("""
-                SELECT a.version, a.bank_code, a.branch_code, a.account_type, a.holder_name, a.returned_at IS NOT NULL AS returned,
-                       n.account_number
+                SELECT a.version, a.bank_code, a.branch_code, a.account_type, a.holder_name,
+                       a.returned_at IS NOT NULL AS returned, n.account_number
                 FROM bank_accounts a JOIN bank_account_numbers n USING (program, applicant_id, version)
                 WHERE a.program = $1 AND a.applicant_id = $2 AND a.replaced_at IS NULL FOR UPDATE OF a
                 """, program, account.applicantID).first
             if let c = current, try !c.bool("returned"), try c.string("bank_code") == account.bankCode,
-               try c.string("branch_code") == account.branchCode, try c.string("account_type") == account.accountType.rawValue,
-               try c.string("holder_name") == account.holderName, try c.string("account_number") == account.accountNumber {
+               try c.string("branch_code") == account.branchCode,
+               try c.string("account_type") == account.accountType.rawValue,
+               try c.string("holder_name") == account.holderName,
+               try c.string("account_number") == account.accountNumber {
                 result.unchanged += 1
                 continue
             }
             let previous = try current?.int("version")
             try await connection.query("""
-                UPDATE bank_accounts SET replaced_at = now() WHERE program = $1 AND applicant_id = $2 AND replaced_at IS NULL
+                UPDATE bank_accounts SET replaced_at = now()
+                WHERE program = $1 AND applicant_id = $2 AND replaced_at IS NULL
                 """, program, account.applicantID)
             let version = (previous ?? 0) + 1
             try await connection.query("""
-                INSERT INTO bank_accounts (program, applicant_id, version, bank_code, branch_code, account_type, holder_name)
+                INSERT INTO bank_accounts
+                    (program, applicant_id, version, bank_code, branch_code, account_type, holder_name)
                 VALUES ($1, $2, $3, $4, $5, $6, $7)
                 """, program, account.applicantID, version, account.bankCode, account.branchCode,
                 account.accountType.rawValue, account.holderName)
             try await connection.query("""
-                INSERT INTO bank_account_numbers (program, applicant_id, version, account_number) VALUES ($1, $2, $3, $4)
+                INSERT INTO bank_account_numbers (program, applicant_id, version, account_number)
+                VALUES ($1, $2, $3, $4)
                 """, program, account.applicantID, version, account.accountNumber)
-            try await AuditLog.record(on: connection, action: previous == nil ? "accounts.register" : "accounts.replace",
-                                      program: program, applicantID: account.applicantID,
-                                      detail: ["version": "\(version)", "bank_code": account.bankCode,
-                                               "branch_code": account.branchCode, "account_type": account.accountType.rawValue,
-                                               "replaced_version": previous.map { "\($0)" } ?? "none"])
+            // Bank, branch and type; the number never (interface §3).
+            let detail = ["version": "\(version)", "bank_code": account.bankCode, "branch_code": account.branchCode,
+                          "account_type": account.accountType.rawValue,
+                          "replaced_version": previous.map { "\($0)" } ?? "none"]
+            let action = previous == nil ? "accounts.register" : "accounts.replace"
+            try await AuditLog.record(on: connection, action: action, program: program,
+                                      applicantID: account.applicantID, detail: detail)
             result.registered += 1
         }
         return result
@@ -119,7 +127,8 @@ public enum BankAccountStore {
 
     /// The account in force and the ones it replaced, newest first (reads the number: officer
     /// role only).
-    public static func accounts(program: String, applicantID: String, on connection: Connection) async throws -> [Registered] {
+    public static func accounts(program: String, applicantID: String,
+                                on connection: Connection) async throws -> [Registered] {
         try await connection.query("""
             SELECT a.version, a.bank_code, a.branch_code, a.account_type, a.holder_name, a.registered_at,
                    a.returned_at IS NOT NULL AS returned, a.replaced_at IS NOT NULL AS replaced, n.account_number
@@ -129,9 +138,11 @@ public enum BankAccountStore {
             let type = AccountType(rawValue: try row.string("account_type")) ?? .ordinary
             let account = BankAccount(applicantID: applicantID, bankCode: try row.string("bank_code"),
                                       branchCode: try row.string("branch_code"), accountType: type,
-                                      accountNumber: try row.string("account_number"), holderName: try row.string("holder_name"))
+                                      accountNumber: try row.string("account_number"),
+                                      holderName: try row.string("holder_name"))
             let standing: Standing = try row.bool("returned") ? .needsCorrection : .registered
-            return Registered(account: account, version: try row.int("version"), registeredAt: try row.timestamp("registered_at"),
+            return Registered(account: account, version: try row.int("version"),
+                              registeredAt: try row.timestamp("registered_at"),
                               standing: try row.bool("replaced") ? .none : standing)
         }
     }

@@ -47,8 +47,8 @@ public enum PaymentRunner {
         for orphan in try await PaymentStore.unwrittenRuns(program: program, on: connection) {
             // The file the run named, where it named it: when the stopped process wrote it
             // already (same host), it is kept as it is, never written a second time.
-            try await writeFile(runID: orphan.id, program: program, month: orphan.month, to: orphan.bankFile, home: home,
-                                on: connection)
+            try await writeFile(runID: orphan.id, program: program, month: orphan.month, to: orphan.bankFile,
+                                home: home, on: connection)
             recovered.append(orphan.bankFile)
         }
         let (record, file) = try await connection.withTransaction { c in
@@ -66,9 +66,10 @@ public enum PaymentRunner {
     private static func writeFile(runID: Int64, program: String, month: YearMonth, to file: URL, home: URL,
                                   on connection: Connection) async throws {
         let definition = try await ProgramStore.program(program, on: connection)
-        let zengin = try await ZenginRunStore.file(runID: runID, program: definition, codes: ZenginData.codes(home: home),
-                                                   on: connection)
-        let text = zengin == nil ? BankTransferFile.text(try await PaymentStore.bankLines(runID: runID, on: connection)) : ""
+        let codes = try ZenginData.codes(home: home)
+        let zengin = try await ZenginRunStore.file(runID: runID, program: definition, codes: codes, on: connection)
+        let lines = zengin == nil ? try await PaymentStore.bankLines(runID: runID, on: connection) : []
+        let text = BankTransferFile.text(lines)
         do {
             if let zengin {
                 _ = try BankTransferFile.write(try zengin.encoded(), folder: file.deletingLastPathComponent(),

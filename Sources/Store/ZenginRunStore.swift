@@ -23,7 +23,8 @@ public enum ZenginRunStore {
             INSERT INTO zengin_transfers (run_id, applicant_id, program, account_version, amount_yen)
             SELECT $1, p.applicant_id, p.program, a.version, sum(p.amount_yen)
             FROM payments p JOIN bank_accounts a
-              ON a.program = p.program AND a.applicant_id = p.applicant_id AND a.replaced_at IS NULL AND a.returned_at IS NULL
+              ON a.program = p.program AND a.applicant_id = p.applicant_id
+             AND a.replaced_at IS NULL AND a.returned_at IS NULL
             WHERE p.run_id = $1 AND p.status = 'paid'
             GROUP BY p.applicant_id, p.program, a.version
             """, runID)
@@ -35,7 +36,8 @@ public enum ZenginRunStore {
               AND NOT EXISTS (SELECT 1 FROM zengin_transfers t WHERE t.run_id = $1 AND t.applicant_id = p.applicant_id)
             """, runID).first!.int("n")
         guard missing == 0 else {
-            throw BursarError.setup("\(missing) scholar(s) paid by run \(runID) have no usable account: nothing was recorded")
+            throw BursarError.setup("\(missing) scholar(s) paid by run \(runID) have no usable account: "
+                                    + "nothing was recorded")
         }
         try await connection.query("UPDATE payment_runs SET bank_file = $2 WHERE id = $1", runID, file.path)
         return file
@@ -43,7 +45,8 @@ public enum ZenginRunStore {
 
     /// The Zengin file of run `runID` from its recorded transfers, or nil when the run wrote a
     /// CSV. Reads the account numbers: officer role only.
-    public static func file(runID: Int64, program: Program, codes: ZenginCodes, on connection: Connection) async throws -> ZenginFile? {
+    public static func file(runID: Int64, program: Program, codes: ZenginCodes,
+                            on connection: Connection) async throws -> ZenginFile? {
         guard let run = try await connection.query("""
             SELECT extract(month FROM transfer_date)::int AS m, extract(day FROM transfer_date)::int AS d
             FROM zengin_runs WHERE run_id = $1
@@ -54,30 +57,36 @@ public enum ZenginRunStore {
                 (interface §3) and run `bursar payments run` again: it writes the missing file and pays nothing twice
                 """)
         }
-        guard let bank = codes.bank(remitter.bankCode), let branch = codes.branch(bank: remitter.bankCode, remitter.branchCode) else {
+        guard let bank = codes.bank(remitter.bankCode),
+              let branch = codes.branch(bank: remitter.bankCode, remitter.branchCode) else {
             throw BursarError.setup("""
                 the remitter's bank \(remitter.bankCode) or branch \(remitter.branchCode) of \(program.id) is not in \
                 the Zengin code data of \(codes.date)
                 """)
         }
         let header = ZenginFile.Header(remitterCode: remitter.code, remitterName: remitter.zenginName,
-                                       transferMonth: try run.int("m"), transferDay: try run.int("d"), bankCode: bank.code,
+                                       transferMonth: try run.int("m"), transferDay: try run.int("d"),
+                                       bankCode: bank.code,
                                        bankName: bank.name, branchCode: branch.code, branchName: branch.name,
                                        accountType: remitter.accountType, accountNumber: remitter.accountNumber)
         let transfers = try await connection.query("""
-            SELECT t.applicant_id, t.amount_yen, a.bank_code, a.branch_code, a.account_type, a.holder_name, n.account_number
+            SELECT t.applicant_id, t.amount_yen, a.bank_code, a.branch_code, a.account_type, a.holder_name,
+                   n.account_number
             FROM zengin_transfers t
-            JOIN bank_accounts a ON a.program = t.program AND a.applicant_id = t.applicant_id AND a.version = t.account_version
-            JOIN bank_account_numbers n ON n.program = t.program AND n.applicant_id = t.applicant_id AND n.version = t.account_version
+            JOIN bank_accounts a
+              ON a.program = t.program AND a.applicant_id = t.applicant_id AND a.version = t.account_version
+            JOIN bank_account_numbers n
+              ON n.program = t.program AND n.applicant_id = t.applicant_id AND n.version = t.account_version
             WHERE t.run_id = $1 ORDER BY t.applicant_id
             """, runID).map { row in
             let bankCode = try row.string("bank_code")
             let branchCode = try row.string("branch_code")
+            let branchName = codes.branch(bank: bankCode, branchCode)?.name ?? ""
             return ZenginFile.Transfer(bankCode: bankCode, bankName: codes.bank(bankCode)?.name ?? "",
-                                       branchCode: branchCode, branchName: codes.branch(bank: bankCode, branchCode)?.name ?? "",
+                                       branchCode: branchCode, branchName: branchName,
                                        accountType: AccountType(rawValue: try row.string("account_type")) ?? .ordinary,
-                                       accountNumber: try row.string("account_number"), holderName: try row.string("holder_name"),
-                                       yen: try row.int("amount_yen"))
+                                       accountNumber: try row.string("account_number"),
+                                       holderName: try row.string("holder_name"), yen: try row.int("amount_yen"))
         }
         return ZenginFile(header: header, transfers: transfers)
     }
@@ -103,10 +112,11 @@ public enum ZenginRunStore {
             guard let payment = try await connection.query("""
                 SELECT p.status, p.run_id, EXISTS (SELECT 1 FROM zengin_transfers t WHERE t.run_id = p.run_id
                   AND t.applicant_id = p.applicant_id) AS zengin,
-                  EXISTS (SELECT 1 FROM returned_transfers r WHERE r.run_id = p.run_id AND r.applicant_id = p.applicant_id) AS done
+                  EXISTS (SELECT 1 FROM returned_transfers r
+                          WHERE r.run_id = p.run_id AND r.applicant_id = p.applicant_id) AS done
                 FROM payments p WHERE p.program = $1 AND p.applicant_id = $2 AND p.month = $3
                 """, program, returned.applicantID, returned.month).first, !(try payment.isNull("run_id")) else {
-                result.rejected.append(RejectedLine(line: line, message: "month was not paid to applicant_id in \(program)"))
+                result.rejected.append(RejectedLine(line: line, message: notPaid(program)))
                 continue
             }
             let runID = try payment.int64("run_id")
@@ -115,11 +125,12 @@ public enum ZenginRunStore {
                 continue
             }
             guard try payment.string("status") == "paid" else {
-                result.rejected.append(RejectedLine(line: line, message: "month was not paid to applicant_id in \(program)"))
+                result.rejected.append(RejectedLine(line: line, message: notPaid(program)))
                 continue
             }
             guard try payment.bool("zengin") else {
-                result.rejected.append(RejectedLine(line: line, message: "month was not paid by a Zengin transfer"))
+                let message = "month was not paid by a Zengin transfer"
+                result.rejected.append(RejectedLine(line: line, message: message))
                 continue
             }
             let months = try await connection.query("""
@@ -134,14 +145,20 @@ public enum ZenginRunStore {
                 """, runID, returned.applicantID, program, TextArray(monthList), yen, returned.reason)
             try await connection.query("""
                 UPDATE bank_accounts a SET returned_at = now() FROM zengin_transfers t
-                WHERE t.run_id = $1 AND t.applicant_id = $2 AND a.program = t.program AND a.applicant_id = t.applicant_id
+                WHERE t.run_id = $1 AND t.applicant_id = $2
+                  AND a.program = t.program AND a.applicant_id = t.applicant_id
                   AND a.version = t.account_version AND a.replaced_at IS NULL
                 """, runID, returned.applicantID)
             try await AuditLog.record(on: connection, action: "payments.returned", program: program,
                                       applicantID: returned.applicantID, reason: returned.reason,
-                                      detail: ["run": "\(runID)", "months": monthList.joined(separator: ","), "amount_yen": "\(yen)"])
+                                      detail: ["run": "\(runID)", "months": monthList.joined(separator: ","),
+                                               "amount_yen": "\(yen)"])
             result.returned += 1
         }
         return result
+    }
+
+    private static func notPaid(_ program: String) -> String {
+        "month was not paid to applicant_id in \(program)"
     }
 }

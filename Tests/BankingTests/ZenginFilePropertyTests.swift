@@ -10,7 +10,8 @@ private let names = Gen<String?>.element(of: namePieces).map { $0 ?? "" }.array(
 private let digits = Gen.number.string(of: 1...7)
 
 /// One transfer of random name, account and amount (up to the field's 10 digits).
-private let transfers = zip(names, digits, Gen.int(in: 1...9_999_999_999), Gen<AccountType?>.element(of: AccountType.allCases))
+private let types = Gen<AccountType?>.element(of: AccountType.allCases)
+private let transfers = zip(names, digits, Gen.int(in: 1...9_999_999_999), types)
     .map { name, number, yen, type in
         let holder = (try? ZenginText.convert(name, field: "holder_kana")) ?? ""
         return ZenginFile.Transfer(bankCode: "0001", bankName: "ﾐｽﾞﾎ", branchCode: "001", branchName: "ﾄｳｷﾖｳ",
@@ -63,7 +64,8 @@ struct ZenginFilePropertyTests {
         #expect(JISX0201.decode(data[43..<50]) == "0004567")
         #expect(JISX0201.decode(data[50..<80]) == String(repeating: "ｱ", count: 29) + "ｶ")
         #expect(JISX0201.decode(data[80..<90]) == "0000150000")
-        #expect(JISX0201.decode(data[90..<120]) == "0" + String(repeating: "0", count: 20) + String(repeating: " ", count: 9))
+        let tail = "0" + String(repeating: "0", count: 20) + String(repeating: " ", count: 9)
+        #expect(JISX0201.decode(data[90..<120]) == tail)
         let head = Array(bytes[0..<120])
         #expect(JISX0201.decode(head[0..<14]) == "1210" + "9999999999")
         #expect(JISX0201.decode(head[54..<58]) == "0724")

@@ -26,8 +26,10 @@ struct ZenginTextTests {
 
     @Test("kanji, hiragana, emoji and other symbols are refused with the field and kind named, never the text")
     func refusals() {
-        let cases: [(String, String, Int)] = [("山田 タロウ", "kanji", 1), ("タなか", "hiragana", 2), ("ABC😀", "an emoji", 4),
-                                              ("A,B", "a symbol that is not ( ) . - /", 2), ("JOSÉ", "a Latin letter", 4)]
+        let cases: [(String, String, Int)] = [
+            ("山田 タロウ", "kanji", 1), ("タなか", "hiragana", 2), ("ABC😀", "an emoji", 4),
+            ("A,B", "a symbol that is not ( ) . - /", 2), ("JOSÉ", "a Latin letter", 4),
+        ]
         for (text, kind, position) in cases {
             do {
                 _ = try ZenginText.convert(text, field: "holder_kana")

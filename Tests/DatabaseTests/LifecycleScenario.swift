@@ -19,7 +19,9 @@ struct LifecycleScenario {
         let database = try await TestDatabase.migrated()
         let batch = TestDatabase.shared.appendingPathComponent("examples/tgp-2026-sample/batch.ndjson")
         _ = try TestDatabase.bursar(["submit", batch.path], database: database)
-        if accounts { _ = try TestDatabase.bursar(["accounts", "import", TestDatabase.sampleAccounts.path], database: database) }
+        if accounts {
+            _ = try TestDatabase.bursar(["accounts", "import", TestDatabase.sampleAccounts.path], database: database)
+        }
         let scenario = LifecycleScenario(database: database, folder: FileManager.default.temporaryDirectory.appendingPathComponent("pay-\(UUID().uuidString)"))
         try await scenario.drain()
         return scenario
