@@ -55,7 +55,8 @@ public enum PaymentRunner {
             let record = try await PaymentStore.run(program: program, month: month, folder: folder, on: c)
             guard let zengin else { return (record, record.bankFile) }
             return (record, try await ZenginRunStore.record(runID: record.id, program: program, month: month,
-                                                            transferDate: zengin, folder: folder, on: c))
+                                                            transferDate: zengin, folder: folder,
+                                                            codes: try ZenginData.codes(home: home), on: c))
         }
         try await writeFile(runID: record.id, program: program, month: month, to: file, home: home, on: connection)
         return Report(record: record, bankFile: file, recovered: recovered)

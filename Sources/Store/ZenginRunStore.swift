@@ -14,8 +14,10 @@ public enum ZenginRunStore {
     /// Records, in the run's transaction, that run `runID` transfers by Zengin file: one transfer
     /// per scholar paid in it (the sum of the scholar's lines) to the account in force, and the
     /// run's file renamed for the format. Returns the file's path.
+    /// Fails, recording nothing, when the program has no usable remitter.
     public static func record(runID: Int64, program: String, month: YearMonth, transferDate: CalendarDate, folder: URL,
-                              on connection: Connection) async throws -> URL {
+                              codes: ZenginCodes, on connection: Connection) async throws -> URL {
+        _ = try paying(try await ProgramStore.program(program, on: connection), codes: codes)
         let file = folder.appendingPathComponent(fileName(program: program, month: month.description, runID: runID))
         try await connection.query("INSERT INTO zengin_runs (run_id, program, transfer_date) VALUES ($1, $2, $3::date)",
                                    runID, program, transferDate.description)
@@ -43,18 +45,14 @@ public enum ZenginRunStore {
         return file
     }
 
-    /// The Zengin file of run `runID` from its recorded transfers, or nil when the run wrote a
-    /// CSV. Reads the account numbers: officer role only.
-    public static func file(runID: Int64, program: Program, codes: ZenginCodes,
-                            on connection: Connection) async throws -> ZenginFile? {
-        guard let run = try await connection.query("""
-            SELECT extract(month FROM transfer_date)::int AS m, extract(day FROM transfer_date)::int AS d
-            FROM zengin_runs WHERE run_id = $1
-            """, runID).first else { return nil }
+    /// The program's remitter and its bank and branch in the code data, or an error saying what
+    /// to fix: checked before a Zengin run records anything, and again when its file is written.
+    static func paying(_ program: Program, codes: ZenginCodes) throws
+        -> (Remitter, ZenginCodes.Entry, ZenginCodes.Entry) {
         guard let remitter = program.remitter else {
             throw BursarError.setup("""
                 the program \(program.id) has no remitter: add a "remitter" object to its definition \
-                (interface §3) and run `bursar payments run` again: it writes the missing file and pays nothing twice
+                (interface §3, docs/zengin.md) for --format zengin
                 """)
         }
         guard let bank = codes.bank(remitter.bankCode),
@@ -64,6 +62,18 @@ public enum ZenginRunStore {
                 the Zengin code data of \(codes.date)
                 """)
         }
+        return (remitter, bank, branch)
+    }
+
+    /// The Zengin file of run `runID` from its recorded transfers, or nil when the run wrote a
+    /// CSV. Reads the account numbers: officer role only.
+    public static func file(runID: Int64, program: Program, codes: ZenginCodes,
+                            on connection: Connection) async throws -> ZenginFile? {
+        guard let run = try await connection.query("""
+            SELECT extract(month FROM transfer_date)::int AS m, extract(day FROM transfer_date)::int AS d
+            FROM zengin_runs WHERE run_id = $1
+            """, runID).first else { return nil }
+        let (remitter, bank, branch) = try paying(program, codes: codes)
         let header = ZenginFile.Header(remitterCode: remitter.code, remitterName: remitter.zenginName,
                                        transferMonth: try run.int("m"), transferDay: try run.int("d"),
                                        bankCode: bank.code,

@@ -144,6 +144,21 @@ struct BankAccountTests {
         await s.finish()
     }
 
+    /// Interface §3: "a month not paid by a Zengin transfer is rejected by line".
+    @Test("a returned month of a CSV run is rejected by line; the month stays paid")
+    func returnOfACSVRunRejected() async throws {
+        let s = try await LifecycleScenario.start()
+        try await s.events(T.admitted("S-01-base"), T.arrived("S-01-base", on: "2026-03-28"))
+        #expect(try s.run("2026-04").paidMonths("S-01-base") == ["2026-04"])
+        let result = try s.cli(["payments", "returned", try Self.returnsFile("S-01-base,2026-04,closed",
+                                                                             "S-01-base,2026-09,closed").path])
+        #expect(result.status == 3)
+        #expect(result.error.contains("line 2: month was not paid by a Zengin transfer"), "\(result.error)")
+        #expect(result.error.contains("line 3: month was not paid to applicant_id in tgp-2026"), "\(result.error)")
+        #expect(try s.show("S-01-base")["2026-04"] == "paid")
+        await s.finish()
+    }
+
     /// Interface §3: "account numbers are readable by the officer role only, never by the worker
     /// role, and never in logs or error messages"; the issue: never in "the audit detail".
     @Test("the worker role cannot read account numbers; no output, error, audit row or job holds one")
