@@ -3,12 +3,8 @@
 /// total, an end record (9). Every record is 120 bytes of JIS X 0201 followed by CRLF; numbers
 /// are right-aligned and zero-filled, text left-aligned and space-filled.
 public struct ZenginFile: Sendable, Equatable {
-    /// The header's fields: who pays, when, and from which account.
-    public struct Header: Sendable, Equatable {
-        public let remitterCode: String
-        public let remitterName: String
-        /// 振込指定日, "MMDD".
-        public let transferDate: String
+    /// An account as both records name it: bank and branch (codes and kana names), type, number.
+    public struct Account: Sendable, Equatable {
         public let bankCode: String
         public let bankName: String
         public let branchCode: String
@@ -16,13 +12,9 @@ public struct ZenginFile: Sendable, Equatable {
         public let accountType: AccountType
         public let accountNumber: String
 
-        /// A header; text is cut at its field's width, the account number zero-filled to 7 digits.
-        public init(remitterCode: String, remitterName: String, transferMonth: Int, transferDay: Int, bankCode: String,
-                    bankName: String, branchCode: String, branchName: String, accountType: AccountType,
-                    accountNumber: String) {
-            self.remitterCode = remitterCode
-            self.remitterName = Field.cut(remitterName, 40)
-            self.transferDate = Field.zeros(transferMonth, 2) + Field.zeros(transferDay, 2)
+        /// An account; names are cut at their 15 characters, the number zero-filled to 7 digits.
+        public init(bankCode: String, bankName: String, branchCode: String, branchName: String,
+                    accountType: AccountType, accountNumber: String) {
             self.bankCode = bankCode
             self.bankName = Field.cut(bankName, 15)
             self.branchCode = branchCode
@@ -32,26 +24,33 @@ public struct ZenginFile: Sendable, Equatable {
         }
     }
 
+    /// The header's fields: who pays, when, and from which account.
+    public struct Header: Sendable, Equatable {
+        public let remitterCode: String
+        public let remitterName: String
+        /// 振込指定日, "MMDD".
+        public let transferDate: String
+        public let account: Account
+
+        /// A header; the name is cut at its 40 characters.
+        public init(remitterCode: String, remitterName: String, transferMonth: Int, transferDay: Int,
+                    account: Account) {
+            self.remitterCode = remitterCode
+            self.remitterName = Field.cut(remitterName, 40)
+            self.transferDate = Field.zeros(transferMonth, 2) + Field.zeros(transferDay, 2)
+            self.account = account
+        }
+    }
+
     /// One transfer: the sum of a scholar's payment lines in the run.
     public struct Transfer: Sendable, Equatable {
-        public let bankCode: String
-        public let bankName: String
-        public let branchCode: String
-        public let branchName: String
-        public let accountType: AccountType
-        public let accountNumber: String
+        public let account: Account
         public let holderName: String
         public let yen: Int
 
-        /// A transfer; text is cut at its field's width, the account number zero-filled to 7 digits.
-        public init(bankCode: String, bankName: String, branchCode: String, branchName: String,
-                    accountType: AccountType, accountNumber: String, holderName: String, yen: Int) {
-            self.bankCode = bankCode
-            self.bankName = Field.cut(bankName, 15)
-            self.branchCode = branchCode
-            self.branchName = Field.cut(branchName, 15)
-            self.accountType = accountType
-            self.accountNumber = Field.zeroFilled(accountNumber, 7)
+        /// A transfer; the holder's name is cut at its 30 characters.
+        public init(account: Account, holderName: String, yen: Int) {
+            self.account = account
             self.holderName = Field.cut(holderName, 30)
             self.yen = yen
         }
@@ -88,22 +87,11 @@ public struct ZenginFile: Sendable, Equatable {
         try record.digits(header.remitterCode, 10, "委託者コード")
         try record.text(header.remitterName, 40, "依頼人名")
         try record.digits(header.transferDate, 4, "振込指定日")
-        try record.digits(header.bankCode, 4, "仕向銀行番号")
-        try record.text(header.bankName, 15, "仕向銀行名")
-        try record.digits(header.branchCode, 3, "仕向支店番号")
-        try record.text(header.branchName, 15, "仕向支店名")
-        record.byte(header.accountType.zenginCode)
-        try record.digits(header.accountNumber, 7, "口座番号")
+        try record.account(header.account, prefix: "仕向", clearingHouse: false)
         out += try record.finished()
         for (index, t) in transfers.enumerated() {
             var record = Record(kind: "2", name: "data record \(index + 1)")
-            try record.digits(t.bankCode, 4, "被仕向銀行番号")
-            try record.text(t.bankName, 15, "被仕向銀行名")
-            try record.digits(t.branchCode, 3, "被仕向支店番号")
-            try record.text(t.branchName, 15, "被仕向支店名")
-            try record.digits("0000", 4, "手形交換所番号")
-            record.byte(t.accountType.zenginCode)
-            try record.digits(t.accountNumber, 7, "口座番号")
+            try record.account(t.account, prefix: "被仕向", clearingHouse: true)
             try record.text(t.holderName, 30, "受取人名")
             try record.number(t.yen, 10, "振込金額")
             try record.digits("0", 1, "新規コード")
@@ -149,15 +137,8 @@ public struct ZenginFile: Sendable, Equatable {
         let code = try h.string(10)
         let name = try h.text(40)
         let date = try h.string(4)
-        let bank = try h.string(4)
-        let bankName = try h.text(15)
-        let branch = try h.string(3)
-        let branchName = try h.text(15)
-        let type = try h.accountType()
-        let number = try h.string(7)
         let header = Header(remitterCode: code, remitterName: name, transferMonth: Int(date.prefix(2)) ?? 0,
-                            transferDay: Int(date.suffix(2)) ?? 0, bankCode: bank, bankName: bankName,
-                            branchCode: branch, branchName: branchName, accountType: type, accountNumber: number)
+                            transferDay: Int(date.suffix(2)) ?? 0, account: try h.account(clearingHouse: false))
         var end = records.removeLast()
         guard try end.kind() == "9" else { throw Failure("the last record is not an end record (9)") }
         var trailer = records.removeLast()
@@ -167,17 +148,10 @@ public struct ZenginFile: Sendable, Equatable {
         var transfers: [Transfer] = []
         for var r in records {
             guard try r.kind() == "2" else { throw Failure("record \(r.number) is not a data record (2)") }
-            let bank = try r.string(4)
-            let bankName = try r.text(15)
-            let branch = try r.string(3)
-            let branchName = try r.text(15)
-            _ = try r.string(4)
-            let type = try r.accountType()
-            let number = try r.string(7)
+            let account = try r.account(clearingHouse: true)
             let holder = try r.text(30)
             let yen = try r.number(10)
-            transfers.append(Transfer(bankCode: bank, bankName: bankName, branchCode: branch, branchName: branchName,
-                                      accountType: type, accountNumber: number, holderName: holder, yen: yen))
+            transfers.append(Transfer(account: account, holderName: holder, yen: yen))
         }
         return Decoded(file: ZenginFile(header: header, transfers: transfers), trailerCount: count, trailerTotal: total)
     }
@@ -211,6 +185,17 @@ struct Record {
     }
 
     mutating func byte(_ b: UInt8) { bytes.append(b) }
+
+    /// Bank, branch, type and number; the data record has the clearing house (`0000`) before the type.
+    mutating func account(_ a: ZenginFile.Account, prefix: String, clearingHouse: Bool) throws(ZenginFile.Failure) {
+        try digits(a.bankCode, 4, prefix + "銀行番号")
+        try text(a.bankName, 15, prefix + "銀行名")
+        try digits(a.branchCode, 3, prefix + "支店番号")
+        try text(a.branchName, 15, prefix + "支店名")
+        if clearingHouse { try digits("0000", 4, "手形交換所番号") }
+        byte(a.accountType.zenginCode)
+        try digits(a.accountNumber, 7, "口座番号")
+    }
 
     mutating func digits(_ text: String, _ width: Int, _ field: String) throws(ZenginFile.Failure) {
         guard Digits.exactly(width, text) else {
@@ -272,6 +257,17 @@ struct Reader {
             throw ZenginFile.Failure("record \(number) has a number that is not digits at offset \(offset - width)")
         }
         return value
+    }
+
+    mutating func account(clearingHouse: Bool) throws(ZenginFile.Failure) -> ZenginFile.Account {
+        let bank = try string(4)
+        let bankName = try text(15)
+        let branch = try string(3)
+        let branchName = try text(15)
+        if clearingHouse { _ = try string(4) }
+        let type = try accountType()
+        return ZenginFile.Account(bankCode: bank, bankName: bankName, branchCode: branch, branchName: branchName,
+                                  accountType: type, accountNumber: try string(7))
     }
 
     mutating func accountType() throws(ZenginFile.Failure) -> AccountType {

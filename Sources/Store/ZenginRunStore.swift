@@ -74,11 +74,11 @@ public enum ZenginRunStore {
             FROM zengin_runs WHERE run_id = $1
             """, runID).first else { return nil }
         let (remitter, bank, branch) = try paying(program, codes: codes)
+        let from = ZenginFile.Account(bankCode: bank.code, bankName: bank.name, branchCode: branch.code,
+                                      branchName: branch.name, accountType: remitter.accountType,
+                                      accountNumber: remitter.accountNumber)
         let header = ZenginFile.Header(remitterCode: remitter.code, remitterName: remitter.zenginName,
-                                       transferMonth: try run.int("m"), transferDay: try run.int("d"),
-                                       bankCode: bank.code,
-                                       bankName: bank.name, branchCode: branch.code, branchName: branch.name,
-                                       accountType: remitter.accountType, accountNumber: remitter.accountNumber)
+                                       transferMonth: try run.int("m"), transferDay: try run.int("d"), account: from)
         let transfers = try await connection.query("""
             SELECT t.applicant_id, t.amount_yen, a.bank_code, a.branch_code, a.account_type, a.holder_name,
                    n.account_number
@@ -92,11 +92,12 @@ public enum ZenginRunStore {
             let bankCode = try row.string("bank_code")
             let branchCode = try row.string("branch_code")
             let branchName = codes.branch(bank: bankCode, branchCode)?.name ?? ""
-            return ZenginFile.Transfer(bankCode: bankCode, bankName: codes.bank(bankCode)?.name ?? "",
-                                       branchCode: branchCode, branchName: branchName,
-                                       accountType: AccountType(rawValue: try row.string("account_type")) ?? .ordinary,
-                                       accountNumber: try row.string("account_number"),
-                                       holderName: try row.string("holder_name"), yen: try row.int("amount_yen"))
+            let to = ZenginFile.Account(bankCode: bankCode, bankName: codes.bank(bankCode)?.name ?? "",
+                                        branchCode: branchCode, branchName: branchName,
+                                        accountType: AccountType(rawValue: try row.string("account_type")) ?? .ordinary,
+                                        accountNumber: try row.string("account_number"))
+            return ZenginFile.Transfer(account: to, holderName: try row.string("holder_name"),
+                                       yen: try row.int("amount_yen"))
         }
         return ZenginFile(header: header, transfers: transfers)
     }

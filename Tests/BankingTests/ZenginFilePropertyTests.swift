@@ -14,13 +14,16 @@ private let types = Gen<AccountType?>.element(of: AccountType.allCases)
 private let transfers = zip(names, digits, Gen.int(in: 1...9_999_999_999), types)
     .map { name, number, yen, type in
         let holder = (try? ZenginText.convert(name, field: "holder_kana")) ?? ""
-        return ZenginFile.Transfer(bankCode: "0001", bankName: "ﾐｽﾞﾎ", branchCode: "001", branchName: "ﾄｳｷﾖｳ",
-                                   accountType: type ?? .ordinary, accountNumber: number, holderName: holder, yen: yen)
+        return ZenginFile.Transfer(account: mizuho(type ?? .ordinary, number), holderName: holder, yen: yen)
     }
 
+private func mizuho(_ type: AccountType, _ number: String) -> ZenginFile.Account {
+    ZenginFile.Account(bankCode: "0001", bankName: "ﾐｽﾞﾎ", branchCode: "001", branchName: "ﾄｳｷﾖｳ", accountType: type,
+                       accountNumber: number)
+}
+
 private let header = ZenginFile.Header(remitterCode: "9999999999", remitterName: "ﾃｽﾄ ｲﾗｲﾆﾝ(ﾀﾞﾐｰ)", transferMonth: 7,
-                                       transferDay: 24, bankCode: "0001", bankName: "ﾐｽﾞﾎ", branchCode: "001",
-                                       branchName: "ﾄｳｷﾖｳ", accountType: .ordinary, accountNumber: "1")
+                                       transferDay: 24, account: mizuho(.ordinary, "1"))
 
 /// The Zengin file (interface §3): "records of 120 bytes (CRLF after each)", "a trailer (8) with
 /// the count and the total".
@@ -53,8 +56,7 @@ struct ZenginFilePropertyTests {
     @Test("a name longer than its field is cut at the field's width; numbers are zero-filled, text space-filled")
     func fieldForms() throws {
         let long = String(repeating: "ｱ", count: 29) + "ｶﾞ" + "ﾝ"
-        let t = ZenginFile.Transfer(bankCode: "0001", bankName: "ﾐｽﾞﾎ", branchCode: "001", branchName: "ﾄｳｷﾖｳ",
-                                    accountType: .savings, accountNumber: "4567", holderName: long, yen: 150_000)
+        let t = ZenginFile.Transfer(account: mizuho(.savings, "4567"), holderName: long, yen: 150_000)
         let bytes = try ZenginFile(header: header, transfers: [t]).encoded()
         let data = Array(bytes[122..<244])
         #expect(JISX0201.decode(data[1..<5]) == "0001")
@@ -77,8 +79,7 @@ struct ZenginFilePropertyTests {
 
     @Test("an amount that does not fit its 10 digits is refused, not cut")
     func amountTooLarge() {
-        let t = ZenginFile.Transfer(bankCode: "0001", bankName: "ﾐｽﾞﾎ", branchCode: "001", branchName: "ﾄｳｷﾖｳ",
-                                    accountType: .ordinary, accountNumber: "1", holderName: "ｱ", yen: 10_000_000_000)
+        let t = ZenginFile.Transfer(account: mizuho(.ordinary, "1"), holderName: "ｱ", yen: 10_000_000_000)
         #expect(throws: ZenginFile.Failure.self) { try ZenginFile(header: header, transfers: [t]).encoded() }
     }
 }
