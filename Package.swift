@@ -53,18 +53,20 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Formats", dependencies: [.product(name: "CSV", package: "CSV.swift")], swiftSettings: strict),
-        .target(name: "Screening", dependencies: ["Formats"], swiftSettings: strict),
+        .target(name: "Screening", dependencies: ["Formats", "Banking"], swiftSettings: strict),
+        // Zengin bank file, kana and code data (issue 25): pure, no database.
+        .target(name: "Banking", dependencies: ["Formats"], swiftSettings: strict),
         .target(name: "Partners", dependencies: ["Screening"], swiftSettings: strict),
         .target(name: "Lifecycle", dependencies: ["Screening"], swiftSettings: strict),
         .target(name: "Intake", dependencies: ["Formats", "Screening"], swiftSettings: strict),
         .target(name: "Store", dependencies: [
-            "CCrypto", "Postgres", "JobQueue", "Screening", "Partners", "Lifecycle", "Intake",
+            "CCrypto", "Postgres", "JobQueue", "Screening", "Partners", "Lifecycle", "Intake", "Banking",
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
         ], swiftSettings: strict),
         .target(name: "Workers", dependencies: ["Store", "JobQueue", "Screening", "Partners", "Lifecycle"], path: "Workers", swiftSettings: strict),
         .target(name: "BursarApp", dependencies: [
-            "Workers", "Store", "Postgres", "Telemetry", "Intake", "Formats",
+            "Workers", "Store", "Postgres", "Telemetry", "Intake", "Formats", "Banking",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -83,11 +85,15 @@ let package = Package(
             "Intake", "Formats",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ], swiftSettings: strict),
+        .testTarget(name: "BankingTests", dependencies: [
+            "Banking",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ], swiftSettings: strict),
         .testTarget(name: "PartnersTests", dependencies: ["Partners"], swiftSettings: strict),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"], swiftSettings: strict),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "Postgres",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
-        .testTarget(name: "DatabaseTests", dependencies: ["Postgres", "JobQueue", "Store", "Workers", "BursarApp", "Telemetry"], swiftSettings: strict),
+        .testTarget(name: "DatabaseTests", dependencies: ["Postgres", "JobQueue", "Store", "Workers", "BursarApp", "Telemetry", "Banking"], swiftSettings: strict),
     ]
 )

@@ -7,7 +7,7 @@ import Store
 /// `bursar payments show ID` and `bursar payments run --month YYYY-MM`.
 struct Payments: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Stipend schedules and the monthly payment run.",
-                                                    discussion: "Example: bursar payments run --month 2026-04; bursar payments show S-01-base", subcommands: [ShowPayments.self, RunPayments.self])
+                                                    discussion: "Example: bursar payments run --month 2026-04; bursar payments show S-01-base", subcommands: [ShowPayments.self, RunPayments.self, ReturnedPayments.self])
 
     struct ShowPayments: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -55,17 +55,20 @@ struct Payments: AsyncParsableCommand {
         @OptionGroup var options: ProgramOption
         @Option(help: "Folder for the bank-transfer CSV.") var folder: String = "payments"
         @Flag(help: "Print the run as JSON (interface §3).") var json = false
+        @OptionGroup var bankFile: BankFileOptions
 
         func run() async throws {
             guard let month = YearMonth(iso: month) else {
                 CLI.printError("--month must be YYYY-MM, e.g. 2026-04")
                 throw ExitCode(1)
             }
+            let zengin = try bankFile.zenginTransferDate()
             let destination = URL(fileURLWithPath: folder).standardizedFileURL
             try await Runner.withDatabase { database in
                 // Only a program that exists: its id becomes part of the file's name.
                 let program = try await Runner.existingProgram(options.program, database: database)
-                let report = try await PaymentRunner.run(program: program, month: month, folder: destination, database: database)
+                let report = try await PaymentRunner.run(program: program, month: month, folder: destination,
+                                                         database: database, zengin: zengin)
                 let r = report.record
                 if json {
                     printLine(try LifecycleOutput.json(PaymentRunOutput(report)))
@@ -114,7 +117,7 @@ struct PaymentLines: Encodable {
         for m in s.schedule {
             let row = byMonth[m.month]
             switch row?.status {
-            case .paid?, .held?, .due?:
+            case .paid?, .held?, .due?, .returned?:
                 lines[m.month] = Line(month: m.month.description, amountYen: row!.yen, status: row!.status.rawValue, note: row!.reason)
             case .void?, nil:
                 lines[m.month] = Line(month: m.month.description, amountYen: m.yen, status: "scheduled", note: nil)

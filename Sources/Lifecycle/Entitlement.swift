@@ -12,6 +12,9 @@ public enum PaymentStatus: String, Sendable, Codable, CaseIterable {
     /// Reached by a run but not owed on what is recorded now (before the first payment month
     /// an arrival fixed, after a termination).
     case void
+    /// Paid by a Zengin transfer that the bank returned (`bursar payments returned`): not paid;
+    /// the next run pays it again once a corrected account is registered.
+    case returned
 }
 
 /// Whether a month's stipend is owed on what is recorded.

@@ -1,4 +1,5 @@
 import Foundation
+import Banking
 
 /// A program's definition: everything of its guideline that is data rather than logic
 /// (interface §4). Loaded from `db/programs/<id>.json` and stored in the database.
@@ -61,6 +62,8 @@ public struct Program: Sendable, Codable, Equatable {
     public var language: LanguageEquivalences
     public var asianCountries: [Country]
     public var places: [Place]
+    /// Who pays, from which account (interface §3, the Zengin file's header); checked at load.
+    public var remitter: Remitter?
 
     /// Reads a program definition from its JSON file's bytes.
     public static func decode(_ data: Data) throws -> Program {

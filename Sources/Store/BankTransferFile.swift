@@ -78,10 +78,10 @@ public enum BankTransferFile {
 
     /// The file of a committed run written again from its committed rows, under its own name in
     /// `folder` (whatever is there is replaced; a path stored anywhere is never used).
-    public static func rewrite(_ text: String, folder: URL, name: String) throws(BursarError) -> URL {
+    public static func rewrite(_ bytes: [UInt8], folder: URL, name: String) throws(BursarError) -> URL {
         try checkName(name)
         let url = folder.appendingPathComponent(name)
-        try PrivateFile.replace(url, with: text)
+        try PrivateFile.replace(url, with: bytes)
         return url
     }
 

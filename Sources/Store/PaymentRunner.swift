@@ -21,13 +21,18 @@ public enum PaymentRunner {
     /// before the transaction until the file is written and recorded. Under it, a committed run
     /// without a file can only belong to a process that stopped; its file is written again first,
     /// from its committed rows, under its own name in this run's folder (never at a stored path).
-    public static func run(program: String, month: YearMonth, folder: URL, database: Database) async throws -> Report {
+    ///
+    /// With `zengin` (the transfer date), the run's file is the Zengin total-transfer file
+    /// (interface §3) instead of the CSV.
+    public static func run(program: String, month: YearMonth, folder: URL, database: Database,
+                           zengin: CalendarDate? = nil) async throws -> Report {
         let folder = try BankTransferFile.checkFolder(folder)
         return try await database.pool.withConnection { connection in
             let key = "payments:\(program)"
             try await connection.query("SELECT pg_advisory_lock(hashtext($1))", key)
             do {
-                let report = try await locked(program: program, month: month, folder: folder, on: connection)
+                let report = try await locked(program: program, month: month, folder: folder, zengin: zengin,
+                                              home: database.home, on: connection)
                 try await connection.query("SELECT pg_advisory_unlock(hashtext($1))", key)
                 return report
             } catch {
@@ -38,12 +43,13 @@ public enum PaymentRunner {
         }
     }
 
-    private static func locked(program: String, month: YearMonth, folder: URL, on connection: Connection) async throws -> Report {
+    private static func locked(program: String, month: YearMonth, folder: URL, zengin: CalendarDate?, home: URL,
+                               on connection: Connection) async throws -> Report {
         var recovered: [URL] = []
         for orphan in try await PaymentStore.unwrittenRuns(program: program, on: connection) {
-            let name = BankTransferFile.name(program: program, month: orphan.month.description, runID: orphan.id)
-            let file = try await writeFile(runID: orphan.id, month: orphan.month, on: connection) {
-                text throws(BursarError) in try BankTransferFile.rewrite(text, folder: folder, name: name)
+            let file = try await writeFile(runID: orphan.id, program: program, month: orphan.month, home: home,
+                                           on: connection) { name, bytes throws(BursarError) in
+                try BankTransferFile.rewrite(bytes, folder: folder, name: name)
             }
             recovered.append(file)
         }
@@ -53,11 +59,18 @@ public enum PaymentRunner {
         let record: PaymentStore.RunRecord
         do {
             record = try await connection.withTransaction { transaction in
-                let record = try await PaymentStore.run(program: program, month: month, folder: folder, on: transaction)
-                if !record.paid.isEmpty {
-                    let name = record.bankFile.lastPathComponent
-                    reserved.file = try BankTransferFile.reserve(folder: folder, name: name)
+                let record = try await PaymentStore.run(program: program, month: month, folder: folder,
+                                                        on: transaction)
+                guard !record.paid.isEmpty else { return record }
+                var name = record.bankFile.lastPathComponent
+                if let zengin {
+                    let codes = try ZenginData.codes(home: home)
+                    let file = try await ZenginRunStore.record(runID: record.id, program: program, month: month,
+                                                               transferDate: zengin, folder: folder, codes: codes,
+                                                               on: transaction)
+                    name = file.lastPathComponent
                 }
+                reserved.file = try BankTransferFile.reserve(folder: folder, name: name)
                 return record
             }
         } catch {
@@ -65,24 +78,40 @@ public enum PaymentRunner {
             throw error
         }
         guard let file = reserved.file else { return Report(record: record, bankFile: nil, recovered: recovered) }
-        let written = try await writeFile(runID: record.id, month: month, on: connection) { text throws(BursarError) in
-            try file.finish(text)
+        let written = try await writeFile(runID: record.id, program: program, month: month, home: home,
+                                          on: connection) { _, bytes throws(BursarError) in
+            try file.finish(bytes)
             return file.url
         }
         return Report(record: record, bankFile: written, recovered: recovered)
     }
 
-    /// Writes a committed run's file from its committed rows (with `write`) and records it written.
-    private static func writeFile(runID: Int64, month: YearMonth, on connection: Connection,
-                                  _ write: (String) throws(BursarError) -> URL) async throws -> URL {
-        let lines = try await PaymentStore.bankLines(runID: runID, on: connection)
+    /// Writes a committed run's file from its committed rows (with `write`, given the file's own
+    /// name and its bytes) and records it written: the Zengin file when the run recorded Zengin
+    /// transfers, the CSV otherwise.
+    private static func writeFile(runID: Int64, program: String, month: YearMonth, home: URL,
+                                  on connection: Connection,
+                                  _ write: (String, [UInt8]) throws(BursarError) -> URL) async throws -> URL {
+        let definition = try await ProgramStore.program(program, on: connection)
+        let codes = try ZenginData.codes(home: home)
+        let name: String
+        let bytes: [UInt8]
+        if let zengin = try await ZenginRunStore.file(runID: runID, program: definition, codes: codes,
+                                                      on: connection) {
+            name = ZenginRunStore.fileName(program: program, month: month.description, runID: runID)
+            bytes = try zengin.encoded()
+        } else {
+            name = BankTransferFile.name(program: program, month: month.description, runID: runID)
+            bytes = Array(BankTransferFile.text(try await PaymentStore.bankLines(runID: runID, on: connection)).utf8)
+        }
         let file: URL
         do {
-            file = try write(BankTransferFile.text(lines))
+            file = try write(name, bytes)
         } catch {
             throw BursarError.setup("""
-                the payments of run \(runID) (\(month)) are recorded, but its bank-transfer file could not be written: \(error). \
-                Fix the folder and run `bursar payments run` again: it writes the missing file and pays nothing twice.
+                the payments of run \(runID) (\(month)) are recorded, but its bank-transfer file could not be \
+                written: \(error). Fix the folder and run `bursar payments run` again: it writes the missing file \
+                and pays nothing twice.
                 """)
         }
         try await PaymentStore.recordBankFileWritten(runID: runID, on: connection)

@@ -105,6 +105,7 @@ public enum PaymentStore {
                 changes.append(SettledMonth(applicantID: s.applicantID, month: m, yen: s.monthlyYen, status: settled.status, reason: settled.reason))
             }
         }
+        changes = try await BankAccountStore.holdAwaitingAccount(changes, program: program, on: connection)  // issue 25
         let written = try await write(changes, program: program, run: (runID, month), on: connection)
         let paid = written.filter { $0.status == .paid }
         let voided = written.filter { $0.status == .void }

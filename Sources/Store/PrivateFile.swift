@@ -28,9 +28,13 @@ public final class PrivateFile: @unchecked Sendable {
         return PrivateFile(url: url, fd: fd)
     }
 
-    /// Writes `text`, flushes it to disk and closes the file; on failure the file is removed.
+    /// Writes `text` (UTF-8), flushes it to disk and closes the file; on failure the file is removed.
     public func finish(_ text: String) throws(BursarError) {
-        let bytes = Array(text.utf8)
+        try finish(Array(text.utf8))
+    }
+
+    /// Writes `bytes`, flushes them to disk and closes the file; on failure the file is removed.
+    public func finish(_ bytes: [UInt8]) throws(BursarError) {
         var written = 0
         while written < bytes.count {
             let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
@@ -62,6 +66,11 @@ public final class PrivateFile: @unchecked Sendable {
     /// Writes `text` as `url` (mode 0600), replacing what is there: beside it first, then renamed
     /// into place. `url` naming a folder is refused in words.
     public static func replace(_ url: URL, with text: String) throws(BursarError) {
+        try replace(url, with: Array(text.utf8))
+    }
+
+    /// Writes `bytes` as `url` (mode 0600), replacing what is there, as ``replace(_:with:)-(_,String)``.
+    public static func replace(_ url: URL, with bytes: [UInt8]) throws(BursarError) {
         var info = stat()
         if stat(url.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
             let example = url.appendingPathComponent("export.csv").path
@@ -71,7 +80,7 @@ public final class PrivateFile: @unchecked Sendable {
         let unique = "\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(unique)")
         let file = try create(temporary)
-        try file.finish(text)
+        try file.finish(bytes)
         guard rename(temporary.path, url.path) == 0 else {
             let message = reason(errno)
             unlink(temporary.path)

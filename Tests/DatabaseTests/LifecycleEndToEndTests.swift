@@ -8,6 +8,8 @@ final class LifecycleEndToEndTests: XCTestCase {
         let database = try await TestDatabase.migrated()
         let sample = TestDatabase.shared.appendingPathComponent("examples/tgp-2026-sample")
         _ = try TestDatabase.bursar(["submit", sample.appendingPathComponent("batch.ndjson").path], database: database)
+        // Issue 25: without an account, owed months are held awaiting_account.
+        _ = try TestDatabase.bursar(["accounts", "import", TestDatabase.sampleAccounts.path], database: database)
         _ = try TestDatabase.bursar(["drain"], database: database)
         let events = """
             {"event_id": "e1", "type": "admitted", "applicant_id": "S-01-base", "date": "2026-02-01"}

@@ -13,10 +13,15 @@ struct LifecycleScenario {
     /// Where this scenario's bank-transfer files go.
     let folder: URL
 
-    static func start() async throws -> LifecycleScenario {
+    /// With `accounts`, every sample applicant has a bank account (issue 25: without one, owed
+    /// months are held `awaiting_account`).
+    static func start(accounts: Bool = true) async throws -> LifecycleScenario {
         let database = try await TestDatabase.migrated()
         let batch = TestDatabase.shared.appendingPathComponent("examples/tgp-2026-sample/batch.ndjson")
         _ = try TestDatabase.bursar(["submit", batch.path], database: database)
+        if accounts {
+            _ = try TestDatabase.bursar(["accounts", "import", TestDatabase.sampleAccounts.path], database: database)
+        }
         let scenario = LifecycleScenario(database: database, folder: FileManager.default.temporaryDirectory.appendingPathComponent("pay-\(UUID().uuidString)"))
         try await scenario.drain()
         return scenario

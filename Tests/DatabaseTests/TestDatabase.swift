@@ -12,6 +12,8 @@ enum TestDatabase {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared")
     static let bursar = repository.appendingPathComponent(".build/debug/bursar").path
+    /// A bank account for every applicant of the public sample (issue 25).
+    static let sampleAccounts = repository.appendingPathComponent("examples/tgp-2026-sample/accounts.csv")
 
     static func adminURL() throws -> String {
         guard let url = ProcessInfo.processInfo.environment["BURSAR_TEST_DATABASE_URL"], !url.isEmpty else {
