@@ -52,7 +52,7 @@ struct Events: AsyncParsableCommand {
                         switch result {
                         case .queued:
                             queued.append(AuditLog.Row(program: item.program, applicantID: item.event.applicantID, detail: [
-                                "type": item.event.event.typeName, "event_id": item.event.eventID ?? "", "line": "\(item.line)",
+                                "type": item.event.typeName, "event_id": item.event.eventID ?? "", "line": "\(item.line)",
                             ]))
                         case .duplicateEventID: ignored += 1
                         case .conflictingEventID(let message):

@@ -7,12 +7,29 @@ public enum LifecycleEvent: Sendable, Equatable {
     case termination(date: CalendarDate, reason: TerminationReason, detail: String?, creditsCompleted: Bool?, supportKind: SupportKind?)
     case degreeAwarded(date: CalendarDate)
     case academicReport(date: CalendarDate, term: String, gpa: Rational)
+    case leaveStarted(date: CalendarDate)
+    case leaveEnded(date: CalendarDate)
 
     public var date: CalendarDate {
         switch self {
-        case .admitted(let d), .arrived(let d), .degreeAwarded(let d): return d
+        case .admitted(let d), .arrived(let d), .degreeAwarded(let d), .leaveStarted(let d), .leaveEnded(let d): return d
         case .termination(let d, _, _, _, _): return d
         case .academicReport(let d, _, _): return d
+        }
+    }
+
+    /// Interface §3: "Events of one date apply in this order: `admitted`, `arrived`,
+    /// `leave_ended`, `leave_started`, `academic_report` (by `term`), `degree_awarded`,
+    /// `termination`."
+    public var orderOnDate: Int {
+        switch self {
+        case .admitted: return 0
+        case .arrived: return 1
+        case .leaveEnded: return 2
+        case .leaveStarted: return 3
+        case .academicReport: return 4
+        case .degreeAwarded: return 5
+        case .termination: return 6
         }
     }
 
@@ -23,6 +40,8 @@ public enum LifecycleEvent: Sendable, Equatable {
         case .termination: return "termination"
         case .degreeAwarded: return "degree_awarded"
         case .academicReport: return "academic_report"
+        case .leaveStarted: return "leave_started"
+        case .leaveEnded: return "leave_ended"
         }
     }
 }
@@ -40,12 +59,50 @@ public enum SupportKind: String, Sendable, CaseIterable, Codable {
     case scholarship, researchFund = "research_fund", postCompletionScholarship = "post_completion_scholarship"
 }
 
-/// A submitted event line: who it is for, its id if any, and the event.
+/// A withdrawal of an earlier event recorded by mistake (interface §3 v1.2): not a dated fact.
+public struct Retraction: Sendable, Equatable {
+    /// The `event_id` of the event withdrawn.
+    public let retracts: String
+    public let reason: String
+}
+
+/// A submitted event line: who it is for, its id if any, and the dated fact or the retraction.
 public struct SubmittedEvent: Sendable, Equatable {
+    public enum Body: Sendable, Equatable {
+        case fact(LifecycleEvent)
+        case retraction(Retraction)
+    }
+
     public let applicantID: String
     public let eventID: String?
     public let program: String?
-    public let event: LifecycleEvent
+    public let body: Body
+
+    /// The dated fact, nil for a retraction.
+    public var event: LifecycleEvent? {
+        if case .fact(let e) = body { return e }
+        return nil
+    }
+
+    /// The `type` of the line.
+    public var typeName: String {
+        switch body {
+        case .fact(let e): return e.typeName
+        case .retraction: return "retraction"
+        }
+    }
+}
+
+/// Interface §3: "a date before 2000-01-01 or more than one year after the scholarship's
+/// prescribed end" is rejected. The reader refuses the first half at the door; the second needs
+/// the scholarship's course and is checked by the fold.
+public enum EventDateWindow {
+    public static let earliest = CalendarDate(year: 2000, month: 1, day: 1)!
+
+    /// The latest date an event of a scholarship ending (prescribed) on `prescribedEnd` may carry.
+    public static func latest(prescribedEnd: CalendarDate) -> CalendarDate {
+        prescribedEnd.adding(years: 1)
+    }
 }
 
 /// Reads event lines (NDJSON objects) with field paths in errors.
@@ -69,16 +126,25 @@ public enum EventDecoder {
         let program = string("program", required: false, max: 64)
         let type = string("type", max: 32)
         var date: CalendarDate?
-        if let text = string("date", max: 10) {
+        if let text = string("date", required: type != "retraction", max: 10) {
             date = CalendarDate(iso: text)
             if date == nil { fail("date", "\"\(text)\" is not a valid YYYY-MM-DD date") }
         }
         var event: LifecycleEvent?
-        if let type, let date {
+        var retraction: Retraction?
+        if type == "retraction" {
+            let retracts = string("retracts", max: 128)
+            let reason = string("reason", max: 2000)
+            if let retracts, let reason { retraction = Retraction(retracts: retracts, reason: reason) }
+        } else if let date, date < EventDateWindow.earliest {
+            fail("date", "is before \(EventDateWindow.earliest): no event of a scholarship can be that early")
+        } else if let type, let date {
             switch type {
             case "admitted": event = .admitted(date: date)
             case "arrived": event = .arrived(date: date)
             case "degree_awarded": event = .degreeAwarded(date: date)
+            case "leave_started": event = .leaveStarted(date: date)
+            case "leave_ended": event = .leaveEnded(date: date)
             case "termination":
                 let reasonText = string("reason", max: 32)
                 let reason = reasonText.flatMap(TerminationReason.init(rawValue:))
@@ -111,15 +177,20 @@ public enum EventDecoder {
                 }
                 if let term, let gpa { event = .academicReport(date: date, term: term, gpa: gpa) }
             default:
-                fail("type", "\"\(type.prefix(40))\" is not one of \"admitted\", \"arrived\", \"termination\", \"degree_awarded\", \"academic_report\"")
+                fail("type", "\"\(type.prefix(40))\" is not one of \"admitted\", \"arrived\", \"termination\", \"degree_awarded\", "
+                     + "\"academic_report\", \"leave_started\", \"leave_ended\", \"retraction\"")
             }
         }
         if let applicant, !applicant.utf8.allSatisfy({ b in (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) || b == 46 || b == 95 || b == 45 }) {
             fail("applicant_id", "must be 1–64 characters of A–Z, a–z, 0–9, '.', '_' or '-'")
         }
-        guard errors.isEmpty, let applicant, let event else {
+        guard errors.isEmpty, let applicant else {
             return .failure(RecordRejection(applicantID: applicant, errors: errors))
         }
-        return .success(SubmittedEvent(applicantID: applicant, eventID: eventID, program: program, event: event))
+        if let event {
+            return .success(SubmittedEvent(applicantID: applicant, eventID: eventID, program: program, body: .fact(event)))
+        }
+        guard let retraction else { return .failure(RecordRejection(applicantID: applicant, errors: errors)) }
+        return .success(SubmittedEvent(applicantID: applicant, eventID: eventID, program: program, body: .retraction(retraction)))
     }
 }
