@@ -176,3 +176,31 @@ struct LateFactsTests {
         await s.finish()
     }
 }
+
+/// Issue #26 item 4: events read with the batch reader's rules.
+@Suite("Events reader rules")
+struct EventsReaderTests {
+    @Test("BOM and CRLF tolerated; a repeated key, a non-UTF-8 line and a date before 2000 rejected by line")
+    func readerRules() async throws {
+        let s = try await LifecycleScenario.start()
+        var bytes = Data([0xEF, 0xBB, 0xBF])
+        bytes.append(Data((PaymentSettlementTests.admitted("S-01-base") + "\r\n").utf8))
+        bytes.append(Data(#"{"event_id": "g2", "type": "academic_report", "applicant_id": "S-01-base", "date": "2026-09-30", "term": "a", "gpa": "2.10", "gpa": "2.90"}"#.utf8))
+        bytes.append(Data("\r\n".utf8))
+        bytes.append(Data([0x7B, 0xFF, 0xFE, 0x7D, 0x0D, 0x0A]))
+        bytes.append(Data(#"{"event_id": "old", "type": "arrived", "applicant_id": "S-01-base", "date": "1999-12-31"}"#.utf8))
+        bytes.append(Data("\r\n".utf8))
+        bytes.append(Data((PaymentSettlementTests.arrived("S-01-base", on: "2026-03-28") + "\r\n").utf8))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).ndjson")
+        try bytes.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try s.cli(["events", "submit", file.path, "--json"])
+        #expect(result.status == 3, "\(result.output) \(result.error)")
+        #expect(result.output.contains(#""queued":2"#), "\(result.output)")
+        #expect(result.output.contains("`gpa` is given twice") && result.output.contains("not UTF-8") && result.output.contains("before 2000-01-01"),
+                "\(result.output)")
+        try await s.drain()
+        #expect(try s.run("2026-04").paidMonths("S-01-base") == ["2026-04"])
+        await s.finish()
+    }
+}
