@@ -26,17 +26,25 @@ extension Payments {
         func run() async throws {
             let lines = try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
-                return try await database.pool.withConnection { try await PaymentStore.overpaid(program: program, on: $0) }
+                return try await database.pool.withConnection {
+                    try await PaymentStore.overpaid(program: program, on: $0)
+                }
             }
             if !json { printLine("APPLICANT\tMONTH\tYEN\tWHY") }
             for line in lines {
                 if json {
                     printLine(try LifecycleOutput.json(OverpaidLine(line)))
                 } else {
-                    printLine([line.applicantID, line.month.description, String(line.yen), line.reason ?? ""].joined(separator: "\t"))
+                    printLine(
+                        [line.applicantID, line.month.description, String(line.yen), line.reason ?? ""].joined(
+                            separator: "\t"))
                 }
             }
-            if !json { printLine("\(lines.count) month\(lines.count == 1 ? "" : "s") overpaid, \(lines.reduce(0) { $0 + $1.yen }) yen") }
+            if !json {
+                printLine(
+                    "\(lines.count) month\(lines.count == 1 ? "" : "s") overpaid, \(lines.reduce(0) { $0 + $1.yen }) yen"
+                )
+            }
         }
     }
 
@@ -52,7 +60,8 @@ extension Payments {
         func validate() throws { try ReasonOption.check(reason) }
 
         func run() async throws {
-            _ = try await OfficerHold.act(applicantID: applicantID, hold: true, reason: reason, program: options.program)
+            _ = try await OfficerHold.act(
+                applicantID: applicantID, hold: true, reason: reason, program: options.program)
             printLine("held the payments of \(applicantID) (officer.hold); `bursar payments release` lifts it")
         }
     }
@@ -69,9 +78,11 @@ extension Payments {
         func validate() throws { try ReasonOption.check(reason) }
 
         func run() async throws {
-            let released = try await OfficerHold.act(applicantID: applicantID, hold: false, reason: reason, program: options.program)
-            printLine("released the officer hold of \(applicantID); \(released) held payment\(released == 1 ? "" : "s") "
-                      + "released (paid by the next `bursar payments run` when nothing else holds them)")
+            let released = try await OfficerHold.act(
+                applicantID: applicantID, hold: false, reason: reason, program: options.program)
+            printLine(
+                "released the officer hold of \(applicantID); \(released) held payment\(released == 1 ? "" : "s") "
+                    + "released (paid by the next `bursar payments run` when nothing else holds them)")
         }
     }
 }
@@ -86,7 +97,8 @@ enum OfficerHold {
         return try await Runner.withDatabase { database in
             let program = try await Runner.program(named, database: database)
             return try await database.pool.withTransaction {
-                try await PaymentStore.officerHold(program: program, applicantID: applicantID, hold: hold, reason: reason, on: $0)
+                try await PaymentStore.officerHold(
+                    program: program, applicantID: applicantID, hold: hold, reason: reason, on: $0)
             }
         }
     }
@@ -101,5 +113,10 @@ struct OverpaidLine: Encodable {
     init(_ m: PaymentStore.SettledMonth) {
         (applicantID, month, amountYen, reason) = (m.applicantID, m.month.description, m.yen, m.reason ?? "")
     }
-    enum CodingKeys: String, CodingKey { case applicantID = "applicant_id", month, amountYen = "amount_yen", reason }
+    enum CodingKeys: String, CodingKey {
+        case applicantID = "applicant_id"
+        case month
+        case amountYen = "amount_yen"
+        case reason
+    }
 }

@@ -4,7 +4,9 @@ import Screening
 public enum LifecycleEvent: Sendable, Equatable {
     case admitted(date: CalendarDate)
     case arrived(date: CalendarDate)
-    case termination(date: CalendarDate, reason: TerminationReason, detail: String?, creditsCompleted: Bool?, supportKind: SupportKind?)
+    case termination(
+        date: CalendarDate, reason: TerminationReason, detail: String?, creditsCompleted: Bool?,
+        supportKind: SupportKind?)
     case degreeAwarded(date: CalendarDate)
     case academicReport(date: CalendarDate, term: String, gpa: Rational)
     case leaveStarted(date: CalendarDate)
@@ -12,7 +14,8 @@ public enum LifecycleEvent: Sendable, Equatable {
 
     public var date: CalendarDate {
         switch self {
-        case .admitted(let d), .arrived(let d), .degreeAwarded(let d), .leaveStarted(let d), .leaveEnded(let d): return d
+        case .admitted(let d), .arrived(let d), .degreeAwarded(let d), .leaveStarted(let d), .leaveEnded(let d):
+            return d
         case .termination(let d, _, _, _, _): return d
         case .academicReport(let d, _, _): return d
         }
@@ -48,15 +51,22 @@ public enum LifecycleEvent: Sendable, Equatable {
 
 /// The guideline's termination triggers (Items to be noted).
 public enum TerminationReason: String, Sendable, CaseIterable, Codable {
-    case falseStatement = "false_statement", pledgeViolation = "pledge_violation"
-    case disciplinaryAction = "disciplinary_action", cannotComplete = "cannot_complete"
-    case withdrawal, transfer, lostStudentStatus = "lost_student_status"
-    case otherSupportApplied = "other_support_applied", health, exclusionFound = "exclusion_found"
+    case falseStatement = "false_statement"
+    case pledgeViolation = "pledge_violation"
+    case disciplinaryAction = "disciplinary_action"
+    case cannotComplete = "cannot_complete"
+    case withdrawal, transfer
+    case lostStudentStatus = "lost_student_status"
+    case otherSupportApplied = "other_support_applied"
+    case health
+    case exclusionFound = "exclusion_found"
 }
 
 /// The kind of other support applied for (`other_support_applied`).
 public enum SupportKind: String, Sendable, CaseIterable, Codable {
-    case scholarship, researchFund = "research_fund", postCompletionScholarship = "post_completion_scholarship"
+    case scholarship
+    case researchFund = "research_fund"
+    case postCompletionScholarship = "post_completion_scholarship"
 }
 
 /// A withdrawal of an earlier event recorded by mistake (interface §3 v1.2): not a dated fact.
@@ -113,13 +123,21 @@ public enum EventDecoder {
         func string(_ key: String, required: Bool = true, max: Int = 200) -> String? {
             switch value[key] {
             case .string(let s)? where !s.isEmpty && s.count <= max: return s
-            case .string?: fail(key, "must be 1–\(max) characters"); return nil
-            case nil, .null?: if required { fail(key, "is required") }; return nil
-            case let other?: fail(key, "must be a string, not \(other.typeName)"); return nil
+            case .string?:
+                fail(key, "must be 1–\(max) characters")
+                return nil
+            case nil, .null?:
+                if required { fail(key, "is required") }
+                return nil
+            case let other?:
+                fail(key, "must be a string, not \(other.typeName)")
+                return nil
             }
         }
         guard case .object = value else {
-            return .failure(RecordRejection(applicantID: nil, errors: [FieldError(field: "", message: "an event must be a JSON object")]))
+            return .failure(
+                RecordRejection(
+                    applicantID: nil, errors: [FieldError(field: "", message: "an event must be a JSON object")]))
         }
         let applicant = string("applicant_id", max: 64)
         let eventID = string("event_id", required: false, max: 128)
@@ -149,48 +167,74 @@ public enum EventDecoder {
                 let reasonText = string("reason", max: 32)
                 let reason = reasonText.flatMap(TerminationReason.init(rawValue:))
                 if let reasonText, reason == nil {
-                    fail("reason", "\"\(reasonText)\" is not one of \(TerminationReason.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+                    fail(
+                        "reason",
+                        "\"\(reasonText)\" is not one of \(TerminationReason.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))"
+                    )
                 }
                 let detail = string("detail", required: false, max: 2000)
                 var credits: Bool?
                 var support: SupportKind?
                 if reason == .withdrawal {
-                    if case .bool(let b)? = value["credits_completed"] { credits = b } else { fail("credits_completed", "is required (true or false) for a withdrawal") }
+                    if case .bool(let b)? = value["credits_completed"] {
+                        credits = b
+                    } else {
+                        fail("credits_completed", "is required (true or false) for a withdrawal")
+                    }
                 }
                 if reason == .otherSupportApplied {
                     let kindText = string("support_kind", max: 40)
                     support = kindText.flatMap(SupportKind.init(rawValue:))
                     if let kindText, support == nil {
-                        fail("support_kind", "\"\(kindText)\" is not one of \(SupportKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+                        fail(
+                            "support_kind",
+                            "\"\(kindText)\" is not one of \(SupportKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))"
+                        )
                     }
                 }
-                if let reason, (reason != .withdrawal || credits != nil), (reason != .otherSupportApplied || support != nil) {
-                    event = .termination(date: date, reason: reason, detail: detail, creditsCompleted: credits, supportKind: support)
+                if let reason, reason != .withdrawal || credits != nil, reason != .otherSupportApplied || support != nil
+                {
+                    event = .termination(
+                        date: date, reason: reason, detail: detail, creditsCompleted: credits, supportKind: support)
                 }
             case "academic_report":
                 let term = string("term", max: 20)
                 var gpa: Rational?
                 if let text = string("gpa", max: 8) {
                     let parts = text.split(separator: ".")
-                    if let g = Rational(decimal: text), g >= .zero, g <= Rational(3), parts.count == 2, parts[1].count == 2 { gpa = g }
-                    else { fail("gpa", "\"\(text)\" is not a GPA with two decimals between 0.00 and 3.00") }
+                    if let g = Rational(decimal: text), g >= .zero, g <= Rational(3), parts.count == 2,
+                        parts[1].count == 2
+                    {
+                        gpa = g
+                    } else {
+                        fail("gpa", "\"\(text)\" is not a GPA with two decimals between 0.00 and 3.00")
+                    }
                 }
                 if let term, let gpa { event = .academicReport(date: date, term: term, gpa: gpa) }
             default:
-                fail("type", "\"\(type.prefix(40))\" is not one of \"admitted\", \"arrived\", \"termination\", \"degree_awarded\", "
-                     + "\"academic_report\", \"leave_started\", \"leave_ended\", \"retraction\"")
+                fail(
+                    "type",
+                    "\"\(type.prefix(40))\" is not one of \"admitted\", \"arrived\", \"termination\", \"degree_awarded\", "
+                        + "\"academic_report\", \"leave_started\", \"leave_ended\", \"retraction\"")
             }
         }
-        if let applicant, !applicant.utf8.allSatisfy({ b in (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) || b == 46 || b == 95 || b == 45 }) {
+        if let applicant,
+            !applicant.utf8.allSatisfy({ b in
+                (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) || b == 46 || b == 95
+                    || b == 45
+            })
+        {
             fail("applicant_id", "must be 1–64 characters of A–Z, a–z, 0–9, '.', '_' or '-'")
         }
         guard errors.isEmpty, let applicant else {
             return .failure(RecordRejection(applicantID: applicant, errors: errors))
         }
         if let event {
-            return .success(SubmittedEvent(applicantID: applicant, eventID: eventID, program: program, body: .fact(event)))
+            return .success(
+                SubmittedEvent(applicantID: applicant, eventID: eventID, program: program, body: .fact(event)))
         }
         guard let retraction else { return .failure(RecordRejection(applicantID: applicant, errors: errors)) }
-        return .success(SubmittedEvent(applicantID: applicant, eventID: eventID, program: program, body: .retraction(retraction)))
+        return .success(
+            SubmittedEvent(applicantID: applicant, eventID: eventID, program: program, body: .retraction(retraction)))
     }
 }

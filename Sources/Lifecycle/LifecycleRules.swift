@@ -42,7 +42,8 @@ public enum LifecycleRules {
     public static func checkAdmission(applicantID: String, latestOutcome: Outcome?) throws(EventRejection) {
         guard let latestOutcome else { throw EventRejection("no decision exists for \(applicantID) yet") }
         guard latestOutcome == .eligible else {
-            throw EventRejection("\(applicantID) cannot be admitted: the latest decision is \(latestOutcome.rawValue), not eligible")
+            throw EventRejection(
+                "\(applicantID) cannot be admitted: the latest decision is \(latestOutcome.rawValue), not eligible")
         }
     }
 
@@ -68,11 +69,15 @@ public enum LifecycleRules {
     /// program." and "Scholarship payments begin in the month of enrollment." — the first month is
     /// the enrollment month and the period ends two (three) years later, whatever the admission
     /// date.
-    public static func fold(applicantID: String, course: Course, events: [RecordedEvent], program: Program,
-                            newest: Int64? = nil) throws(EventRejection) -> Scholarship? {
+    public static func fold(
+        applicantID: String, course: Course, events: [RecordedEvent], program: Program,
+        newest: Int64? = nil
+    ) throws(EventRejection) -> Scholarship? {
         let sorted = ordered(events)
         try checkPairs(sorted, newest: newest)
-        guard let admission = sorted.first(where: { if case .admitted = $0.event { return true } else { return false } }) else {
+        guard
+            let admission = sorted.first(where: { if case .admitted = $0.event { return true } else { return false } })
+        else {
             return nil
         }
         let first = program.enrollmentDate.yearMonth
@@ -92,32 +97,41 @@ public enum LifecycleRules {
         for item in sorted {
             let event = item.event
             if event.date > latest {
-                throw EventRejection("the \(event.typeName) date \(event.date) is more than one year after the prescribed end "
-                                     + "of the scholarship (\(prescribedEnd))")
+                throw EventRejection(
+                    "the \(event.typeName) date \(event.date) is more than one year after the prescribed end "
+                        + "of the scholarship (\(prescribedEnd))")
             }
             if event.date < admission.event.date, !isArrival(event) {
-                throw conflict(item, admission, newest: newest,
-                               "a \(event.typeName) dated \(event.date) cannot come before the admission on \(admission.event.date)")
+                throw conflict(
+                    item, admission, newest: newest,
+                    "a \(event.typeName) dated \(event.date) cannot come before the admission on \(admission.event.date)"
+                )
             }
             if let ender, event.date > ender.event.date, !isReport(event) {
-                throw conflict(item, ender, newest: newest,
-                               "a \(event.typeName) dated \(event.date) comes after the scholarship ended on \(ender.event.date)")
+                throw conflict(
+                    item, ender, newest: newest,
+                    "a \(event.typeName) dated \(event.date) comes after the scholarship ended on \(ender.event.date)")
             }
             switch event {
             case .admitted:
-                s.history.append("\(event.date): admitted; \(months) months of \(program.stipendYenPerMonth) yen from \(first) to \(last)")
+                s.history.append(
+                    "\(event.date): admitted; \(months) months of \(program.stipendYenPerMonth) yen from \(first) to \(last)"
+                )
             case .arrived(let date):
                 arrive(&s, on: date, program: program)
             case .leaveStarted(let date):
                 if let openLeave {
-                    throw conflict(item, openLeave, newest: newest, "a leave is already open since \(openLeave.event.date)")
+                    throw conflict(
+                        item, openLeave, newest: newest, "a leave is already open since \(openLeave.event.date)")
                 }
                 openLeave = item
                 s.leaves.append(Scholarship.Leave(start: date, end: nil))
                 s.history.append("\(date): leave of absence started; months beginning inside it are suspended")
             case .leaveEnded(let date):
                 guard openLeave != nil else {
-                    if let lastLeaveEnd { throw conflict(item, lastLeaveEnd, newest: newest, "no leave is open on \(date)") }
+                    if let lastLeaveEnd {
+                        throw conflict(item, lastLeaveEnd, newest: newest, "no leave is open on \(date)")
+                    }
                     throw EventRejection("no leave is open on \(date): record leave_started first")
                 }
                 openLeave = nil
@@ -131,11 +145,16 @@ public enum LifecycleRules {
                 awardDegree(&s, on: date)
             case .termination(let date, let reason, _, let credits, let support):
                 if let degree, !TerminationReason.afterCompletion.contains(reason) {
-                    throw conflict(item, degree, newest: newest,
-                                   "a \(reason.rawValue) termination cannot follow the degree awarded on \(degree.event.date) "
-                                   + "(only \(TerminationReason.afterCompletion.map(\.rawValue).sorted().joined(separator: ", ")) can)")
+                    throw conflict(
+                        item, degree, newest: newest,
+                        "a \(reason.rawValue) termination cannot follow the degree awarded on \(degree.event.date) "
+                            + "(only \(TerminationReason.afterCompletion.map(\.rawValue).sorted().joined(separator: ", ")) can)"
+                    )
                 }
-                if terminate(&s, on: date, reason: reason, creditsCompleted: credits, supportKind: support, voidFrom: item.voidFrom) {
+                if terminate(
+                    &s, on: date, reason: reason, creditsCompleted: credits, supportKind: support,
+                    voidFrom: item.voidFrom)
+                {
                     ender = item
                 }
             }
@@ -154,7 +173,9 @@ public enum LifecycleRules {
     }
 
     /// A rejection naming the event of the pair that is not the one being judged.
-    private static func conflict(_ a: RecordedEvent, _ b: RecordedEvent, newest: Int64?, _ why: String) -> EventRejection {
+    private static func conflict(_ a: RecordedEvent, _ b: RecordedEvent, newest: Int64?, _ why: String)
+        -> EventRejection
+    {
         let other = a.seq == newest ? b : a
         return EventRejection("\(why) (conflicts with \(other.label))")
     }
@@ -203,11 +224,13 @@ public enum LifecycleRules {
         let enrollment = program.enrollmentDate
         let oneMonthLater = enrollment.yearMonth.adding(months: 1)
         let lastDay = CalendarDate.daysIn(month: oneMonthLater.month, year: oneMonthLater.year)
-        let limit = CalendarDate(year: oneMonthLater.year, month: oneMonthLater.month, day: min(enrollment.day, lastDay))!
+        let limit = CalendarDate(
+            year: oneMonthLater.year, month: oneMonthLater.month, day: min(enrollment.day, lastDay))!
         if date > limit {
             s.firstPaymentMonth = date.yearMonth
-            s.history.append("\(date): arrived more than one month after enrollment (\(enrollment)); "
-                             + "payments begin in \(date.yearMonth), not retroactively")
+            s.history.append(
+                "\(date): arrived more than one month after enrollment (\(enrollment)); "
+                    + "payments begin in \(date.yearMonth), not retroactively")
         } else {
             s.history.append("\(date): arrived; payments begin in \(s.firstPaymentMonth)")
         }
@@ -234,10 +257,14 @@ public enum LifecycleRules {
     /// Return ticket: "a return ticket will not be provided for students who withdraw from TMU";
     /// every other termination ends the studies without the degree the ticket follows, so none
     /// of them provides it either — and the four accepted after the degree (interface §3) withdraw it.
-    static func terminate(_ s: inout Scholarship, on date: CalendarDate, reason: TerminationReason,
-                          creditsCompleted: Bool?, supportKind: SupportKind?, voidFrom: YearMonth?) -> Bool {
+    static func terminate(
+        _ s: inout Scholarship, on date: CalendarDate, reason: TerminationReason,
+        creditsCompleted: Bool?, supportKind: SupportKind?, voidFrom: YearMonth?
+    ) -> Bool {
         if reason == .otherSupportApplied, let supportKind, supportKind != .scholarship {
-            s.history.append("\(date): applied for \(supportKind.rawValue), which does not overlap with this support; not terminated")
+            s.history.append(
+                "\(date): applied for \(supportKind.rawValue), which does not overlap with this support; not terminated"
+            )
             return false
         }
         let month = date.yearMonth
@@ -249,8 +276,9 @@ public enum LifecycleRules {
             s.terminationReason = .withdrawal
             let ticket = date < s.prescribedEnd
             s.returnTicket = ticket
-            s.history.append("\(date): withdrew after acquiring the credits needed to complete the course; not a termination; "
-                             + "return ticket \(ticket ? "provided" : "not provided (after the prescribed years)")")
+            s.history.append(
+                "\(date): withdrew after acquiring the credits needed to complete the course; not a termination; "
+                    + "return ticket \(ticket ? "provided" : "not provided (after the prescribed years)")")
             return true
         }
         let afterDegree = s.degreeAwardedOn != nil
@@ -278,8 +306,9 @@ public enum LifecycleRules {
         }
         let ticket = date < s.prescribedEnd
         s.returnTicket = ticket
-        s.history.append("\(date): degree awarded \(ticket ? "within" : "beyond") the prescribed years (ending \(s.prescribedEnd)); "
-                         + "return ticket \(ticket ? "provided" : "not provided")")
+        s.history.append(
+            "\(date): degree awarded \(ticket ? "within" : "beyond") the prescribed years (ending \(s.prescribedEnd)); "
+                + "return ticket \(ticket ? "provided" : "not provided")")
     }
 
     /// `academic_report`: "All applicants are expected to maintain a 2.3 GPA or above in the
@@ -287,12 +316,15 @@ public enum LifecycleRules {
     /// (a person decides; it is not a termination); a later report at or above 2.3 clears it.
     /// The fold only says which report is the latest below the threshold; the flag is raised and
     /// cleared, with its time, by whoever records the event (officers' clears act when made).
-    static func report(_ s: inout Scholarship, seq: Int64, on date: CalendarDate, term: String, gpa: Rational, program: Program) {
+    static func report(
+        _ s: inout Scholarship, seq: Int64, on date: CalendarDate, term: String, gpa: Rational, program: Program
+    ) {
         let threshold = Rational(decimal: program.gpaMaintain) ?? Rational(23, 10)
         let shown = gpa.decimalString(places: 2)
         if gpa < threshold {
             s.lowReport = seq
-            s.history.append("\(date): term \(term) GPA \(shown) is below \(program.gpaMaintain); flag \(Scholarship.lowGPAFlag)")
+            s.history.append(
+                "\(date): term \(term) GPA \(shown) is below \(program.gpaMaintain); flag \(Scholarship.lowGPAFlag)")
         } else {
             s.lowReport = nil
             s.history.append("\(date): term \(term) GPA \(shown)")
@@ -303,5 +335,7 @@ public enum LifecycleRules {
 extension TerminationReason {
     /// Interface §3: "`false_statement`, `exclusion_found`, `pledge_violation` and
     /// `disciplinary_action` are accepted after `degree_awarded` too, and withdraw the return ticket".
-    public static let afterCompletion: Set<TerminationReason> = [.falseStatement, .exclusionFound, .pledgeViolation, .disciplinaryAction]
+    public static let afterCompletion: Set<TerminationReason> = [
+        .falseStatement, .exclusionFound, .pledgeViolation, .disciplinaryAction,
+    ]
 }

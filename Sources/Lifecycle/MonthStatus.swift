@@ -32,10 +32,14 @@ extension Scholarship {
             return .outside("before the first payment month \(firstPaymentMonth)\(arrival)")
         }
         if let voidFrom, month >= voidFrom, let terminatedOn {
-            return .voided("voided by the termination on \(terminatedOn), recorded while eligibility.changed was open (from \(voidFrom))")
+            return .voided(
+                "voided by the termination on \(terminatedOn), recorded while eligibility.changed was open (from \(voidFrom))"
+            )
         }
         guard let last = lastPaymentMonth, month <= last else {
-            if let terminatedOn, month <= scheduledLastMonth { return .voided("after the termination on \(terminatedOn)") }
+            if let terminatedOn, month <= scheduledLastMonth {
+                return .voided("after the termination on \(terminatedOn)")
+            }
             if let endedOn { return .outside("after the scholarship ended on \(endedOn)") }
             return .outside("after the last payment month \(scheduledLastMonth)")
         }
@@ -121,7 +125,8 @@ public struct PaymentPosition: Sendable {
             case .owed, .awaitingArrival:
                 return MonthExplanation(month: month, yen: line.yen, status: .paid, reason: run)
             case .suspended(let why), .voided(let why), .outside(let why):
-                return MonthExplanation(month: month, yen: line.yen, status: .overpaid, reason: "\(run); no longer owed: \(why)")
+                return MonthExplanation(
+                    month: month, yen: line.yen, status: .overpaid, reason: "\(run); no longer owed: \(why)")
             }
         }
         let reached = reachedThrough.map { month <= $0 } ?? false
@@ -131,18 +136,24 @@ public struct PaymentPosition: Sendable {
         case .voided(let why), .outside(let why):
             return MonthExplanation(month: month, yen: s.monthlyYen, status: .voided, reason: "not owed: \(why)")
         case .awaitingArrival where reached:
-            return MonthExplanation(month: month, yen: s.monthlyYen, status: .due, reason: "the arrival in Japan is not recorded yet")
+            return MonthExplanation(
+                month: month, yen: s.monthlyYen, status: .due, reason: "the arrival in Japan is not recorded yet")
         case .awaitingArrival:
-            return MonthExplanation(month: month, yen: s.monthlyYen, status: .scheduled, reason: "the arrival in Japan is not recorded yet")
+            return MonthExplanation(
+                month: month, yen: s.monthlyYen, status: .scheduled, reason: "the arrival in Japan is not recorded yet")
         case .owed where !reached:
-            return MonthExplanation(month: month, yen: s.monthlyYen, status: .scheduled, reason: "owed; paid by the run of \(month)")
+            return MonthExplanation(
+                month: month, yen: s.monthlyYen, status: .scheduled, reason: "owed; paid by the run of \(month)")
         case .owed where pendingEvents:
-            return MonthExplanation(month: month, yen: s.monthlyYen, status: .due,
-                                    reason: "submitted events are not applied yet (run `bursar drain` or keep bursard running)")
+            return MonthExplanation(
+                month: month, yen: s.monthlyYen, status: .due,
+                reason: "submitted events are not applied yet (run `bursar drain` or keep bursard running)")
         case .owed where !holdReasons.isEmpty:
             let n = holdReasons.count
-            return MonthExplanation(month: month, yen: s.monthlyYen, status: .held,
-                                    reason: "open flag\(n == 1 ? "" : "s") or hold\(n == 1 ? "" : "s"): \(holdReasons.joined(separator: ", "))")
+            return MonthExplanation(
+                month: month, yen: s.monthlyYen, status: .held,
+                reason:
+                    "open flag\(n == 1 ? "" : "s") or hold\(n == 1 ? "" : "s"): \(holdReasons.joined(separator: ", "))")
         case .owed:
             return MonthExplanation(month: month, yen: s.monthlyYen, status: .due, reason: "owed; paid by the next run")
         }
@@ -154,7 +165,9 @@ public struct PaymentPosition: Sendable {
         let s = scholarship
         var months = Set(paid.keys)
         if s.firstPaymentMonth <= s.scheduledLastMonth {
-            for k in 0...s.firstPaymentMonth.months(until: s.scheduledLastMonth) { months.insert(s.firstPaymentMonth.adding(months: k)) }
+            for k in 0...s.firstPaymentMonth.months(until: s.scheduledLastMonth) {
+                months.insert(s.firstPaymentMonth.adding(months: k))
+            }
         }
         return months.sorted().map(explain)
     }

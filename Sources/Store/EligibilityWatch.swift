@@ -25,12 +25,17 @@ public enum EligibilityWatch {
     /// is taken first, then the scholarship's row: an `admitted` event that read the previous
     /// decision either commits before and is flagged, or waits and reads this decision.
     @discardableResult
-    public static func flagLostEligibility(program: String, decided: [Decided], on connection: Connection) async throws -> [String] {
+    public static func flagLostEligibility(program: String, decided: [Decided], on connection: Connection) async throws
+        -> [String]
+    {
         var flagged: [String] = []
         for item in decided.sorted(by: { $0.decision.applicantID < $1.decision.applicantID }) {
             let id = item.decision.applicantID
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext($1))", "lifecycle:\(program):\(id)")
-            guard !(try await LifecycleStore.admitted(program: program, applicantID: id, forUpdate: true, on: connection)).isEmpty else {
+            guard
+                !(try await LifecycleStore.admitted(program: program, applicantID: id, forUpdate: true, on: connection))
+                    .isEmpty
+            else {
                 continue
             }
             let open = try await LifecycleStore.openFlags(program: program, applicantID: id, on: connection)[id] ?? []
@@ -39,8 +44,9 @@ public enum EligibilityWatch {
             guard let reason = reason(item, against: baseline) else { continue }
             // The month it holds from: the first one no run has reached yet.
             let month = try await PaymentStore.reachedThrough(program: program, on: connection)?.adding(months: 1)
-            try await LifecycleStore.recordFlag(program: program, applicantID: id, flag: Scholarship.eligibilityChangedFlag,
-                                                action: "raised", reason: reason, month: month, on: connection)
+            try await LifecycleStore.recordFlag(
+                program: program, applicantID: id, flag: Scholarship.eligibilityChangedFlag,
+                action: "raised", reason: reason, month: month, on: connection)
             flagged.append(id)
         }
         return flagged
@@ -56,7 +62,8 @@ public enum EligibilityWatch {
     /// The decision in force at the last clear of `eligibility.changed`, else at admission (for
     /// an admission recorded before that was kept, the latest eligible decision).
     static func baseline(program: String, applicantID: String, on connection: Connection) async throws -> Baseline? {
-        let row = try await connection.query("""
+        let row = try await connection.query(
+            """
             SELECT d.failed, d.review, d.revision FROM decisions d
             WHERE d.id = coalesce(
                 (SELECT decision_id FROM flag_actions WHERE program = $1 AND applicant_id = $2 AND flag = $3 AND action = 'cleared'
@@ -64,10 +71,12 @@ public enum EligibilityWatch {
                 (SELECT decision_id FROM lifecycle_events WHERE program = $1 AND applicant_id = $2 AND type = 'admitted'
                    AND status = 'applied' AND decision_id IS NOT NULL ORDER BY seq LIMIT 1),
                 (SELECT id FROM decisions WHERE program = $1 AND applicant_id = $2 AND outcome = 'eligible' ORDER BY id DESC LIMIT 1))
-            """, program, applicantID, Scholarship.eligibilityChangedFlag).first
+            """, program, applicantID, Scholarship.eligibilityChangedFlag
+        ).first
         guard let row else { return nil }
-        return Baseline(failed: Set(try row.strings("failed")), review: Set(try row.strings("review")),
-                        revision: try row.int("revision"))
+        return Baseline(
+            failed: Set(try row.strings("failed")), review: Set(try row.strings("review")),
+            revision: try row.int("revision"))
     }
 
     /// Why the flag is raised, naming clauses and no personal data; nil when it is not.
@@ -79,7 +88,8 @@ public enum EligibilityWatch {
         let clauses = Set(decision.failed + decision.review + Array(baseline.failed) + Array(baseline.review))
             .filter { $0.hasPrefix("eligibility.10") }
         let worse = clauses.filter {
-            rank($0, failed: Set(decision.failed), review: Set(decision.review)) > rank($0, failed: baseline.failed, review: baseline.review)
+            rank($0, failed: Set(decision.failed), review: Set(decision.review))
+                > rank($0, failed: baseline.failed, review: baseline.review)
         }.sorted()
         let held = "; payments are held until an officer clears the flag or records a termination"
         if !worse.isEmpty {
@@ -93,7 +103,8 @@ public enum EligibilityWatch {
             if !decision.failed.isEmpty { parts.append("failed \(decision.failed.joined(separator: ", "))") }
             if !decision.review.isEmpty { parts.append("left to review \(decision.review.joined(separator: ", "))") }
             return "revision \(item.revision) of the admitted application is decided \(decision.outcome.rawValue)"
-                + (parts.isEmpty ? "" : " (\(parts.joined(separator: "; ")))") + ": a possible false statement, for an officer to judge"
+                + (parts.isEmpty ? "" : " (\(parts.joined(separator: "; ")))")
+                + ": a possible false statement, for an officer to judge"
                 + held
         }
         return nil

@@ -31,15 +31,20 @@ public enum PaymentStore {
     }
 
     /// The months paid of `program`'s scholarships (one applicant when given), by applicant.
-    public static func ledger(program: String, applicantID: String? = nil, on connection: Connection) async throws -> [String: [PaidMonth]] {
+    public static func ledger(program: String, applicantID: String? = nil, on connection: Connection) async throws
+        -> [String: [PaidMonth]]
+    {
         var paid: [String: [PaidMonth]] = [:]
-        for row in try await connection.query("""
+        for row in try await connection.query(
+            """
             SELECT applicant_id, month, amount_yen, run_id FROM payments
             WHERE program = $1 AND ($2::text IS NULL OR applicant_id = $2) AND status = 'paid' ORDER BY applicant_id, month
-            """, program, applicantID) {
-            paid[try row.string("applicant_id"), default: []].append(PaidMonth(
-                month: try month(row.string("month")), yen: try row.int("amount_yen"),
-                runID: try row.isNull("run_id") ? nil : try row.int64("run_id")))
+            """, program, applicantID)
+        {
+            paid[try row.string("applicant_id"), default: []].append(
+                PaidMonth(
+                    month: try month(row.string("month")), yen: try row.int("amount_yen"),
+                    runID: try row.isNull("run_id") ? nil : try row.int64("run_id")))
         }
         return paid
     }
@@ -53,18 +58,25 @@ public enum PaymentStore {
     /// What each scholarship of `program` (one applicant when given) owes compared with what was
     /// paid, as things stand on `connection`. `reachedThrough` overrides how far runs reached
     /// (a run in progress reaches its own month).
-    public static func positions(program: String, applicantID: String? = nil, reachedThrough: YearMonth? = nil, forUpdate: Bool = false,
-                                 on connection: Connection) async throws -> [PaymentPosition] {
-        let scholarships = try await LifecycleStore.folded(program: program, applicantID: applicantID, forUpdate: forUpdate, on: connection)
+    public static func positions(
+        program: String, applicantID: String? = nil, reachedThrough: YearMonth? = nil, forUpdate: Bool = false,
+        on connection: Connection
+    ) async throws -> [PaymentPosition] {
+        let scholarships = try await LifecycleStore.folded(
+            program: program, applicantID: applicantID, forUpdate: forUpdate, on: connection)
         let ledger = try await ledger(program: program, applicantID: applicantID, on: connection)
         let stored = try await Self.reachedThrough(program: program, on: connection)
         let reached = [stored, reachedThrough].compactMap { $0 }.max()
-        let pending = Set(try await connection.query("""
-            SELECT DISTINCT applicant_id FROM lifecycle_events WHERE program = $1 AND ($2::text IS NULL OR applicant_id = $2) AND status = 'pending'
-            """, program, applicantID).map { try $0.string("applicant_id") })
+        let pending = Set(
+            try await connection.query(
+                """
+                SELECT DISTINCT applicant_id FROM lifecycle_events WHERE program = $1 AND ($2::text IS NULL OR applicant_id = $2) AND status = 'pending'
+                """, program, applicantID
+            ).map { try $0.string("applicant_id") })
         return scholarships.map {
-            PaymentPosition(scholarship: $0, paid: ledger[$0.applicantID] ?? [], reachedThrough: reached,
-                            pendingEvents: pending.contains($0.applicantID))
+            PaymentPosition(
+                scholarship: $0, paid: ledger[$0.applicantID] ?? [], reachedThrough: reached,
+                pendingEvents: pending.contains($0.applicantID))
         }
     }
 
@@ -78,11 +90,17 @@ public enum PaymentStore {
     ///
     /// The run records where its bank-transfer file goes (`folder`, under the run's own name)
     /// before the file exists, so a run whose process stops after the commit is known, file and all.
-    public static func run(program: String, month: YearMonth, folder: URL, on connection: Connection) async throws -> RunRecord {
-        let runID = try await connection.query("""
+    public static func run(program: String, month: YearMonth, folder: URL, on connection: Connection) async throws
+        -> RunRecord
+    {
+        let runID = try await connection.query(
+            """
             INSERT INTO payment_runs (program, month, paid, held, total_yen) VALUES ($1, $2, 0, 0, 0) RETURNING id
-            """, program, month.description).first!.int64("id")
-        let bankFile = folder.appendingPathComponent(BankTransferFile.name(program: program, month: month.description, runID: runID)).path
+            """, program, month.description
+        ).first!.int64("id")
+        let bankFile = folder.appendingPathComponent(
+            BankTransferFile.name(program: program, month: month.description, runID: runID)
+        ).path
         try await connection.query("UPDATE payment_runs SET bank_file = $2 WHERE id = $1", runID, bankFile)
         // The scholarships' row locks make a concurrent event, flag or officer wait for the run
         // (and the run for them): each scholarship is settled on one committed state.
@@ -90,24 +108,29 @@ public enum PaymentStore {
         let payable = positions.flatMap { p in
             p.payable(through: month).map { (p.scholarship.applicantID, $0, p.scholarship.monthlyYen) }
         }
-        let paid = try await connection.query("""
+        let paid = try await connection.query(
+            """
             INSERT INTO payments (program, applicant_id, month, amount_yen, status, run_month, run_id, paid_at)
             SELECT $1, a, m, y, 'paid', $5, $6, now() FROM unnest($2::text[], $3::text[], $4::int[]) AS t(a, m, y)
             ON CONFLICT (program, applicant_id, month) DO NOTHING
             RETURNING applicant_id, month, amount_yen
             """, program, TextArray(payable.map(\.0)), TextArray(payable.map { $0.1.description }),
-            TextArray(payable.map { String($0.2) }), month.description, runID).map {
-            SettledMonth(applicantID: try $0.string("applicant_id"), month: try Self.month($0.string("month")),
-                         yen: try $0.int("amount_yen"), status: .paid, reason: nil)
+            TextArray(payable.map { String($0.2) }), month.description, runID
+        ).map {
+            SettledMonth(
+                applicantID: try $0.string("applicant_id"), month: try Self.month($0.string("month")),
+                yen: try $0.int("amount_yen"), status: .paid, reason: nil)
         }.sorted { ($0.applicantID, $0.month) < ($1.applicantID, $1.month) }
         let paidNow = Set(paid.map { "\($0.applicantID) \($0.month)" })
         var held: [SettledMonth] = []
         var due: [SettledMonth] = []
         var voided: [SettledMonth] = []
         for p in positions {
-            for line in p.lines where line.month <= month && !paidNow.contains("\(p.scholarship.applicantID) \(line.month)") {
-                let settled = SettledMonth(applicantID: p.scholarship.applicantID, month: line.month, yen: line.yen,
-                                           status: line.status, reason: line.reason)
+            for line in p.lines
+            where line.month <= month && !paidNow.contains("\(p.scholarship.applicantID) \(line.month)") {
+                let settled = SettledMonth(
+                    applicantID: p.scholarship.applicantID, month: line.month, yen: line.yen,
+                    status: line.status, reason: line.reason)
                 switch line.status {
                 case .held: held.append(settled)
                 case .due: due.append(settled)
@@ -116,15 +139,20 @@ public enum PaymentStore {
                 }
             }
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE payment_runs SET paid = $2, held = $3, due = $4, voided = $5, total_yen = $6 WHERE id = $1
             """, runID, paid.count, held.count, due.count, voided.count, paid.reduce(0) { $0 + $1.yen })
-        try await AuditLog.record(on: connection, action: "payments.run", program: program,
-                                  detail: ["month": month.description, "run": "\(runID)", "file": URL(fileURLWithPath: bankFile).lastPathComponent,
-                                           "paid": "\(paid.count)", "held": "\(held.count)",
-                                           "due": "\(due.count)", "voided": "\(voided.count)"])
-        return RunRecord(id: runID, program: program, month: month, bankFile: URL(fileURLWithPath: bankFile),
-                         paid: paid, held: held, due: due, voided: voided)
+        try await AuditLog.record(
+            on: connection, action: "payments.run", program: program,
+            detail: [
+                "month": month.description, "run": "\(runID)", "file": URL(fileURLWithPath: bankFile).lastPathComponent,
+                "paid": "\(paid.count)", "held": "\(held.count)",
+                "due": "\(due.count)", "voided": "\(voided.count)",
+            ])
+        return RunRecord(
+            id: runID, program: program, month: month, bankFile: URL(fileURLWithPath: bankFile),
+            paid: paid, held: held, due: due, voided: voided)
     }
 
     /// One line of a bank-transfer file, from committed rows.
@@ -139,7 +167,8 @@ public enum PaymentStore {
     /// The lines of a run's bank-transfer file, from its committed payments (names from the
     /// latest revision), in applicant and month order.
     public static func bankLines(runID: Int64, on connection: Connection) async throws -> [BankLine] {
-        try await connection.query("""
+        try await connection.query(
+            """
             SELECT p.applicant_id, coalesce(a.family_name, '') AS family_name, coalesce(a.given_name, '') AS given_name, p.month, p.amount_yen
             FROM payments p
             -- Outer joins: a paid month is always a line of the file, names or not.
@@ -147,9 +176,12 @@ public enum PaymentStore {
             LEFT JOIN applications a ON a.program = h.program AND a.applicant_id = h.applicant_id AND a.revision = h.latest_revision
             WHERE p.run_id = $1 AND p.status = 'paid'
             ORDER BY p.applicant_id, p.month
-            """, runID).map {
-            BankLine(applicantID: try $0.string("applicant_id"), familyName: try $0.string("family_name"), givenName: try $0.string("given_name"),
-                     month: try $0.string("month"), yen: try $0.int("amount_yen"))
+            """, runID
+        ).map {
+            BankLine(
+                applicantID: try $0.string("applicant_id"), familyName: try $0.string("family_name"),
+                givenName: try $0.string("given_name"),
+                month: try $0.string("month"), yen: try $0.int("amount_yen"))
         }
     }
 
@@ -160,60 +192,83 @@ public enum PaymentStore {
 
     /// Runs of `program` that committed but whose file was not recorded as written (the process
     /// that ran them stopped in between), oldest first, with the file each names.
-    public static func unwrittenRuns(program: String, on connection: Connection) async throws -> [(id: Int64, month: YearMonth, bankFile: URL)] {
-        try await connection.query("""
+    public static func unwrittenRuns(program: String, on connection: Connection) async throws -> [(
+        id: Int64, month: YearMonth, bankFile: URL
+    )] {
+        try await connection.query(
+            """
             SELECT id, month, bank_file FROM payment_runs WHERE program = $1 AND written_at IS NULL AND bank_file IS NOT NULL
               AND EXISTS (SELECT 1 FROM payments p WHERE p.run_id = payment_runs.id) ORDER BY id
-            """, program).map { (try $0.int64("id"), try month($0.string("month")), URL(fileURLWithPath: try $0.string("bank_file"))) }
+            """, program
+        ).map { (try $0.int64("id"), try month($0.string("month")), URL(fileURLWithPath: try $0.string("bank_file"))) }
     }
 
     /// An officer clears a flag (`bursar flags clear`), with a reason, inside the caller's
     /// transaction: the clear acts now. Held months still owed are paid by the next run when no
     /// other flag or hold is open. Returns how many held months were released.
-    public static func clearFlag(program: String, applicantID: String, flag: String, reason: String, on connection: Connection) async throws -> Int {
+    public static func clearFlag(
+        program: String, applicantID: String, flag: String, reason: String, on connection: Connection
+    ) async throws -> Int {
         let before = try await position(program: program, applicantID: applicantID, on: connection)
         guard before.scholarship.flags.contains(flag) else {
             let open = before.scholarship.flags
-            throw BursarError.input("\(applicantID) has no open flag \(flag); open flags: \(open.isEmpty ? "none" : open.joined(separator: ", "))")
+            throw BursarError.input(
+                "\(applicantID) has no open flag \(flag); open flags: \(open.isEmpty ? "none" : open.joined(separator: ", "))"
+            )
         }
         // The decision in force at the clear: the next re-decision is compared with it (interface §3).
-        let decisionID = try await LifecycleStore.admissionBasis(program: program, applicantID: applicantID, on: connection)?.decisionID
-        try await LifecycleStore.recordFlag(program: program, applicantID: applicantID, flag: flag, action: "cleared", reason: reason,
-                                            decisionID: flag == Scholarship.eligibilityChangedFlag ? decisionID : nil, on: connection)
+        let decisionID = try await LifecycleStore.admissionBasis(
+            program: program, applicantID: applicantID, on: connection)?.decisionID
+        try await LifecycleStore.recordFlag(
+            program: program, applicantID: applicantID, flag: flag, action: "cleared", reason: reason,
+            decisionID: flag == Scholarship.eligibilityChangedFlag ? decisionID : nil, on: connection)
         let released = try await releasedCount(before: before, program: program, on: connection)
-        try await AuditLog.record(on: connection, action: "flags.clear", program: program, applicantID: applicantID, reason: reason,
-                                  detail: ["flag": flag, "released": "\(released)"])
+        try await AuditLog.record(
+            on: connection, action: "flags.clear", program: program, applicantID: applicantID, reason: reason,
+            detail: ["flag": flag, "released": "\(released)"])
         return released
     }
 
     /// `bursar payments hold|release`: an officer's hold (`officer.hold`) placed or lifted now,
     /// with a reason. Throws ``BursarError/input(_:)`` when it does not apply (already held, not
     /// held). Returns how many held months a release releases.
-    public static func officerHold(program: String, applicantID: String, hold: Bool, reason: String,
-                                   on connection: Connection) async throws -> Int {
+    public static func officerHold(
+        program: String, applicantID: String, hold: Bool, reason: String,
+        on connection: Connection
+    ) async throws -> Int {
         let before = try await position(program: program, applicantID: applicantID, on: connection)
         let open = before.scholarship.flags.contains(Scholarship.officerHoldFlag)
         guard open != hold else {
-            throw BursarError.input(hold ? "\(applicantID) is already held by an officer" : "\(applicantID) has no officer hold to release")
+            throw BursarError.input(
+                hold ? "\(applicantID) is already held by an officer" : "\(applicantID) has no officer hold to release")
         }
-        try await LifecycleStore.recordFlag(program: program, applicantID: applicantID, flag: Scholarship.officerHoldFlag,
-                                            action: hold ? "raised" : "cleared", reason: reason, on: connection)
+        try await LifecycleStore.recordFlag(
+            program: program, applicantID: applicantID, flag: Scholarship.officerHoldFlag,
+            action: hold ? "raised" : "cleared", reason: reason, on: connection)
         let released = hold ? 0 : try await releasedCount(before: before, program: program, on: connection)
-        try await AuditLog.record(on: connection, action: hold ? "payments.hold" : "payments.release", program: program,
-                                  applicantID: applicantID, reason: reason, detail: ["released": "\(released)"])
+        try await AuditLog.record(
+            on: connection, action: hold ? "payments.hold" : "payments.release", program: program,
+            applicantID: applicantID, reason: reason, detail: ["released": "\(released)"])
         return released
     }
 
     /// One scholarship's position, its row locked (the officer's action and a run do not interleave).
-    public static func position(program: String, applicantID: String, on connection: Connection) async throws -> PaymentPosition {
-        guard let p = try await positions(program: program, applicantID: applicantID, forUpdate: true, on: connection).first else {
+    public static func position(program: String, applicantID: String, on connection: Connection) async throws
+        -> PaymentPosition
+    {
+        guard
+            let p = try await positions(program: program, applicantID: applicantID, forUpdate: true, on: connection)
+                .first
+        else {
             throw BursarError.notFound("\(applicantID) has no scholarship in \(program)")
         }
         return p
     }
 
     /// How many months held before are no longer held now.
-    private static func releasedCount(before: PaymentPosition, program: String, on connection: Connection) async throws -> Int {
+    private static func releasedCount(before: PaymentPosition, program: String, on connection: Connection) async throws
+        -> Int
+    {
         let after = try await position(program: program, applicantID: before.scholarship.applicantID, on: connection)
         let heldAfter = Set(after.lines.filter { $0.status == .held }.map(\.month))
         return before.lines.filter { $0.status == .held && !heldAfter.contains($0.month) }.count
@@ -223,13 +278,17 @@ public enum PaymentStore {
     public static func overpaid(program: String, on connection: Connection) async throws -> [SettledMonth] {
         try await positions(program: program, on: connection).flatMap { p in
             p.lines.filter { $0.status == .overpaid }.map {
-                SettledMonth(applicantID: p.scholarship.applicantID, month: $0.month, yen: $0.yen, status: .overpaid, reason: $0.reason)
+                SettledMonth(
+                    applicantID: p.scholarship.applicantID, month: $0.month, yen: $0.yen, status: .overpaid,
+                    reason: $0.reason)
             }
         }
     }
 
     private static func month(_ text: String) throws -> YearMonth {
-        guard let m = YearMonth(iso: text) else { throw BursarError.setup("a stored payment month \"\(text)\" is not YYYY-MM") }
+        guard let m = YearMonth(iso: text) else {
+            throw BursarError.setup("a stored payment month \"\(text)\" is not YYYY-MM")
+        }
         return m
     }
 }

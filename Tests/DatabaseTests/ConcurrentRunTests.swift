@@ -24,8 +24,12 @@ struct ConcurrentRunTests {
                     arrived.insert(id)
                     // A wrong arrival now and then, retracted and recorded again.
                     if r.bool() {
-                        try await s.events(#"{"event_id": "w-\#(id)", "type": "arrived", "applicant_id": "\#(id)", "date": "2026-07-15"}"#)
-                        try await s.events(#"{"type": "retraction", "applicant_id": "\#(id)", "retracts": "w-\#(id)", "reason": "typo"}"#)
+                        try await s.events(
+                            #"{"event_id": "w-\#(id)", "type": "arrived", "applicant_id": "\#(id)", "date": "2026-07-15"}"#
+                        )
+                        try await s.events(
+                            #"{"type": "retraction", "applicant_id": "\#(id)", "retracts": "w-\#(id)", "reason": "typo"}"#
+                        )
                     }
                     try await s.events(E.arrived(id, on: "2026-0\(r.int(3...5))-\(10 + r.int(0...18))"))
                 }
@@ -43,7 +47,9 @@ struct ConcurrentRunTests {
                 let shown = try s.show(id)
                 for (m, status) in shown where m <= month {
                     #expect(status != "overpaid" && status != "scheduled", "\(id) \(m) \(status)")
-                    if status == "due" { #expect(!arrived.contains(id), "an owed month reached by a run is paid or held") }
+                    if status == "due" {
+                        #expect(!arrived.contains(id), "an owed month reached by a run is paid or held")
+                    }
                 }
             }
         }

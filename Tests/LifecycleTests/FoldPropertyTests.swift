@@ -9,7 +9,8 @@ import Testing
 /// statuses of a scholarship add up; the result does not depend on the order of submission.
 @Suite("Fold and payments over random histories")
 struct FoldPropertyTests {
-    let program = try! Program.decode(Data(contentsOf: LifecycleRulesTests.repository.appendingPathComponent("db/programs/tgp-2026.json")))
+    let program = try! Program.decode(
+        Data(contentsOf: LifecycleRulesTests.repository.appendingPathComponent("db/programs/tgp-2026.json")))
 
     /// A small deterministic generator (SplitMix64) driven by the property's seed.
     struct Random {
@@ -41,12 +42,17 @@ struct FoldPropertyTests {
             if r.bool() { events.append(.leaveEnded(date: r.date(from: "2026-12-01", days: 120))) }
         }
         for term in 0..<r.int(0...2) {
-            events.append(.academicReport(date: r.date(from: "2026-08-01", days: 300), term: "2026-\(term)",
-                                          gpa: Rational(r.int(180...300), 100)))
+            events.append(
+                .academicReport(
+                    date: r.date(from: "2026-08-01", days: 300), term: "2026-\(term)",
+                    gpa: Rational(r.int(180...300), 100)))
         }
         switch r.int(0...3) {
-        case 0: events.append(.termination(date: r.date(from: "2026-04-01", days: 400), reason: .health, detail: nil,
-                                           creditsCompleted: nil, supportKind: nil))
+        case 0:
+            events.append(
+                .termination(
+                    date: r.date(from: "2026-04-01", days: 400), reason: .health, detail: nil,
+                    creditsCompleted: nil, supportKind: nil))
         case 1: events.append(.degreeAwarded(date: r.date(from: "2027-06-01", days: 400)))
         default: break
         }
@@ -60,14 +66,18 @@ struct FoldPropertyTests {
         var accepted = [RecordedEvent(seq: 0, eventID: "adm", event: .admitted(date: CalendarDate(iso: "2026-03-20")!))]
         for (i, event) in events.enumerated() {
             let candidate = RecordedEvent(seq: Int64(i + 1), eventID: "e\(i)", event: event)
-            if (try? LifecycleRules.fold(applicantID: "A", course: .master, events: accepted + [candidate], program: program,
-                                         newest: candidate.seq)) != nil {
+            if (try? LifecycleRules.fold(
+                applicantID: "A", course: .master, events: accepted + [candidate], program: program,
+                newest: candidate.seq)) != nil
+            {
                 accepted.append(candidate)
             }
         }
         for seq in retract.sorted() {
             let rest = accepted.filter { $0.seq != Int64(seq) || $0.seq == 0 }
-            if (try? LifecycleRules.fold(applicantID: "A", course: .master, events: rest, program: program)) != nil { accepted = rest }
+            if (try? LifecycleRules.fold(applicantID: "A", course: .master, events: rest, program: program)) != nil {
+                accepted = rest
+            }
         }
         return accepted
     }
@@ -91,7 +101,8 @@ struct FoldPropertyTests {
             var kept = first.dropFirst().map(\.event)
             for i in stride(from: kept.count - 1, to: 0, by: -1) { kept.swapAt(i, r.int(0...i)) }
             if let s = kept.firstIndex(where: { if case .leaveStarted = $0 { true } else { false } }),
-               let e = kept.firstIndex(where: { if case .leaveEnded = $0 { true } else { false } }), e < s {
+                let e = kept.firstIndex(where: { if case .leaveEnded = $0 { true } else { false } }), e < s
+            {
                 kept.swapAt(s, e)
             }
             let second = submit(kept, retract: [])
@@ -116,14 +127,18 @@ struct FoldPropertyTests {
                 while !pending.isEmpty && r.int(0...2) == 0 { submitted.append(pending.removeFirst()) }
                 if r.int(0...9) == 0, !submitted.isEmpty { retracted.insert(r.int(1...submitted.count)) }
                 let accepted = submit(submitted, retract: retracted)
-                guard var s = try? LifecycleRules.fold(applicantID: "A", course: .master, events: accepted, program: program) else {
+                guard
+                    var s = try? LifecycleRules.fold(
+                        applicantID: "A", course: .master, events: accepted, program: program)
+                else {
                     Issue.record("the accepted set must always fold")
                     return
                 }
                 s.flags = r.int(0...3) == 0 ? [Scholarship.officerHoldFlag] : []
                 // Two runs of the same month (two processes): the second finds nothing more.
                 for _ in 0..<2 {
-                    let current = PaymentPosition(scholarship: s, paid: Array(ledger.values), reachedThrough: month, pendingEvents: false)
+                    let current = PaymentPosition(
+                        scholarship: s, paid: Array(ledger.values), reachedThrough: month, pendingEvents: false)
                     for m in current.payable(through: month) {
                         #expect(ledger[m] == nil, "never paid twice")
                         #expect(s.standing(of: m) == .owed, "only owed months are paid")
@@ -131,14 +146,17 @@ struct FoldPropertyTests {
                         ledger[m] = PaidMonth(month: m, yen: s.monthlyYen, runID: Int64(run))
                     }
                 }
-                let after = PaymentPosition(scholarship: s, paid: Array(ledger.values), reachedThrough: month, pendingEvents: false)
+                let after = PaymentPosition(
+                    scholarship: s, paid: Array(ledger.values), reachedThrough: month, pendingEvents: false)
                 let lines = after.lines
                 #expect(Set(lines.map(\.month)).count == lines.count, "one line a month")
                 let paidYen = lines.filter { $0.status == .paid || $0.status == .overpaid }.reduce(0) { $0 + $1.yen }
                 #expect(paidYen == after.paidYen, "paid + overpaid is what went out")
-                #expect(after.paidYen - after.overpaidYen
+                #expect(
+                    after.paidYen - after.overpaidYen
                         == lines.filter { $0.status == .paid }.reduce(0) { $0 + $1.yen })
-                for line in lines where line.month <= month && s.standing(of: line.month) == .owed && ledger[line.month] == nil {
+                for line in lines
+                where line.month <= month && s.standing(of: line.month) == .owed && ledger[line.month] == nil {
                     #expect(line.status == .held, "an owed month reached by a run is paid or held")
                 }
                 if r.bool() { month = month.adding(months: 1) }
