@@ -116,7 +116,9 @@ public struct LifecycleWorker: JobHandler {
         program: Program, on connection: Connection
     ) async throws {
         var decisionID: Int64?
-        if case .admitted = event {
+        let isAdmission: Bool
+        if case .admitted = event { isAdmission = true } else { isAdmission = false }
+        if isAdmission || state.scholarship == nil {
             guard
                 let basis = try await LifecycleStore.admissionBasis(
                     program: args.program, applicantID: args.applicantID,
@@ -124,22 +126,16 @@ public struct LifecycleWorker: JobHandler {
             else {
                 throw EventRejection("unknown applicant \(args.applicantID) in \(args.program)")
             }
-            try LifecycleRules.checkAdmission(applicantID: args.applicantID, latestOutcome: basis.outcome)
-            state.course = basis.course
-            decisionID = basis.decisionID
-        } else if state.scholarship == nil {
-            guard
-                let basis = try await LifecycleStore.admissionBasis(
-                    program: args.program, applicantID: args.applicantID,
-                    on: connection)
-            else {
-                throw EventRejection("unknown applicant \(args.applicantID) in \(args.program)")
-            }
-            guard case .arrived = event else {
+            if isAdmission {
+                try LifecycleRules.checkAdmission(applicantID: args.applicantID, latestOutcome: basis.outcome)
+                decisionID = basis.decisionID
+            } else if case .arrived = event {
+                // An arrival is a fact dated any day: recorded before the admission, it waits for it.
+            } else {
                 throw EventRejection(
                     "\(args.applicantID) has not been admitted; a \(event.typeName) event cannot come before admitted")
             }
-            state.course = state.course ?? basis.course
+            state.course = basis.course
         }
         // Interface §3: a termination recorded while eligibility.changed is open voids every
         // unpaid month from the month in which that flag was raised.
