@@ -33,7 +33,7 @@ extension Payments {
             if !json { printLine("APPLICANT\tMONTH\tYEN\tWHY") }
             for line in lines {
                 if json {
-                    printLine(try LifecycleOutput.json(OverpaidLine(line)))
+                    printLine(try LifecycleOutput.json(ScholarMonthLine(line)))
                 } else {
                     printLine(
                         [line.applicantID, line.month.description, String(line.yen), line.reason ?? ""].joined(
@@ -87,6 +87,73 @@ extension Payments {
     }
 }
 
+extension Payments {
+    /// `bursar payments list --month M`: a month's payments for the officer (#26 item 7).
+    struct ListMonth: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "A month's payments: paid by its runs, held (with the reason) and due up to it, totals, bank files.",
+            discussion: "Example: bursar payments list --month 2026-06 --json")
+        @Option(help: "The month, YYYY-MM.") var month: String
+        @OptionGroup var options: ProgramOption
+        @Flag(help: "Print as JSON.") var json = false
+
+        func run() async throws {
+            guard let month = YearMonth(iso: month) else {
+                CLI.printError("--month must be YYYY-MM, e.g. 2026-04")
+                throw ExitCode(1)
+            }
+            let (program, report) = try await Runner.withDatabase { database in
+                let program = try await Runner.program(options.program, database: database)
+                return (program, try await database.pool.withConnection {
+                    try await PaymentStore.monthReport(program: program, month: month, on: $0)
+                })
+            }
+            let output = MonthListOutput(program: program, month: month.description, report: report)
+            if json {
+                printLine(try LifecycleOutput.json(output))
+                return
+            }
+            printLine("payments \(program) \(month): \(output.paid.count) paid (\(output.paidYen) yen), "
+                      + "\(output.held.count) held (\(output.heldYen) yen), \(output.due.count) due (\(output.dueYen) yen)")
+            for m in output.paid { printLine("  paid \(m.applicantID) \(m.month) \(m.amountYen) yen") }
+            for m in output.held { printLine("  held \(m.applicantID) \(m.month) \(m.amountYen) yen: \(m.reason)") }
+            for m in output.due { printLine("  due \(m.applicantID) \(m.month) \(m.amountYen) yen: \(m.reason)") }
+            for file in output.bankFiles { printLine("bank-transfer file: \(file)") }
+        }
+    }
+}
+
+/// `payments list --json`.
+struct MonthListOutput: Encodable {
+    let program: String
+    let month: String
+    let paid: [ScholarMonthLine]
+    let held: [ScholarMonthLine]
+    let due: [ScholarMonthLine]
+    let paidYen: Int
+    let heldYen: Int
+    let dueYen: Int
+    let bankFiles: [String]
+
+    init(program: String, month: String, report: PaymentStore.MonthReport) {
+        self.program = program
+        self.month = month
+        paid = report.paid.map(ScholarMonthLine.init)
+        held = report.held.map(ScholarMonthLine.init)
+        due = report.due.map(ScholarMonthLine.init)
+        paidYen = report.paid.reduce(0) { $0 + $1.yen }
+        heldYen = report.held.reduce(0) { $0 + $1.yen }
+        dueYen = report.due.reduce(0) { $0 + $1.yen }
+        bankFiles = report.bankFiles
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case program, month, paid, held, due, paidYen = "paid_yen", heldYen = "held_yen", dueYen = "due_yen"
+        case bankFiles = "bank_files"
+    }
+}
+
 /// An officer's hold or release, in one transaction; exit 1 when it does not apply.
 enum OfficerHold {
     static func act(applicantID: String, hold: Bool, reason: String, program named: String?) async throws -> Int {
@@ -104,8 +171,8 @@ enum OfficerHold {
     }
 }
 
-/// One line of `payments overpaid --json`.
-struct OverpaidLine: Encodable {
+/// One month of a scholar in `payments overpaid|list --json` (the reason empty for a paid month).
+struct ScholarMonthLine: Encodable {
     let applicantID: String
     let month: String
     let amountYen: Int

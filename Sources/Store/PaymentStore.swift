@@ -274,6 +274,44 @@ public enum PaymentStore {
         return before.lines.filter { $0.status == .held && !heldAfter.contains($0.month) }.count
     }
 
+    /// A month's payments for `bursar payments list`: what the runs of `month` paid, what stays
+    /// held or due up to it now, and the bank files its runs wrote.
+    public struct MonthReport: Sendable {
+        public let paid: [SettledMonth]
+        public let held: [SettledMonth]
+        public let due: [SettledMonth]
+        public let bankFiles: [String]
+    }
+
+    /// The report of `month` for `program`, as things stand now.
+    public static func monthReport(program: String, month: YearMonth, on connection: Connection) async throws -> MonthReport {
+        let paid = try await connection.query(
+            """
+            SELECT applicant_id, month, amount_yen FROM payments
+            WHERE program = $1 AND run_month = $2 AND status = 'paid' ORDER BY applicant_id, month
+            """, program, month.description
+        ).map {
+            SettledMonth(
+                applicantID: try $0.string("applicant_id"), month: try Self.month($0.string("month")),
+                yen: try $0.int("amount_yen"), status: .paid, reason: nil)
+        }
+        let files = try await connection.query(
+            "SELECT bank_file FROM payment_runs WHERE program = $1 AND month = $2 AND bank_file IS NOT NULL ORDER BY id",
+            program, month.description
+        ).map { try $0.string("bank_file") }
+        var held: [SettledMonth] = []
+        var due: [SettledMonth] = []
+        for p in try await positions(program: program, on: connection) {
+            for line in p.lines where line.month <= month && (line.status == .held || line.status == .due) {
+                let settled = SettledMonth(
+                    applicantID: p.scholarship.applicantID, month: line.month, yen: line.yen, status: line.status,
+                    reason: line.reason)
+                if line.status == .held { held.append(settled) } else { due.append(settled) }
+            }
+        }
+        return MonthReport(paid: paid, held: held, due: due, bankFiles: files)
+    }
+
     /// Months paid and no longer owed (`bursar payments overpaid`), for recovery.
     public static func overpaid(program: String, on connection: Connection) async throws -> [SettledMonth] {
         try await positions(program: program, on: connection).flatMap { p in

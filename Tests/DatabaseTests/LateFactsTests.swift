@@ -170,6 +170,8 @@ struct LateFactsTests {
         let april = try s.run("2026-04")
         #expect(
             april.held.contains { $0.applicant_id == "S-01-base" && $0.reason.contains(Scholarship.officerHoldFlag) })
+        let listed = try s.cli(["payments", "list", "--month", "2026-04", "--json"]).output
+        #expect(listed.contains(#""applicant_id":"S-01-base","month":"2026-04","reason":"open flag or hold: officer.hold""#) && listed.contains(#""bank_files":["#), "\(listed)")
         #expect(try s.cli(["payments", "release", "S-01-base", "--reason", "closed"]).status == 0)
         #expect(try s.cli(["payments", "release", "S-01-base", "--reason", "closed"]).status == 1)
         #expect(try s.run("2026-05").paidMonths("S-01-base") == ["2026-04", "2026-05"])
