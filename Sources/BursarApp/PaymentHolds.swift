@@ -92,7 +92,8 @@ extension Payments {
     struct ListMonth: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
-            abstract: "A month's payments: paid by its runs, held (with the reason) and due up to it, totals, bank files.",
+            abstract:
+                "A month's payments: paid by its runs, held (with the reason) and due up to it, totals, bank files.",
             discussion: "Example: bursar payments list --month 2026-06 --json")
         @Option(help: "The month, YYYY-MM.") var month: String
         @OptionGroup var options: ProgramOption
@@ -105,17 +106,22 @@ extension Payments {
             }
             let (program, report) = try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
-                return (program, try await database.pool.withConnection {
-                    try await PaymentStore.monthReport(program: program, month: month, on: $0)
-                })
+                return (
+                    program,
+                    try await database.pool.withConnection {
+                        try await PaymentStore.monthReport(program: program, month: month, on: $0)
+                    }
+                )
             }
             let output = MonthListOutput(program: program, month: month.description, report: report)
             if json {
                 printLine(try LifecycleOutput.json(output))
                 return
             }
-            printLine("payments \(program) \(month): \(output.paid.count) paid (\(output.paidYen) yen), "
-                      + "\(output.held.count) held (\(output.heldYen) yen), \(output.due.count) due (\(output.dueYen) yen)")
+            printLine(
+                "payments \(program) \(month): \(output.paid.count) paid (\(output.paidYen) yen), "
+                    + "\(output.held.count) held (\(output.heldYen) yen), \(output.due.count) due (\(output.dueYen) yen)"
+            )
             for m in output.paid { printLine("  paid \(m.applicantID) \(m.month) \(m.amountYen) yen") }
             for m in output.held { printLine("  held \(m.applicantID) \(m.month) \(m.amountYen) yen: \(m.reason)") }
             for m in output.due { printLine("  due \(m.applicantID) \(m.month) \(m.amountYen) yen: \(m.reason)") }
@@ -149,7 +155,10 @@ struct MonthListOutput: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case program, month, paid, held, due, paidYen = "paid_yen", heldYen = "held_yen", dueYen = "due_yen"
+        case program, month, paid, held, due
+        case paidYen = "paid_yen"
+        case heldYen = "held_yen"
+        case dueYen = "due_yen"
         case bankFiles = "bank_files"
     }
 }

@@ -284,7 +284,9 @@ public enum PaymentStore {
     }
 
     /// The report of `month` for `program`, as things stand now.
-    public static func monthReport(program: String, month: YearMonth, on connection: Connection) async throws -> MonthReport {
+    public static func monthReport(program: String, month: YearMonth, on connection: Connection) async throws
+        -> MonthReport
+    {
         let paid = try await connection.query(
             """
             SELECT applicant_id, month, amount_yen FROM payments
