@@ -42,7 +42,6 @@ public struct ScreeningWorker: JobHandler {
         let duplicates = try await PersonScreening.duplicates(for: apps, program: args.program, on: connection)
         let formerPartners = try await PersonScreening.currentDuplicatePartners(of: ids, program: args.program, on: connection)
         let withdrawn = try await Withdrawals.kept(for: ids, program: args.program, on: connection)
-        let previous = try await DecisionStore.latestOutcomes(program: args.program, applicants: ids, on: connection)
         let decisions = current.map { stored -> DecisionStore.NewDecision in
             let app = stored.application
             var decision = screener.decide(app, documents: stored.documentChecks ?? [],
@@ -52,7 +51,8 @@ public struct ScreeningWorker: JobHandler {
                          institution: app.affiliation.institution, institutionCountry: app.affiliation.country)
         }
         try await DecisionStore.save(decisions, program: args.program, on: connection)
-        try await EligibilityWatch.flagLostEligibility(program: args.program, previous: previous, decided: decisions.map(\.decision), on: connection)
+        try await EligibilityWatch.flagLostEligibility(program: args.program, decided: decisions.map { ($0.decision, $0.revision) },
+                                                       on: connection)
         let others = Set(duplicates.values.flatMap { $0.map(\.otherApplicantID) }).subtracting(ids)
         try await rescreenNewPartners(Array(others), program: args.program, on: connection)
         // Interface §4: "both get identity.duplicate in review" — and so both lose it when the

@@ -24,8 +24,7 @@ struct Events: AsyncParsableCommand {
         @Flag(help: "Print the summary as JSON.") var json = false
 
         func run() async throws {
-            let text = try CLI.readText(file)
-            let parsed = EventsFile.parse(text)
+            let parsed = EventsFile.parse(try EventsFile.read(file))
             // Interface §1's rule for batches, kept for events: a file of which no line can be
             // parsed at all (an empty one included) is not an events file.
             guard parsed.parsedAny else {
@@ -52,7 +51,7 @@ struct Events: AsyncParsableCommand {
                         switch result {
                         case .queued:
                             queued.append(AuditLog.Row(program: item.program, applicantID: item.event.applicantID, detail: [
-                                "type": item.event.event.typeName, "event_id": item.event.eventID ?? "", "line": "\(item.line)",
+                                "type": item.event.typeName, "event_id": item.event.eventID ?? "", "line": "\(item.line)",
                             ]))
                         case .duplicateEventID: ignored += 1
                         case .conflictingEventID(let message):
@@ -130,11 +129,35 @@ enum EventsFile {
         }
     }
 
-    static func parse(_ text: String) -> Parsed {
+    /// The file's bytes; exit status 2 (with a message) when it cannot be read. Lines are decoded
+    /// one by one (a line that is not UTF-8 is rejected by itself, as in batches).
+    static func read(_ file: String) throws -> Data {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), !isFolder.boolValue else {
+            CLI.printError("\(file) \(isFolder.boolValue ? "is a folder, not a file" : "does not exist")")
+            throw ExitCode(2)
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            CLI.printError("cannot read \(file) (permission denied?)")
+            throw ExitCode(2)
+        }
+        return data
+    }
+
+    /// Issue #26 item 4: the batch reader's rules for events — a BOM at the start and CRLF line
+    /// ends are tolerated, each line stands alone (a line that is not UTF-8, not JSON or not an
+    /// event is rejected by its number), and a key given twice rejects its line.
+    static func parse(_ data: Data) -> Parsed {
         var parsed = Parsed()
-        let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-        for (index, line) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        for (index, raw) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            let lineBytes = raw.last == 0x0D ? raw.dropLast() : raw[...]
+            guard let line = String(validating: lineBytes, as: UTF8.self) else {
+                parsed.rejected.append(Rejected(line: index + 1, applicantID: nil, message: "the line is not UTF-8 text"))
+                continue
+            }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty else { continue }
             let value: JSONValue
             do { value = try JSONParser.parse(trimmed) } catch {
@@ -142,6 +165,11 @@ enum EventsFile {
                 continue
             }
             parsed.parsedAny = true
+            if let repeated = value.repeatedMemberPath {
+                parsed.rejected.append(Rejected(line: index + 1, applicantID: nil,
+                                                message: "the key `\(repeated)` is given twice; which value was meant is unknowable"))
+                continue
+            }
             switch EventDecoder.decode(value) {
             case .success(let event): parsed.events.append((index + 1, event, value.canonicalText))
             case .failure(let rejection): parsed.rejected.append(Rejected(line: index + 1, applicantID: rejection.applicantID, message: "\(rejection)"))

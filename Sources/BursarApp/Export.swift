@@ -45,7 +45,7 @@ struct Export: AsyncParsableCommand {
         func run() async throws {
             let all = try await Runner.withDatabase { database in
                 let program = try await Runner.existingProgram(options.program, database: database)
-                return try await database.pool.withConnection { try await LifecycleStore.scholarships(program: program, on: $0) }
+                return try await database.pool.withConnection { try await PaymentStore.positions(program: program, on: $0) }
             }
             let records = all.map(ScholarshipRecord.init)
             switch destination.chosen {
@@ -70,8 +70,11 @@ struct ScholarshipRecord: Encodable {
     let terminationReason: String?
     let returnTicket: Bool?
     let flags: [String]
+    let paidYen: Int
+    let overpaidYen: Int
 
-    init(_ s: Scholarship) {
+    init(_ position: PaymentPosition) {
+        let s = position.scholarship
         applicantID = s.applicantID
         status = s.status.rawValue
         firstPaymentMonth = s.months > 0 ? s.firstPaymentMonth.description : nil
@@ -82,12 +85,14 @@ struct ScholarshipRecord: Encodable {
         terminationReason = s.terminationReason?.rawValue
         returnTicket = s.returnTicket
         flags = s.flags
+        paidYen = position.paidYen
+        overpaidYen = position.overpaidYen
     }
 
     enum CodingKeys: String, CodingKey {
         case applicantID = "applicant_id", status, firstPaymentMonth = "first_payment_month", lastPaymentMonth = "last_payment_month"
         case months, totalYen = "total_yen", terminatedOn = "terminated_on", terminationReason = "termination_reason"
-        case returnTicket = "return_ticket", flags
+        case returnTicket = "return_ticket", flags, paidYen = "paid_yen", overpaidYen = "overpaid_yen"
     }
 
     /// Every key is written; a value not known (yet) is null.
@@ -103,13 +108,16 @@ struct ScholarshipRecord: Encodable {
         try c.encode(terminationReason, forKey: .terminationReason)
         try c.encode(returnTicket, forKey: .returnTicket)
         try c.encode(flags, forKey: .flags)
+        try c.encode(paidYen, forKey: .paidYen)
+        try c.encode(overpaidYen, forKey: .overpaidYen)
     }
 
-    static let csvHeader = "applicant_id,status,first_payment_month,last_payment_month,months,total_yen,terminated_on,termination_reason,return_ticket,flags"
+    static let csvHeader = "applicant_id,status,first_payment_month,last_payment_month,months,total_yen,terminated_on,termination_reason,return_ticket,flags,paid_yen,overpaid_yen"
 
     var csv: String {
         [applicantID, status, firstPaymentMonth ?? "", lastPaymentMonth ?? "", String(months), String(totalYen), terminatedOn ?? "",
-         terminationReason ?? "", returnTicket.map { $0 ? "true" : "false" } ?? "", flags.joined(separator: ";")].map(CSV.field).joined(separator: ",")
+         terminationReason ?? "", returnTicket.map { $0 ? "true" : "false" } ?? "", flags.joined(separator: ";"),
+         String(paidYen), String(overpaidYen)].map(CSV.field).joined(separator: ",")
     }
 }
 

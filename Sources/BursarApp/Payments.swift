@@ -7,7 +7,8 @@ import Store
 /// `bursar payments show ID` and `bursar payments run --month YYYY-MM`.
 struct Payments: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Stipend schedules and the monthly payment run.",
-                                                    discussion: "Example: bursar payments run --month 2026-04; bursar payments show S-01-base", subcommands: [ShowPayments.self, RunPayments.self, ReturnedPayments.self])
+                                                    discussion: "Example: bursar payments run --month 2026-04; bursar payments show S-01-base", subcommands: [ShowPayments.self, RunPayments.self, Overpaid.self, Hold.self, Release.self, ListMonth.self,
+                                                                 ReturnedPayments.self])
 
     struct ShowPayments: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -20,14 +21,14 @@ struct Payments: AsyncParsableCommand {
         func run() async throws {
             try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
-                let (scholarship, recorded) = try await database.pool.withConnection { connection in
-                    (try await LifecycleStore.scholarship(program: program, applicantID: applicantID, on: connection),
-                     try await PaymentStore.payments(program: program, applicantID: applicantID, on: connection))
+                let position = try await database.pool.withConnection { connection in
+                    try await PaymentStore.positions(program: program, applicantID: applicantID, on: connection).first
                 }
-                guard let s = scholarship else {
+                guard let position else {
                     throw BursarError.notFound("\(applicantID) has no scholarship in \(program) (not admitted yet?)")
                 }
-                let lines = PaymentLines.lines(of: s, recorded: recorded)
+                let s = position.scholarship
+                let lines = PaymentLines.lines(of: position)
                 if json {
                     printLine(try LifecycleOutput.json(PaymentLines(applicantID: applicantID, lines: lines)))
                     return
@@ -36,7 +37,8 @@ struct Payments: AsyncParsableCommand {
                 for line in lines {
                     printLine("  \(line.month)  \(line.amountYen) yen  \(line.status)\(line.note.map { " (\($0))" } ?? "")")
                 }
-                if !s.flags.isEmpty { printLine("open flags (payments held): \(s.flags.joined(separator: ", "))") }
+                if !s.flags.isEmpty { printLine("open flags and holds (payments held): \(s.flags.joined(separator: ", "))") }
+                if position.overpaidYen > 0 { printLine("overpaid: \(position.overpaidYen) yen paid for months no longer owed") }
                 for line in s.history { printLine("  · \(line)") }
             }
         }
@@ -56,6 +58,8 @@ struct Payments: AsyncParsableCommand {
         @Option(help: "Folder for the bank-transfer CSV.") var folder: String = "payments"
         @Flag(help: "Print the run as JSON (interface §3).") var json = false
         @OptionGroup var bankFile: BankFileOptions
+        /// Today's date in Asia/Tokyo, for tests of the future-month rule (never for service use).
+        @Option(help: ArgumentHelp(visibility: .private)) var today: String?
 
         func run() async throws {
             guard let month = YearMonth(iso: month) else {
@@ -63,6 +67,22 @@ struct Payments: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             let zengin = try bankFile.zenginTransferDate()
+            let current: YearMonth
+            if let today {
+                guard let date = CalendarDate(iso: today) else {
+                    CLI.printError("--today must be YYYY-MM-DD")
+                    throw ExitCode(1)
+                }
+                current = date.yearMonth
+            } else {
+                current = TokyoCalendar.currentMonth()
+            }
+            // Interface §3 (v1.2): a month after the current month is refused, nothing paid.
+            guard month <= current else {
+                CLI.printError("--month \(month) is after the current month \(current) (Asia/Tokyo): a stipend is paid "
+                               + "in its month or later, never ahead; nothing was paid")
+                throw ExitCode(2)
+            }
             let destination = URL(fileURLWithPath: folder).standardizedFileURL
             try await Runner.withDatabase { database in
                 // Only a program that exists: its id becomes part of the file's name.
@@ -99,7 +119,7 @@ struct PaymentLines: Encodable {
         let month: String
         let amountYen: Int
         let status: String
-        /// Why a month is held or due, or that a paid month is no longer owed (text output only).
+        /// Why a month has its status (text output only).
         let note: String?
         enum CodingKeys: String, CodingKey { case month, amountYen = "amount_yen", status }
     }
@@ -108,27 +128,11 @@ struct PaymentLines: Encodable {
     let lines: [Line]
     enum CodingKeys: String, CodingKey { case applicantID = "applicant_id", lines }
 
-    /// Every month of the schedule (paid, held, due, or scheduled when no run has settled it),
-    /// and any month paid outside it (a termination recorded after the month was paid): money
-    /// that went out is always shown.
-    static func lines(of s: Scholarship, recorded: [PaymentStore.Payment]) -> [Line] {
-        let byMonth = Dictionary(uniqueKeysWithValues: recorded.map { ($0.month, $0) })
-        var lines: [YearMonth: Line] = [:]
-        for m in s.schedule {
-            let row = byMonth[m.month]
-            switch row?.status {
-            case .paid?, .held?, .due?, .returned?:
-                lines[m.month] = Line(month: m.month.description, amountYen: row!.yen, status: row!.status.rawValue, note: row!.reason)
-            case .void?, nil:
-                lines[m.month] = Line(month: m.month.description, amountYen: m.yen, status: "scheduled", note: nil)
-            }
+    /// Every month of the period and any month paid outside it (money that went out is always shown).
+    static func lines(of position: PaymentPosition) -> [Line] {
+        position.lines.map {
+            Line(month: $0.month.description, amountYen: $0.yen, status: $0.status.rawValue, note: $0.reason)
         }
-        for row in recorded where row.status == .paid && lines[row.month] == nil {
-            let why: String
-            if case .notOwed(let reason) = s.standing(of: row.month) { why = "not owed on what is recorded now: \(reason)" } else { why = "" }
-            lines[row.month] = Line(month: row.month.description, amountYen: row.yen, status: "paid", note: why)
-        }
-        return lines.keys.sorted().map { lines[$0]! }
     }
 }
 

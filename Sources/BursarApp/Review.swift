@@ -44,13 +44,23 @@ struct Review: AsyncParsableCommand {
                 let applications: Int
             }
 
+            struct Admitted: Encodable {
+                let applicantID: String
+                let outcome: String
+                let clauses: [String]
+                enum CodingKeys: String, CodingKey { case applicantID = "applicant_id", outcome, clauses }
+            }
+
             let program: String
             let applications: [Application]
             let uncertainSpellings: [Spelling]
+            /// Admitted scholars who would not be eligible today (nothing held: interface §3).
+            let admittedNotEligible: [Admitted]
 
             enum CodingKeys: String, CodingKey {
                 case program, applications
                 case uncertainSpellings = "uncertain_spellings"
+                case admittedNotEligible = "admitted_not_eligible"
             }
         }
 
@@ -60,6 +70,9 @@ struct Review: AsyncParsableCommand {
                 let store = ReviewStore(database: database)
                 let waiting = try await store.waiting(program: program)
                 let spellings = try await store.uncertainSpellings(program: program)
+                let admitted = try await store.admittedNotEligible(program: program).map {
+                    Report.Admitted(applicantID: $0.applicantID, outcome: $0.outcome, clauses: $0.clauses)
+                }
                 var applications: [Report.Application] = []
                 for item in waiting {
                     let clause = Report.Clause(clause: item.clause, why: item.why)
@@ -72,13 +85,13 @@ struct Review: AsyncParsableCommand {
                 }
                 return Report(program: program, applications: applications, uncertainSpellings: spellings.map {
                     Report.Spelling(spelling: $0.spelling, country: $0.country, applications: $0.applications)
-                })
+                }, admittedNotEligible: admitted)
             }
             if json {
                 printLine(try CLI.json(report))
                 return
             }
-            if report.applications.isEmpty && report.uncertainSpellings.isEmpty {
+            if report.applications.isEmpty && report.uncertainSpellings.isEmpty && report.admittedNotEligible.isEmpty {
                 printLine("nothing waits for a person in \(report.program)")
                 return
             }
@@ -86,6 +99,10 @@ struct Review: AsyncParsableCommand {
             for application in report.applications {
                 printLine("  \(application.applicantID) (revision \(application.revision))")
                 for clause in application.review { printLine("    \(clause.clause): \(clause.why)") }
+            }
+            for a in report.admittedNotEligible {
+                printLine("  \(a.applicantID): admitted; would not be eligible today: clauses \(a.clauses.joined(separator: ", ")) "
+                          + "(\(a.outcome); nothing is held: after acceptance only (10) findings and terminations stop support)")
             }
             if !report.uncertainSpellings.isEmpty {
                 printLine("")

@@ -34,20 +34,6 @@ public enum BankAccountStore {
         return standings
     }
 
-    /// Holds the months a run would pay to a scholar without a usable account, with the reason
-    /// `awaiting_account` (added to the reasons of a month held already): the payment run's one
-    /// hook for accounts. Delayed, not lost: the first run after the import pays them.
-    static func holdAwaitingAccount(_ changes: [PaymentStore.SettledMonth], program: String,
-                                    on connection: Connection) async throws -> [PaymentStore.SettledMonth] {
-        let standings = try await standings(program: program, on: connection)
-        return changes.map { m in
-            guard !(standings[m.applicantID] ?? .none).payable, m.status == .paid || m.status == .held else { return m }
-            let reason = m.status == .held ? [m.reason ?? "", awaitingAccount].joined(separator: ", ") : awaitingAccount
-            return PaymentStore.SettledMonth(applicantID: m.applicantID, month: m.month, yen: m.yen, status: .held,
-                                             reason: reason)
-        }
-    }
-
     /// What an import did.
     public struct ImportResult: Sendable {
         /// Accounts registered or replaced.

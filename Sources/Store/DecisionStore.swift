@@ -62,22 +62,6 @@ public struct DecisionStore: Sendable {
         })
     }
 
-    /// The outcome of the latest decision of each of `applicants` that has one, on `connection`.
-    public static func latestOutcomes(program: String, applicants: [String], on connection: Connection) async throws -> [String: Outcome] {
-        guard !applicants.isEmpty else { return [:] }
-        let rows = try await connection.query("""
-            SELECT h.applicant_id, d.outcome FROM applicants h
-            JOIN LATERAL (SELECT outcome FROM decisions x WHERE x.program = h.program AND x.applicant_id = h.applicant_id
-                          ORDER BY x.id DESC LIMIT 1) d ON true
-            WHERE h.program = $1 AND h.applicant_id = ANY($2::text[])
-            """, program, TextArray(applicants))
-        var outcomes: [String: Outcome] = [:]
-        for row in rows {
-            if let outcome = Outcome(rawValue: try row.string("outcome")) { outcomes[try row.string("applicant_id")] = outcome }
-        }
-        return outcomes
-    }
-
     private static let latestSQL = """
         SELECT h.program, h.applicant_id, h.latest_revision AS revision, d.outcome, d.gpa, d.categories, d.failed, d.review,
                d.conditions, d.rule_set, d.trace, d.decided_at

@@ -2,59 +2,111 @@ import Lifecycle
 import Postgres
 import Screening
 
-/// Raises `eligibility.changed` on a scholarship whose applicant's latest decision stops being
-/// `eligible` (interface §3), in the transaction that stores the decision. Guideline (10): "If an
-/// applicant is found to fall under these after being accepted, the support provided, such as
-/// scholarship, shall not, in principle, be granted" — and a new revision found to hold a false
-/// statement, or an officer's partner rejection, can make the admitted applicant ineligible too.
-/// The flag holds payments until an officer clears it or records a termination.
+/// Raises `eligibility.changed` on an admitted applicant's scholarship, in the transaction that
+/// stores a re-decision (interface §3 v1.2). Guideline (10): "If an applicant is found to fall
+/// under these after being accepted, the support provided, such as scholarship, shall not, in
+/// principle, be granted." After acceptance the guideline stops support for (10) findings and
+/// the termination cases only, so:
+/// - a re-decision that leaves a (10) clause worse (pass → review → fail) than in the baseline
+///   raises it — the baseline is the decision in force at admission or, after an officer cleared
+///   the flag, at that clear, so it is raised again after a clear;
+/// - a decision of a revision newer than the baseline's that is not `eligible` raises it (a
+///   possible false statement, for an officer to judge);
+/// - a change of program data that changes other clauses holds nothing (`review list` shows it).
+/// Terminated and completed scholarships are flagged too: a (10) finding after the degree can
+/// still withdraw the return ticket through a termination.
 public enum EligibilityWatch {
-    /// For each decision in `decided` that is not `eligible` while the applicant's previous latest
-    /// decision (`previous`) was, raises the flag on the applicant's active scholarship, if any and
-    /// if not raised already. Returns the applicants flagged.
+    /// One new decision with the revision it decided.
+    public typealias Decided = (decision: Decision, revision: Int)
+
+    /// Raises the flag where the rules above say so. Returns the applicants flagged.
     ///
-    /// Readings: only a change away from `eligible` raises it (a re-decision that stays not
-    /// eligible after an officer cleared the flag does not raise it again); a terminated or
-    /// completed scholarship pays nothing more, so it is not flagged.
-    ///
-    /// The applicant's lifecycle lock (the one the lifecycle worker holds while it applies events)
-    /// is taken first: an `admitted` event that read the previous, eligible decision either commits
-    /// its scholarship before the lock is granted here — and is flagged — or waits and reads this
-    /// decision.
+    /// The applicant's lifecycle lock (the one the lifecycle worker holds while it judges events)
+    /// is taken first, then the scholarship's row: an `admitted` event that read the previous
+    /// decision either commits before and is flagged, or waits and reads this decision.
     @discardableResult
-    public static func flagLostEligibility(program: String, previous: [String: Outcome], decided: [Decision],
-                                           on connection: Connection) async throws -> [String] {
-        let lost = decided.filter { $0.outcome != .eligible && previous[$0.applicantID] == .eligible }
-            .sorted { $0.applicantID < $1.applicantID }
+    public static func flagLostEligibility(program: String, decided: [Decided], on connection: Connection) async throws
+        -> [String]
+    {
         var flagged: [String] = []
-        for decision in lost {
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext($1))", "lifecycle:\(program):\(decision.applicantID)")
-            guard var scholarship = try await LifecycleStore.scholarship(program: program, applicantID: decision.applicantID,
-                                                                         on: connection, forUpdate: true),
-                  scholarship.status == .active, !scholarship.flags.contains(Scholarship.eligibilityChangedFlag) else { continue }
-            let reason = Self.reason(decision)
-            scholarship.flags.append(Scholarship.eligibilityChangedFlag)
-            scholarship.history.append("flag \(Scholarship.eligibilityChangedFlag) raised: \(reason)")
-            try await LifecycleStore.save(scholarship, program: program, on: connection)
-            try await connection.query("""
-                INSERT INTO flag_actions (program, applicant_id, flag, action, reason) VALUES ($1, $2, $3, 'raised', $4)
-                """, program, decision.applicantID, Scholarship.eligibilityChangedFlag, reason)
-            flagged.append(decision.applicantID)
+        for item in decided.sorted(by: { $0.decision.applicantID < $1.decision.applicantID }) {
+            let id = item.decision.applicantID
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext($1))", "lifecycle:\(program):\(id)")
+            guard
+                !(try await LifecycleStore.admitted(program: program, applicantID: id, forUpdate: true, on: connection))
+                    .isEmpty
+            else {
+                continue
+            }
+            let open = try await LifecycleStore.openFlags(program: program, applicantID: id, on: connection)[id] ?? []
+            guard !open.contains(where: { $0.flag == Scholarship.eligibilityChangedFlag }) else { continue }
+            guard let baseline = try await baseline(program: program, applicantID: id, on: connection) else { continue }
+            guard let reason = reason(item, against: baseline) else { continue }
+            // The month it holds from: the first one no run has reached yet.
+            let month = try await PaymentStore.reachedThrough(program: program, on: connection)?.adding(months: 1)
+            try await LifecycleStore.recordFlag(
+                program: program, applicantID: id, flag: Scholarship.eligibilityChangedFlag,
+                action: "raised", reason: reason, month: month, on: connection)
+            flagged.append(id)
         }
         return flagged
     }
 
-    /// Why, naming the clauses and no personal data.
-    static func reason(_ decision: Decision) -> String {
-        var parts: [String] = []
-        if !decision.failed.isEmpty { parts.append("failed \(decision.failed.joined(separator: ", "))") }
-        if !decision.review.isEmpty { parts.append("left to review \(decision.review.joined(separator: ", "))") }
-        var reason = "the latest decision is \(decision.outcome.rawValue)" + (parts.isEmpty ? "" : " (\(parts.joined(separator: "; ")))")
-        if decision.failed.contains(where: { $0.hasPrefix("eligibility.10") }) {
-            reason += "; guideline (10): found to fall under these after being accepted, the support shall not, in principle, be granted"
-        } else if decision.outcome == .withdrawn {
-            reason += "; an officer withdrew the application (duplicates resolve)"
+    /// The (10) clauses' standing and the revision of a decision.
+    struct Baseline {
+        let failed: Set<String>
+        let review: Set<String>
+        let revision: Int
+    }
+
+    /// The decision in force at the last clear of `eligibility.changed`, else at admission (for
+    /// an admission recorded before that was kept, the latest eligible decision).
+    static func baseline(program: String, applicantID: String, on connection: Connection) async throws -> Baseline? {
+        let row = try await connection.query(
+            """
+            SELECT d.failed, d.review, d.revision FROM decisions d
+            WHERE d.id = coalesce(
+                (SELECT decision_id FROM flag_actions WHERE program = $1 AND applicant_id = $2 AND flag = $3 AND action = 'cleared'
+                   AND decision_id IS NOT NULL ORDER BY id DESC LIMIT 1),
+                (SELECT decision_id FROM lifecycle_events WHERE program = $1 AND applicant_id = $2 AND type = 'admitted'
+                   AND status = 'applied' AND decision_id IS NOT NULL ORDER BY seq LIMIT 1),
+                (SELECT id FROM decisions WHERE program = $1 AND applicant_id = $2 AND outcome = 'eligible' ORDER BY id DESC LIMIT 1))
+            """, program, applicantID, Scholarship.eligibilityChangedFlag
+        ).first
+        guard let row else { return nil }
+        return Baseline(
+            failed: Set(try row.strings("failed")), review: Set(try row.strings("review")),
+            revision: try row.int("revision"))
+    }
+
+    /// Why the flag is raised, naming clauses and no personal data; nil when it is not.
+    static func reason(_ item: Decided, against baseline: Baseline) -> String? {
+        let decision = item.decision
+        func rank(_ clause: String, failed: Set<String>, review: Set<String>) -> Int {
+            failed.contains(clause) ? 2 : review.contains(clause) ? 1 : 0
         }
-        return reason + "; payments are held until an officer clears the flag or records a termination"
+        let clauses = Set(decision.failed + decision.review + Array(baseline.failed) + Array(baseline.review))
+            .filter { $0.hasPrefix("eligibility.10") }
+        let worse = clauses.filter {
+            rank($0, failed: Set(decision.failed), review: Set(decision.review))
+                > rank($0, failed: baseline.failed, review: baseline.review)
+        }.sorted()
+        let held = "; payments are held until an officer clears the flag or records a termination"
+        if !worse.isEmpty {
+            return "(10) found after acceptance: \(worse.joined(separator: ", ")) now "
+                + worse.map { Set(decision.failed).contains($0) ? "failed" : "left to review" }.joined(separator: ", ")
+                + "; guideline (10): found to fall under these after being accepted, the support shall not, in principle, be granted"
+                + held
+        }
+        if item.revision > baseline.revision, decision.outcome != .eligible {
+            var parts: [String] = []
+            if !decision.failed.isEmpty { parts.append("failed \(decision.failed.joined(separator: ", "))") }
+            if !decision.review.isEmpty { parts.append("left to review \(decision.review.joined(separator: ", "))") }
+            return "revision \(item.revision) of the admitted application is decided \(decision.outcome.rawValue)"
+                + (parts.isEmpty ? "" : " (\(parts.joined(separator: "; ")))")
+                + ": a possible false statement, for an officer to judge"
+                + held
+        }
+        return nil
     }
 }

@@ -29,9 +29,12 @@ public enum LifecycleStore {
     /// submissions naming the same applicants cannot deadlock. Each distinct applicant of a file
     /// is one entry of the server's lock table (`max_locks_per_transaction` × connections, 6,400
     /// by default): far above the admissions of a program.
-    public static func lockApplicants(_ applicants: [(program: String, applicantID: String)], on connection: Connection) async throws {
+    public static func lockApplicants(_ applicants: [(program: String, applicantID: String)], on connection: Connection)
+        async throws
+    {
         guard !applicants.isEmpty else { return }
-        try await connection.query("""
+        try await connection.query(
+            """
             SELECT count(pg_advisory_xact_lock(k)) AS n
             FROM (SELECT DISTINCT hashtext('lifecycle:' || p || ':' || a) AS k FROM unnest($1::text[], $2::text[]) AS t(p, a) ORDER BY k) AS keys
             """, TextArray(applicants.map(\.program)), TextArray(applicants.map(\.applicantID)))
@@ -39,111 +42,272 @@ public enum LifecycleStore {
 
     /// Stores events in file order and enqueues one job per applicant to apply them, inside the
     /// caller's transaction on `connection` (`queue` inserts the jobs on it).
-    public static func submit(_ events: [Line], queue: JobQueueClient, on connection: Connection) async throws -> [Submitted] {
-        let applicants = Set(events.map { [$0.program, $0.event.applicantID] }).sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
+    public static func submit(_ events: [Line], queue: JobQueueClient, on connection: Connection) async throws
+        -> [Submitted]
+    {
+        let applicants = Set(events.map { [$0.program, $0.event.applicantID] }).sorted {
+            ($0[0], $0[1]) < ($1[0], $1[1])
+        }
         try await lockApplicants(applicants.map { (program: $0[0], applicantID: $0[1]) }, on: connection)
         var results: [Submitted] = []
         var queued = Set<[String]>()
         for item in events {
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 INSERT INTO lifecycle_events (program, event_id, applicant_id, type, body) VALUES ($1, $2, $3, $4, $5::jsonb)
                 ON CONFLICT (program, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq
-                """, item.program, item.event.eventID, item.event.applicantID, item.event.event.typeName, JSONText(item.body))
+                """, item.program, item.event.eventID, item.event.applicantID, item.event.typeName, JSONText(item.body))
             if !rows.isEmpty {
                 results.append(.queued)
                 queued.insert([item.program, item.event.applicantID])
                 continue
             }
-            let earlier = try await connection.query("""
+            let earlier = try await connection.query(
+                """
                 SELECT seq, body = $3::jsonb AS same FROM lifecycle_events WHERE program = $1 AND event_id = $2
-                """, item.program, item.event.eventID, JSONText(item.body)).first
+                """, item.program, item.event.eventID, JSONText(item.body)
+            ).first
             if let earlier, try earlier.bool("same") {
                 results.append(.duplicateEventID)
             } else {
                 let seq = try earlier.map { String(try $0.int64("seq")) } ?? "?"
-                results.append(.conflictingEventID(
-                    "event_id \"\(item.event.eventID ?? "")\" was already used by event \(seq) with different content; give this event a new event_id"))
+                results.append(
+                    .conflictingEventID(
+                        "event_id \"\(item.event.eventID ?? "")\" was already used by event \(seq) with different content; give this event a new event_id"
+                    ))
             }
         }
         let jobs = try applicants.filter(queued.contains).map { pair in
-            try JobInsert(kind: JobKinds.lifecycle, queue: "lifecycle", arguments: LifecycleJob(program: pair[0], applicantID: pair[1]),
-                          uniqueKey: "lifecycle:\(pair[0]):\(pair[1])")
+            try JobInsert(
+                kind: JobKinds.lifecycle, queue: "lifecycle",
+                arguments: LifecycleJob(program: pair[0], applicantID: pair[1]),
+                uniqueKey: "lifecycle:\(pair[0]):\(pair[1])")
         }
         try await queue.enqueue(jobs, on: connection)
         return results
     }
 
     /// What an `admitted` event needs, read on `connection` (under the applicant's lock): whether
-    /// the applicant exists, the outcome of the latest revision's latest decision (nil while
-    /// undecided) and the course applied for.
-    public static func admissionBasis(program: String, applicantID: String, on connection: Connection) async throws -> (outcome: Outcome?, course: Course)? {
-        guard let row = try await connection.query("""
-            SELECT a.content::jsonb ->> 'course' AS course,
-                   (SELECT d.outcome FROM decisions d
-                    WHERE d.program = h.program AND d.applicant_id = h.applicant_id AND d.revision = h.latest_revision
-                    ORDER BY d.id DESC LIMIT 1) AS outcome
-            FROM applicants h
-            JOIN applications a ON a.program = h.program AND a.applicant_id = h.applicant_id AND a.revision = h.latest_revision
-            WHERE h.program = $1 AND h.applicant_id = $2
-            FOR SHARE OF h
-            """, program, applicantID).first else { return nil }
-        let outcome = try row.optionalString("outcome").flatMap(Outcome.init(rawValue:)).flatMap { $0 == .pending ? nil : $0 }
-        return (outcome, try row.optionalString("course").flatMap(Course.init(rawValue:)) ?? .master)
+    /// the applicant exists, the outcome and id of the latest revision's latest decision (nil
+    /// while undecided) and the course applied for.
+    public static func admissionBasis(
+        program: String, applicantID: String,
+        on connection: Connection
+    ) async throws -> (outcome: Outcome?, decisionID: Int64?, course: Course)? {
+        guard
+            let row = try await connection.query(
+                """
+                SELECT a.content::jsonb ->> 'course' AS course, d.outcome, d.id
+                FROM applicants h
+                JOIN applications a ON a.program = h.program AND a.applicant_id = h.applicant_id AND a.revision = h.latest_revision
+                LEFT JOIN LATERAL (SELECT x.outcome, x.id FROM decisions x
+                        WHERE x.program = h.program AND x.applicant_id = h.applicant_id AND x.revision = h.latest_revision
+                        ORDER BY x.id DESC LIMIT 1) d ON true
+                WHERE h.program = $1 AND h.applicant_id = $2
+                FOR SHARE OF h
+                """, program, applicantID
+            ).first
+        else { return nil }
+        let outcome = try row.optionalString("outcome").flatMap(Outcome.init(rawValue:)).flatMap {
+            $0 == .pending ? nil : $0
+        }
+        let decisionID: Int64? = try row.isNull("id") ? nil : try row.int64("id")
+        return (outcome, decisionID, try row.optionalString("course").flatMap(Course.init(rawValue:)) ?? .master)
     }
 
     /// The pending events of one applicant in submission order, locked (on `connection`).
-    public static func pendingEvents(program: String, applicantID: String, on connection: Connection) async throws -> [(seq: Int64, body: String)] {
-        try await connection.query("""
+    public static func pendingEvents(program: String, applicantID: String, on connection: Connection) async throws -> [(
+        seq: Int64, body: String
+    )] {
+        try await connection.query(
+            """
             SELECT seq, body::text AS body FROM lifecycle_events
             WHERE program = $1 AND applicant_id = $2 AND status = 'pending' ORDER BY seq FOR UPDATE
-            """, program, applicantID).map { (try $0.int64("seq"), try $0.string("body")) }
+            """, program, applicantID
+        ).map { (try $0.int64("seq"), try $0.string("body")) }
     }
 
-    /// Records that an event applied, with what it did.
-    public static func markApplied(seq: Int64, effect: String, on connection: Connection) async throws {
-        try await connection.query("UPDATE lifecycle_events SET status = 'applied', effect = $2, processed_at = now() WHERE seq = $1", seq, effect)
+    /// Records that an event applied, with what it did (and, for a termination, the month from
+    /// which it voids; for an admission, the decision in force).
+    public static func markApplied(
+        seq: Int64, effect: String, voidFrom: YearMonth? = nil, decisionID: Int64? = nil,
+        on connection: Connection
+    ) async throws {
+        try await connection.query(
+            """
+            UPDATE lifecycle_events SET status = 'applied', effect = $2, void_from = $3, decision_id = $4, processed_at = now()
+            WHERE seq = $1
+            """, seq, effect, voidFrom?.description, decisionID)
     }
 
     /// Records that an event was rejected, and why.
     public static func markRejected(seq: Int64, message: String, on connection: Connection) async throws {
-        try await connection.query("UPDATE lifecycle_events SET status = 'rejected', message = $2, processed_at = now() WHERE seq = $1", seq, message)
+        try await connection.query(
+            "UPDATE lifecycle_events SET status = 'rejected', message = $2, processed_at = now() WHERE seq = $1", seq,
+            message)
     }
 
-    /// Records a flag raised or cleared by an event (`action` is `raised` or `cleared`).
-    public static func recordFlag(program: String, applicantID: String, flag: String, action: String, reason: String,
-                                  on connection: Connection) async throws {
-        try await connection.query("INSERT INTO flag_actions (program, applicant_id, flag, action, reason) VALUES ($1, $2, $3, $4, $5)",
-                                   program, applicantID, flag, action, reason)
+    /// Records that the event `seq` is withdrawn by the retraction `by`.
+    public static func markRetracted(seq: Int64, by retraction: Int64, on connection: Connection) async throws {
+        try await connection.query("UPDATE lifecycle_events SET retracted_by = $2 WHERE seq = $1", seq, retraction)
     }
 
-    /// Loads a scholarship on `connection`.
-    public static func scholarship(program: String, applicantID: String, on connection: Connection, forUpdate: Bool = false) async throws -> Scholarship? {
-        let sql = "SELECT state::text AS state FROM scholarships WHERE program = $1 AND applicant_id = $2" + (forUpdate ? " FOR UPDATE" : "")
-        guard let row = try await connection.query(sql, program, applicantID).first else { return nil }
-        return try decodeState(try row.string("state"))
+    /// An event of one applicant named by its `event_id`, with what became of it.
+    public static func event(
+        program: String, applicantID: String, eventID: String,
+        on connection: Connection
+    ) async throws -> (seq: Int64, type: String, status: String, retractedBy: Int64?)? {
+        try await connection.query(
+            """
+            SELECT seq, type, status, retracted_by FROM lifecycle_events WHERE program = $1 AND applicant_id = $2 AND event_id = $3
+            """, program, applicantID, eventID
+        ).first.map {
+            (
+                try $0.int64("seq"), try $0.string("type"), try $0.string("status"),
+                try $0.isNull("retracted_by") ? nil : try $0.int64("retracted_by")
+            )
+        }
     }
 
-    /// A scholarship from its stored `state` (jsonb text).
-    static func decodeState(_ json: String) throws -> Scholarship {
-        try JSONDecoder().decode(Scholarship.self, from: Data(json.utf8))
+    /// The accepted, unretracted dated events of `program`'s applicants (one applicant when
+    /// given), by applicant, in submission order: what the fold reads.
+    public static func recordedEvents(
+        program: String, applicantID: String? = nil,
+        on connection: Connection
+    ) async throws -> [String: [RecordedEvent]] {
+        let rows = try await connection.query(
+            """
+            SELECT seq, applicant_id, event_id, body::text AS body, void_from FROM lifecycle_events
+            WHERE program = $1 AND ($2::text IS NULL OR applicant_id = $2) AND status = 'applied'
+              AND retracted_by IS NULL AND type <> 'retraction'
+            ORDER BY applicant_id, seq
+            """, program, applicantID)
+        var events: [String: [RecordedEvent]] = [:]
+        for row in rows {
+            guard case .success(let decoded) = EventDecoder.decode(try JSONParser.parse(try row.string("body"))),
+                let event = decoded.event
+            else {
+                throw BursarError.setup("the stored event \(try row.int64("seq")) no longer reads as an event")
+            }
+            let voidFrom = try row.optionalString("void_from").flatMap(YearMonth.init(iso:))
+            events[try row.string("applicant_id"), default: []].append(
+                RecordedEvent(
+                    seq: try row.int64("seq"), eventID: try row.optionalString("event_id"), event: event,
+                    voidFrom: voidFrom))
+        }
+        return events
     }
 
-    /// Writes a scholarship on `connection`.
+    /// The flags and holds open now for `program`'s applicants (one when given): for each flag,
+    /// its latest action is `raised`. With the month a raised `eligibility.changed` holds from.
+    public static func openFlags(
+        program: String, applicantID: String? = nil,
+        on connection: Connection
+    ) async throws -> [String: [(flag: String, month: YearMonth?)]] {
+        let rows = try await connection.query(
+            """
+            SELECT DISTINCT ON (applicant_id, flag) applicant_id, flag, action, month FROM flag_actions
+            WHERE program = $1 AND ($2::text IS NULL OR applicant_id = $2)
+            ORDER BY applicant_id, flag, id DESC
+            """, program, applicantID)
+        var open: [String: [(flag: String, month: YearMonth?)]] = [:]
+        for row in rows where try row.string("action") == "raised" {
+            open[try row.string("applicant_id"), default: []].append(
+                (try row.string("flag"), try row.optionalString("month").flatMap(YearMonth.init(iso:))))
+        }
+        return open
+    }
+
+    /// Records a flag or hold raised or cleared (`action`), with its reason; `month` for a raised
+    /// `eligibility.changed`, `decisionID` for its clear.
+    public static func recordFlag(
+        program: String, applicantID: String, flag: String, action: String, reason: String,
+        month: YearMonth? = nil, decisionID: Int64? = nil, on connection: Connection
+    ) async throws {
+        try await connection.query(
+            """
+            INSERT INTO flag_actions (program, applicant_id, flag, action, reason, month, decision_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """, program, applicantID, flag, action, reason, month?.description, decisionID)
+    }
+
+    /// The admitted applicants of `program` (one when given) with their course, from the
+    /// `scholarships` rows; `forUpdate` locks them (a run, a flag or an event waits for the others).
+    public static func admitted(
+        program: String, applicantID: String? = nil, forUpdate: Bool = false,
+        on connection: Connection
+    ) async throws -> [(applicantID: String, course: Course)] {
+        let sql = """
+            SELECT applicant_id, course FROM scholarships WHERE program = $1 AND ($2::text IS NULL OR applicant_id = $2)
+            ORDER BY applicant_id
+            """ + (forUpdate ? " FOR UPDATE" : "")
+        return try await connection.query(sql, program, applicantID).map {
+            (try $0.string("applicant_id"), try Course(rawValue: $0.string("course")) ?? .master)
+        }
+    }
+
+    /// The scholarships of `program` (one applicant when given), folded from their events, with
+    /// the flags and holds open now.
+    public static func folded(
+        program: String, applicantID: String? = nil, forUpdate: Bool = false,
+        on connection: Connection
+    ) async throws -> [Scholarship] {
+        let admitted = try await admitted(
+            program: program, applicantID: applicantID, forUpdate: forUpdate, on: connection)
+        guard !admitted.isEmpty else { return [] }
+        let definition = try await ProgramStore.program(program, on: connection)
+        let events = try await recordedEvents(program: program, applicantID: applicantID, on: connection)
+        let flags = try await openFlags(program: program, applicantID: applicantID, on: connection)
+        var result: [Scholarship] = []
+        for (id, course) in admitted {
+            let folded: Scholarship?
+            do throws(EventRejection) {
+                folded = try LifecycleRules.fold(
+                    applicantID: id, course: course, events: events[id] ?? [], program: definition)
+            } catch {
+                throw BursarError.setup("the recorded events of \(id) no longer hold together: \(error.message)")
+            }
+            guard var s = folded else { continue }
+            s.flags = (flags[id] ?? []).map(\.flag).sorted()
+            result.append(s)
+        }
+        return result
+    }
+
+    /// One scholarship, folded (nil when not admitted).
+    public static func scholarship(
+        program: String, applicantID: String, on connection: Connection,
+        forUpdate: Bool = false
+    ) async throws -> Scholarship? {
+        try await folded(program: program, applicantID: applicantID, forUpdate: forUpdate, on: connection).first
+    }
+
+    /// Writes the cache of a scholarship's fold on `connection` (never read as the truth).
     public static func save(_ scholarship: Scholarship, program: String, on connection: Connection) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let state = String(decoding: try encoder.encode(scholarship), as: UTF8.self)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO scholarships (program, applicant_id, course, status, state, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, now())
             ON CONFLICT (program, applicant_id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = now()
-            """, program, scholarship.applicantID, scholarship.course.rawValue, scholarship.status.rawValue, JSONText(state))
+            """, program, scholarship.applicantID, scholarship.course.rawValue, scholarship.status.rawValue,
+            JSONText(state))
     }
 
-    /// Every scholarship of `program` (all when nil), by applicant.
-    public static func scholarships(program: String?, on connection: Connection) async throws -> [Scholarship] {
-        try await connection.query("""
-            SELECT state::text AS state FROM scholarships WHERE ($1::text IS NULL OR program = $1) ORDER BY program, applicant_id
-            """, program).map { try decodeState(try $0.string("state")) }
+    /// Every scholarship of `program` (of every program when nil), folded, by program and applicant.
+    public static func scholarships(program: String?, on connection: Connection) async throws -> [(
+        program: String, scholarship: Scholarship
+    )] {
+        let programs = try await connection.query(
+            """
+            SELECT DISTINCT program FROM scholarships WHERE ($1::text IS NULL OR program = $1) ORDER BY program
+            """, program
+        ).map { try $0.string("program") }
+        var all: [(program: String, scholarship: Scholarship)] = []
+        for p in programs {
+            all += try await folded(program: p, on: connection).map { (p, $0) }
+        }
+        return all
     }
 
     /// One stored event with what became of it.
@@ -159,14 +323,23 @@ public enum LifecycleStore {
     }
 
     /// The events of `program` (all when nil), of one applicant when given, in submission order.
-    public static func events(program: String?, applicantID: String?, on connection: Connection) async throws -> [StoredEvent] {
-        try await connection.query("""
-            SELECT seq, applicant_id, event_id, type, body ->> 'date' AS date, status, coalesce(message, effect) AS effect FROM lifecycle_events
+    public static func events(program: String?, applicantID: String?, on connection: Connection) async throws
+        -> [StoredEvent]
+    {
+        try await connection.query(
+            """
+            SELECT seq, applicant_id, event_id, type, body ->> 'date' AS date,
+                   CASE WHEN retracted_by IS NULL THEN status ELSE 'retracted' END AS status,
+                   coalesce(message, effect) || coalesce(' (retracted by event ' || retracted_by || ')', '') AS effect
+            FROM lifecycle_events
             WHERE ($1::text IS NULL OR program = $1) AND ($2::text IS NULL OR applicant_id = $2) ORDER BY seq
-            """, program, applicantID).map {
-            StoredEvent(seq: try $0.int64("seq"), applicantID: try $0.string("applicant_id"), eventID: try $0.optionalString("event_id"),
-                        type: try $0.string("type"), date: try $0.optionalString("date"), status: try $0.string("status"),
-                        effect: try $0.optionalString("effect"))
+            """, program, applicantID
+        ).map {
+            StoredEvent(
+                seq: try $0.int64("seq"), applicantID: try $0.string("applicant_id"),
+                eventID: try $0.optionalString("event_id"),
+                type: try $0.string("type"), date: try $0.optionalString("date"), status: try $0.string("status"),
+                effect: try $0.optionalString("effect"))
         }
     }
 }
@@ -179,5 +352,8 @@ public struct LifecycleJob: Codable, Sendable {
         self.program = program
         self.applicantID = applicantID
     }
-    enum CodingKeys: String, CodingKey { case program, applicantID = "applicant_id" }
+    enum CodingKeys: String, CodingKey {
+        case program
+        case applicantID = "applicant_id"
+    }
 }

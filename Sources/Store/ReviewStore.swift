@@ -52,6 +52,34 @@ public struct ReviewStore: Sendable {
         }
     }
 
+    /// An admitted scholar whose current decision is no longer `eligible` (interface §3 v1.2: a
+    /// change of program data holds nothing after acceptance; a person sees it here).
+    public struct AdmittedNotEligible: Sendable, Equatable {
+        public let applicantID: String
+        public let outcome: String
+        /// The clauses failed or left to review today.
+        public let clauses: [String]
+    }
+
+    /// The admitted scholars of `program` who would not be eligible today, by applicant.
+    public func admittedNotEligible(program: String) async throws -> [AdmittedNotEligible] {
+        try await database.pool.withConnection { connection in
+            try await connection.query("""
+                WITH current AS (\(Self.currentDecisions))
+                SELECT c.applicant_id, c.outcome, d.failed || d.review AS clauses
+                FROM current c
+                JOIN scholarships s ON s.program = $1 AND s.applicant_id = c.applicant_id
+                JOIN LATERAL (SELECT failed, review FROM decisions x WHERE x.program = $1 AND x.applicant_id = c.applicant_id
+                              ORDER BY x.id DESC LIMIT 1) d ON true
+                WHERE c.outcome <> 'eligible'
+                ORDER BY c.applicant_id
+                """, program).map {
+                AdmittedNotEligible(applicantID: try $0.string("applicant_id"), outcome: try $0.string("outcome"),
+                                    clauses: try $0.strings("clauses"))
+            }
+        }
+    }
+
     /// The uncertain spellings, the most applications first. A spelling is shown as the first
     /// applicant (by id) wrote it; spellings that differ only in case and spacing are one.
     public func uncertainSpellings(program: String) async throws -> [Spelling] {

@@ -60,9 +60,13 @@ struct DecisionOrderingTests {
         // the scholarship it stores.
         try await admission.query("SELECT pg_advisory_xact_lock(hashtext($1))", "lifecycle:tgp-2026:S-01-base")
         let program = try await ProgramStore(database: s.database).program("tgp-2026")
-        let scholarship = try LifecycleRules.admit(applicantID: "S-01-base", course: .master, on: try #require(CalendarDate(iso: "2026-02-01")),
-                                                   latestOutcome: .eligible, program: program)
+        let admitted = RecordedEvent(seq: 1, eventID: nil, event: .admitted(date: try #require(CalendarDate(iso: "2026-02-01"))))
+        let scholarship = try #require(try LifecycleRules.fold(applicantID: "S-01-base", course: .master, events: [admitted], program: program))
         try await LifecycleStore.save(scholarship, program: "tgp-2026", on: admission)
+        try await admission.query("""
+            INSERT INTO lifecycle_events (program, applicant_id, type, body, status)
+            VALUES ('tgp-2026', 'S-01-base', 'admitted', '{"applicant_id": "S-01-base", "type": "admitted", "date": "2026-02-01"}', 'applied')
+            """)
 
         try s.run(["exclusions", "import", try SampleScenario.exclusions(["reg,Jaidee,Kritsada Siriporn,2000-03-26,TH,eligibility.10d,R-1"]),
                    "--program", "tgp-2026"])

@@ -56,7 +56,8 @@ struct LifecycleScenario {
 
     /// `bursar payments run --month MONTH --json`, decoded.
     func run(_ month: String) throws -> RunOutput {
-        let result = try cli(["payments", "run", "--month", month, "--folder", folder.path, "--json"])
+        // Runs are dated in the scenario's time: the month itself is "today" (interface §3 refuses later months).
+        let result = try cli(["payments", "run", "--month", month, "--folder", folder.path, "--json", "--today", "\(month)-28"])
         guard result.status == 0 else { throw ScenarioError("payments run \(month) exited \(result.status): \(result.error)") }
         return try JSONDecoder().decode(RunOutput.self, from: Data(result.output.utf8))
     }
@@ -83,15 +84,13 @@ struct LifecycleScenario {
         return lines.sorted()
     }
 
-    /// What the decisions helper does when an admitted applicant's latest decision stops being
-    /// eligible: load the scholarship for update, add the flag, save it, record the action.
+    /// What the decisions helper does when a re-decision finds a (10) clause worse: record the
+    /// flag raised, holding from the month after the latest run.
     func raiseEligibilityChanged(_ applicantID: String) async throws {
         try await database.pool.withTransaction { connection in
-            var s = try await LifecycleStore.scholarship(program: "tgp-2026", applicantID: applicantID, on: connection, forUpdate: true)!
-            s.flags.append(Scholarship.eligibilityChangedFlag)
-            try await LifecycleStore.save(s, program: "tgp-2026", on: connection)
-            try await connection.query("INSERT INTO flag_actions (program, applicant_id, flag, action, reason) VALUES ($1, $2, $3, 'raised', $4)",
-                                       "tgp-2026", applicantID, Scholarship.eligibilityChangedFlag, "test: the latest decision is ineligible")
+            let month = try await PaymentStore.reachedThrough(program: "tgp-2026", on: connection)?.adding(months: 1)
+            try await LifecycleStore.recordFlag(program: "tgp-2026", applicantID: applicantID, flag: Scholarship.eligibilityChangedFlag,
+                                                action: "raised", reason: "test: (10) found after acceptance", month: month, on: connection)
         }
     }
 

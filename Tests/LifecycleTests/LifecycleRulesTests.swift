@@ -11,13 +11,16 @@ final class LifecycleRulesTests: XCTestCase {
     private func d(_ text: String) -> CalendarDate { CalendarDate(iso: text)! }
 
     private func admitted(_ course: Course = .master) throws -> Scholarship {
-        try LifecycleRules.admit(applicantID: "A", course: course, on: d("2026-02-10"), latestOutcome: .eligible, program: program)
+        try LifecycleRules.fold(applicantID: "A", course: course, events: [RecordedEvent(seq: 1, eventID: nil, event: .admitted(date: d("2026-02-10")))],
+                                program: program)!
     }
 
+    /// The fold of the admission of `start` and `events`, submitted in this order (v1.2: the
+    /// scholarship is a fold of its dated events, not a state events are applied to).
     private func apply(_ events: [LifecycleEvent], to start: Scholarship) throws -> Scholarship {
-        var s = start
-        for e in events { s = try LifecycleRules.apply(e, to: s, program: program) }
-        return s
+        let all = [LifecycleEvent.admitted(date: start.admittedOn)] + events
+        let recorded = all.enumerated().map { RecordedEvent(seq: Int64($0.offset + 1), eventID: nil, event: $0.element) }
+        return try LifecycleRules.fold(applicantID: start.applicantID, course: start.course, events: recorded, program: program)!
     }
 
     /// "150,000 yen per month from April 2026 for two consecutive years for a master's program and
@@ -36,8 +39,9 @@ final class LifecycleRulesTests: XCTestCase {
 
     /// "an eligible applicant completed admission": only an eligible decision can be admitted.
     func testOnlyEligibleIsAdmitted() {
-        XCTAssertThrowsError(try LifecycleRules.admit(applicantID: "A", course: .master, on: d("2026-02-10"), latestOutcome: .needsReview, program: program))
-        XCTAssertThrowsError(try LifecycleRules.admit(applicantID: "A", course: .master, on: d("2026-02-10"), latestOutcome: nil, program: program))
+        XCTAssertThrowsError(try LifecycleRules.checkAdmission(applicantID: "A", latestOutcome: .needsReview))
+        XCTAssertThrowsError(try LifecycleRules.checkAdmission(applicantID: "A", latestOutcome: nil))
+        XCTAssertNoThrow(try LifecycleRules.checkAdmission(applicantID: "A", latestOutcome: .eligible))
     }
 
     /// "Scholarship payments begin in the month of enrollment. However, if a student's arrival in
@@ -63,7 +67,8 @@ final class LifecycleRulesTests: XCTestCase {
         XCTAssertEqual(s.months, 6)
         XCTAssertEqual(s.totalYen, 900_000)
         XCTAssertEqual(s.returnTicket, false)
-        XCTAssertThrowsError(try apply([.degreeAwarded(date: d("2027-01-01"))], to: s), "nothing applies after termination")
+        XCTAssertThrowsError(try apply([.termination(date: d("2026-09-15"), reason: .pledgeViolation, detail: nil, creditsCompleted: nil, supportKind: nil),
+                                        .degreeAwarded(date: d("2027-01-01"))], to: try admitted()), "nothing applies after termination")
     }
 
     /// "When the student withdraws from TMU (except for withdrawal after acquiring credits needed to
@@ -119,14 +124,17 @@ final class LifecycleRulesTests: XCTestCase {
     /// "All applicants are expected to maintain a 2.3 GPA or above … during the scholarship period."
     func testAcademicReportFlag() throws {
         let low = try apply([.academicReport(date: d("2026-09-30"), term: "2026-1", gpa: Rational(229, 100))], to: try admitted())
-        XCTAssertEqual(low.flags, [Scholarship.lowGPAFlag])
+        XCTAssertEqual(low.lowReport, 2, "the latest report is below 2.3: the flag is raised")
         XCTAssertEqual(low.status, .active, "a person decides; it is not a termination")
-        let cleared = try apply([.academicReport(date: d("2027-03-10"), term: "2026-2", gpa: Rational(23, 10))], to: low)
-        XCTAssertEqual(cleared.flags, [])
+        let cleared = try apply([.academicReport(date: d("2026-09-30"), term: "2026-1", gpa: Rational(229, 100)),
+                                 .academicReport(date: d("2027-03-10"), term: "2026-2", gpa: Rational(23, 10))], to: try admitted())
+        XCTAssertNil(cleared.lowReport)
     }
 
-    /// "a date before admission" is rejected.
+    /// Interface §3 (v1.2): "an event other than `arrived` dated before `admitted`" is rejected;
+    /// an arrival may be dated any day, before the admission too.
     func testEventBeforeAdmissionIsRejected() throws {
-        XCTAssertThrowsError(try apply([.arrived(date: d("2026-01-01"))], to: try admitted()))
+        XCTAssertNoThrow(try apply([.arrived(date: d("2026-01-01"))], to: try admitted()))
+        XCTAssertThrowsError(try apply([.degreeAwarded(date: d("2026-01-01"))], to: try admitted()))
     }
 }
