@@ -15,13 +15,20 @@ struct GrantsByNeedTests {
         "applicants": (
             worker: "SELECT UPDATE(latest_revision)",
             officer: "INSERT SELECT UPDATE(birth_date,citizenships,content_hash,family_name,"
-                + "given_name,latest_revision)"),
+                + "given_name,latest_revision,name_key)"),
         "applications": (
             worker: "SELECT",
             officer: "INSERT SELECT"),
         "audit_log": (
             worker: "INSERT(action,actor,applicant_id,detail,os_user,program,reason)",
             officer: "INSERT(action,actor,applicant_id,detail,os_user,program,reason) SELECT"),
+        // Bank accounts (047): the numbers are the officer's alone.
+        "bank_account_numbers": (
+            worker: "",
+            officer: "INSERT SELECT"),
+        "bank_accounts": (
+            worker: "SELECT",
+            officer: "INSERT SELECT UPDATE"),
         "bursar_jobs": (
             worker: "DELETE INSERT SELECT UPDATE",
             officer: "DELETE INSERT SELECT UPDATE"),
@@ -55,10 +62,10 @@ struct GrantsByNeedTests {
             worker: "SELECT",
             officer: "INSERT SELECT UPDATE(entries,imported_at,source)"),
         "flag_actions": (
-            worker: "INSERT(action,applicant_id,flag,program,reason) SELECT",
-            officer: "INSERT(action,applicant_id,flag,program,reason) SELECT"),
+            worker: "INSERT(action,applicant_id,decision_id,flag,month,program,reason) SELECT",
+            officer: "INSERT(action,applicant_id,decision_id,flag,month,program,reason) SELECT"),
         "lifecycle_events": (
-            worker: "SELECT UPDATE(effect,message,processed_at,status)",
+            worker: "SELECT UPDATE(decision_id,effect,message,processed_at,retracted_by,status,void_from)",
             officer: "INSERT(applicant_id,body,event_id,program,type) SELECT"),
         "partner_decisions": (
             worker: "SELECT",
@@ -74,7 +81,7 @@ struct GrantsByNeedTests {
             officer: "INSERT(held,month,paid,program,total_yen) SELECT UPDATE(bank_file,due,held,paid,"
                 + "total_yen,voided,written_at)"),
         "payments": (
-            worker: "SELECT UPDATE(reason,status)",
+            worker: "SELECT",
             officer: "INSERT(amount_yen,applicant_id,month,paid_at,program,reason,run_id,run_month,"
                 + "status) SELECT UPDATE(paid_at,reason,run_id,run_month,status)"),
         "program_data_versions": (
@@ -83,12 +90,21 @@ struct GrantsByNeedTests {
         "programs": (
             worker: "SELECT",
             officer: "SELECT"),
+        "returned_transfers": (
+            worker: "SELECT",
+            officer: "INSERT SELECT UPDATE"),
         "schema_migrations": (
             worker: "SELECT",
             officer: "SELECT"),
         "scholarships": (
             worker: "INSERT SELECT UPDATE(state,status,updated_at)",
             officer: "INSERT SELECT UPDATE(state,status,updated_at)"),
+        "zengin_runs": (
+            worker: "SELECT",
+            officer: "INSERT SELECT UPDATE"),
+        "zengin_transfers": (
+            worker: "SELECT",
+            officer: "INSERT SELECT UPDATE"),
     ]
 
     @Test("each table's grants are the written decision, for each role")
