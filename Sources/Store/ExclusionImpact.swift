@@ -5,17 +5,17 @@ import Screening
 /// (entries matching them, with the clause, reference and strength of each match) differ between
 /// the list as it was and the list as imported. Only these can be decided differently; an
 /// applicant merely born on a day the list names is not affected.
-enum ExclusionImpact {
+public enum ExclusionImpact {
     /// One entry as matching reads it.
-    struct Entry {
-        let list: String
-        let name: PersonName
-        let birthDate: String
+    public struct Entry: Sendable {
+        public let list: String
+        public let name: PersonName
+        public let birthDate: String
         let citizenship: String
         let clause: String
         let reference: String
 
-        init(list: String, family: String, given: String, birthDate: String, citizenship: String, clause: String, reference: String) {
+        public init(list: String, family: String, given: String, birthDate: String, citizenship: String, clause: String, reference: String) {
             self.list = list
             self.name = PersonName(family: family, given: given)
             self.birthDate = birthDate
@@ -34,7 +34,7 @@ enum ExclusionImpact {
 
     /// The entries among `entries` that match a person (interface §4): the same birth date, a
     /// shared citizenship, and the same or a close name.
-    static func hits(name: PersonName, birthDate: String, citizenships: [String], in entries: [Entry]) -> [ExclusionHit] {
+    public static func hits(name: PersonName, birthDate: String, citizenships: [String], in entries: [Entry]) -> [ExclusionHit] {
         entries.compactMap { entry in
             guard entry.birthDate == birthDate, citizenships.contains(entry.citizenship) else { return nil }
             let strength = name.match(entry.name)
