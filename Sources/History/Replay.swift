@@ -148,7 +148,8 @@ public struct Replay: Sendable {
             let documents: [DocumentCheck]
             if decision.documentsVersion == 0 {
                 documents = []
-            } else if let text = checks[key], let parsed = try? DocumentCheck.parse(text) {
+            } else if let text = checks[HistoryStore.checksKey(decision.applicantID, decision.revision, decision.documentsVersion)],
+                      let parsed = try? DocumentCheck.parse(text) {
                 documents = parsed
             } else if decision.documentsVersion == nil {
                 documents = []

@@ -94,21 +94,27 @@ public enum HistoryStore {
     /// The key of an applicant's revision in the dictionaries this store returns.
     public static func key(_ applicantID: String, _ revision: Int) -> String { "\(applicantID)\u{1}\(revision)" }
 
-    /// Kept document checks: for each (applicant, revision, version) asked, the checks JSON. A
-    /// version of nil asks for the first kept one (decisions made before migration 050).
+    /// The key of one revision's kept checks of one version in ``documentChecks(program:wanted:on:)``.
+    public static func checksKey(_ applicantID: String, _ revision: Int, _ version: Int?) -> String {
+        "\(applicantID)\u{1}\(revision)\u{1}\(version.map(String.init) ?? "first")"
+    }
+
+    /// Kept document checks: for each (applicant, revision, version) asked, the checks JSON, keyed
+    /// by ``checksKey(_:_:_:)``. A version of nil asks for the first kept one (decisions made
+    /// before migration 050).
     public static func documentChecks(program: String, wanted: [(String, Int, Int?)], on connection: Connection) async throws
         -> [String: String] {
         guard !wanted.isEmpty else { return [:] }
         var checks: [String: String] = [:]
         for row in try await connection.query("""
-            SELECT w.applicant_id, w.revision, c.checks FROM unnest($2::text[], $3::int[], $4::int[]) AS w(applicant_id, revision, version)
+            SELECT w.applicant_id, w.revision, w.version, c.checks FROM unnest($2::text[], $3::int[], $4::int[]) AS w(applicant_id, revision, version)
             CROSS JOIN LATERAL (SELECT v.checks FROM document_check_versions v
                                 WHERE v.program = $1 AND v.applicant_id = w.applicant_id AND v.revision = w.revision
                                   AND (w.version IS NULL OR v.version = w.version)
                                 ORDER BY v.version LIMIT 1) c
             """, program, TextArray(wanted.map(\.0)), TextArray(wanted.map { String($0.1) }),
             TextArray(wanted.map { $0.2.map(String.init) })) {
-            checks[key(try row.string("applicant_id"), try row.int("revision"))] = try row.string("checks")
+            checks[checksKey(try row.string("applicant_id"), try row.int("revision"), try row.optionalInt("version"))] = try row.string("checks")
         }
         return checks
     }
@@ -206,5 +212,26 @@ public enum HistoryStore {
               AND detail ->> 'decision_id' = $3
             ORDER BY id LIMIT 1
             """, program, applicantID, String(decisionID)).first.map { (try $0.int64("id"), try $0.timestamp("at")) }
+    }
+}
+
+extension HistoryStore {
+    /// The decision in force when the applicant's `admitted` event was applied: the latest
+    /// decision made before it; nil when there is none.
+    public static func admittingDecision(program: String, applicantID: String, on connection: Connection) async throws -> StoredDecision? {
+        try await connection.query("""
+            SELECT \(decisionColumns) FROM lifecycle_events e
+            JOIN LATERAL (SELECT * FROM decisions x WHERE x.program = e.program AND x.applicant_id = e.applicant_id
+                            AND x.decided_at <= coalesce(e.processed_at, now()) ORDER BY x.id DESC LIMIT 1) d ON true
+            WHERE e.program = $1 AND e.applicant_id = $2 AND e.type = 'admitted' AND e.status = 'applied'
+            ORDER BY e.seq LIMIT 1
+            """, program, applicantID).first.map(decision)
+    }
+
+    /// A payment run by id.
+    public static func paymentRun(id: Int64, on connection: Connection) async throws -> (month: String, ranAt: Date?, bankFile: String?)? {
+        try await connection.query("SELECT month, ran_at, bank_file FROM payment_runs WHERE id = $1", id).first.map {
+            (try $0.string("month"), try $0.timestamp("ran_at"), try $0.optionalString("bank_file"))
+        }
     }
 }
