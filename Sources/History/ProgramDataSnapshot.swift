@@ -89,6 +89,12 @@ public struct PartnerData: Sendable {
     /// Spellings an officer rejected.
     public var rejected: Set<String>
 
+    public init(partners: [Partner], confirmed: [String: String], rejected: Set<String>) {
+        self.partners = partners
+        self.confirmed = confirmed
+        self.rejected = rejected
+    }
+
     /// A matcher over this data that remembers its answers.
     public func matcher() -> CachedPartnerMatcher {
         CachedPartnerMatcher(PartnerMatcher(partners: partners, confirmed: confirmed, rejected: rejected))
