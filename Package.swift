@@ -64,9 +64,10 @@ let package = Package(
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
         ], swiftSettings: strict),
+        .target(name: "History", dependencies: ["Store", "Screening", "Partners", "Formats", "Postgres"], swiftSettings: strict),
         .target(name: "Workers", dependencies: ["Store", "JobQueue", "Screening", "Partners", "Lifecycle"], path: "Workers", swiftSettings: strict),
         .target(name: "BursarApp", dependencies: [
-            "Workers", "Store", "Postgres", "Telemetry", "Intake", "Formats", "Banking",
+            "Workers", "Store", "Postgres", "Telemetry", "Intake", "Formats", "Banking", "History",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -96,6 +97,9 @@ let package = Package(
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "Postgres",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
-        .testTarget(name: "DatabaseTests", dependencies: ["Postgres", "JobQueue", "Store", "Workers", "BursarApp", "Telemetry", "Banking"], swiftSettings: strict),
+        .testTarget(name: "DatabaseTests", dependencies: [
+            "Postgres", "JobQueue", "Store", "Workers", "BursarApp", "Telemetry", "Banking", "History",
+        ], swiftSettings: strict),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Screening", "Partners", "Store"], swiftSettings: strict),
     ]
 )

@@ -48,7 +48,9 @@ public struct ScreeningWorker: JobHandler {
                                            exclusions: exclusions[app.applicantID] ?? [], duplicates: duplicates[app.applicantID] ?? [])
             if let kept = withdrawn[app.applicantID] { decision = decision.withdrawn(inFavourOf: kept) }
             return .init(decision: decision, revision: stored.revision, versions: versions,
-                         institution: app.affiliation.institution, institutionCountry: app.affiliation.country)
+                         institution: app.affiliation.institution, institutionCountry: app.affiliation.country,
+                         documentsVersion: stored.documentsVersion ?? 0,
+                         duplicateHits: (duplicates[app.applicantID] ?? []).map(\.otherApplicantID))
         }
         try await DecisionStore.save(decisions, program: args.program, on: connection)
         try await EligibilityWatch.flagLostEligibility(program: args.program, decided: decisions.map { ($0.decision, $0.revision) },

@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (queue, pipeline, screening, partners).",
         discussion: "Example: bursar bench queue --jobs 100000 --json",
-        subcommands: [QueueBench.self, PipelineBench.self, ScreeningBench.self, PartnersBench.self, Worker.self])
+        subcommands: [QueueBench.self, PipelineBench.self, ScreeningBench.self, PartnersBench.self, WhatIfBench.self, Worker.self])
 
     /// A queue worker process for benchmarks and tests (hidden).
     struct Worker: AsyncParsableCommand {

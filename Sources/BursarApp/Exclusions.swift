@@ -1,4 +1,5 @@
 import ArgumentParser
+import History
 import Foundation
 import Store
 
@@ -14,10 +15,21 @@ struct Exclusions: AsyncParsableCommand {
         @Argument(help: "The CSV file.") var file: String
         @Option(help: "The program.") var program: String
         @OptionGroup var why: ReasonOption
+        @Flag(help: "Change nothing; list what the import would change (as `bursar whatif --exclusions`).") var dryRun = false
 
         func run() async throws {
             let entries = try CLI.readList(file, ExclusionEntry.parse)
             let lists = Dictionary(grouping: entries, by: \.list)
+            if dryRun {
+                try await Runner.withDatabase { database in
+                    _ = try await ProgramStore(database: database).program(program)
+                    let report = try await WhatIf(database: database).run(program: program,
+                                                                          changes: .init(exclusions: entries.map(WhatIfCommand.entry)))
+                    printLine("dry run: nothing was changed")
+                    printLine(HistoryOutput.text(report))
+                }
+                return
+            }
             try await Runner.withDatabase { database in
                 let store = PersonScreening(database: database)
                 _ = try await ProgramStore(database: database).program(program)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import History
 import Foundation
 import Partners
 import Screening
@@ -89,6 +90,12 @@ struct Partners: AsyncParsableCommand {
             }
             for line in imported.change.lines { printLine(line) }
             printLine(dryRun ? "\(applications) would be decided again" : "\(applications) queued to be decided again")
+            guard dryRun else { return }
+            // What those decisions would be: the same what-if as `bursar whatif --partners`.
+            let report = try await Runner.withDatabase { database in
+                try await WhatIf(database: database).run(program: program, changes: .init(partners: partners))
+            }
+            printLine(HistoryOutput.text(report))
         }
     }
 

@@ -7,8 +7,10 @@ import Store
 /// `bursar payments show ID` and `bursar payments run --month YYYY-MM`.
 struct Payments: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Stipend schedules and the monthly payment run.",
-                                                    discussion: "Example: bursar payments run --month 2026-04; bursar payments show S-01-base", subcommands: [ShowPayments.self, RunPayments.self, Overpaid.self, Hold.self, Release.self, ListMonth.self,
-                                                                 ReturnedPayments.self])
+                                                    discussion: "Example: bursar payments run --month 2026-04; bursar payments show S-01-base",
+                                                    subcommands: [ShowPayments.self, RunPayments.self, Overpaid.self, Hold.self,
+                                                                  Release.self, ListMonth.self, ReturnedPayments.self,
+                                                                  PaymentsExplain.self])
 
     struct ShowPayments: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -2,6 +2,9 @@
 public struct RuleSet: Sendable {
     public let clauses: [Clause]
 
+    /// A rule set of these clauses (a test changes one to see replay catch it).
+    public init(clauses: [Clause]) { self.clauses = clauses }
+
     /// The Tokyo Global Partner Scholarship guideline: Eligibility (1)–(10), the documents, and
     /// the duplicate-applicant check.
     public static let tokyoGlobalPartner = RuleSet(clauses: [

@@ -118,6 +118,8 @@ public struct ApplicationStore: Sendable {
         public let revision: Int
         public let latestRevision: Int
         public let documentChecks: [DocumentCheck]?
+        /// The kept version of those checks (`document_check_versions`), recorded with a decision.
+        public let documentsVersion: Int?
     }
 
     /// Loads revisions of one program with one statement, on `connection` (inside the caller's
@@ -131,7 +133,9 @@ public struct ApplicationStore: Sendable {
             SELECT a.applicant_id, a.revision, a.content, a.batch_dir,
                    (SELECT h.latest_revision FROM applicants h WHERE h.program = a.program AND h.applicant_id = a.applicant_id) AS latest_revision,
                    (SELECT c.checks FROM document_checks c
-                    WHERE c.program = a.program AND c.applicant_id = a.applicant_id AND c.revision = a.revision) AS checks
+                    WHERE c.program = a.program AND c.applicant_id = a.applicant_id AND c.revision = a.revision) AS checks,
+                   (SELECT c.version FROM document_checks c
+                    WHERE c.program = a.program AND c.applicant_id = a.applicant_id AND c.revision = a.revision) AS checks_version
             FROM applications a
             WHERE a.program = $1 AND a.applicant_id = ANY($2::text[]) AND a.revision = ANY($3::int[])
             """, program, TextArray(items.map(\.applicantID)), TextArray(items.map { String($0.revision) }))
@@ -144,7 +148,8 @@ public struct ApplicationStore: Sendable {
             }
             let checks = try row.optionalString("checks").map { try DocumentCheck.parse($0) }
             return StoredApplication(application: application, batchFolder: try row.string("batch_dir"), revision: revision,
-                                     latestRevision: try row.int("latest_revision"), documentChecks: checks)
+                                     latestRevision: try row.int("latest_revision"), documentChecks: checks,
+                                     documentsVersion: try row.optionalInt("checks_version"))
         }
     }
 

@@ -18,7 +18,14 @@ public struct DecisionStore: Sendable {
         /// read, so that a change of the partner list finds the decisions it changes.
         public let institution: String
         public let institutionCountry: String
-        public init(decision: Decision, revision: Int, versions: ProgramData.Versions, institution: String, institutionCountry: String) {
+        /// The kept document checks read (`document_check_versions`; 0 when none were made yet).
+        public let documentsVersion: Int
+        /// The other applicants found to be the same person (`identity.duplicate`'s input).
+        public let duplicateHits: [String]
+        public init(decision: Decision, revision: Int, versions: ProgramData.Versions, institution: String, institutionCountry: String,
+                    documentsVersion: Int = 0, duplicateHits: [String] = []) {
+            self.documentsVersion = documentsVersion
+            self.duplicateHits = duplicateHits
             self.decision = decision
             self.revision = revision
             self.versions = versions
@@ -42,7 +49,8 @@ public struct DecisionStore: Sendable {
         _ = try await connection.copyIn("""
             COPY decisions (id, program, applicant_id, revision, outcome, gpa, categories, failed, review, conditions, rule_set, trace,
                             partner_key, institution, institution_country,
-                            definition_version, partners_version, exclusions_version, duplicates_version)
+                            definition_version, partners_version, exclusions_version, duplicates_version,
+                            documents_version, duplicate_hits)
             FROM STDIN
             """, rows: zip(ids, decisions).map { id, new in
                 let d = new.decision
@@ -50,7 +58,8 @@ public struct DecisionStore: Sendable {
                 return [String(id), program, d.applicantID, String(new.revision), d.outcome.rawValue, d.gpa, list(d.categories),
                         list(d.failed), list(d.review), list(d.conditions), d.ruleSet, DecisionTrace(d).json,
                         PartnerMatcher.decisionKey(new.institution), new.institution, new.institutionCountry,
-                        String(v.definition), String(v.partners), String(v.exclusions), String(v.duplicates)]
+                        String(v.definition), String(v.partners), String(v.exclusions), String(v.duplicates),
+                        String(new.documentsVersion), list(new.duplicateHits)]
             })
         // Interface §5: the trail holds every decision (its id, outcome and rule set), written
         // in the caller's transaction with the decisions.

@@ -5,18 +5,18 @@ import Screening
 /// (entries matching them, with the clause, reference and strength of each match) differ between
 /// the list as it was and the list as imported. Only these can be decided differently; an
 /// applicant merely born on a day the list names is not affected.
-enum ExclusionImpact {
+public enum ExclusionImpact {
     /// One entry as matching reads it.
-    struct Entry {
-        let list: String
-        let name: PersonName
-        let birthDate: String
+    public struct Entry: Sendable {
+        public let list: String
+        public let name: PersonName
+        public let birthDate: String
         let citizenship: String
         let clause: String
         let reference: String
 
-        init(list: String, family: String, given: String, birthDate: String, citizenship: String, clause: String,
-             reference: String) {
+        public init(list: String, family: String, given: String, birthDate: String, citizenship: String,
+                    clause: String, reference: String) {
             self.list = list
             self.name = PersonName(family: family, given: given)
             self.birthDate = birthDate
@@ -37,13 +37,13 @@ enum ExclusionImpact {
     /// Entries grouped by birth date, each day's names indexed by blocking keys (``PersonIndex``):
     /// a list naming thousands of people born on one placeholder day is not compared whole with
     /// each applicant born that day.
-    static func byDay(_ entries: [Entry]) -> [String: PersonIndex<Entry>] {
+    public static func byDay(_ entries: [Entry]) -> [String: PersonIndex<Entry>] {
         Dictionary(grouping: entries, by: \.birthDate).mapValues { PersonIndex($0.map { (name: $0.name, value: $0) }) }
     }
 
     /// The entries of `day` that match a person (interface §4): the same birth date, a shared
     /// citizenship, and the same or a close name.
-    static func hits(name: PersonName, citizenships: [String], in day: PersonIndex<Entry>?) -> [ExclusionHit] {
+    public static func hits(name: PersonName, citizenships: [String], in day: PersonIndex<Entry>?) -> [ExclusionHit] {
         guard let day else { return [] }
         return day.matches(name).compactMap { entry, strength in
             guard citizenships.contains(entry.citizenship) else { return nil }

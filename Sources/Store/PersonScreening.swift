@@ -11,13 +11,16 @@ public struct PersonScreening: Sendable {
 
     /// For each application of one program, the exclusion-list entries that match it (same
     /// birth date, a shared citizenship, and the same or a close name) — one indexed statement
-    /// for all of them; each day's entries are indexed by name (``PersonIndex``).
+    /// for all of them; each day's entries are indexed by name (``PersonIndex``). Entries come in
+    /// the order of the kept exclusion versions (`program_data_snapshot`), so that a decision's
+    /// hits replay in the order it named them.
     public static func exclusionHits(for apps: [Application], program: String,
                                      on connection: Connection) async throws -> [String: [ExclusionHit]] {
         guard !apps.isEmpty else { return [:] }
         let rows = try await connection.query("""
             SELECT list, family_name, given_name, birth_date::text AS born, citizenship, clause, reference
             FROM exclusion_entries WHERE program = $1 AND birth_date = ANY($2::date[])
+            ORDER BY list, birth_date, reference, family_name, given_name, citizenship, clause
             """, program, TextArray(Array(Set(apps.map(\.birthDate.description)))))
         let byDay = ExclusionImpact.byDay(try rows.map(ExclusionImpact.Entry.init(row:)))
         var hits: [String: [ExclusionHit]] = [:]

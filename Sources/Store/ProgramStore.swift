@@ -21,7 +21,9 @@ public struct ProgramStore: Sendable {
                 throw BursarError.setup("db/programs/\(file) is not a valid program definition: \(error)")
             }
             let json = String(decoding: try program.encoded(), as: UTF8.self)
-            if let change = try await store(program, json: json) { done.append(change) }
+            // A shipped definition that was ever in force is not loaded again: an officer's
+            // `programs import` since then stands until the file itself changes.
+            if try await !wasInForce(program.id, json: json), let change = try await store(program, json: json) { done.append(change) }
             let list = database.home.appendingPathComponent("db/partners/\(program.id).csv")
             if FileManager.default.fileExists(atPath: list.path), try await PartnerStore(database: database).listInfo(program: program.id) == nil {
                 let text = try String(contentsOf: list, encoding: .utf8)
@@ -37,7 +39,7 @@ public struct ProgramStore: Sendable {
     /// definition is a new version of the program's data, and every application of the program is
     /// decided again under it (a definition is read by every clause) — queued in the same
     /// transaction. Returns what was done, or nil when the definition is unchanged.
-    public func store(_ program: Program, json: String) async throws -> String? {
+    public func store(_ program: Program, json: String, change: String = "program.definition") async throws -> String? {
         try await database.pool.withTransaction { connection in
             try await ProgramData.lockForChange(program: program.id, on: connection)
             let rows = try await connection.query("""
@@ -47,14 +49,46 @@ public struct ProgramStore: Sendable {
                 RETURNING (xmax = 0) AS created
                 """, program.id, program.ruleSet, JSONText(json))
             guard let row = rows.first else { return nil }
-            let version = try await ProgramData.recordChange(.definition, program: program.id, change: "program.definition", on: connection)
+            let version = try await ProgramData.recordChange(.definition, program: program.id, change: change, on: connection)
             if try row.bool("created") { return "program \(program.id) (\(program.ruleSet))" }
             let applications = try await connection.query("SELECT applicant_id, latest_revision FROM applicants WHERE program = $1 ORDER BY applicant_id",
                                                           program.id).map { (try $0.string("applicant_id"), try $0.int("latest_revision")) }
             try await Rescreening.enqueue(program: program.id, applicants: applications, on: connection, queue: database.queue)
-            try await AuditLog.record(on: connection, action: "program.definition", program: program.id,
+            try await AuditLog.record(on: connection, action: change, program: program.id,
                                       detail: ["version": "\(version)", "rule_set": program.ruleSet, "rescreened": "\(applications.count)"])
             return "program \(program.id) (\(program.ruleSet), definition version \(version); \(applications.count) applications queued to be decided again)"
+        }
+    }
+
+    /// Whether `json` (a definition as stored) is one of the program's kept definition versions.
+    private func wasInForce(_ id: String, json: String) async throws -> Bool {
+        try await database.pool.withConnection { connection in
+            try await connection.query("""
+                SELECT 1 FROM program_data_versions WHERE program = $1 AND kind = 'definition' AND snapshot::jsonb = $2::jsonb LIMIT 1
+                """, id, JSONText(json)).first != nil
+        }
+    }
+
+    /// One program as `programs list` shows it.
+    public struct Summary: Sendable {
+        public let id: String
+        public let name: String
+        public let ruleSet: String
+        public let version: Int
+    }
+
+    /// Every program with its rule set and definition version in force.
+    public func summaries() async throws -> [Summary] {
+        try await database.pool.withConnection { connection in
+            try await connection.query("""
+                SELECT p.id, p.definition ->> 'name' AS name, p.rule_set,
+                       (SELECT coalesce(max(v.version), 0) FROM program_data_versions v
+                        WHERE v.program = p.id AND v.kind = 'definition') AS version
+                FROM programs p ORDER BY p.id
+                """).map {
+                Summary(id: try $0.string("id"), name: try $0.optionalString("name") ?? "", ruleSet: try $0.string("rule_set"),
+                        version: try $0.int("version"))
+            }
         }
     }
 
