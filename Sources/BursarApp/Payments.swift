@@ -32,9 +32,10 @@ struct Payments: AsyncParsableCommand {
                     printLine(try LifecycleOutput.json(PaymentLines(applicantID: applicantID, lines: lines)))
                     return
                 }
-                printLine("\(applicantID): \(s.status.rawValue), \(s.course.rawValue)'s course, \(s.months) months, \(s.totalYen) yen in all")
+                printLine("\(applicantID): \(s.status.rawValue), \(s.course.courseWords), \(Wording.count(s.months, "month")), "
+                          + "\(Wording.yen(s.totalYen)) in all")
                 for line in lines {
-                    printLine("  \(line.month)  \(line.amountYen) yen  \(line.status)\(line.note.map { " (\($0))" } ?? "")")
+                    printLine("  \(line.month)  \(Wording.yen(line.amountYen))  \(line.status)\(line.note.map { " (\($0))" } ?? "")")
                 }
                 if !s.flags.isEmpty { printLine("open flags (payments held): \(s.flags.joined(separator: ", "))") }
                 for line in s.history { printLine("  · \(line)") }
