@@ -50,7 +50,8 @@ enum CLI {
         let fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
-            printError(code == ENOENT ? "\(file) does not exist" : "cannot read \(file): \(String(cString: strerror(code)))")
+            let reason = String(cString: strerror(code))
+            printError(code == ENOENT ? "\(file) does not exist" : "cannot read \(file): \(reason)")
             throw ExitCode(2)
         }
         defer { close(fd) }

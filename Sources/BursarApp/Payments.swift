@@ -32,8 +32,8 @@ struct Payments: AsyncParsableCommand {
                     printLine(try LifecycleOutput.json(PaymentLines(applicantID: applicantID, lines: lines)))
                     return
                 }
-                printLine("\(applicantID): \(s.status.rawValue), \(s.course.courseWords), \(Wording.count(s.months, "month")), "
-                          + "\(Wording.yen(s.totalYen)) in all")
+                let months = Wording.count(s.months, "month")
+                printLine("\(applicantID): \(s.status.rawValue), \(s.course.courseWords), \(months), \(Wording.yen(s.totalYen)) in all")
                 for line in lines {
                     printLine("  \(line.month)  \(Wording.yen(line.amountYen))  \(line.status)\(line.note.map { " (\($0))" } ?? "")")
                 }

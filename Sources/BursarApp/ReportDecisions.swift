@@ -7,7 +7,7 @@ import Store
 struct ReportDecisions: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decisions",
-        abstract: "A summary of decisions: applicants by outcome of their latest decision, and the clauses failed or in review.",
+        abstract: "Decisions summarised: applicants by outcome of their latest decision; clauses failed or in review.",
         discussion: """
             Without --program every program's decisions are counted together. --csv prints rows kind,key,count \
             (kind is outcome, failed or review).
@@ -55,10 +55,11 @@ struct ReportDecisions: AsyncParsableCommand {
             return try await database.pool.withConnection { try await DecisionReport.make(program: program, on: $0) }
         }
         if json {
+            let byClause = report.clauses.map { ($0.clause, Output.Clause(failed: $0.failed, review: $0.review)) }
             printLine(try CLI.json(Output(
                 program: report.program, applicants: report.applicants,
                 byOutcome: Dictionary(uniqueKeysWithValues: report.outcomes.map { ($0.outcome, $0.count) }),
-                byClause: Dictionary(uniqueKeysWithValues: report.clauses.map { ($0.clause, .init(failed: $0.failed, review: $0.review)) }))))
+                byClause: Dictionary(uniqueKeysWithValues: byClause))))
         } else if csv {
             printLine(CSV.row(["kind", "key", "count"]))
             for o in report.outcomes { printLine(CSV.row(["outcome", o.outcome, "\(o.count)"])) }

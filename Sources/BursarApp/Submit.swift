@@ -10,10 +10,11 @@ struct Submit: AsyncParsableCommand {
         abstract: "Submit a batch of applications (NDJSON, or {\"program\": …, \"applications\": […]}).",
         discussion: """
             Exit status: 0 when every record was accepted or unchanged, 3 when some were rejected, 2 when the file cannot be \
-            read (missing, a folder, a named pipe, a device) or parsed at all, 1 when the database fails (what was stored is said), \
-            130/143 when stopped by SIGINT/SIGTERM (what was stored is said; re-running stores the rest). \
-            The JSON form is one JSON value, read whole before anything is stored: text after it, a key given twice or a \
-            file cut off refuses the file. Members the interface does not define are not stored (the summary names them).
+            read (missing, a folder, a named pipe, a device) or parsed at all, 1 when the database fails (what was \
+            stored is said), 130/143 when stopped by SIGINT/SIGTERM (what was stored is said; re-running stores the \
+            rest). The JSON form is one JSON value, read whole before anything is stored: text after it, a key given \
+            twice or a file cut off refuses the file. Members the interface does not define are not stored (the \
+            summary names them).
             Example: bursar submit examples/tgp-2026-sample/batch.ndjson --program tgp-2026
             """)
 
@@ -43,8 +44,8 @@ struct Submit: AsyncParsableCommand {
 
         let summary = try await Runner.withDatabase { database in
             do {
-                let session = SubmitSession(database: database, reader: reader, path: file, folder: folder, program: program,
-                                            stop: stop)
+                let session = SubmitSession(database: database, reader: reader, path: file, folder: folder,
+                                            program: program, stop: stop)
                 let summary = try await session.run()
                 var detail = [
                     "file": URL(fileURLWithPath: file).lastPathComponent, "records": "\(summary.recordCount)",
@@ -53,7 +54,8 @@ struct Submit: AsyncParsableCommand {
                 ]
                 if let signal = summary.interrupted { detail["interrupted"] = SubmitStop.name(signal) }
                 try await database.pool.withConnection { connection in
-                    try await AuditLog.record(on: connection, action: "applications.submit", program: program, detail: detail)
+                    try await AuditLog.record(on: connection, action: "applications.submit", program: program,
+                                              detail: detail)
                 }
                 return summary
             } catch let interrupted as SubmitSession.Interrupted {
@@ -350,7 +352,8 @@ struct SubmitSession {
             case .success(let application):
                 guard known.contains(application.program) else {
                     summary.rejected.append(Rejected(line: item.line, record: item.record, applicantID: application.applicantID, errors: [
-                        FieldError(field: "program", message: "is not a known program (known: \(known.sorted().joined(separator: ", ")))"),
+                        FieldError(field: "program",
+                                   message: "is not a known program (known: \(known.sorted().joined(separator: ", ")))"),
                     ]))
                     continue
                 }

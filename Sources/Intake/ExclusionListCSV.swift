@@ -49,7 +49,9 @@ public struct ExclusionEntry: Sendable {
         }
         if !problems.isEmpty { throw ListFileError(problems) }
         // A header alone imports nothing: said, rather than replacing nothing in silence.
-        if entries.isEmpty { throw ListFileError(line: header.line + 1, "the exclusion list has a header but no entries") }
+        if entries.isEmpty {
+            throw ListFileError(line: header.line + 1, "the exclusion list has a header but no entries")
+        }
         return entries
     }
 }

@@ -31,7 +31,8 @@ public enum KnownFields {
         return (kept, ignored)
     }
 
-    private static func prune(_ value: JSONValue, path: String, known: Set<String>?, ignored: inout [String]) -> JSONValue {
+    private static func prune(_ value: JSONValue, path: String, known: Set<String>?,
+                              ignored: inout [String]) -> JSONValue {
         switch value {
         case .object(let members):
             guard let known else { return value }

@@ -26,7 +26,8 @@ public enum PartnerListCSV {
         guard let headerRow = rows.first else { throw ListError(errors: [LineError(line: 1, message: "the file is empty")]) }
         // A list has 7 columns; a million of them is not a partner list (exclusions refuse them too).
         guard headerRow.fields.count <= maxColumns else {
-            throw ListError(errors: [LineError(line: 1, message: "the header has \(headerRow.fields.count) columns; at most \(maxColumns) are read")])
+            let message = "the header has \(headerRow.fields.count) columns; at most \(maxColumns) are read"
+            throw ListError(errors: [LineError(line: 1, message: message)])
         }
         let columns = headerRow.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         func column(_ names: String...) -> Int? { names.lazy.compactMap { columns.firstIndex(of: $0) }.first }
@@ -42,7 +43,9 @@ public enum PartnerListCSV {
         for row in rows.dropFirst() {
             let fields = row.fields
             if fields.count > maxColumns {
-                errors.append(LineError(line: row.line, message: "the row has \(fields.count) fields; at most \(maxColumns) are read")); continue
+                let message = "the row has \(fields.count) fields; at most \(maxColumns) are read"
+                errors.append(LineError(line: row.line, message: message))
+                continue
             }
             func value(_ i: Int?) -> String { i.flatMap { $0 < fields.count ? fields[$0].trimmingCharacters(in: .whitespaces) : nil } ?? "" }
             let name = value(nameColumn), country = value(countryColumn).uppercased()

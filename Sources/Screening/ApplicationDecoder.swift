@@ -36,7 +36,9 @@ public enum ApplicationDecoder {
         if let birth, let applied {
             // The dates are not repeated: a birth date is personal data (say which field and why).
             if birth >= applied { reader.fail("birth_date", "is not before application_date") }
-            else if birth.age(on: applied) > 120 { reader.fail("birth_date", "gives an age over 120 on application_date") }
+            else if birth.age(on: applied) > 120 {
+                reader.fail("birth_date", "gives an age over 120 on application_date")
+            }
         }
         let qualification = reader.qualification(value["qualification"], "qualification")
         let affiliation = reader.affiliation(value["affiliation"], "affiliation")

@@ -2,7 +2,7 @@ import Postgres
 
 /// The decisions of a program summarised for an officer (`bursar report decisions`): each
 /// applicant's latest decision counted by outcome, and the clauses that failed or went to review.
-public struct DecisionReport: Sendable, Equatable {
+public struct DecisionReport: Sendable {
     /// One clause and how many latest decisions it failed, or sent to review.
     public struct ClauseCount: Sendable, Equatable {
         public let clause: String
@@ -15,11 +15,6 @@ public struct DecisionReport: Sendable, Equatable {
     /// Outcome → applicants whose latest decision has it, by outcome name.
     public let outcomes: [(outcome: String, count: Int)]
     public let clauses: [ClauseCount]
-
-    public static func == (lhs: DecisionReport, rhs: DecisionReport) -> Bool {
-        lhs.program == rhs.program && lhs.applicants == rhs.applicants && lhs.clauses == rhs.clauses
-            && lhs.outcomes.map(\.outcome) == rhs.outcomes.map(\.outcome) && lhs.outcomes.map(\.count) == rhs.outcomes.map(\.count)
-    }
 
     /// The report of `program`, or of every program when nil, on `connection`.
     public static func make(program: String?, on connection: Connection) async throws -> DecisionReport {

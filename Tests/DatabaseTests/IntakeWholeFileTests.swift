@@ -10,7 +10,7 @@ import Testing
 struct IntakeWholeFileTests {
     static func corpus(_ name: String) -> String { IntakeCorpusTests.corpus.appendingPathComponent(name).path }
 
-    @Test("a JSON-form batch with text after it, a second object, a key twice or cut off is refused whole: exit 2, nothing stored",
+    @Test("a JSON-form batch with more after it, a key twice or cut off is refused whole: exit 2, nothing stored",
           arguments: [
             ("json-trailing-text.json", "more after the batch object"),
             ("json-two-objects.json", "more after the batch object"),
@@ -56,7 +56,8 @@ struct IntakeWholeFileTests {
             #expect(!stored.contains(absent), "\(absent) was stored")
         }
         #expect(stored.contains("Chulalongkorn University"))
-        let json = try IntakeCorpusTests.bursar(["submit", Self.corpus("unknown-fields.ndjson"), "--json"], database: database)
+        let json = try IntakeCorpusTests.bursar(["submit", Self.corpus("unknown-fields.ndjson"), "--json"],
+            database: database)
         #expect(json.output.contains("\"ignored_fields\""), "\(json.output)")
         #expect(json.output.contains("\"unchanged\":2") || json.output.contains("\"unchanged\" : 2"), "\(json.output)")
         await database.close()
@@ -65,14 +66,16 @@ struct IntakeWholeFileTests {
     @Test("no rejection repeats a value of the record: a birth date, a course, a level, a document path")
     func messagesNameTheFieldNotItsValue() async throws {
         let database = try await TestDatabase.migrated()
-        for arguments in [["submit", Self.corpus("values-not-echoed.ndjson")], ["submit", Self.corpus("values-not-echoed.ndjson"), "--json"]] {
+        for arguments in [["submit", Self.corpus("values-not-echoed.ndjson")],
+            ["submit", Self.corpus("values-not-echoed.ndjson"), "--json"]] {
             let run = try IntakeCorpusTests.bursar(arguments, database: database)
             #expect(run.status == 3, "\(run.output)\(run.error)")
             let text = run.output + run.error
             #expect(text.contains("is not before application_date"), "\(text)")
             #expect(text.contains("is not one of") && text.contains("is not a JLPT level"), "\(text)")
             #expect(text.contains("must be relative to the batch folder"), "\(text)")
-            for value in ["2030-01-01", "2025-10-15", "bachelor-secret", "\"N9\"", "/etc/secret-path", "Jaidee", "Kritsada"] {
+            for value in ["2030-01-01", "2025-10-15", "bachelor-secret", "\"N9\"",
+                "/etc/secret-path", "Jaidee", "Kritsada"] {
                 #expect(!text.contains(value), "\(value) appears in: \(text)")
             }
         }

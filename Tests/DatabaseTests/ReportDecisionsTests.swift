@@ -13,14 +13,16 @@ struct ReportDecisionsTests {
         try await database.pool.withConnection { connection in
             // A: eligible, then decided again ineligible on clause 3 (the latest counts); B in review on 5; C eligible.
             try await connection.query("""
-                INSERT INTO decisions (program, applicant_id, revision, outcome, categories, failed, review, conditions, rule_set, trace)
+                INSERT INTO decisions (program, applicant_id, revision, outcome,
+                    categories, failed, review, conditions, rule_set, trace)
                 VALUES ('tgp-2026', 'A', 1, 'eligible', '{}', '{}', '{}', '{}', 'r', '{}'),
                        ('tgp-2026', 'A', 2, 'ineligible', '{}', '{eligibility.3}', '{}', '{}', 'r', '{}'),
                        ('tgp-2026', 'B', 1, 'review', '{}', '{}', '{eligibility.5}', '{}', 'r', '{}'),
                        ('tgp-2026', 'C', 1, 'eligible', '{}', '{}', '{}', '{}', 'r', '{}')
                 """)
         }
-        let json = try IntakeCorpusTests.bursar(["report", "decisions", "--program", "tgp-2026", "--json"], database: database)
+        let json = try IntakeCorpusTests.bursar(["report", "decisions", "--program", "tgp-2026", "--json"],
+            database: database)
         #expect(json.status == 0, "\(json.error)")
         let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
         #expect(object?["applicants"] as? Int == 3)
