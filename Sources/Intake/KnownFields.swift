@@ -26,9 +26,32 @@ public enum KnownFields {
     /// `record` without the members the interface does not define, and the names of those
     /// members (by path without array positions, e.g. `transcripts.courses.note`), each once.
     public static func pruned(_ record: JSONValue) -> (record: JSONValue, ignored: [String]) {
+        // Almost every record has only known members: it is then checked without being copied.
+        guard hasUnknown(record, path: "", known: top) else { return (record, []) }
         var ignored: [String] = []
         let kept = prune(record, path: "", known: top, ignored: &ignored)
         return (kept, ignored)
+    }
+
+    private static func hasUnknown(_ value: JSONValue, path: String, known: Set<String>?) -> Bool {
+        switch value {
+        case .object(let members):
+            guard let known else { return false }
+            for (name, member) in members {
+                guard known.contains(name) else { return true }
+                switch member {
+                case .object, .array:
+                    let memberPath = path.isEmpty ? name : path + "." + name
+                    if hasUnknown(member, path: memberPath, known: nested[memberPath]) { return true }
+                default: continue
+                }
+            }
+            return false
+        case .array(let items):
+            return items.contains { hasUnknown($0, path: path, known: known) }
+        default:
+            return false
+        }
     }
 
     private static func prune(_ value: JSONValue, path: String, known: Set<String>?,
