@@ -18,7 +18,7 @@ public struct BursarCommand: AsyncParsableCommand {
         subcommands: [
             Submit.self, Drain.self, Status.self, Show.self, Review.self, Export.self, Events.self, Payments.self, Flags.self,
             Partners.self, Exclusions.self, Duplicates.self, Documents.self, DB.self, Jobs.self, Queues.self, Bench.self,
-            Audit.self, Accounts.self, ReplayCommand.self, WhatIfCommand.self, ProgramsCommand.self,
+            Audit.self, Accounts.self, ReplayCommand.self, WhatIfCommand.self, ProgramsCommand.self, Reports.self,
         ])
 
     public init() {}
@@ -39,20 +39,57 @@ enum CLI {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
     }
 
-    /// A UTF-8 text file's contents; exit status 2 (with a message) when it cannot be read.
+    /// The largest list or events file read whole (the partner list of 166 institutions is 40 KiB).
+    static let maxTextFileBytes = 64 << 20
+
+    /// A UTF-8 text file's contents; exit status 2 (with a message) when it cannot be read. Only
+    /// a regular file of at most ``maxTextFileBytes`` is read: a device (`/dev/zero`) or a named
+    /// pipe is refused by what it is, and reading never holds more than the cap.
     static func readText(_ file: String) throws -> String {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
-            printError("\(file) does not exist")
+        // O_NONBLOCK: a named pipe is refused below instead of waiting for a writer.
+        let fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            let reason = String(cString: strerror(code))
+            printError(code == ENOENT ? "\(file) does not exist" : "cannot read \(file): \(reason)")
             throw ExitCode(2)
         }
-        if isFolder.boolValue {
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            printError("cannot read \(file): \(String(cString: strerror(errno)))")
+            throw ExitCode(2)
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR:
             printError("\(file) is a folder, not a file")
             throw ExitCode(2)
-        }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            printError("cannot read \(file) (permission denied?)")
+        default:
+            printError("\(file) is a device, a pipe or a socket, not a regular file: name the file itself")
             throw ExitCode(2)
+        }
+        let tooLarge = "\(file) is larger than \(maxTextFileBytes >> 20) MiB, the most a list or events file may be"
+        guard Int(info.st_size) <= maxTextFileBytes else {
+            printError(tooLarge)
+            throw ExitCode(2)
+        }
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else {
+                printError("cannot read \(file): \(String(cString: strerror(errno)))")
+                throw ExitCode(2)
+            }
+            if count == 0 { break }
+            data.append(contentsOf: chunk[0..<count])
+            // A file that grows while it is read is held to the same cap.
+            guard data.count <= maxTextFileBytes else {
+                printError(tooLarge)
+                throw ExitCode(2)
+            }
         }
         guard let text = String(data: data, encoding: .utf8) else {
             printError("\(file) is not UTF-8 text")

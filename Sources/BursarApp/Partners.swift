@@ -73,12 +73,19 @@ struct Partners: AsyncParsableCommand {
         @Argument(help: "The CSV file (columns: name, country; optional japanese_name, level, department, tmu_faculty, aliases).") var file: String
         @Option(help: "The program the list belongs to.") var program: String
         @Flag(help: "Show what the import would change, and change nothing.") var dryRun = false
+        @Flag(help: "Replace the list even when the import removes more than 5 institutions.")
+        var yes = false
+
+        /// Removals an import may make without --yes (renamed institutions are not removals).
+        static let removalsWithoutYes = 5
 
         func run() async throws {
             let partners = try CLI.readList(file, PartnerListCSV.parse)
             let imported = try await Runner.withDatabase { database in
-                try await PartnerStore(database: database).replace(program: program, partners: partners,
-                                                                   source: URL(fileURLWithPath: file).lastPathComponent, dryRun: dryRun)
+                let source = URL(fileURLWithPath: file).lastPathComponent
+                return try await PartnerStore(database: database).replace(
+                    program: program, partners: partners, source: source, dryRun: dryRun,
+                    maxRemovals: yes ? nil : Self.removalsWithoutYes)
             }
             let agreements = partners.reduce(0) { $0 + $1.agreements.count }
             let count = imported.redecided

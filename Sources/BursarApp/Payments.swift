@@ -35,9 +35,10 @@ struct Payments: AsyncParsableCommand {
                     printLine(try LifecycleOutput.json(PaymentLines(applicantID: applicantID, lines: lines)))
                     return
                 }
-                printLine("\(applicantID): \(s.status.rawValue), \(s.course.rawValue)'s course, \(s.months) months, \(s.totalYen) yen in all")
+                let months = Wording.count(s.months, "month")
+                printLine("\(applicantID): \(s.status.rawValue), \(s.course.courseWords), \(months), \(Wording.yen(s.totalYen)) in all")
                 for line in lines {
-                    printLine("  \(line.month)  \(line.amountYen) yen  \(line.status)\(line.note.map { " (\($0))" } ?? "")")
+                    printLine("  \(line.month)  \(Wording.yen(line.amountYen))  \(line.status)\(line.note.map { " (\($0))" } ?? "")")
                 }
                 if !s.flags.isEmpty { printLine("open flags and holds (payments held): \(s.flags.joined(separator: ", "))") }
                 if position.overpaidYen > 0 { printLine("overpaid: \(position.overpaidYen) yen paid for months no longer owed") }

@@ -47,7 +47,8 @@ struct PipelineBench: AsyncParsableCommand {
             let summary: SubmitSession.Summary
             do {
                 let reader = try BatchReader(url: batch)
-                summary = try await SubmitSession(database: database, reader: reader, folder: folder.resolvingSymlinksInPath().path, program: nil).run()
+                summary = try await SubmitSession(database: database, reader: reader, path: batch.path,
+                                                  folder: folder.resolvingSymlinksInPath().path, program: nil).run()
             } catch {
                 supervisor.stop()
                 _ = await drained

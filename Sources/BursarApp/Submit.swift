@@ -10,7 +10,11 @@ struct Submit: AsyncParsableCommand {
         abstract: "Submit a batch of applications (NDJSON, or {\"program\": …, \"applications\": […]}).",
         discussion: """
             Exit status: 0 when every record was accepted or unchanged, 3 when some were rejected, 2 when the file cannot be \
-            read (missing, a folder, a named pipe, a device) or parsed at all, 1 when the database fails (what was stored is said).
+            read (missing, a folder, a named pipe, a device) or parsed at all, 1 when the database fails (what was \
+            stored is said), 130/143 when stopped by SIGINT/SIGTERM (what was stored is said; re-running stores the \
+            rest). The JSON form is one JSON value, read whole before anything is stored: text after it, a key given \
+            twice or a file cut off refuses the file. Members the interface does not define are not stored (the \
+            summary names them).
             Example: bursar submit examples/tgp-2026-sample/batch.ndjson --program tgp-2026
             """)
 
@@ -24,6 +28,7 @@ struct Submit: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        let stop = SubmitStop()
         let reader: BatchReader
         do { reader = try BatchReader(path: file) } catch {
             CLI.printError("\(error)")
@@ -39,13 +44,18 @@ struct Submit: AsyncParsableCommand {
 
         let summary = try await Runner.withDatabase { database in
             do {
-                let summary = try await SubmitSession(database: database, reader: reader, folder: folder, program: program).run()
+                let session = SubmitSession(database: database, reader: reader, path: file, folder: folder,
+                                            program: program, stop: stop)
+                let summary = try await session.run()
+                var detail = [
+                    "file": URL(fileURLWithPath: file).lastPathComponent, "records": "\(summary.recordCount)",
+                    "accepted": "\(summary.accepted)", "unchanged": "\(summary.unchanged)",
+                    "rejected": "\(summary.rejected.count)", "warnings": "\(summary.warnings.count)",
+                ]
+                if let signal = summary.interrupted { detail["interrupted"] = SubmitStop.name(signal) }
                 try await database.pool.withConnection { connection in
-                    try await AuditLog.record(on: connection, action: "applications.submit", program: program, detail: [
-                        "file": URL(fileURLWithPath: file).lastPathComponent, "records": "\(summary.recordCount)",
-                        "accepted": "\(summary.accepted)", "unchanged": "\(summary.unchanged)",
-                        "rejected": "\(summary.rejected.count)", "warnings": "\(summary.warnings.count)",
-                    ])
+                    try await AuditLog.record(on: connection, action: "applications.submit", program: program,
+                                              detail: detail)
                 }
                 return summary
             } catch let interrupted as SubmitSession.Interrupted {
@@ -67,6 +77,17 @@ struct Submit: AsyncParsableCommand {
                 printLine("warnings: \(summary.warnings.count)")
                 for w in summary.warnings { printLine("  line \(w.line) (\(w.applicantID)): \(w.message)") }
             }
+            for field in summary.ignoredFields {
+                let records = field.records == 1 ? "1 record" : "\(field.records) records"
+                printLine("ignored unknown field `\(field.field)` in \(records) (not stored)")
+            }
+        }
+        if let signal = summary.interrupted {
+            CLI.printError("stopped by \(SubmitStop.name(signal)) after line \(summary.lastLine): "
+                + "\(summary.accepted + summary.unchanged) records are stored (\(summary.accepted) accepted, "
+                + "\(summary.unchanged) unchanged); the records read after the last stored chunk were not stored. "
+                + "Re-running `bursar submit \(file)` stores the rest: records already stored come back as unchanged.")
+            throw ExitCode(128 + signal)
         }
         if summary.fileError != nil || (summary.parsedAny == false && !summary.rejected.isEmpty) || summary.recordCount == 0 {
             if let message = summary.fileError { CLI.printError(message) }
@@ -125,10 +146,25 @@ struct SubmitSession {
         var parsedAny = false
         var fileError: String?
         var warnings: [Warning] = []
+        /// The signal that stopped the submission, if one did.
+        var interrupted: Int32?
+        /// The line of the last record read.
+        var lastLine = 0
+        /// Members not in the interface, each with how many records carried it (not stored).
+        var ignoredFields: [IgnoredField] = []
+
+        mutating func ignored(_ field: String) {
+            if let i = ignoredFields.firstIndex(where: { $0.field == field }) {
+                ignoredFields[i].records += 1
+            } else {
+                ignoredFields.append(IgnoredField(field: field, records: 1))
+            }
+        }
 
         /// The summary as `--json` prints it.
         var report: Report {
-            Report(accepted: accepted, unchanged: unchanged, warnings: warnings, rejected: rejected.map {
+            Report(accepted: accepted, unchanged: unchanged, stored: accepted + unchanged, warnings: warnings,
+                   ignoredFields: ignoredFields, interrupted: interrupted.map(SubmitStop.name), rejected: rejected.map {
                 Report.Rejected(line: $0.line, record: $0.record, applicantID: $0.applicantID,
                                 errors: $0.errors.map { Report.FieldProblem(field: $0.field, message: $0.message) })
             })
@@ -164,14 +200,33 @@ struct SubmitSession {
 
         let accepted: Int
         let unchanged: Int
+        /// Records stored by the end of the command (accepted and unchanged ones).
+        let stored: Int
         let warnings: [Warning]
+        let ignoredFields: [IgnoredField]
+        let interrupted: String?
         let rejected: [Rejected]
+
+        enum CodingKeys: String, CodingKey {
+            case accepted, unchanged, stored, warnings, interrupted, rejected
+            case ignoredFields = "ignored_fields"
+        }
+    }
+
+    /// A member the interface does not define, and how many records carried it.
+    struct IgnoredField: Encodable {
+        let field: String
+        var records: Int
     }
 
     let database: Database
     let reader: BatchReader
+    /// The batch file, read a second time for the JSON form (see ``jsonFormProblem()``).
+    let path: String
     let folder: String
     let program: String?
+    /// The command's signals (none in the benchmark, which keeps the default handlers).
+    var stop: SubmitStop? = nil
     static let chunkSize = 500
 
     func run() async throws -> Summary {
@@ -186,7 +241,43 @@ struct SubmitSession {
         return summary
     }
 
+    /// The JSON form is one JSON value: it is read whole once before anything is stored, so a
+    /// file cut off, with a key given twice at any level or with text after it is refused whole.
+    private func jsonFormProblem() -> String? {
+        do {
+            let whole = try BatchReader(path: path)
+            while let item = try whole.next() {
+                if stop?.signal != nil { return nil }
+                guard item.problem == nil else { continue }
+                let place = "record \(item.record ?? 0) (line \(item.line))"
+                let value: JSONValue
+                do { value = try JSONParser.parse(item.bytes) } catch {
+                    return "\(place) of the batch is not valid JSON (\(error)); nothing was stored"
+                }
+                if let repeated = value.repeatedMemberPath {
+                    return "\(place): the key \(repeated) appears twice in one object; which value was meant cannot be "
+                        + "known, so nothing was stored"
+                }
+            }
+            return nil
+        } catch {
+            return "\(error); nothing was stored"
+        }
+    }
+
+    /// A first line that only opens an object or an array: a pretty-printed value, not NDJSON.
+    private static func spreadOverLines(_ bytes: [UInt8]) -> String? {
+        let trimmed = bytes.filter { $0 != 32 && $0 != 9 }
+        if trimmed == [UInt8(ascii: "{")] { return "one JSON object" }
+        if trimmed == [UInt8(ascii: "[")] || trimmed == Array("[{".utf8) { return "one JSON array" }
+        return nil
+    }
+
     private func read(into summary: inout Summary) async throws {
+        if reader.form == .jsonObject, let problem = jsonFormProblem() {
+            summary.fileError = problem
+            return
+        }
         let known = Set(try await ProgramStore(database: database).programIDs())
         let progress = isatty(2) == 1
         var chunk: [ApplicationStore.Record] = []
@@ -215,6 +306,12 @@ struct SubmitSession {
         }
         defer { storing?.cancel() }
         while true {
+            if let signal = stop?.signal {
+                // The chunk being built is not stored; the one being stored commits below.
+                summary.interrupted = signal
+                chunk.removeAll()
+                break
+            }
             let item: BatchReader.Item?
             do { item = try reader.next() } catch {
                 summary.fileError = "\(error)"
@@ -222,6 +319,12 @@ struct SubmitSession {
             }
             guard let item else { break }
             summary.recordCount += 1
+            summary.lastLine = item.line
+            if reader.form == .ndjson, summary.recordCount == 1, let shape = Self.spreadOverLines(item.bytes) {
+                summary.fileError = "this looks like \(shape) spread over lines: write one application a line (NDJSON) "
+                    + "or the JSON form {\"program\": …, \"applications\": […]}; nothing was stored"
+                break
+            }
             if let problem = item.problem {
                 summary.rejected.append(Rejected(line: item.line, record: item.record, applicantID: nil, errors: [FieldError(field: "", message: problem)]))
                 continue
@@ -249,7 +352,8 @@ struct SubmitSession {
             case .success(let application):
                 guard known.contains(application.program) else {
                     summary.rejected.append(Rejected(line: item.line, record: item.record, applicantID: application.applicantID, errors: [
-                        FieldError(field: "program", message: "\"\(application.program)\" is not a known program (known: \(known.sorted().joined(separator: ", ")))"),
+                        FieldError(field: "program",
+                                   message: "is not a known program (known: \(known.sorted().joined(separator: ", ")))"),
                     ]))
                     continue
                 }
@@ -258,7 +362,9 @@ struct SubmitSession {
                     summary.warnings.append(Warning(line: item.line, applicantID: application.applicantID,
                                                     message: "the applicant is also on line \(earlier); this later line is stored as the later revision"))
                 }
-                let content = value.setting("program", to: .string(application.program)).canonicalText
+                let (kept, ignored) = KnownFields.pruned(value)
+                for field in ignored { summary.ignored(field) }
+                let content = kept.setting("program", to: .string(application.program)).canonicalText
                 chunk.append(.init(line: item.line, application: application, content: content))
                 if chunk.count >= Self.chunkSize { try await flush() }
             }

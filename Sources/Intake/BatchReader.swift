@@ -41,6 +41,10 @@ public final class BatchReader {
     public private(set) var bytesRead = 0
     private var inArray = false
     private var finished = false
+    /// The outer object's member names read so far: a repeated one rejects the file.
+    private var outerKeys: Set<String> = []
+    /// The longest member name of the outer object (its names are `program` and `applications`).
+    private static let maxMemberNameBytes = 1024
 
     public convenience init(url: URL) throws(BatchFileError) {
         try self.init(path: url.path)
@@ -112,7 +116,7 @@ public final class BatchReader {
         return buffer[position + offset]
     }
 
-    private func peekByte() throws(BatchFileError) -> UInt8? { try byte(ahead: 0) }
+    fileprivate func peekByte() throws(BatchFileError) -> UInt8? { try byte(ahead: 0) }
 
     private func nextByte() throws(BatchFileError) -> UInt8? {
         guard let b = try peekByte() else { return nil }
@@ -123,7 +127,7 @@ public final class BatchReader {
 
     private static func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 13 }
 
-    private func skipSpace() throws(BatchFileError) {
+    fileprivate func skipSpace() throws(BatchFileError) {
         while let b = try peekByte(), Self.isSpace(b) { _ = try nextByte() }
     }
 
@@ -159,6 +163,8 @@ public final class BatchReader {
                 if b == UInt8(ascii: "\\") { k += 1 }
                 if key.count < 16 { key.append(b) }
                 k += 1
+                // An unterminated name is not read into memory whole (a 300 MB one had been).
+                if k >= Self.maxRecordBytes { return false }
             }
             k += 1
             try skipSpaceAhead()
@@ -190,7 +196,7 @@ public final class BatchReader {
         return false
     }
 
-    private func fileError(_ message: String) -> BatchFileError {
+    fileprivate func fileError(_ message: String) -> BatchFileError {
         .malformed("the batch file is not valid JSON near line \(line): \(message)")
     }
 
@@ -202,9 +208,9 @@ public final class BatchReader {
             if b == UInt8(ascii: ",") { continue }
             if b == UInt8(ascii: "}") { throw fileError("the object has no \"applications\" array") }
             guard b == UInt8(ascii: "\"") else { throw fileError("a member name was expected") }
-            let key = try readString()
+            let key = try readMemberName()
             try skipSpace()
-            guard try nextByte() == UInt8(ascii: ":") else { throw fileError("':' was expected after \"\(key)\"") }
+            guard try nextByte() == UInt8(ascii: ":") else { throw fileError("':' was expected after a member name") }
             try skipSpace()
             if key == "applications" {
                 guard try nextByte() == UInt8(ascii: "[") else { throw fileError("\"applications\" must be an array") }
@@ -216,9 +222,21 @@ public final class BatchReader {
         }
     }
 
+    /// A member name of the outer object; a name given twice rejects the file (which of the
+    /// values was meant cannot be known: a second `applications` array had been dropped).
+    private func readMemberName() throws(BatchFileError) -> String {
+        let key = try readString()
+        guard outerKeys.insert(key).inserted else {
+            throw fileError("the member \"\(key.prefix(40))\" appears twice in the batch object")
+        }
+        return key
+    }
+
     private func readString() throws(BatchFileError) -> String {
         var bytes: [UInt8] = [34]
         while let b = try nextByte() {
+            // Bounded: an unterminated name must not be read into memory whole.
+            guard bytes.count <= Self.maxMemberNameBytes else { throw fileError("a member name is longer than 1 KiB") }
             bytes.append(b)
             if b == UInt8(ascii: "\\") {
                 if let e = try nextByte() { bytes.append(e) }
@@ -375,15 +393,26 @@ public final class BatchReader {
         while true {
             try skipSpace()
             guard let b = try nextByte() else { throw fileError("the file ends before the closing '}'") }
-            if b == UInt8(ascii: "}") { return }
+            if b == UInt8(ascii: "}") { return try expectEnd() }
             if b == UInt8(ascii: ",") { continue }
             guard b == 34 else { throw fileError("a member name was expected") }
-            let key = try readString()
+            let key = try readMemberName()
             try skipSpace()
             guard try nextByte() == UInt8(ascii: ":") else { throw fileError("':' was expected") }
             try skipSpace()
             let value = try captureValue()
             if key == "program", program == nil, case .string(let id)? = try? JSONParser.parse(value.bytes) { program = id }
+        }
+    }
+}
+
+extension BatchReader {
+    /// After the batch object only white space may follow: the JSON form is exactly one value
+    /// (a second object or trailing text had been ignored silently).
+    fileprivate func expectEnd() throws(BatchFileError) {
+        try skipSpace()
+        if try peekByte() != nil {
+            throw fileError("there is more after the batch object; the JSON form is exactly one object")
         }
     }
 }

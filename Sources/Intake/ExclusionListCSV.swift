@@ -36,6 +36,10 @@ public struct ExclusionEntry: Sendable {
             let f = row.fields.map { $0.trimmingCharacters(in: .whitespaces) }
             func problem(_ message: String) { problems.append(.init(line: row.line, message: message)) }
             guard f.count == 7 else { problem("expected 7 fields, found \(f.count)"); continue }
+            // PostgreSQL text cannot hold NUL (it had failed the import with a raw 22021 error).
+            if let column = f.firstIndex(where: { $0.unicodeScalars.contains { $0 == "\u{0}" } }) {
+                problem("\(Self.header[column]) contains a NUL byte"); continue
+            }
             guard !f[0].isEmpty else { problem("list is empty"); continue }
             guard !(f[1].isEmpty && f[2].isEmpty) else { problem("family_name and given_name are both empty"); continue }
             // The same limit as applications: a name of 256 KiB made matching take most of a minute.
@@ -46,6 +50,10 @@ public struct ExclusionEntry: Sendable {
             entries.append(ExclusionEntry(list: f[0], familyName: f[1], givenName: f[2], birthDate: date, citizenship: f[4], clause: f[5], reference: f[6]))
         }
         if !problems.isEmpty { throw ListFileError(problems) }
+        // A header alone imports nothing: said, rather than replacing nothing in silence.
+        if entries.isEmpty {
+            throw ListFileError(line: header.line + 1, "the exclusion list has a header but no entries")
+        }
         return entries
     }
 

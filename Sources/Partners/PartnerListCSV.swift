@@ -16,12 +16,19 @@ public enum PartnerListCSV {
     }
 
     public static let header = "name,japanese_name,country,level,department,tmu_faculty,aliases"
+    /// The most columns a partner list's header or row may have.
+    public static let maxColumns = 32
 
     /// Parses a whole CSV text. All line errors are collected; any error rejects the list.
     public static func parse(_ text: String) throws(ListError) -> [Partner] {
         // A real CSV reader: quoted fields may hold commas, quotes and line breaks.
         let rows = CSV.rows(text)
         guard let headerRow = rows.first else { throw ListError(errors: [LineError(line: 1, message: "the file is empty")]) }
+        // A list has 7 columns; a million of them is not a partner list (exclusions refuse them too).
+        guard headerRow.fields.count <= maxColumns else {
+            let message = "the header has \(headerRow.fields.count) columns; at most \(maxColumns) are read"
+            throw ListError(errors: [LineError(line: 1, message: message)])
+        }
         let columns = headerRow.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         func column(_ names: String...) -> Int? { names.lazy.compactMap { columns.firstIndex(of: $0) }.first }
         guard let nameColumn = column("name", "english_name"), let countryColumn = column("country") else {
@@ -35,6 +42,11 @@ public enum PartnerListCSV {
         var errors: [LineError] = []
         for row in rows.dropFirst() {
             let fields = row.fields
+            if fields.count > maxColumns {
+                let message = "the row has \(fields.count) fields; at most \(maxColumns) are read"
+                errors.append(LineError(line: row.line, message: message))
+                continue
+            }
             func value(_ i: Int?) -> String { i.flatMap { $0 < fields.count ? fields[$0].trimmingCharacters(in: .whitespaces) : nil } ?? "" }
             let name = value(nameColumn), country = value(countryColumn).uppercased()
             if name.isEmpty { errors.append(LineError(line: row.line, message: "the name is empty")); continue }

@@ -20,7 +20,7 @@ public enum ApplicationDecoder {
         var program = reader.optionalString(value["program"], "program", maxLength: 64)
         if program == nil { program = defaultProgram }
         if let batch = defaultProgram, let own = program, own != batch {
-            reader.fail("program", "\"\(own)\" differs from the batch's program \"\(batch)\"")
+            reader.fail("program", "differs from the batch's program \"\(batch)\"")
         }
         if program == nil { reader.fail("program", "is required (in the record or once for the batch)") }
         let family = reader.name(value["family_name"], "family_name")
@@ -34,8 +34,11 @@ public enum ApplicationDecoder {
         let course: Course? = reader.enumeration(value["course"], "course")
         let applied = reader.date(value["application_date"], "application_date")
         if let birth, let applied {
-            if birth >= applied { reader.fail("birth_date", "\(birth) is not before application_date \(applied)") }
-            else if birth.age(on: applied) > 120 { reader.fail("birth_date", "\(birth) gives an age over 120") }
+            // The dates are not repeated: a birth date is personal data (say which field and why).
+            if birth >= applied { reader.fail("birth_date", "is not before application_date") }
+            else if birth.age(on: applied) > 120 {
+                reader.fail("birth_date", "gives an age over 120 on application_date")
+            }
         }
         let qualification = reader.qualification(value["qualification"], "qualification")
         let affiliation = reader.affiliation(value["affiliation"], "affiliation")

@@ -71,7 +71,7 @@ struct FieldReader {
         guard let text = string(value, path(), maxLength: 64) else { return nil }
         guard let member = E(rawValue: text) else {
             let allowed = E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-            fail(path(), "\"\(text.prefix(40))\" is not one of \(allowed)"); return nil
+            fail(path(), "is not one of \(allowed)"); return nil
         }
         return member
     }
@@ -105,13 +105,13 @@ struct FieldReader {
         guard case .number(let text) = value else { fail(path(), "must be a number, not \(value.typeName)"); return nil }
         let plain = Self.plainDecimal(text)
         guard let plain else {
-            fail(path(), "\(text) is out of range (\(range.lowerBound)–\(range.upperBound))"); return nil
+            fail(path(), "is out of range (\(range.lowerBound)–\(range.upperBound))"); return nil
         }
         guard let number = Rational(decimal: plain), number.denominator <= power10(places) else {
-            fail(path(), places == 0 ? "\(text) is not a whole number" : "\(text) has more than \(places) decimal places"); return nil
+            fail(path(), places == 0 ? "is not a whole number" : "has more than \(places) decimal places"); return nil
         }
         guard number >= Rational(range.lowerBound), number <= Rational(range.upperBound) else {
-            fail(path(), "\(text) is out of range (\(range.lowerBound)–\(range.upperBound))"); return nil
+            fail(path(), "is out of range (\(range.lowerBound)–\(range.upperBound))"); return nil
         }
         return number
     }
@@ -238,10 +238,10 @@ struct FieldReader {
             // A mark outside the pattern's scale is read (and excluded from the GPA), not refused.
             if text.count > ApplicationDecoder.maxTextLength { fail("\(path()).grade", "is longer than \(ApplicationDecoder.maxTextLength) characters") }
             else if let read = ConversionTable.read(text, pattern: pattern) { grade = read }
-            else { fail("\(path()).grade", "\"\(text)\" is not a score 0–100") }
+            else { fail("\(path()).grade", "is not a score 0–100") }
         case .number(let text)?:
             if let read = ConversionTable.read(text, pattern: pattern) { grade = read }
-            else { fail("\(path()).grade", "\(text) is not a score 0–100") }
+            else { fail("\(path()).grade", "is not a score 0–100") }
         case nil, .null?: fail("\(path()).grade", "is required")
         case let other?: fail("\(path()).grade", "must be a string or a number, not \(other.typeName)")
         }
@@ -273,13 +273,13 @@ struct FieldReader {
         switch kind {
         case "jlpt":
             guard let level = string(object["level"], "\(path()).level", maxLength: 4) else { return nil }
-            guard ["N1", "N2", "N3", "N4", "N5"].contains(level) else { fail("\(path()).level", "\"\(level)\" is not a JLPT level (N1–N5)"); return nil }
+            guard ["N1", "N2", "N3", "N4", "N5"].contains(level) else { fail("\(path()).level", "is not a JLPT level (N1–N5)"); return nil }
             return .jlpt(level: Int(level.dropFirst())!)
         case "cefr":
             let language = languageName(object["language"], "\(path()).language")
             let level = string(object["level"], "\(path()).level", maxLength: 4)
             if let level, !["A1", "A2", "B1", "B2", "C1", "C2"].contains(level) {
-                fail("\(path()).level", "\"\(level)\" is not a CEFR level (A1–C2)"); return nil
+                fail("\(path()).level", "is not a CEFR level (A1–C2)"); return nil
             }
             guard let language, let level else { return nil }
             return .cefr(language: language, level: level)
@@ -298,14 +298,14 @@ struct FieldReader {
         case "school_judgment":
             return languageName(object["language"], "\(path()).language").map { .schoolJudgment(language: $0) }
         default:
-            fail("\(path()).kind", "\"\(kind.prefix(40))\" is not one of \"jlpt\", \"cefr\", \"ielts\", \"toefl_ibt\", \"toeic\", \"instruction_medium\", \"school_judgment\"")
+            fail("\(path()).kind", "is not one of \"jlpt\", \"cefr\", \"ielts\", \"toefl_ibt\", \"toeic\", \"instruction_medium\", \"school_judgment\"")
             return nil
         }
     }
 
     mutating func languageName(_ value: JSONValue?, _ path: @autoclosure () -> String) -> String? {
         guard let text = string(value, path(), maxLength: 32) else { return nil }
-        guard text == "japanese" || text == "english" else { fail(path(), "\"\(text.prefix(40))\" is not \"japanese\" or \"english\""); return nil }
+        guard text == "japanese" || text == "english" else { fail(path(), "is not \"japanese\" or \"english\""); return nil }
         return text
     }
 
@@ -360,12 +360,12 @@ public enum DocumentPath {
     /// Why `path` can never name a file inside the batch folder, or nil.
     public static func problem(with path: String) -> String? {
         let bytes = path.utf8
-        if bytes.first == UInt8(ascii: "/") || bytes.first == UInt8(ascii: "~") { return "\"\(path.prefix(80))\" must be relative to the batch folder" }
+        if bytes.first == UInt8(ascii: "/") || bytes.first == UInt8(ascii: "~") { return "must be relative to the batch folder" }
         if bytes.contains(0) || bytes.contains(UInt8(ascii: "\\")) { return "contains a character not allowed in a path" }
         var depth = 0
         for part in bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
             if part.elementsEqual("..".utf8) { depth -= 1 } else if !part.elementsEqual(".".utf8) { depth += 1 }
-            if depth < 0 { return "\"\(path.prefix(80))\" points outside the batch folder" }
+            if depth < 0 { return "points outside the batch folder" }
         }
         if depth == 0 { return "does not name a file" }
         return nil

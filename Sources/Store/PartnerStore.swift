@@ -30,12 +30,25 @@ public struct PartnerStore: Sendable {
         public let redecided: Int
     }
 
+    /// An import that would remove more institutions than the caller allowed (`partners import`
+    /// without `--yes`): nothing was changed.
+    public struct TooManyRemovals: Error, CustomStringConvertible {
+        public let removed: Int
+        public let before: Int
+        public var description: String {
+            "the import would remove \(removed) of the \(before) partner institutions; nothing was changed. "
+                + "Check the file (--dry-run shows the change) and re-run with --yes to replace the list"
+        }
+    }
+
     /// Replaces the program's list atomically — screening sees the old list or the new, never
     /// half — and, in the same transaction, records the new version of the program's partner data
     /// and queues every application whose partner match the new list changes to be decided again.
-    /// A dry run changes nothing and says what the import would do.
+    /// A dry run changes nothing and says what the import would do. With `maxRemovals`, an import
+    /// removing more institutions than that is refused (a one-row file had replaced all 166).
     @discardableResult
-    public func replace(program: String, partners: [Partner], source: String, dryRun: Bool = false) async throws -> Imported {
+    public func replace(program: String, partners: [Partner], source: String, dryRun: Bool = false,
+                        maxRemovals: Int? = nil) async throws -> Imported {
         try await database.pool.withTransaction { connection in
             try await ProgramData.lockForChange(program: program, on: connection)
             let before = try await Self.matcher(program: program, on: connection)
@@ -44,6 +57,9 @@ public struct PartnerStore: Sendable {
             let affected = try await PartnerMatchImpact.affected(program: program, before: before.matcher, after: after,
                                                                  spellingKey: nil, on: connection)
             guard !dryRun else { return Imported(change: change, redecided: affected.count) }
+            if let maxRemovals, change.removed.count > maxRemovals {
+                throw TooManyRemovals(removed: change.removed.count, before: before.matcher.partners.count)
+            }
             try await connection.query("DELETE FROM partners WHERE program = $1", program)
             let rows: [[String?]] = partners.enumerated().map { i, p in
                 let agreements = "[" + p.agreements.map {

@@ -17,12 +17,25 @@ struct IntakeCorpusTests {
         let seconds: Double
     }
 
+    /// A `bursar` process started by ``start(_:database:environment:)``.
+    struct Started {
+        let pid: pid_t
+        let arguments: [String]
+        let out: String
+        let err: String
+        let start: ContinuousClock.Instant
+    }
+
     /// Runs `bursar ARGS` against `database`, killing it when it outlives `limit` seconds (a
     /// hang then fails the test instead of stopping the suite).
     static func bursar(_ arguments: [String], database: Database, limit: Double = 20, environment extra: [String: String] = [:]) throws -> Run {
+        finish(try start(arguments, database: database, environment: extra), limit: limit)
+    }
+
+    /// Starts `bursar ARGS` against `database` without waiting for it.
+    static func start(_ arguments: [String], database: Database, environment extra: [String: String] = [:]) throws -> Started {
         let out = NSTemporaryDirectory() + "bursar-intake-\(UUID().uuidString).out"
         let err = out + ".err"
-        defer { unlink(out); unlink(err) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -38,23 +51,28 @@ struct IntakeCorpusTests {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnv)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
+        return Started(pid: pid, arguments: arguments, out: out, err: err, start: ContinuousClock.now)
+    }
+
+    /// Waits for a started `bursar` (killing it after `limit` seconds) and reads what it printed.
+    static func finish(_ started: Started, limit: Double) -> Run {
+        defer { unlink(started.out); unlink(started.err) }
         let clock = ContinuousClock()
-        let start = clock.now
         var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            if clock.now - start > .seconds(limit) {
-                kill(pid, SIGKILL)
-                _ = waitpid(pid, &status, 0)
-                Issue.record("bursar \(arguments.joined(separator: " ")) did not return within \(limit) s")
+        while waitpid(started.pid, &status, WNOHANG) == 0 {
+            if clock.now - started.start > .seconds(limit) {
+                kill(started.pid, SIGKILL)
+                _ = waitpid(started.pid, &status, 0)
+                Issue.record("bursar \(started.arguments.joined(separator: " ")) did not return within \(limit) s")
                 break
             }
             usleep(20_000)
         }
-        let elapsed = clock.now - start
+        let elapsed = clock.now - started.start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Run(status: exit, output: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                   error: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "", seconds: seconds)
+        return Run(status: exit, output: (try? String(contentsOfFile: started.out, encoding: .utf8)) ?? "",
+                   error: (try? String(contentsOfFile: started.err, encoding: .utf8)) ?? "", seconds: seconds)
     }
 
     static func applicants(_ database: Database) async throws -> [String: Int] {
@@ -111,7 +129,7 @@ struct IntakeCorpusTests {
         #expect(rejected(2)?.contains("malformed JSON") == true, "\(run.output)")
         #expect(rejected(3)?.contains("UTF-8") == true, "\(run.output)")
         #expect(rejected(4)?.contains("birth_date: the key appears twice") == true, "\(run.output)")
-        #expect(rejected(5)?.contains("1e400 is out of range") == true, "\(run.output)")
+        #expect(rejected(5)?.contains("is out of range") == true && !run.output.contains("1e400"), "\(run.output)")
         #expect(rejected(9)?.contains("object") == true, "\(run.output)")
         let birthDate = rejected(10) ?? ""
         #expect(birthDate.contains("birth_date: is not a valid YYYY-MM-DD date") && birthDate.contains("citizenships[0]: is not an ISO"), "\(run.output)")

@@ -67,11 +67,14 @@ final class LifecycleEndToEndTests: XCTestCase {
         let cleared = try TestDatabase.bursar(["flags", "clear", "S-07-partner-only", "academic.gpa_below_2_3", "--reason", "medical leave documented"], database: database)
         XCTAssertTrue(cleared.output.contains("3 held payments released"), cleared.output)
         let shown = try TestDatabase.bursar(["payments", "show", "S-07-partner-only"], database: database).output
-        XCTAssertTrue(shown.contains("2026-06  150000 yen  due"), shown)
+        XCTAssertTrue(shown.contains("2026-06  150,000 yen  due"), shown)
+        // Officers' words (issue #26 finding 5): no "doctoral's course", "1 months" or "3600000 yen".
+        XCTAssertNotNil(shown.range(of: #"(master's|doctoral) course, \d+ months?, \d{1,3}(,\d{3})+ yen in all"#, options: .regularExpression), shown)
+        XCTAssertFalse(shown.contains("doctoral's") || shown.contains(" 1 months"), shown)
         let third = try TestDatabase.bursar(["payments", "run", "--month", "2026-06", "--folder", folder], database: database)
         XCTAssertTrue(third.output.contains("3 paid, 0 held"), third.output)
         let paid = try TestDatabase.bursar(["payments", "show", "S-07-partner-only"], database: database).output
-        XCTAssertTrue(paid.contains("2026-06  150000 yen  paid"), paid)
+        XCTAssertTrue(paid.contains("2026-06  150,000 yen  paid"), paid)
         try? FileManager.default.removeItem(atPath: folder)
         await database.close()
     }

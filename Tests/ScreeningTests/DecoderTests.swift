@@ -24,7 +24,7 @@ final class DecoderTests: XCTestCase {
             o["transcripts"] = [t]
         }
         XCTAssertEqual(found.map(\.field), ["transcripts[0].courses[3].grade"])
-        XCTAssertEqual(found.first?.message, "105 is not a score 0–100")
+        XCTAssertEqual(found.first?.message, "is not a score 0–100")
     }
 
     func testEveryErrorIsListed() throws {
