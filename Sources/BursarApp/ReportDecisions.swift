@@ -81,5 +81,5 @@ struct Reports: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Summaries for the office.",
         discussion: "Example: bursar report decisions --program tgp-2026 --csv",
-        subcommands: [ReportDecisions.self])
+        subcommands: [ReportDecisions.self, ReportScholarships.self])
 }

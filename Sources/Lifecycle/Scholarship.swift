@@ -4,7 +4,7 @@ import Screening
 /// (``LifecycleRules/fold(applicantID:course:events:program:)``), plus the flags and holds open
 /// now (filled in by whoever reads the officers' actions; the fold never sets them).
 public struct Scholarship: Sendable, Codable, Equatable {
-    public enum Status: String, Sendable, Codable { case active, terminated, completed }
+    public enum Status: String, Sendable, Codable, CaseIterable { case active, terminated, completed }
 
     /// A leave of absence: [start, end); an open leave (no end) runs on.
     public struct Leave: Sendable, Codable, Equatable {
