@@ -14,7 +14,11 @@ public enum RuleSetPin {
     /// Rule sets that stored decisions may name and that this build no longer runs (their
     /// behaviour was replaced under a new name). Replay says so and compares with the current
     /// rules. When the name moves, the old one is added here.
-    public static let retired: Set<String> = []
+    public static let retired: Set<String> = [
+        // Clause (3) read courses of study as alternatives and look-alike marks both ways (issue 21
+        // item 9); partner aliases and bracket rules grew (issue 26 item 8).
+        "tgp-2026@1",
+    ]
 
     /// The fingerprint of `records` (application objects, one JSON text each) decided by `rules`
     /// under `program` and `partners`, every required document present and no exclusion or

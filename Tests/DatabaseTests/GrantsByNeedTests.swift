@@ -45,9 +45,14 @@ struct GrantsByNeedTests {
             worker: "DELETE INSERT SELECT UPDATE",
             officer: "SELECT"),
         "decisions": (
-            worker: "INSERT(applicant_id,categories,conditions,definition_version,duplicates_version,"
-                + "exclusions_version,failed,gpa,id,institution,institution_country,outcome,"
-                + "partner_key,partners_version,program,review,revision,rule_set,trace) SELECT",
+            worker: "INSERT(applicant_id,categories,conditions,definition_version,documents_version,"
+                + "duplicate_hits,duplicates_version,exclusions_version,failed,gpa,id,institution,"
+                + "institution_country,outcome,partner_key,partners_version,program,review,revision,rule_set,"
+                + "trace) SELECT",
+            officer: "SELECT"),
+        // Every document check kept by version (050): written by the trigger on document_checks.
+        "document_check_versions": (
+            worker: "INSERT SELECT",
             officer: "SELECT"),
         "document_checks": (
             worker: "INSERT(applicant_id,checks,program,revision) SELECT UPDATE(checked_at,checks)",
@@ -89,7 +94,7 @@ struct GrantsByNeedTests {
             officer: "INSERT SELECT"),
         "programs": (
             worker: "SELECT",
-            officer: "SELECT"),
+            officer: "INSERT SELECT UPDATE"),
         "returned_transfers": (
             worker: "SELECT",
             officer: "INSERT SELECT UPDATE"),

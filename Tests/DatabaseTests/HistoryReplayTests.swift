@@ -26,7 +26,7 @@ struct HistoryReplayTests {
         #expect(all["different"] as? Int == 0, "\(all)")
         let one = try Self.json(try s.run(["replay", "S-15-same-person-a", "--json"]))
         #expect(one["identical"] as? Bool == true, "\(one)")
-        #expect(one["rule_set"] as? String == "tgp-2026@1")
+        #expect(one["rule_set"] as? String == "tgp-2026@2")
         try s.run(["replay", "NO-SUCH-APPLICANT"], status: 2)
         try s.run(["replay", "S-01-base", "--decision", "999999"], status: 2)
         await s.database.close()

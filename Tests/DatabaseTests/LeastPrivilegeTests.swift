@@ -198,7 +198,8 @@ struct LeastPrivilegeTests {
         let files = try BankFileTests.csvFiles(lived.folder)
         #expect(files == ["tgp-2026-2026-04-run1-bank-transfer.csv", "tgp-2026-2026-05-run2-bank-transfer.csv",
                           "tgp-2026-2026-06-run3-bank-transfer.csv"])
-        let june = try String(contentsOf: lived.folder.appendingPathComponent(files[2]), encoding: .utf8)
+        let juneFile = try #require(files.count == 3 ? files[2] : nil, "the June run wrote its file")
+        let june = try String(contentsOf: lived.folder.appendingPathComponent(juneFile), encoding: .utf8)
         #expect(!june.contains("9999999") && june.split(separator: "\n").count == 3, "\(june)")
         await lived.database.close()
     }

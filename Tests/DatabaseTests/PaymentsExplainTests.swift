@@ -26,7 +26,7 @@ struct PaymentsExplainTests {
         #expect((en["events"] as? [[String: Any]])?.compactMap { $0["event_id"] as? String } == ["a1", "r1"])
         let d = try #require(en["decision"] as? [String: Any])
         #expect(d["id"] as? Int == id)
-        #expect(d["rule_set"] as? String == "tgp-2026@1")
+        #expect(d["rule_set"] as? String == "tgp-2026@2")
         #expect(d["audit_id"] as? Int != nil)
         #expect((d["data_versions"] as? [String: Any])?["partners"] as? Int == 1)
         let clauses = try #require(en["clauses"] as? [[String: Any]])
