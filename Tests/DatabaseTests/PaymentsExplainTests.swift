@@ -10,6 +10,8 @@ struct PaymentsExplainTests {
     @Test("a paid month: the run, the events, the admitting decision and the clauses, in English and Japanese")
     func paidMonth() async throws {
         let s = try await SampleScenario.make()
+        // Issue 25: a stipend goes to a registered bank account.
+        try s.run(["accounts", "import", TestDatabase.sampleAccounts.path])
         try s.events([
             #"{"event_id": "a1", "type": "admitted", "applicant_id": "S-07-partner-only", "date": "2026-02-01"}"#,
             #"{"event_id": "r1", "type": "arrived", "applicant_id": "S-07-partner-only", "date": "2026-03-20"}"#,
