@@ -10,7 +10,8 @@ import Store
 struct PaymentsExplain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "The chain behind one stipend line: the run (or why not paid), the events, the admitting decision, the clauses.",
+        abstract: "The chain behind one stipend line: the run (or why not paid), the events, the admitting "
+            + "decision, the clauses.",
         discussion: "Example: bursar payments explain S-01-base 2026-04 --lang ja")
     @Argument(help: "The applicant id.") var applicantID: String
     @Argument(help: "The month, YYYY-MM.") var month: String
@@ -29,7 +30,8 @@ struct PaymentsExplain: AsyncParsableCommand {
         }
         try await Runner.withDatabase { database in
             let program = try await Runner.program(options.program, database: database)
-            let standing = try await Self.standing(program: program, applicantID: applicantID, month: month, database: database)
+            let standing = try await Self.standing(program: program, applicantID: applicantID, month: month,
+                                                   database: database)
             let explanation = try await PaymentExplainer(database: database)
                 .explain(program: program, applicantID: applicantID, month: month.description, standing: standing)
             printLine(json ? explanation.json(language) : explanation.text(language))

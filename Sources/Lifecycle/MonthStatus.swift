@@ -168,7 +168,8 @@ public struct PaymentPosition: Sendable {
         case .owed where returned.contains(month):
             // Interface §3: every month a returned transfer carried "becomes `returned`"; it is
             // paid again by the first run after a corrected account.
-            let held = holdReasons.isEmpty ? "paid again by the next run" : "held: \(holdReasons.joined(separator: ", "))"
+            let causes = holdReasons.joined(separator: ", ")
+            let held = holdReasons.isEmpty ? "paid again by the next run" : "held: \(causes)"
             return MonthExplanation(
                 month: month, yen: s.monthlyYen, status: .returned, reason: "returned by the bank; \(held)")
         case .owed where !holdReasons.isEmpty:

@@ -141,13 +141,13 @@ struct ProgramDataChangeTests {
     func definitionChange() async throws {
         let s = try await SampleScenario.make()
         var program = try await ProgramStore(database: s.database).program("tgp-2026")
-        program.ruleSet = "tgp-2026@2"
+        program.ruleSet = "tgp-2026@3"
         let change = try await ProgramStore(database: s.database).store(program, json: String(decoding: try program.encoded(), as: UTF8.self))
         #expect(change?.contains("16 applications queued") == true, "\(change ?? "nil")")
         try s.run(["drain"])
         let decisions = try s.decisions()
         #expect(decisions.count == 16)
-        #expect(decisions.values.allSatisfy { $0["rule_set"] as? String == "tgp-2026@2" })
+        #expect(decisions.values.allSatisfy { $0["rule_set"] as? String == "tgp-2026@3" })
         let versions = try await s.database.pool.withConnection { c in
             try await c.query("""
                 SELECT DISTINCT d.definition_version FROM applicants h

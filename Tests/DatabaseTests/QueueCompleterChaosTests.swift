@@ -66,11 +66,16 @@ final class QueueCompleterChaosTests: XCTestCase {
                 restarted = true
                 continue
             } else {
+                try await Self.waitUntilRegistered(processes[slot], pool)
                 XCTAssertEqual(TestDatabase.terminate(processes[slot]), 0, "SIGTERM lets jobs in flight finish and exits 0")
             }
             processes[slot] = try start(database, markers: markers)
         }
-        for process in processes { XCTAssertEqual(TestDatabase.terminate(process), 0) }
+        for process in processes {
+            // A process started a moment ago may not handle SIGTERM yet: it says so by registering.
+            try await Self.waitUntilRegistered(process, pool)
+            XCTAssertEqual(TestDatabase.terminate(process), 0)
+        }
         XCTAssertNotNil(killed, "the run lasted long enough for the kill")
         XCTAssertTrue(restarted, "the run lasted long enough for the server restart")
         let left = try await TestDatabase.benchNotCompleted(pool)
@@ -95,6 +100,21 @@ final class QueueCompleterChaosTests: XCTestCase {
         XCTAssertLessThan(rerunAfterKill, 200, "at most what the killed process had in flight or buffered")
         await pool.shutdown()
         await database.close()
+    }
+
+    /// Waits (bounded) until `process` has registered in `bursar_workers`: its services, the signal
+    /// handler among them, are running.
+    static func waitUntilRegistered(_ process: Process, _ pool: ConnectionPool) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(60)
+        while clock.now < deadline, process.isRunning {
+            let registered = try await pool.withConnection {
+                try await $0.query("SELECT count(*)::int AS n FROM bursar_workers WHERE pid = $1",
+                                   Int(process.processIdentifier)).first!.int("n")
+            }
+            if registered > 0 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 }
 
