@@ -38,20 +38,24 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "Postgres", dependencies: ["CLibPQ"], swiftSettings: strict),
-        .target(name: "JobQueue", dependencies: [
-            "Postgres",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Metrics", package: "swift-metrics"),
-        ], swiftSettings: strict),
-        .target(name: "Telemetry", dependencies: [
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdCore", package: "hummingbird"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strict),
+        .target(
+            name: "JobQueue",
+            dependencies: [
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ], swiftSettings: strict),
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strict),
         .target(name: "Formats", dependencies: [.product(name: "CSV", package: "CSV.swift")], swiftSettings: strict),
         .target(name: "Screening", dependencies: ["Formats", "Banking"], swiftSettings: strict),
         // Zengin bank file, kana and code data (issue 25): pure, no database.
@@ -59,47 +63,72 @@ let package = Package(
         .target(name: "Partners", dependencies: ["Screening"], swiftSettings: strict),
         .target(name: "Lifecycle", dependencies: ["Screening"], swiftSettings: strict),
         .target(name: "Intake", dependencies: ["Formats", "Screening"], swiftSettings: strict),
-        .target(name: "Store", dependencies: [
-            "CCrypto", "Postgres", "JobQueue", "Screening", "Partners", "Lifecycle", "Intake", "Banking",
-            .product(name: "Subprocess", package: "swift-subprocess"),
-            .product(name: "SystemPackage", package: "swift-system"),
-        ], swiftSettings: strict),
-        .target(name: "History", dependencies: ["Store", "Screening", "Partners", "Formats", "Postgres"], swiftSettings: strict),
-        .target(name: "Workers", dependencies: ["Store", "JobQueue", "Screening", "Partners", "Lifecycle"], path: "Workers", swiftSettings: strict),
-        .target(name: "BursarApp", dependencies: [
-            "Workers", "Store", "Postgres", "Telemetry", "Intake", "Formats", "Banking", "History",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strict),
+        .target(
+            name: "Store",
+            dependencies: [
+                "CCrypto", "Postgres", "JobQueue", "Screening", "Partners", "Lifecycle", "Intake", "Banking",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ], swiftSettings: strict),
+        .target(
+            name: "History", dependencies: ["Store", "Screening", "Partners", "Formats", "Postgres"],
+            swiftSettings: strict),
+        .target(
+            name: "Workers", dependencies: ["Store", "JobQueue", "Screening", "Partners", "Lifecycle"], path: "Workers",
+            swiftSettings: strict),
+        .target(
+            name: "BursarApp",
+            dependencies: [
+                "Workers", "Store", "Postgres", "Telemetry", "Intake", "Formats", "Banking", "History",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strict),
         .executableTarget(name: "bursar", dependencies: ["BursarApp"], swiftSettings: strict),
         .executableTarget(name: "bursard", dependencies: ["BursarApp"], swiftSettings: strict),
-        .testTarget(name: "ScreeningTests", dependencies: [
-            "Screening", "Partners",
-            .product(name: "PropertyBased", package: "swift-property-based"),
-        ], swiftSettings: strict),
-        .testTarget(name: "FormatsTests", dependencies: [
-            "Formats",
-            .product(name: "PropertyBased", package: "swift-property-based"),
-        ], swiftSettings: strict),
-        .testTarget(name: "IntakeTests", dependencies: [
-            "Intake", "Formats",
-            .product(name: "PropertyBased", package: "swift-property-based"),
-        ], swiftSettings: strict),
-        .testTarget(name: "BankingTests", dependencies: [
-            "Banking",
-            .product(name: "PropertyBased", package: "swift-property-based"),
-        ], swiftSettings: strict),
+        .testTarget(
+            name: "ScreeningTests",
+            dependencies: [
+                "Screening", "Partners",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ], swiftSettings: strict),
+        .testTarget(
+            name: "FormatsTests",
+            dependencies: [
+                "Formats",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ], swiftSettings: strict),
+        .testTarget(
+            name: "IntakeTests",
+            dependencies: [
+                "Intake", "Formats",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ], swiftSettings: strict),
+        .testTarget(
+            name: "BankingTests",
+            dependencies: [
+                "Banking",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ], swiftSettings: strict),
         .testTarget(name: "PartnersTests", dependencies: ["Partners"], swiftSettings: strict),
-        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle",
-            .product(name: "PropertyBased", package: "swift-property-based"),
-        ], swiftSettings: strict),
-        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "Postgres",
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strict),
-        .testTarget(name: "DatabaseTests", dependencies: [
-            "Postgres", "JobQueue", "Store", "Workers", "BursarApp", "Telemetry", "Banking", "History",
-        ], swiftSettings: strict),
-        .testTarget(name: "HistoryTests", dependencies: ["History", "Screening", "Partners", "Store"], swiftSettings: strict),
+        .testTarget(
+            name: "LifecycleTests",
+            dependencies: [
+                "Lifecycle",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ], swiftSettings: strict),
+        .testTarget(
+            name: "JobQueueTests",
+            dependencies: [
+                "JobQueue", "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strict),
+        .testTarget(
+            name: "DatabaseTests",
+            dependencies: [
+                "Postgres", "JobQueue", "Store", "Workers", "BursarApp", "Telemetry", "Banking", "History",
+            ], swiftSettings: strict),
+        .testTarget(
+            name: "HistoryTests", dependencies: ["History", "Screening", "Partners", "Store"], swiftSettings: strict),
     ]
 )

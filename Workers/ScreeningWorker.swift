@@ -40,21 +40,25 @@ public struct ScreeningWorker: JobHandler {
         let ids = apps.map(\.applicantID)
         let exclusions = try await PersonScreening.exclusionHits(for: apps, program: args.program, on: connection)
         let duplicates = try await PersonScreening.duplicates(for: apps, program: args.program, on: connection)
-        let formerPartners = try await PersonScreening.currentDuplicatePartners(of: ids, program: args.program, on: connection)
+        let formerPartners = try await PersonScreening.currentDuplicatePartners(
+            of: ids, program: args.program, on: connection)
         let withdrawn = try await Withdrawals.kept(for: ids, program: args.program, on: connection)
         let decisions = current.map { stored -> DecisionStore.NewDecision in
             let app = stored.application
-            var decision = screener.decide(app, documents: stored.documentChecks ?? [],
-                                           exclusions: exclusions[app.applicantID] ?? [], duplicates: duplicates[app.applicantID] ?? [])
+            var decision = screener.decide(
+                app, documents: stored.documentChecks ?? [],
+                exclusions: exclusions[app.applicantID] ?? [], duplicates: duplicates[app.applicantID] ?? [])
             if let kept = withdrawn[app.applicantID] { decision = decision.withdrawn(inFavourOf: kept) }
-            return .init(decision: decision, revision: stored.revision, versions: versions,
-                         institution: app.affiliation.institution, institutionCountry: app.affiliation.country,
-                         documentsVersion: stored.documentsVersion ?? 0,
-                         duplicateHits: (duplicates[app.applicantID] ?? []).map(\.otherApplicantID))
+            return .init(
+                decision: decision, revision: stored.revision, versions: versions,
+                institution: app.affiliation.institution, institutionCountry: app.affiliation.country,
+                documentsVersion: stored.documentsVersion ?? 0,
+                duplicateHits: (duplicates[app.applicantID] ?? []).map(\.otherApplicantID))
         }
         try await DecisionStore.save(decisions, program: args.program, on: connection)
-        try await EligibilityWatch.flagLostEligibility(program: args.program, decided: decisions.map { ($0.decision, $0.revision) },
-                                                       on: connection)
+        try await EligibilityWatch.flagLostEligibility(
+            program: args.program, decided: decisions.map { ($0.decision, $0.revision) },
+            on: connection)
         let others = Set(duplicates.values.flatMap { $0.map(\.otherApplicantID) }).subtracting(ids)
         try await rescreenNewPartners(Array(others), program: args.program, on: connection)
         // Interface §4: "both get identity.duplicate in review" — and so both lose it when the
@@ -73,7 +77,8 @@ public struct ScreeningWorker: JobHandler {
     /// pair itself).
     private func rescreenNewPartners(_ others: [String], program: String, on connection: Connection) async throws {
         guard !others.isEmpty else { return }
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT h.applicant_id, h.latest_revision FROM applicants h
             JOIN LATERAL (SELECT review FROM decisions d WHERE d.program = h.program AND d.applicant_id = h.applicant_id
                           AND d.revision = h.latest_revision ORDER BY d.id DESC LIMIT 1) d ON true
@@ -85,9 +90,11 @@ public struct ScreeningWorker: JobHandler {
 
     /// Screens former partners again at their latest revision — except those an officer withdrew
     /// as the duplicate of another (`duplicates resolve`): their decision stays as it was.
-    private func rescreenFormerPartners(_ applicants: [String], program: String, on connection: Connection) async throws {
+    private func rescreenFormerPartners(_ applicants: [String], program: String, on connection: Connection) async throws
+    {
         guard !applicants.isEmpty else { return }
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT h.applicant_id, h.latest_revision FROM applicants h
             WHERE h.program = $1 AND h.applicant_id = ANY($2::text[])
               AND NOT EXISTS (SELECT 1 FROM duplicate_resolutions r WHERE r.program = h.program AND r.applicant_id = h.applicant_id)

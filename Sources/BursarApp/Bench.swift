@@ -12,11 +12,14 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (queue, pipeline, screening, partners).",
         discussion: "Example: bursar bench queue --jobs 100000 --json",
-        subcommands: [QueueBench.self, PipelineBench.self, ScreeningBench.self, PartnersBench.self, WhatIfBench.self, Worker.self])
+        subcommands: [
+            QueueBench.self, PipelineBench.self, ScreeningBench.self, PartnersBench.self, WhatIfBench.self, Worker.self,
+        ])
 
     /// A queue worker process for benchmarks and tests (hidden).
     struct Worker: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run bench/test queue workers (bench.noop, bench.record).", shouldDisplay: false)
+        static let configuration = CommandConfiguration(
+            abstract: "Run bench/test queue workers (bench.noop, bench.record).", shouldDisplay: false)
         @Option var concurrency = 16
         @Option var queue = "bench"
         @Option var workerID: String?
@@ -27,20 +30,24 @@ struct Bench: AsyncParsableCommand {
         func run() async throws {
             CLI.bootstrapLoggingOnce(level: .warning)
             let logger = Logger(label: "bench.worker")
-            var configuration = Supervisor.Configuration(workerID: workerID ?? Supervisor.defaultWorkerID(), queues: [queue: concurrency])
+            var configuration = Supervisor.Configuration(
+                workerID: workerID ?? Supervisor.defaultWorkerID(), queues: [queue: concurrency])
             configuration.drain = drain
             configuration.maintenance = !noMaintenance
             configuration.lease = .seconds(lease)
             configuration.maintenanceConfiguration.leaderLease = .seconds(3)
             try await Runner.withDatabase(poolSize: configuration.handlerConnections) { database in
                 try await database.pool.withConnection { try await BenchJobs.prepare($0) }
-                let supervisor = Supervisor(client: database.queue, conninfo: database.conninfo,
-                                            registry: BenchJobs.registry(pool: database.pool), configuration: configuration, logger: logger)
+                let supervisor = Supervisor(
+                    client: database.queue, conninfo: database.conninfo,
+                    registry: BenchJobs.registry(pool: database.pool), configuration: configuration, logger: logger)
                 if drain {
                     let summary = await supervisor.runToEnd()
                     printLine("completed \(summary.completed)")
                 } else {
-                    let group = ServiceGroup(configuration: .init(services: [supervisor], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                    let group = ServiceGroup(
+                        configuration: .init(
+                            services: [supervisor], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
                     try await group.run()
                 }
             }

@@ -6,8 +6,10 @@ import Store
 
 /// `bursar events submit FILE` and `bursar events list`.
 struct Events: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Scholarship lifecycle events (interface §3).",
-                                                    discussion: "Example: bursar events submit events.ndjson; bursar events list --applicant S-01-base", subcommands: [SubmitEvents.self, ListEvents.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Scholarship lifecycle events (interface §3).",
+        discussion: "Example: bursar events submit events.ndjson; bursar events list --applicant S-01-base",
+        subcommands: [SubmitEvents.self, ListEvents.self])
 
     struct SubmitEvents: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -29,17 +31,23 @@ struct Events: AsyncParsableCommand {
             // parsed at all (an empty one included) is not an events file.
             guard parsed.parsedAny else {
                 for r in parsed.rejected { CLI.printError("line \(r.line): \(r.message)") }
-                CLI.printError(parsed.rejected.isEmpty ? "\(file) holds no events" : "no line of \(file) is JSON: the file cannot be parsed at all")
+                CLI.printError(
+                    parsed.rejected.isEmpty
+                        ? "\(file) holds no events" : "no line of \(file) is JSON: the file cannot be parsed at all")
                 throw ExitCode(2)
             }
             let (queued, ignored, conflicting) = try await Runner.withDatabase { database in
                 let program = try await Runner.existingProgram(options.program, database: database)
                 let known = Set(try await ProgramStore(database: database).programIDs())
-                let all = parsed.events.map { (line: $0.line, event: $0.event, program: $0.event.program ?? program, body: $0.body) }
+                let all = parsed.events.map {
+                    (line: $0.line, event: $0.event, program: $0.event.program ?? program, body: $0.body)
+                }
                 // A line naming a program that does not exist is rejected here, not queued to fail later.
                 let unknown = all.filter { !known.contains($0.program) }.map {
-                    EventsFile.Rejected(line: $0.line, applicantID: $0.event.applicantID,
-                                        message: "there is no program \"\($0.program)\" (known: \(known.sorted().joined(separator: ", ")))")
+                    EventsFile.Rejected(
+                        line: $0.line, applicantID: $0.event.applicantID,
+                        message:
+                            "there is no program \"\($0.program)\" (known: \(known.sorted().joined(separator: ", ")))")
                 }
                 let lines = all.filter { known.contains($0.program) }
                 return try await database.pool.withTransaction { connection in
@@ -50,20 +58,28 @@ struct Events: AsyncParsableCommand {
                     for (item, result) in zip(lines, results) {
                         switch result {
                         case .queued:
-                            queued.append(AuditLog.Row(program: item.program, applicantID: item.event.applicantID, detail: [
-                                "type": item.event.typeName, "event_id": item.event.eventID ?? "", "line": "\(item.line)",
-                            ]))
+                            queued.append(
+                                AuditLog.Row(
+                                    program: item.program, applicantID: item.event.applicantID,
+                                    detail: [
+                                        "type": item.event.typeName, "event_id": item.event.eventID ?? "",
+                                        "line": "\(item.line)",
+                                    ]))
                         case .duplicateEventID: ignored += 1
                         case .conflictingEventID(let message):
-                            conflicting.append(EventsFile.Rejected(line: item.line, applicantID: item.event.applicantID, message: message))
+                            conflicting.append(
+                                EventsFile.Rejected(
+                                    line: item.line, applicantID: item.event.applicantID, message: message))
                         }
                     }
                     // One row for the file (its counts) and one per event queued, so that
                     // `bursar audit --applicant ID` shows the applicant's events.
-                    try await AuditLog.record(on: connection, action: "events.submit", program: program, detail: [
-                        "file": URL(fileURLWithPath: file).lastPathComponent, "queued": "\(queued.count)",
-                        "ignored": "\(ignored)", "rejected": "\(parsed.rejected.count + conflicting.count)",
-                    ])
+                    try await AuditLog.record(
+                        on: connection, action: "events.submit", program: program,
+                        detail: [
+                            "file": URL(fileURLWithPath: file).lastPathComponent, "queued": "\(queued.count)",
+                            "ignored": "\(ignored)", "rejected": "\(parsed.rejected.count + conflicting.count)",
+                        ])
                     try await AuditLog.record(on: connection, action: "event.queued", rows: queued)
                     return (queued.count, ignored, conflicting)
                 }
@@ -71,13 +87,19 @@ struct Events: AsyncParsableCommand {
             var rejected = parsed.rejected + conflicting
             rejected.sort { $0.line < $1.line }
             if json {
-                printLine(try LifecycleOutput.json(EventsSubmitted(queued: queued, ignored: ignored, rejected: rejected)))
+                printLine(
+                    try LifecycleOutput.json(EventsSubmitted(queued: queued, ignored: ignored, rejected: rejected)))
             } else {
                 printLine("queued: \(queued)")
                 printLine("ignored (event_id already submitted with the same content): \(ignored)")
                 printLine("rejected: \(rejected.count)")
-                for r in rejected { printLine("  line \(r.line)\(r.applicantID.map { " (\($0))" } ?? ""): \(r.message)") }
-                printLine("run `bursar drain` (or keep bursard running) to apply them; `bursar events list` shows what each did")
+                for r in rejected {
+                    printLine("  line \(r.line)\(r.applicantID.map { " (\($0))" } ?? ""): \(r.message)")
+                }
+                printLine(
+                    "run `bursar drain` (or keep bursard running) to apply them; `bursar events list` shows what "
+                        + "each did"
+                )
             }
             if !rejected.isEmpty { throw ExitCode(3) }
         }
@@ -93,14 +115,20 @@ struct Events: AsyncParsableCommand {
 
         func run() async throws {
             let events = try await Runner.withDatabase { database in
-                try await database.pool.withConnection { try await LifecycleStore.events(program: options.program, applicantID: applicant, on: $0) }
+                try await database.pool.withConnection {
+                    try await LifecycleStore.events(program: options.program, applicantID: applicant, on: $0)
+                }
             }
             if !json { printLine("SEQ\tDATE\tEVENT_ID\tAPPLICANT\tTYPE\tSTATUS\tEFFECT") }
             for e in events {
                 if json {
                     printLine(try LifecycleOutput.json(ListedEvent(e)))
                 } else {
-                    printLine([String(e.seq), e.date ?? "", e.eventID ?? "-", e.applicantID, e.type, e.status, e.effect ?? ""].joined(separator: "\t"))
+                    printLine(
+                        [
+                            String(e.seq), e.date ?? "", e.eventID ?? "-", e.applicantID, e.type, e.status,
+                            e.effect ?? "",
+                        ].joined(separator: "\t"))
                 }
             }
         }
@@ -154,7 +182,8 @@ enum EventsFile {
         for (index, raw) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             let lineBytes = raw.last == 0x0D ? raw.dropLast() : raw[...]
             guard let line = String(validating: lineBytes, as: UTF8.self) else {
-                parsed.rejected.append(Rejected(line: index + 1, applicantID: nil, message: "the line is not UTF-8 text"))
+                parsed.rejected.append(
+                    Rejected(line: index + 1, applicantID: nil, message: "the line is not UTF-8 text"))
                 continue
             }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -166,13 +195,17 @@ enum EventsFile {
             }
             parsed.parsedAny = true
             if let repeated = value.repeatedMemberPath {
-                parsed.rejected.append(Rejected(line: index + 1, applicantID: nil,
-                                                message: "the key `\(repeated)` is given twice; which value was meant is unknowable"))
+                parsed.rejected.append(
+                    Rejected(
+                        line: index + 1, applicantID: nil,
+                        message: "the key `\(repeated)` is given twice; which value was meant is unknowable"))
                 continue
             }
             switch EventDecoder.decode(value) {
             case .success(let event): parsed.events.append((index + 1, event, value.canonicalText))
-            case .failure(let rejection): parsed.rejected.append(Rejected(line: index + 1, applicantID: rejection.applicantID, message: "\(rejection)"))
+            case .failure(let rejection):
+                parsed.rejected.append(
+                    Rejected(line: index + 1, applicantID: rejection.applicantID, message: "\(rejection)"))
             }
         }
         return parsed
@@ -196,9 +229,16 @@ struct ListedEvent: Encodable {
     let status: String
     let effect: String?
     init(_ e: LifecycleStore.StoredEvent) {
-        (seq, date, applicantID, eventID, type, status, effect) = (e.seq, e.date, e.applicantID, e.eventID, e.type, e.status, e.effect)
+        (seq, date, applicantID, eventID, type, status, effect) = (
+            e.seq, e.date, e.applicantID, e.eventID, e.type, e.status, e.effect
+        )
     }
-    enum CodingKeys: String, CodingKey { case seq, date, applicantID = "applicant_id", eventID = "event_id", type, status, effect }
+    enum CodingKeys: String, CodingKey {
+        case seq, date
+        case applicantID = "applicant_id"
+        case eventID = "event_id"
+        case type, status, effect
+    }
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(seq, forKey: .seq)

@@ -1,21 +1,26 @@
 import ArgumentParser
-import History
 import Foundation
+import History
 import Store
 
 /// `bursar exclusions import|list` and `bursar duplicates list|resolve`.
 struct Exclusions: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Person-level exclusion lists (interface §4).",
-                                                    discussion: "Example: bursar exclusions import examples/tgp-2026-sample/exclusions.csv --program tgp-2026", subcommands: [Import.self, List.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Person-level exclusion lists (interface §4).",
+        discussion: "Example: bursar exclusions import examples/tgp-2026-sample/exclusions.csv --program tgp-2026",
+        subcommands: [Import.self, List.self])
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load an exclusion list CSV (list,family_name,given_name,birth_date,citizenship,clause,reference); importing a list again replaces it.",
+            abstract:
+                "Load an exclusion list CSV (list,family_name,given_name,birth_date,citizenship,clause,reference); "
+                    + "importing a list again replaces it.",
             discussion: "Example: bursar exclusions import examples/tgp-2026-sample/exclusions.csv --program tgp-2026")
         @Argument(help: "The CSV file.") var file: String
         @Option(help: "The program.") var program: String
         @OptionGroup var why: ReasonOption
-        @Flag(help: "Change nothing; list what the import would change (as `bursar whatif --exclusions`).") var dryRun = false
+        @Flag(help: "Change nothing; list what the import would change (as `bursar whatif --exclusions`).") var dryRun =
+            false
 
         func run() async throws {
             let entries = try CLI.readList(file, ExclusionEntry.parse)
@@ -23,8 +28,9 @@ struct Exclusions: AsyncParsableCommand {
             if dryRun {
                 try await Runner.withDatabase { database in
                     _ = try await ProgramStore(database: database).program(program)
-                    let report = try await WhatIf(database: database).run(program: program,
-                                                                          changes: .init(exclusions: entries.map(WhatIfCommand.entry)))
+                    let report = try await WhatIf(database: database).run(
+                        program: program,
+                        changes: .init(exclusions: entries.map(WhatIfCommand.entry)))
                     printLine("dry run: nothing was changed")
                     printLine(HistoryOutput.text(report))
                 }
@@ -34,17 +40,23 @@ struct Exclusions: AsyncParsableCommand {
                 let store = PersonScreening(database: database)
                 _ = try await ProgramStore(database: database).program(program)
                 for (list, items) in lists.sorted(by: { $0.key < $1.key }) {
-                    let (count, rescreened) = try await store.importList(program: program, list: list, entries: items, source: URL(fileURLWithPath: file).lastPathComponent,
-                                                                           reason: why.text)
-                    printLine("list \(list): \(count) entries; \(rescreened) application\(rescreened == 1 ? "" : "s") queued for screening again")
+                    let (count, rescreened) = try await store.importList(
+                        program: program, list: list, entries: items,
+                        source: URL(fileURLWithPath: file).lastPathComponent,
+                        reason: why.text)
+                    printLine(
+                        "list \(list): \(count) entries; \(rescreened) application\(rescreened == 1 ? "" : "s") "
+                            + "queued for screening again"
+                    )
                 }
             }
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The program's exclusion lists and their sizes.",
-                                                        discussion: "Example: bursar exclusions list --program tgp-2026")
+        static let configuration = CommandConfiguration(
+            abstract: "The program's exclusion lists and their sizes.",
+            discussion: "Example: bursar exclusions list --program tgp-2026")
         @OptionGroup var options: ProgramOption
         @Flag(help: "Print as JSON.") var json = false
 
@@ -53,7 +65,10 @@ struct Exclusions: AsyncParsableCommand {
                 let program = try await Runner.program(options.program, database: database)
                 let lists = try await PersonScreening(database: database).lists(program: program)
                 if json {
-                    printLine("[" + lists.map { "{\"list\": \"\($0.list)\", \"entries\": \($0.entries)}" }.joined(separator: ", ") + "]")
+                    printLine(
+                        "["
+                            + lists.map { "{\"list\": \"\($0.list)\", \"entries\": \($0.entries)}" }.joined(
+                                separator: ", ") + "]")
                 } else {
                     if lists.isEmpty { printLine("\(program) has no exclusion lists") }
                     for l in lists { printLine("\(l.list)\t\(l.entries) entries") }
@@ -64,12 +79,14 @@ struct Exclusions: AsyncParsableCommand {
 }
 
 struct Duplicates: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Applications of one person under several applicant ids.",
-                                                    discussion: "Example: bursar duplicates list --json", subcommands: [List.self, Resolve.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Applications of one person under several applicant ids.",
+        discussion: "Example: bursar duplicates list --json", subcommands: [List.self, Resolve.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open duplicates (identity.duplicate in review).",
-                                                        discussion: "Example: bursar duplicates list --program tgp-2026 --json")
+        static let configuration = CommandConfiguration(
+            abstract: "Open duplicates (identity.duplicate in review).",
+            discussion: "Example: bursar duplicates list --program tgp-2026 --json")
         @OptionGroup var options: ProgramOption
         @Flag(help: "Print as JSON.") var json = false
 
@@ -116,12 +133,16 @@ struct Duplicates: AsyncParsableCommand {
         func run() async throws {
             try await Runner.withDatabase { database in
                 let program = try await Runner.existingProgram(options.program, database: database)
-                let resolution = try await PersonScreening(database: database).resolveDuplicate(program: program, drop: applicantID, keep: keep,
-                                                                                                reason: why.text)
+                let resolution = try await PersonScreening(database: database).resolveDuplicate(
+                    program: program, drop: applicantID, keep: keep,
+                    reason: why.text)
                 if resolution.alreadyResolved {
                     printLine("\(applicantID) was already withdrawn in favour of \(keep); nothing changed")
                 } else {
-                    printLine("\(applicantID) withdrawn in favour of \(keep); \(resolution.redecided) applications queued to be decided again")
+                    printLine(
+                        "\(applicantID) withdrawn in favour of \(keep); \(resolution.redecided) applications "
+                            + "queued to be decided again"
+                    )
                 }
             }
         }

@@ -6,9 +6,10 @@ import Store
 
 /// `bursar export decisions|scholarships`.
 struct Export: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Export decisions or scholarships.",
-                                                    discussion: "Example: bursar export decisions --program tgp-2026 --format csv -o decisions.csv",
-                                                    subcommands: [Decisions.self, Scholarships.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Export decisions or scholarships.",
+        discussion: "Example: bursar export decisions --program tgp-2026 --format csv -o decisions.csv",
+        subcommands: [Decisions.self, Scholarships.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case ndjson, csv }
 
@@ -23,29 +24,35 @@ struct Export: AsyncParsableCommand {
     }
 
     struct Decisions: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One record per application (latest revision), interface §2.",
-                                                        discussion: "Example: bursar export decisions --program tgp-2026 --format ndjson")
+        static let configuration = CommandConfiguration(
+            abstract: "One record per application (latest revision), interface §2.",
+            discussion: "Example: bursar export decisions --program tgp-2026 --format ndjson")
         @OptionGroup var options: ProgramOption
         @OptionGroup var destination: Destination
 
         func run() async throws {
             let records = try await Runner.withDatabase { database in
-                try await DecisionStore(database: database).latest(program: try await Runner.existingProgram(options.program, database: database))
+                try await DecisionStore(database: database).latest(
+                    program: try await Runner.existingProgram(options.program, database: database))
             }
-            try destination.write(destination.chosen == .csv ? [DecisionRecord.csvHeader] + records.map(\.csv) : records.map(\.json))
+            try destination.write(
+                destination.chosen == .csv ? [DecisionRecord.csvHeader] + records.map(\.csv) : records.map(\.json))
         }
     }
 
     struct Scholarships: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One record per scholarship, interface §3.",
-                                                        discussion: "Example: bursar export scholarships --program tgp-2026 --format csv")
+        static let configuration = CommandConfiguration(
+            abstract: "One record per scholarship, interface §3.",
+            discussion: "Example: bursar export scholarships --program tgp-2026 --format csv")
         @OptionGroup var options: ProgramOption
         @OptionGroup var destination: Destination
 
         func run() async throws {
             let all = try await Runner.withDatabase { database in
                 let program = try await Runner.existingProgram(options.program, database: database)
-                return try await database.pool.withConnection { try await PaymentStore.positions(program: program, on: $0) }
+                return try await database.pool.withConnection {
+                    try await PaymentStore.positions(program: program, on: $0)
+                }
             }
             let records = all.map(ScholarshipRecord.init)
             switch destination.chosen {
@@ -90,9 +97,18 @@ struct ScholarshipRecord: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case applicantID = "applicant_id", status, firstPaymentMonth = "first_payment_month", lastPaymentMonth = "last_payment_month"
-        case months, totalYen = "total_yen", terminatedOn = "terminated_on", terminationReason = "termination_reason"
-        case returnTicket = "return_ticket", flags, paidYen = "paid_yen", overpaidYen = "overpaid_yen"
+        case applicantID = "applicant_id"
+        case status
+        case firstPaymentMonth = "first_payment_month"
+        case lastPaymentMonth = "last_payment_month"
+        case months
+        case totalYen = "total_yen"
+        case terminatedOn = "terminated_on"
+        case terminationReason = "termination_reason"
+        case returnTicket = "return_ticket"
+        case flags
+        case paidYen = "paid_yen"
+        case overpaidYen = "overpaid_yen"
     }
 
     /// Every key is written; a value not known (yet) is null.
@@ -112,12 +128,17 @@ struct ScholarshipRecord: Encodable {
         try c.encode(overpaidYen, forKey: .overpaidYen)
     }
 
-    static let csvHeader = "applicant_id,status,first_payment_month,last_payment_month,months,total_yen,terminated_on,termination_reason,return_ticket,flags,paid_yen,overpaid_yen"
+    static let csvHeader =
+        "applicant_id,status,first_payment_month,last_payment_month,months,total_yen,terminated_on,"
+            + "termination_reason,return_ticket,flags,paid_yen,overpaid_yen"
 
     var csv: String {
-        [applicantID, status, firstPaymentMonth ?? "", lastPaymentMonth ?? "", String(months), String(totalYen), terminatedOn ?? "",
-         terminationReason ?? "", returnTicket.map { $0 ? "true" : "false" } ?? "", flags.joined(separator: ";"),
-         String(paidYen), String(overpaidYen)].map(CSV.field).joined(separator: ",")
+        [
+            applicantID, status, firstPaymentMonth ?? "", lastPaymentMonth ?? "", String(months), String(totalYen),
+            terminatedOn ?? "",
+            terminationReason ?? "", returnTicket.map { $0 ? "true" : "false" } ?? "", flags.joined(separator: ";"),
+            String(paidYen), String(overpaidYen),
+        ].map(CSV.field).joined(separator: ",")
     }
 }
 

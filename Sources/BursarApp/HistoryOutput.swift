@@ -7,17 +7,22 @@ enum HistoryOutput {
     static func json(_ result: Replay.Result) -> String {
         JSONWriter.object([
             ("applicant_id", JSONWriter.string(result.applicantID)), ("decision", String(result.decision)),
-            ("rule_set", JSONWriter.string(result.ruleSet)), ("identical", result.comparison.identical ? "true" : "false"),
+            ("rule_set", JSONWriter.string(result.ruleSet)),
+            ("identical", result.comparison.identical ? "true" : "false"),
             ("differences", JSONWriter.strings(result.comparison.differences.map(\.text))),
             ("clauses", JSONWriter.strings(result.comparison.clauses)), ("retired", result.retired ? "true" : "false"),
         ])
     }
 
     static func text(_ result: Replay.Result) -> String {
-        var lines = ["\(result.applicantID): decision \(result.decision) (\(result.ruleSet)) "
-                     + (result.comparison.identical ? "replays identical" : "replays DIFFERENTLY")]
+        var lines = [
+            "\(result.applicantID): decision \(result.decision) (\(result.ruleSet)) "
+                + (result.comparison.identical ? "replays identical" : "replays DIFFERENTLY")
+        ]
         if result.retired {
-            lines.append("  rule set \(result.ruleSet) is retired: this build no longer runs it; compared with the current rules")
+            lines.append(
+                "  rule set \(result.ruleSet) is retired: this build no longer runs it; compared with the current rules"
+            )
         }
         lines += result.comparison.differences.map { "  \($0.text)" }
         return lines.joined(separator: "\n")
@@ -27,17 +32,26 @@ enum HistoryOutput {
         JSONWriter.object([
             ("program", JSONWriter.string(summary.program)), ("replayed", String(summary.replayed)),
             ("identical", String(summary.identical)), ("different", String(summary.different)),
-            ("by_clause", JSONWriter.object(summary.byClause.sorted { $0.key < $1.key }.map { ($0.key, String($0.value)) })),
+            (
+                "by_clause",
+                JSONWriter.object(summary.byClause.sorted { $0.key < $1.key }.map { ($0.key, String($0.value)) })
+            ),
             ("retired", JSONWriter.strings(summary.retired)),
             ("examples", "[" + summary.examples.map(json).joined(separator: ",") + "]"),
         ])
     }
 
     static func text(_ summary: Replay.Summary) -> String {
-        var lines = ["\(summary.program): \(summary.replayed) decisions replayed, \(summary.identical) identical, "
-                     + "\(summary.different) different"]
-        for (clause, count) in summary.byClause.sorted(by: { $0.key < $1.key }) { lines.append("  \(clause): \(count)") }
-        for retired in summary.retired { lines.append("  rule set \(retired) is retired: compared with the current rules") }
+        var lines = [
+            "\(summary.program): \(summary.replayed) decisions replayed, \(summary.identical) identical, "
+                + "\(summary.different) different"
+        ]
+        for (clause, count) in summary.byClause.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(clause): \(count)")
+        }
+        for retired in summary.retired {
+            lines.append("  rule set \(retired) is retired: compared with the current rules")
+        }
         for example in summary.examples { lines.append(text(example)) }
         return lines.joined(separator: "\n")
     }
@@ -60,12 +74,20 @@ enum HistoryOutput {
     }
 
     static func text(_ report: WhatIf.Report) -> String {
-        var lines = ["\(report.program): \(report.applications) applications decided under the changed data; "
-                     + "\(report.changed) would change outcome, \(report.clauseChanges.count) only clauses (nothing stored)"]
+        var lines = [
+            "\(report.program): \(report.applications) applications decided under the changed data; "
+                + "\(report.changed) would change outcome, \(report.clauseChanges.count) only clauses (nothing stored)"
+        ]
         for f in report.flips + report.clauseChanges {
-            let pay = f.pay.map { $0 == .held ? " — admitted: payments would be HELD (eligibility.changed)"
-                                              : " — admitted: pay not held; review list would show it" } ?? ""
-            lines.append("  \(f.applicantID): \(f.from.rawValue) → \(f.to.rawValue) [\(f.clauses.joined(separator: ", "))]\(pay)")
+            let pay =
+                f.pay.map {
+                    $0 == .held
+                        ? " — admitted: payments would be HELD (eligibility.changed)"
+                        : " — admitted: pay not held; review list would show it"
+                } ?? ""
+            lines.append(
+                "  \(f.applicantID): \(f.from.rawValue) → \(f.to.rawValue) [\(f.clauses.joined(separator: ", "))]\(pay)"
+            )
         }
         return lines.joined(separator: "\n")
     }

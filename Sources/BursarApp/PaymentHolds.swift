@@ -42,7 +42,8 @@ extension Payments {
             }
             if !json {
                 printLine(
-                    "\(lines.count) month\(lines.count == 1 ? "" : "s") overpaid, \(lines.reduce(0) { $0 + $1.yen }) yen"
+                    "\(lines.count) month\(lines.count == 1 ? "" : "s") overpaid, "
+                        + "\(lines.reduce(0) { $0 + $1.yen }) yen"
                 )
             }
         }
@@ -120,7 +121,8 @@ extension Payments {
             }
             printLine(
                 "payments \(program) \(month): \(output.paid.count) paid (\(output.paidYen) yen), "
-                    + "\(output.held.count) held (\(output.heldYen) yen), \(output.due.count) due (\(output.dueYen) yen)"
+                    + "\(output.held.count) held (\(output.heldYen) yen), \(output.due.count) due "
+                    + "(\(output.dueYen) yen)"
             )
             for m in output.paid { printLine("  paid \(m.applicantID) \(m.month) \(m.amountYen) yen") }
             for m in output.held { printLine("  held \(m.applicantID) \(m.month) \(m.amountYen) yen: \(m.reason)") }

@@ -6,11 +6,14 @@ import Store
 
 /// `bursar payments show ID` and `bursar payments run --month YYYY-MM`.
 struct Payments: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Stipend schedules and the monthly payment run.",
-                                                    discussion: "Example: bursar payments run --month 2026-04; bursar payments show S-01-base",
-                                                    subcommands: [ShowPayments.self, RunPayments.self, Overpaid.self, Hold.self,
-                                                                  Release.self, ListMonth.self, ReturnedPayments.self,
-                                                                  PaymentsExplain.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Stipend schedules and the monthly payment run.",
+        discussion: "Example: bursar payments run --month 2026-04; bursar payments show S-01-base",
+        subcommands: [
+            ShowPayments.self, RunPayments.self, Overpaid.self, Hold.self,
+            Release.self, ListMonth.self, ReturnedPayments.self,
+            PaymentsExplain.self,
+        ])
 
     struct ShowPayments: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -36,12 +39,22 @@ struct Payments: AsyncParsableCommand {
                     return
                 }
                 let months = Wording.count(s.months, "month")
-                printLine("\(applicantID): \(s.status.rawValue), \(s.course.courseWords), \(months), \(Wording.yen(s.totalYen)) in all")
+                printLine(
+                    "\(applicantID): \(s.status.rawValue), \(s.course.courseWords), \(months), "
+                        + "\(Wording.yen(s.totalYen)) in all"
+                )
                 for line in lines {
-                    printLine("  \(line.month)  \(Wording.yen(line.amountYen))  \(line.status)\(line.note.map { " (\($0))" } ?? "")")
+                    printLine(
+                        "  \(line.month)  \(Wording.yen(line.amountYen))  "
+                            + "\(line.status)\(line.note.map { " (\($0))" } ?? "")"
+                    )
                 }
-                if !s.flags.isEmpty { printLine("open flags and holds (payments held): \(s.flags.joined(separator: ", "))") }
-                if position.overpaidYen > 0 { printLine("overpaid: \(position.overpaidYen) yen paid for months no longer owed") }
+                if !s.flags.isEmpty {
+                    printLine("open flags and holds (payments held): \(s.flags.joined(separator: ", "))")
+                }
+                if position.overpaidYen > 0 {
+                    printLine("overpaid: \(position.overpaidYen) yen paid for months no longer owed")
+                }
                 for line in s.history { printLine("  · \(line)") }
             }
         }
@@ -49,7 +62,8 @@ struct Payments: AsyncParsableCommand {
 
     struct RunPayments: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "run", abstract: "Run (or re-run) the month's payments and write this run's bank-transfer CSV.",
+            commandName: "run",
+            abstract: "Run (or re-run) the month's payments and write this run's bank-transfer CSV.",
             discussion: """
                 Example: bursar payments run --month 2026-04 --json
                 Pays every owed month up to --month not paid before (held months released since, months an arrival \
@@ -82,27 +96,32 @@ struct Payments: AsyncParsableCommand {
             }
             // Interface §3 (v1.2): a month after the current month is refused, nothing paid.
             guard month <= current else {
-                CLI.printError("--month \(month) is after the current month \(current) (Asia/Tokyo): a stipend is paid "
-                               + "in its month or later, never ahead; nothing was paid")
+                CLI.printError(
+                    "--month \(month) is after the current month \(current) (Asia/Tokyo): a stipend is paid "
+                        + "in its month or later, never ahead; nothing was paid")
                 throw ExitCode(2)
             }
             let destination = URL(fileURLWithPath: folder).standardizedFileURL
             try await Runner.withDatabase { database in
                 // Only a program that exists: its id becomes part of the file's name.
                 let program = try await Runner.existingProgram(options.program, database: database)
-                let report = try await PaymentRunner.run(program: program, month: month, folder: destination,
-                                                         database: database, zengin: zengin)
+                let report = try await PaymentRunner.run(
+                    program: program, month: month, folder: destination,
+                    database: database, zengin: zengin)
                 let r = report.record
                 if json {
                     printLine(try LifecycleOutput.json(PaymentRunOutput(report)))
                     return
                 }
                 for file in report.recovered {
-                    printLine("bank-transfer file of an earlier run whose process stopped before recording it: \(file.path) "
-                              + "(if that process wrote it on another machine, send only one of the two)")
+                    printLine(
+                        "bank-transfer file of an earlier run whose process stopped before recording it: \(file.path) "
+                            + "(if that process wrote it on another machine, send only one of the two)")
                 }
-                printLine("payments \(program) \(month) (run \(r.id)): \(r.paid.count) paid, \(r.held.count) held, \(r.due.count) due, "
-                          + "\(r.voided.count) voided, \(r.paid.reduce(0) { $0 + $1.yen }) yen transferred")
+                printLine(
+                    "payments \(program) \(month) (run \(r.id)): \(r.paid.count) paid, \(r.held.count) held, "
+                        + "\(r.due.count) due, "
+                        + "\(r.voided.count) voided, \(r.paid.reduce(0) { $0 + $1.yen }) yen transferred")
                 for m in r.held { printLine("  held \(m.applicantID) \(m.month): \(m.reason ?? "")") }
                 for m in r.due { printLine("  due \(m.applicantID) \(m.month): \(m.reason ?? "")") }
                 for m in r.voided { printLine("  voided \(m.applicantID) \(m.month): \(m.reason ?? "")") }
@@ -124,12 +143,19 @@ struct PaymentLines: Encodable {
         let status: String
         /// Why a month has its status (text output only).
         let note: String?
-        enum CodingKeys: String, CodingKey { case month, amountYen = "amount_yen", status }
+        enum CodingKeys: String, CodingKey {
+            case month
+            case amountYen = "amount_yen"
+            case status
+        }
     }
 
     let applicantID: String
     let lines: [Line]
-    enum CodingKeys: String, CodingKey { case applicantID = "applicant_id", lines }
+    enum CodingKeys: String, CodingKey {
+        case applicantID = "applicant_id"
+        case lines
+    }
 
     /// Every month of the period and any month paid outside it (money that went out is always shown).
     static func lines(of position: PaymentPosition) -> [Line] {
@@ -145,7 +171,11 @@ struct PaymentRunOutput: Encodable {
         let applicantID: String
         let month: String
         let amountYen: Int
-        enum CodingKeys: String, CodingKey { case applicantID = "applicant_id", month, amountYen = "amount_yen" }
+        enum CodingKeys: String, CodingKey {
+            case applicantID = "applicant_id"
+            case month
+            case amountYen = "amount_yen"
+        }
     }
 
     struct Unpaid: Encodable {
@@ -153,7 +183,12 @@ struct PaymentRunOutput: Encodable {
         let month: String
         let amountYen: Int
         let reason: String
-        enum CodingKeys: String, CodingKey { case applicantID = "applicant_id", month, amountYen = "amount_yen", reason }
+        enum CodingKeys: String, CodingKey {
+            case applicantID = "applicant_id"
+            case month
+            case amountYen = "amount_yen"
+            case reason
+        }
     }
 
     let program: String
@@ -165,7 +200,10 @@ struct PaymentRunOutput: Encodable {
     let voided: [Unpaid]
     /// Null when the run paid nothing new (no file is written).
     let bankFile: String?
-    enum CodingKeys: String, CodingKey { case program, month, run, paid, held, due, voided, bankFile = "bank_file" }
+    enum CodingKeys: String, CodingKey {
+        case program, month, run, paid, held, due, voided
+        case bankFile = "bank_file"
+    }
 
     /// Every key, `bank_file` null when there is no file.
     func encode(to encoder: Encoder) throws {
@@ -198,12 +236,16 @@ struct PaymentRunOutput: Encodable {
 
 /// `bursar flags clear ID FLAG --reason TEXT`.
 struct Flags: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Compliance flags on scholarships.", discussion: "Example: bursar flags clear S-01-base academic.gpa_below_2_3 --reason \"transcript corrected\"", subcommands: [Clear.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Compliance flags on scholarships.",
+        discussion: "Example: bursar flags clear S-01-base academic.gpa_below_2_3 --reason \"transcript corrected\"",
+        subcommands: [Clear.self])
 
     struct Clear: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Clear a flag (an officer's decision); held months still owed are paid by the next run.",
-            discussion: "Example: bursar flags clear A-001 eligibility.changed --reason \"registry entry was a namesake\"")
+            discussion:
+                "Example: bursar flags clear A-001 eligibility.changed --reason \"registry entry was a namesake\"")
         @Argument(help: "The applicant id.") var applicantID: String
         @Argument(help: "The flag, e.g. academic.gpa_below_2_3.") var flag: String
         @Option(help: "Why, in one line (kept in the record).") var reason: String
@@ -221,9 +263,13 @@ struct Flags: AsyncParsableCommand {
             try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
                 let released = try await database.pool.withTransaction {
-                    try await PaymentStore.clearFlag(program: program, applicantID: applicantID, flag: flag, reason: reason, on: $0)
+                    try await PaymentStore.clearFlag(
+                        program: program, applicantID: applicantID, flag: flag, reason: reason, on: $0)
                 }
-                printLine("cleared \(flag) for \(applicantID); \(released) held payment\(released == 1 ? "" : "s") released (paid by the next `bursar payments run`)")
+                printLine(
+                    "cleared \(flag) for \(applicantID); \(released) held payment\(released == 1 ? "" : "s") "
+                        + "released (paid by the next `bursar payments run`)"
+                )
             }
         }
     }

@@ -7,9 +7,11 @@ import Store
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Decide stored decisions again from exactly what they recorded and say whether the result is identical.",
+        abstract:
+            "Decide stored decisions again from exactly what they recorded and say whether the result is identical.",
         discussion: """
-            Exit status 1 when a decision replays differently (naming the clause), 2 for an unknown applicant or decision.
+            Exit status 1 when a decision replays differently (naming the clause), 2 for an unknown applicant or \
+            decision.
             Example: bursar replay S-01-base --json; bursar replay --program tgp-2026 --all
             """)
 
@@ -22,7 +24,9 @@ struct ReplayCommand: AsyncParsableCommand {
     func validate() throws {
         if all, applicantID != nil { throw ValidationError("give an applicant id or --all, not both") }
         if !all, applicantID == nil { throw ValidationError("give an applicant id, or --program ID --all") }
-        if all, decision != nil { throw ValidationError("--decision replays one applicant's decision; leave it out with --all") }
+        if all, decision != nil {
+            throw ValidationError("--decision replays one applicant's decision; leave it out with --all")
+        }
     }
 
     func run() async throws {
@@ -31,8 +35,9 @@ struct ReplayCommand: AsyncParsableCommand {
             if let applicantID {
                 let result: Replay.Result
                 do {
-                    result = try await replay.replay(applicantID: applicantID, program: program ?? ProgramOption.environmentDefault,
-                                                     decisionID: decision)
+                    result = try await replay.replay(
+                        applicantID: applicantID, program: program ?? ProgramOption.environmentDefault,
+                        decisionID: decision)
                 } catch let missing as Replay.NotFound {
                     CLI.printError(missing.description)
                     throw ExitCode(2)

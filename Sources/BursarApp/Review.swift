@@ -11,7 +11,9 @@ struct Review: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List each application in needs_review with the clauses left to a person and why, and the uncertain spellings.",
+            abstract:
+                "List each application in needs_review with the clauses left to a person and why, and the "
+                    + "uncertain spellings.",
             discussion: """
                 Resolve an uncertain spelling with `bursar partners confirm SPELLING --partner NAME` or \
                 `bursar partners reject SPELLING`; the applications holding it are decided again.
@@ -48,7 +50,10 @@ struct Review: AsyncParsableCommand {
                 let applicantID: String
                 let outcome: String
                 let clauses: [String]
-                enum CodingKeys: String, CodingKey { case applicantID = "applicant_id", outcome, clauses }
+                enum CodingKeys: String, CodingKey {
+                    case applicantID = "applicant_id"
+                    case outcome, clauses
+                }
             }
 
             let program: String
@@ -77,15 +82,20 @@ struct Review: AsyncParsableCommand {
                 for item in waiting {
                     let clause = Report.Clause(clause: item.clause, why: item.why)
                     if let last = applications.last, last.applicantID == item.applicantID {
-                        applications[applications.count - 1] = Report.Application(applicantID: last.applicantID, revision: last.revision,
-                                                                                  review: last.review + [clause])
+                        applications[applications.count - 1] = Report.Application(
+                            applicantID: last.applicantID, revision: last.revision,
+                            review: last.review + [clause])
                     } else {
-                        applications.append(Report.Application(applicantID: item.applicantID, revision: item.revision, review: [clause]))
+                        applications.append(
+                            Report.Application(applicantID: item.applicantID, revision: item.revision, review: [clause])
+                        )
                     }
                 }
-                return Report(program: program, applications: applications, uncertainSpellings: spellings.map {
-                    Report.Spelling(spelling: $0.spelling, country: $0.country, applications: $0.applications)
-                }, admittedNotEligible: admitted)
+                return Report(
+                    program: program, applications: applications,
+                    uncertainSpellings: spellings.map {
+                        Report.Spelling(spelling: $0.spelling, country: $0.country, applications: $0.applications)
+                    }, admittedNotEligible: admitted)
             }
             if json {
                 printLine(try CLI.json(report))
@@ -95,20 +105,31 @@ struct Review: AsyncParsableCommand {
                 printLine("nothing waits for a person in \(report.program)")
                 return
             }
-            printLine("\(report.applications.count) application\(report.applications.count == 1 ? "" : "s") in needs_review (\(report.program)):")
+            printLine(
+                "\(report.applications.count) application\(report.applications.count == 1 ? "" : "s") in "
+                    + "needs_review (\(report.program)):"
+            )
             for application in report.applications {
                 printLine("  \(application.applicantID) (revision \(application.revision))")
                 for clause in application.review { printLine("    \(clause.clause): \(clause.why)") }
             }
             for a in report.admittedNotEligible {
-                printLine("  \(a.applicantID): admitted; would not be eligible today: clauses \(a.clauses.joined(separator: ", ")) "
-                          + "(\(a.outcome); nothing is held: after acceptance only (10) findings and terminations stop support)")
+                printLine(
+                    "  \(a.applicantID): admitted; would not be eligible today: clauses "
+                        + "\(a.clauses.joined(separator: ", ")) "
+                        + "(\(a.outcome); nothing is held: after acceptance only (10) findings and terminations "
+                        + "stop support)"
+                )
             }
             if !report.uncertainSpellings.isEmpty {
                 printLine("")
-                printLine("uncertain institution spellings (confirm or reject each with `bursar partners confirm|reject`):")
+                printLine(
+                    "uncertain institution spellings (confirm or reject each with `bursar partners confirm|reject`):")
                 for s in report.uncertainSpellings {
-                    printLine("  \"\(s.spelling)\" (\(CountryName.of(s.country))): \(s.applications) application\(s.applications == 1 ? "" : "s")")
+                    printLine(
+                        "  \"\(s.spelling)\" (\(CountryName.of(s.country))): \(s.applications) "
+                            + "application\(s.applications == 1 ? "" : "s")"
+                    )
                 }
             }
         }

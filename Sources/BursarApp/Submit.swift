@@ -44,8 +44,9 @@ struct Submit: AsyncParsableCommand {
 
         let summary = try await Runner.withDatabase { database in
             do {
-                let session = SubmitSession(database: database, reader: reader, path: file, folder: folder,
-                                            program: program, stop: stop)
+                let session = SubmitSession(
+                    database: database, reader: reader, path: file, folder: folder,
+                    program: program, stop: stop)
                 let summary = try await session.run()
                 var detail = [
                     "file": URL(fileURLWithPath: file).lastPathComponent, "records": "\(summary.recordCount)",
@@ -54,8 +55,9 @@ struct Submit: AsyncParsableCommand {
                 ]
                 if let signal = summary.interrupted { detail["interrupted"] = SubmitStop.name(signal) }
                 try await database.pool.withConnection { connection in
-                    try await AuditLog.record(on: connection, action: "applications.submit", program: program,
-                                              detail: detail)
+                    try await AuditLog.record(
+                        on: connection, action: "applications.submit", program: program,
+                        detail: detail)
                 }
                 return summary
             } catch let interrupted as SubmitSession.Interrupted {
@@ -70,7 +72,8 @@ struct Submit: AsyncParsableCommand {
             printLine("unchanged: \(summary.unchanged)")
             printLine("rejected: \(summary.rejected.count)")
             for r in summary.rejected {
-                let errors = r.errors.map { $0.field.isEmpty ? $0.message : "\($0.field): \($0.message)" }.joined(separator: "; ")
+                let errors = r.errors.map { $0.field.isEmpty ? $0.message : "\($0.field): \($0.message)" }.joined(
+                    separator: "; ")
                 printLine("  \(r.place)\(r.applicantID.map { " (\($0))" } ?? ""): \(errors)")
             }
             if !summary.warnings.isEmpty {
@@ -83,16 +86,25 @@ struct Submit: AsyncParsableCommand {
             }
         }
         if let signal = summary.interrupted {
-            CLI.printError("stopped by \(SubmitStop.name(signal)) after line \(summary.lastLine): "
-                + "\(summary.accepted + summary.unchanged) records are stored (\(summary.accepted) accepted, "
-                + "\(summary.unchanged) unchanged); the records read after the last stored chunk were not stored. "
-                + "Re-running `bursar submit \(file)` stores the rest: records already stored come back as unchanged.")
+            CLI.printError(
+                "stopped by \(SubmitStop.name(signal)) after line \(summary.lastLine): "
+                    + "\(summary.accepted + summary.unchanged) records are stored (\(summary.accepted) accepted, "
+                    + "\(summary.unchanged) unchanged); the records read after the last stored chunk were not stored. "
+                    + "Re-running `bursar submit \(file)` stores the rest: records already stored come back as "
+                    + "unchanged."
+            )
             throw ExitCode(128 + signal)
         }
-        if summary.fileError != nil || (summary.parsedAny == false && !summary.rejected.isEmpty) || summary.recordCount == 0 {
-            if let message = summary.fileError { CLI.printError(message) }
-            else if summary.recordCount == 0 { CLI.printError("\(file) holds no records") }
-            else { CLI.printError("no line of \(file) is JSON: the file cannot be parsed at all") }
+        if summary.fileError != nil || (summary.parsedAny == false && !summary.rejected.isEmpty)
+            || summary.recordCount == 0
+        {
+            if let message = summary.fileError {
+                CLI.printError(message)
+            } else if summary.recordCount == 0 {
+                CLI.printError("\(file) holds no records")
+            } else {
+                CLI.printError("no line of \(file) is JSON: the file cannot be parsed at all")
+            }
             throw ExitCode(2)
         }
         if !summary.rejected.isEmpty { throw ExitCode(3) }
@@ -132,8 +144,11 @@ struct SubmitSession {
         let connectionLost: Bool
 
         func message(file: String) -> String {
-            let cause = connectionLost ? "the connection to the database was lost" : "the database refused to store a chunk of records"
-            return "\(cause) during the submission: \(stored) of the \(read) records read were stored before it stopped. "
+            let cause =
+                connectionLost
+                ? "the connection to the database was lost" : "the database refused to store a chunk of records"
+            return
+                "\(cause) during the submission: \(stored) of the \(read) records read were stored before it stopped. "
                 + "Re-running `bursar submit \(file)` is safe: records already stored come back as unchanged, the others are stored."
         }
     }
@@ -163,11 +178,14 @@ struct SubmitSession {
 
         /// The summary as `--json` prints it.
         var report: Report {
-            Report(accepted: accepted, unchanged: unchanged, stored: accepted + unchanged, warnings: warnings,
-                   ignoredFields: ignoredFields, interrupted: interrupted.map(SubmitStop.name), rejected: rejected.map {
-                Report.Rejected(line: $0.line, record: $0.record, applicantID: $0.applicantID,
-                                errors: $0.errors.map { Report.FieldProblem(field: $0.field, message: $0.message) })
-            })
+            Report(
+                accepted: accepted, unchanged: unchanged, stored: accepted + unchanged, warnings: warnings,
+                ignoredFields: ignoredFields, interrupted: interrupted.map(SubmitStop.name),
+                rejected: rejected.map {
+                    Report.Rejected(
+                        line: $0.line, record: $0.record, applicantID: $0.applicantID,
+                        errors: $0.errors.map { Report.FieldProblem(field: $0.field, message: $0.message) })
+                })
         }
     }
 
@@ -235,8 +253,9 @@ struct SubmitSession {
             try await read(into: &summary)
         } catch {
             // Records whose chunk committed are stored; the rest are not (a chunk is one transaction).
-            throw Interrupted(stored: summary.accepted + summary.unchanged, read: summary.recordCount,
-                              connectionLost: (error as? PostgresError)?.isConnectionLoss ?? true)
+            throw Interrupted(
+                stored: summary.accepted + summary.unchanged, read: summary.recordCount,
+                connectionLost: (error as? PostgresError)?.isConnectionLoss ?? true)
         }
         return summary
     }
@@ -321,12 +340,16 @@ struct SubmitSession {
             summary.recordCount += 1
             summary.lastLine = item.line
             if reader.form == .ndjson, summary.recordCount == 1, let shape = Self.spreadOverLines(item.bytes) {
-                summary.fileError = "this looks like \(shape) spread over lines: write one application a line (NDJSON) "
+                summary.fileError =
+                    "this looks like \(shape) spread over lines: write one application a line (NDJSON) "
                     + "or the JSON form {\"program\": …, \"applications\": […]}; nothing was stored"
                 break
             }
             if let problem = item.problem {
-                summary.rejected.append(Rejected(line: item.line, record: item.record, applicantID: nil, errors: [FieldError(field: "", message: problem)]))
+                summary.rejected.append(
+                    Rejected(
+                        line: item.line, record: item.record, applicantID: nil,
+                        errors: [FieldError(field: "", message: problem)]))
                 continue
             }
             let value: JSONValue
@@ -334,33 +357,56 @@ struct SubmitSession {
                 value = try JSONParser.parse(item.bytes)
                 summary.parsedAny = true
             } catch {
-                summary.rejected.append(Rejected(line: item.line, record: item.record, applicantID: nil, errors: [FieldError(field: "", message: "\(error)")]))
+                summary.rejected.append(
+                    Rejected(
+                        line: item.line, record: item.record, applicantID: nil,
+                        errors: [FieldError(field: "", message: "\(error)")]))
                 continue
             }
             if let repeated = value.repeatedMemberPath {
-                summary.rejected.append(Rejected(line: item.line, record: item.record, applicantID: ApplicationDecoder.readableApplicantID(value), errors: [
-                    FieldError(field: repeated, message: "the key appears twice in one object; which value was meant cannot be known"),
-                ]))
+                summary.rejected.append(
+                    Rejected(
+                        line: item.line, record: item.record,
+                        applicantID: ApplicationDecoder.readableApplicantID(value),
+                        errors: [
+                            FieldError(
+                                field: repeated,
+                                message: "the key appears twice in one object; which value was meant cannot be known")
+                        ]))
                 continue
             }
             // --program, then the batch's own, then BURSAR_PROGRAM, then the only program there is (interface §5).
-            let batchProgram = program ?? reader.program ?? ProgramOption.environmentDefault ?? (known.count == 1 ? known.first : nil)
+            let batchProgram =
+                program ?? reader.program ?? ProgramOption.environmentDefault ?? (known.count == 1 ? known.first : nil)
             switch ApplicationDecoder.decode(value, defaultProgram: batchProgram) {
             case .failure(let rejection):
-                summary.rejected.append(Rejected(line: item.line, record: item.record,
-                                                 applicantID: rejection.applicantID ?? ApplicationDecoder.readableApplicantID(value), errors: rejection.errors))
+                summary.rejected.append(
+                    Rejected(
+                        line: item.line, record: item.record,
+                        applicantID: rejection.applicantID ?? ApplicationDecoder.readableApplicantID(value),
+                        errors: rejection.errors))
             case .success(let application):
                 guard known.contains(application.program) else {
-                    summary.rejected.append(Rejected(line: item.line, record: item.record, applicantID: application.applicantID, errors: [
-                        FieldError(field: "program",
-                                   message: "is not a known program (known: \(known.sorted().joined(separator: ", ")))"),
-                    ]))
+                    summary.rejected.append(
+                        Rejected(
+                            line: item.line, record: item.record, applicantID: application.applicantID,
+                            errors: [
+                                FieldError(
+                                    field: "program",
+                                    message: "is not a known program (known: \(known.sorted().joined(separator: ", ")))"
+                                )
+                            ]))
                     continue
                 }
                 let key = application.program + "\u{1}" + application.applicantID
                 if let earlier = firstLines.updateValue(item.line, forKey: key) {
-                    summary.warnings.append(Warning(line: item.line, applicantID: application.applicantID,
-                                                    message: "the applicant is also on line \(earlier); this later line is stored as the later revision"))
+                    summary.warnings.append(
+                        Warning(
+                            line: item.line, applicantID: application.applicantID,
+                            message:
+                                "the applicant is also on line \(earlier); this later line is stored as the later "
+                                    + "revision"
+                        ))
                 }
                 let (kept, ignored) = KnownFields.pruned(value)
                 for field in ignored { summary.ignored(field) }
@@ -369,7 +415,10 @@ struct SubmitSession {
                 if chunk.count >= Self.chunkSize { try await flush() }
             }
             if progress && summary.recordCount % 2000 == 0 {
-                CLI.progress("\(summary.recordCount) records read (\(reader.bytesRead >> 20) MiB), \(summary.accepted) stored, \(summary.rejected.count) rejected")
+                CLI.progress(
+                    "\(summary.recordCount) records read (\(reader.bytesRead >> 20) MiB), \(summary.accepted) "
+                        + "stored, \(summary.rejected.count) rejected"
+                )
             }
         }
         try await flush()
@@ -381,7 +430,10 @@ struct SubmitSession {
 extension CLI {
     /// A progress line on the terminal (standard error), overwritten in place; nil ends it.
     static func progress(_ text: String?) {
-        if let text { FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8)) }
-        else { FileHandle.standardError.write(Data("\n".utf8)) }
+        if let text {
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+        } else {
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Formats
+import Foundation
 import History
 import Intake
 import Partners
@@ -12,8 +12,9 @@ import Store
 /// measured in the same run (`bench pipeline`'s baseline). It works in a program of its own
 /// (`bench-whatif`, a copy of tgp-2026) whose applications it replaces.
 struct WhatIfBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "whatif", abstract: "Benchmark what-if over N stored applications.",
-                                                    discussion: "Example: bursar bench whatif --applications 100000 --json")
+    static let configuration = CommandConfiguration(
+        commandName: "whatif", abstract: "Benchmark what-if over N stored applications.",
+        discussion: "Example: bursar bench whatif --applications 100000 --json")
     @Option var applications = 100_000
     @Flag var json = false
 
@@ -30,39 +31,51 @@ struct WhatIfBench: AsyncParsableCommand {
         var stored: [(Application, String)] = []
         for record in records {
             let value = try JSONParser.parse(record)
-            if case .success(let app) = ApplicationDecoder.decode(value, defaultProgram: nil) { stored.append((app, value.canonicalText)) }
+            if case .success(let app) = ApplicationDecoder.decode(value, defaultProgram: nil) {
+                stored.append((app, value.canonicalText))
+            }
         }
         let result = try await Runner.withDatabase(poolSize: 8) { database -> [(String, String)] in
             let partners = try await prepareProgram(database)
             try await WhatIfBenchData.clear(program: Self.program, database: database)
             for start in stride(from: 0, to: stored.count, by: 10_000) {
-                try await WhatIfBenchData.store(program: Self.program, applications: Array(stored[start..<min(stored.count, start + 10_000)]),
-                                                database: database)
+                try await WhatIfBenchData.store(
+                    program: Self.program, applications: Array(stored[start..<min(stored.count, start + 10_000)]),
+                    database: database)
             }
             try await seedDecisions(stored, partners: partners, database: database)
             let without = partners.filter { $0.name != "Chulalongkorn University" }
             let start = Date()
-            let report = try await WhatIf(database: database).run(program: Self.program, changes: .init(partners: without))
+            let report = try await WhatIf(database: database).run(
+                program: Self.program, changes: .init(partners: without))
             let seconds = Date().timeIntervalSince(start)
-            return [("applications", String(report.applications)), ("changed", String(report.changed)),
-                    ("whatif_s", String(format: "%.2f", seconds)), ("baseline_validate_s", String(format: "%.2f", baselineSeconds)),
-                    ("ratio_to_baseline", String(format: "%.2f", seconds / baselineSeconds))]
+            return [
+                ("applications", String(report.applications)), ("changed", String(report.changed)),
+                ("whatif_s", String(format: "%.2f", seconds)),
+                ("baseline_validate_s", String(format: "%.2f", baselineSeconds)),
+                ("ratio_to_baseline", String(format: "%.2f", seconds / baselineSeconds)),
+            ]
         }
         if json { printLine(JSONWriter.object(result)) } else { for (k, v) in result { printLine("\(k): \(v)") } }
     }
 
     /// The stored decisions a what-if compares with: each application decided under the data in force.
-    private func seedDecisions(_ stored: [(Application, String)], partners: [Partner], database: Database) async throws {
+    private func seedDecisions(_ stored: [(Application, String)], partners: [Partner], database: Database) async throws
+    {
         let program = try await ProgramStore(database: database).program(Self.program)
-        let versions = try await database.pool.withConnection { try await ProgramData.versions(program: Self.program, on: $0) }
-        let maker = DecisionMaker(program: program, partners: PartnerData(partners: partners, confirmed: [:], rejected: []).matcher(),
-                                  exclusions: [], withdrawn: [:])
+        let versions = try await database.pool.withConnection {
+            try await ProgramData.versions(program: Self.program, on: $0)
+        }
+        let maker = DecisionMaker(
+            program: program, partners: PartnerData(partners: partners, confirmed: [:], rejected: []).matcher(),
+            exclusions: [], withdrawn: [:])
         for start in stride(from: 0, to: stored.count, by: 10_000) {
             let chunk = stored[start..<min(stored.count, start + 10_000)].map { app, _ in
                 let documents = app.documents.map { DocumentCheck(type: $0.type, file: $0.file, problem: nil) }
-                return DecisionStore.NewDecision(decision: maker.decide(app, documents: documents, duplicates: []), revision: 1,
-                                                 versions: versions, institution: app.affiliation.institution,
-                                                 institutionCountry: app.affiliation.country, documentsVersion: 1)
+                return DecisionStore.NewDecision(
+                    decision: maker.decide(app, documents: documents, duplicates: []), revision: 1,
+                    versions: versions, institution: app.affiliation.institution,
+                    institutionCountry: app.affiliation.country, documentsVersion: 1)
             }
             try await WhatIfBenchData.decide(chunk, program: Self.program, database: database)
         }
@@ -74,8 +87,10 @@ struct WhatIfBench: AsyncParsableCommand {
         program.id = Self.program
         program.ruleSet = "\(Self.program)@1"
         let partners = try await PartnerStore(database: database).partners(program: "tgp-2026")
-        _ = try await ProgramStore(database: database).store(program, json: String(decoding: try program.encoded(), as: UTF8.self))
-        try await PartnerStore(database: database).replace(program: Self.program, partners: partners, source: "copy of tgp-2026")
+        _ = try await ProgramStore(database: database).store(
+            program, json: String(decoding: try program.encoded(), as: UTF8.self))
+        try await PartnerStore(database: database).replace(
+            program: Self.program, partners: partners, source: "copy of tgp-2026")
         return partners
     }
 }

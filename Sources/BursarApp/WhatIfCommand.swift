@@ -11,9 +11,12 @@ import Store
 struct WhatIfCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "whatif",
-        abstract: "Decide every application's latest revision under changed program data and list what would change (stores nothing).",
+        abstract:
+            "Decide every application's latest revision under changed program data and list what would change "
+                + "(stores nothing).",
         discussion: """
-            Each option replaces only the data it names; admitted scholarships are listed first. Exit 2 when a file cannot be read.
+            Each option replaces only the data it names; admitted scholarships are listed first. Exit 2 when a file \
+            cannot be read.
             Example: bursar whatif --program tgp-2026 --partners new-partners.csv --json
             """)
 
@@ -37,7 +40,9 @@ struct WhatIfCommand: AsyncParsableCommand {
         var changes = WhatIf.Changes()
         if let programFile { changes.program = try readProgram(programFile) }
         if let partners { changes.partners = try unreadableIsTwo(partners) { try PartnerListCSV.parse($0) } }
-        if let exclusions { changes.exclusions = try unreadableIsTwo(exclusions) { try ExclusionEntry.parse($0) }.map(entry) }
+        if let exclusions {
+            changes.exclusions = try unreadableIsTwo(exclusions) { try ExclusionEntry.parse($0) }.map(entry)
+        }
         return changes
     }
 
@@ -55,7 +60,8 @@ struct WhatIfCommand: AsyncParsableCommand {
     }
 
     static func entry(_ e: ExclusionEntry) -> ExclusionImpact.Entry {
-        ExclusionImpact.Entry(list: e.list, family: e.familyName, given: e.givenName, birthDate: e.birthDate.description,
-                              citizenship: e.citizenship, clause: e.clause, reference: e.reference)
+        ExclusionImpact.Entry(
+            list: e.list, family: e.familyName, given: e.givenName, birthDate: e.birthDate.description,
+            citizenship: e.citizenship, clause: e.clause, reference: e.reference)
     }
 }

@@ -21,8 +21,9 @@ public enum ClauseSentences {
 
     /// Attachment 5's title, as the guideline writes it in each language.
     public static func partnerListTitle(_ language: Language) -> String {
-        language == .ja ? "東京都立大学国際交流協定校一覧（2025.3.31時点）"
-                        : "List of the International Partner Universities (As of Mar.31,2025)"
+        language == .ja
+            ? "東京都立大学国際交流協定校一覧（2025.3.31時点）"
+            : "List of the International Partner Universities (As of Mar.31,2025)"
     }
 
     /// The catalogue key of a clause's summary.
@@ -31,7 +32,8 @@ public enum ClauseSentences {
         let keys: [String: Message] = [
             "eligibility.1": .clause1, "eligibility.2": .clause2, "eligibility.3": .clause3, "eligibility.4": .clause4,
             "eligibility.5": .clause5, "eligibility.6": .clause6, "eligibility.7": .clause7, "eligibility.8": .clause8,
-            "eligibility.9": .clause9, "eligibility.10a": .clause10a, "eligibility.10b": .clause10b, "eligibility.10c": .clause10c,
+            "eligibility.9": .clause9, "eligibility.10a": .clause10a, "eligibility.10b": .clause10b,
+            "eligibility.10c": .clause10c,
             "eligibility.10d": .clause10d, "eligibility.10e": .clause10e, "identity.duplicate": .clauseDuplicate,
         ]
         return keys[id] ?? .clauseOther

@@ -38,14 +38,17 @@ public struct DecisionComparison: Sendable, Equatable {
             .union(Set(record.review).symmetricDifference(decision.review))
             .union(Set(record.conditions).symmetricDifference(decision.conditions))
         for clause in changed.sorted() where !named.contains(clause) {
-            differences.append(Difference(clause: clause, text: "\(clause): listed differently among failed, review or conditions"))
+            differences.append(
+                Difference(clause: clause, text: "\(clause): listed differently among failed, review or conditions"))
         }
         if record.outcome != decision.outcome {
             let clause = differences.first?.clause ?? "outcome"
-            differences.append(Difference(clause: clause, text: "outcome: \(record.outcome.rawValue) → \(decision.outcome.rawValue)"))
+            differences.append(
+                Difference(clause: clause, text: "outcome: \(record.outcome.rawValue) → \(decision.outcome.rawValue)"))
         }
         if record.ruleSet != decision.ruleSet {
-            differences.append(Difference(clause: "rule_set", text: "rule set: \(record.ruleSet ?? "none") → \(decision.ruleSet)"))
+            differences.append(
+                Difference(clause: "rule_set", text: "rule set: \(record.ruleSet ?? "none") → \(decision.ruleSet)"))
         }
         self.differences = differences
     }
@@ -59,26 +62,35 @@ public struct DecisionComparison: Sendable, Equatable {
         let now = Dictionary(new.clauses.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for clause in new.clauses {
             guard let before = old[clause.id] else {
-                differences.append(Difference(clause: clause.id, text: "\(clause.id): not in the stored decision, now \(clause.status.rawValue)"))
+                differences.append(
+                    Difference(
+                        clause: clause.id,
+                        text: "\(clause.id): not in the stored decision, now \(clause.status.rawValue)"))
                 continue
             }
             if before.status != clause.status {
-                differences.append(Difference(clause: clause.id,
-                                              text: "\(clause.id): \(before.status.rawValue) → \(clause.status.rawValue)"))
+                differences.append(
+                    Difference(
+                        clause: clause.id,
+                        text: "\(clause.id): \(before.status.rawValue) → \(clause.status.rawValue)"))
             }
             if before.explanation != clause.explanation {
-                differences.append(Difference(clause: clause.id,
-                                              text: "\(clause.id): reason \"\(before.explanation)\" → \"\(clause.explanation)\""))
+                differences.append(
+                    Difference(
+                        clause: clause.id,
+                        text: "\(clause.id): reason \"\(before.explanation)\" → \"\(clause.explanation)\""))
             }
             if before.facts != clause.facts || before.condition != clause.condition {
                 differences.append(Difference(clause: clause.id, text: "\(clause.id): facts differ"))
             }
         }
         for clause in stored.clauses where now[clause.id] == nil {
-            differences.append(Difference(clause: clause.id, text: "\(clause.id): in the stored decision, not made now"))
+            differences.append(
+                Difference(clause: clause.id, text: "\(clause.id): in the stored decision, not made now"))
         }
         if stored.courses != new.courses || stored.gpaExact != new.gpaExact {
-            differences.append(Difference(clause: "eligibility.3", text: "eligibility.3: GPA trace differs (courses or exact GPA)"))
+            differences.append(
+                Difference(clause: "eligibility.3", text: "eligibility.3: GPA trace differs (courses or exact GPA)"))
         }
         if differences.isEmpty, stored != new {
             differences.append(Difference(clause: "trace", text: "the trace differs in order"))

@@ -3,12 +3,16 @@
 /// them is here. Placeholders `{0}`, `{1}` … are filled in order.
 public enum Message: String, CaseIterable, Sendable {
     case title, lineStatus, amount
-    case statusPaid, statusHeld, statusDue, statusScheduled, statusVoided, statusSuspended, statusOverpaid, statusReturned
-    case paidByRun, heldBecause, dueBecause, scheduledBecause, voidedBecause, suspendedBecause, overpaidBecause, returnedBecause
-    case eventsHeading, eventLine, eventAdmitted, eventArrived, eventLeaveStarted, eventLeaveEnded, eventTermination, eventDegree
+    case statusPaid, statusHeld, statusDue, statusScheduled, statusVoided, statusSuspended, statusOverpaid,
+        statusReturned
+    case paidByRun, heldBecause, dueBecause, scheduledBecause, voidedBecause, suspendedBecause, overpaidBecause,
+        returnedBecause
+    case eventsHeading, eventLine, eventAdmitted, eventArrived, eventLeaveStarted, eventLeaveEnded, eventTermination,
+        eventDegree
     case eventAcademic, eventOther
     case decisionHeading, decisionLine, decisionVersions, decisionAudit, decisionNoAudit, noAdmittingDecision
-    case clausesHeading, clauseHeld, clauseCondition, guidelineSentence, guidelineEnglishOnly, partnerListTitle, partnerMatched
+    case clausesHeading, clauseHeld, clauseCondition, guidelineSentence, guidelineEnglishOnly, partnerListTitle,
+        partnerMatched
     case ruleSetRetired
     case clause1, clause2, clause3, clause4, clause5, clause6, clause7, clause8, clause9
     case clause10a, clause10b, clause10c, clause10d, clause10e, clauseDocuments, clauseDuplicate, clauseOther
@@ -34,7 +38,8 @@ public enum MessageCatalogue {
     public static let english: [Message: String] = [
         .title: "Stipend of {0} for {1} ({2})",
         .lineStatus: "Status: {0}", .amount: "Amount: {0} yen",
-        .statusPaid: "paid", .statusHeld: "held", .statusDue: "due", .statusScheduled: "scheduled", .statusVoided: "voided",
+        .statusPaid: "paid", .statusHeld: "held", .statusDue: "due", .statusScheduled: "scheduled",
+        .statusVoided: "voided",
         .statusSuspended: "suspended", .statusOverpaid: "overpaid", .statusReturned: "returned",
         .paidByRun: "Paid by payment run {0} (month {1}, run at {2}); bank-transfer file {3}.",
         .heldBecause: "Held: {0}. It is paid by the first run after every flag and hold on the scholarship ends.",
@@ -46,13 +51,15 @@ public enum MessageCatalogue {
         .returnedBecause: "Returned by the bank ({0}); paid again after a new account is registered.",
         .eventsHeading: "Events of the scholarship that make the month owed:",
         .eventLine: "  {0} {1}{2}: {3}",
-        .eventAdmitted: "the scholarship exists from here", .eventArrived: "arrival in Japan: fixes the first payment month",
+        .eventAdmitted: "the scholarship exists from here",
+        .eventArrived: "arrival in Japan: fixes the first payment month",
         .eventLeaveStarted: "leave of absence starts: months from here are suspended",
         .eventLeaveEnded: "leave of absence ends", .eventTermination: "termination: months after it are not owed",
         .eventDegree: "degree awarded: completion", .eventAcademic: "academic report", .eventOther: "recorded",
         .decisionHeading: "The decision that admitted it:",
         .decisionLine: "  decision {0} ({1}), revision {2}, rule set {3}, made {4}",
-        .decisionVersions: "  program data read: definition v{0}, partner list v{1}, exclusion lists v{2}, duplicate resolutions v{3}",
+        .decisionVersions:
+            "  program data read: definition v{0}, partner list v{1}, exclusion lists v{2}, duplicate resolutions v{3}",
         .decisionAudit: "  recorded by audit row {0} at {1}",
         .decisionNoAudit: "  (no audit row names this decision: it was made before decisions were audited)",
         .noAdmittingDecision: "No stored decision precedes the admission.",
@@ -62,15 +69,18 @@ public enum MessageCatalogue {
         .guidelineEnglishOnly: "    (the guideline states this clause in English only)",
         .partnerListTitle: "    partner list: {0}", .partnerMatched: "    partner: {0}",
         .ruleSetRetired: "  rule set {0} is retired: this build no longer runs it",
-        .clause1: "degree (or its equivalent) and age at enrollment", .clause2: "affiliation: a category (a), (b) or (c) holds",
+        .clause1: "degree (or its equivalent) and age at enrollment",
+        .clause2: "affiliation: a category (a), (b) or (c) holds",
         .clause3: "GPA of 2.30 or above", .clause4: "language ability (Japanese or English)",
         .clause5: "will learn Japanese", .clause6: "intends to work in Tokyo or for its development",
         .clause7: "will join the alumni network", .clause8: "\"Student\" status of residence",
-        .clause9: "in good health", .clause10a: "not a Japanese national or resident", .clause10b: "not active military",
+        .clause9: "in good health", .clause10a: "not a Japanese national or resident",
+        .clause10b: "not active military",
         .clause10c: "no other scholarship or research fund at enrollment",
         .clause10d: "not previously a MEXT scholar in a master's program",
         .clause10e: "not previously a MEXT scholar in a doctoral program",
-        .clauseDocuments: "required document submitted and verified", .clauseDuplicate: "no second application of the same person",
+        .clauseDocuments: "required document submitted and verified",
+        .clauseDuplicate: "no second application of the same person",
         .clauseOther: "clause of the rule set",
     ]
 

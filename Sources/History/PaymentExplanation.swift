@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import Screening
 import Store
 
@@ -72,13 +72,16 @@ public struct PaymentExplanation: Sendable {
     /// The explanation in `language`, for a person.
     public func text(_ language: Language) -> String {
         func t(_ key: Message, _ arguments: String...) -> String { MessageCatalogue.format(key, language, arguments) }
-        var lines = [t(.title, month, applicantID, program), t(.lineStatus, t(Self.statusKey(standing.status))),
-                     t(.amount, String(standing.amountYen))]
+        var lines = [
+            t(.title, month, applicantID, program), t(.lineStatus, t(Self.statusKey(standing.status))),
+            t(.amount, String(standing.amountYen)),
+        ]
         let why = standing.reason ?? ""
         switch standing.status {
         case "paid":
             if let run = standing.run {
-                lines.append(t(.paidByRun, String(run.id), run.month, run.ranAt.map(Self.iso) ?? "?", run.bankFile ?? "-"))
+                lines.append(
+                    t(.paidByRun, String(run.id), run.month, run.ranAt.map(Self.iso) ?? "?", run.bankFile ?? "-"))
             }
         case "held": lines.append(t(.heldBecause, why))
         case "due": lines.append(t(.dueBecause, why))
@@ -90,25 +93,40 @@ public struct PaymentExplanation: Sendable {
         }
         lines.append(t(.eventsHeading))
         for event in events {
-            lines.append(t(.eventLine, event.date, event.type, event.eventID.map { " [\($0)]" } ?? "", t(Self.eventKey(event.type))))
+            lines.append(
+                t(
+                    .eventLine, event.date, event.type, event.eventID.map { " [\($0)]" } ?? "",
+                    t(Self.eventKey(event.type))))
         }
         lines.append(t(.decisionHeading))
         if let d = decision {
-            lines.append(t(.decisionLine, String(d.id), d.record.outcome.rawValue, String(d.revision), d.record.ruleSet ?? "?",
-                           d.decidedAt.map(Self.iso) ?? "?"))
+            lines.append(
+                t(
+                    .decisionLine, String(d.id), d.record.outcome.rawValue, String(d.revision), d.record.ruleSet ?? "?",
+                    d.decidedAt.map(Self.iso) ?? "?"))
             if let v = d.versions {
-                lines.append(t(.decisionVersions, String(v.definition), String(v.partners), String(v.exclusions), String(v.duplicates)))
+                lines.append(
+                    t(
+                        .decisionVersions, String(v.definition), String(v.partners), String(v.exclusions),
+                        String(v.duplicates)))
             }
-            if let audit { lines.append(t(.decisionAudit, String(audit.id), audit.at.map(Self.iso) ?? "?")) } else {
+            if let audit {
+                lines.append(t(.decisionAudit, String(audit.id), audit.at.map(Self.iso) ?? "?"))
+            } else {
                 lines.append(t(.decisionNoAudit))
             }
-            if RuleSetPin.retired.contains(d.record.ruleSet ?? "") { lines.append(t(.ruleSetRetired, d.record.ruleSet ?? "")) }
+            if RuleSetPin.retired.contains(d.record.ruleSet ?? "") {
+                lines.append(t(.ruleSetRetired, d.record.ruleSet ?? ""))
+            }
         } else {
             lines.append(t(.noAdmittingDecision))
         }
         lines.append(t(.clausesHeading))
         for clause in clauses {
-            lines.append(t(clause.condition ? .clauseCondition : .clauseHeld, clause.id, t(ClauseSentences.summaryKey(clause.id))))
+            lines.append(
+                t(
+                    clause.condition ? .clauseCondition : .clauseHeld, clause.id,
+                    t(ClauseSentences.summaryKey(clause.id))))
             if language == .ja, let japanese = clause.sentence.japanese {
                 lines.append(t(.guidelineSentence, japanese))
             } else {
@@ -117,8 +135,12 @@ public struct PaymentExplanation: Sendable {
             }
             if clause.id == "eligibility.2", let partner {
                 lines.append(t(.partnerListTitle, ClauseSentences.partnerListTitle(language)))
-                lines.append(t(.partnerMatched, language == .ja && !partner.japanese.isEmpty ? "\(partner.japanese)（\(partner.english)）"
-                                                                                                : partner.english))
+                lines.append(
+                    t(
+                        .partnerMatched,
+                        language == .ja && !partner.japanese.isEmpty
+                            ? "\(partner.japanese)（\(partner.english)）"
+                            : partner.english))
             }
         }
         return lines.joined(separator: "\n")
@@ -126,45 +148,77 @@ public struct PaymentExplanation: Sendable {
 
     /// The explanation as JSON, with the words in `language`.
     public func json(_ language: Language) -> String {
-        var payment = [("month", JSONWriter.string(month)), ("amount_yen", String(standing.amountYen)),
-                       ("status", JSONWriter.string(standing.status)), ("reason", JSONWriter.optionalString(standing.reason))]
+        var payment = [
+            ("month", JSONWriter.string(month)), ("amount_yen", String(standing.amountYen)),
+            ("status", JSONWriter.string(standing.status)), ("reason", JSONWriter.optionalString(standing.reason)),
+        ]
         if let run = standing.run {
-            payment.append(("run", JSONWriter.object([
-                ("id", String(run.id)), ("month", JSONWriter.string(run.month)),
-                ("ran_at", JSONWriter.optionalString(run.ranAt.map(Self.iso))), ("bank_file", JSONWriter.optionalString(run.bankFile)),
-            ])))
+            payment.append(
+                (
+                    "run",
+                    JSONWriter.object([
+                        ("id", String(run.id)), ("month", JSONWriter.string(run.month)),
+                        ("ran_at", JSONWriter.optionalString(run.ranAt.map(Self.iso))),
+                        ("bank_file", JSONWriter.optionalString(run.bankFile)),
+                    ])
+                ))
         }
         var decisionJSON = "null"
         if let d = decision {
             let v = d.versions
             decisionJSON = JSONWriter.object([
-                ("id", String(d.id)), ("outcome", JSONWriter.string(d.record.outcome.rawValue)), ("revision", String(d.revision)),
+                ("id", String(d.id)), ("outcome", JSONWriter.string(d.record.outcome.rawValue)),
+                ("revision", String(d.revision)),
                 ("rule_set", JSONWriter.optionalString(d.record.ruleSet)),
                 ("decided_at", JSONWriter.optionalString(d.decidedAt.map(Self.iso))),
                 ("audit_id", audit.map { String($0.id) } ?? "null"),
-                ("data_versions", v.map {
-                    JSONWriter.object([("definition", String($0.definition)), ("partners", String($0.partners)),
-                                       ("exclusions", String($0.exclusions)), ("duplicates", String($0.duplicates))])
-                } ?? "null"),
+                (
+                    "data_versions",
+                    v.map {
+                        JSONWriter.object([
+                            ("definition", String($0.definition)), ("partners", String($0.partners)),
+                            ("exclusions", String($0.exclusions)), ("duplicates", String($0.duplicates)),
+                        ])
+                    } ?? "null"
+                ),
             ])
         }
         return JSONWriter.object([
             ("program", JSONWriter.string(program)), ("applicant_id", JSONWriter.string(applicantID)),
             ("lang", JSONWriter.string(language.rawValue)), ("payment", JSONWriter.object(payment)),
-            ("events", "[" + events.map {
-                JSONWriter.object([("event_id", JSONWriter.optionalString($0.eventID)), ("type", JSONWriter.string($0.type)),
-                                   ("date", JSONWriter.string($0.date))])
-            }.joined(separator: ",") + "]"),
+            (
+                "events",
+                "["
+                    + events.map {
+                        JSONWriter.object([
+                            ("event_id", JSONWriter.optionalString($0.eventID)), ("type", JSONWriter.string($0.type)),
+                            ("date", JSONWriter.string($0.date)),
+                        ])
+                    }.joined(separator: ",") + "]"
+            ),
             ("decision", decisionJSON),
-            ("clauses", "[" + clauses.map { clause in
-                let sentence = language == .ja ? clause.sentence.japanese ?? clause.sentence.english : clause.sentence.english
-                return JSONWriter.object([
-                    ("id", JSONWriter.string(clause.id)), ("condition", clause.condition ? "true" : "false"),
-                    ("summary", JSONWriter.string(MessageCatalogue.text(ClauseSentences.summaryKey(clause.id), language))),
-                    ("guideline", JSONWriter.string(sentence)),
-                    ("guideline_language", JSONWriter.string(language == .ja && clause.sentence.japanese != nil ? "ja" : "en")),
-                ])
-            }.joined(separator: ",") + "]"),
+            (
+                "clauses",
+                "["
+                    + clauses.map { clause in
+                        let sentence =
+                            language == .ja
+                            ? clause.sentence.japanese ?? clause.sentence.english : clause.sentence.english
+                        return JSONWriter.object([
+                            ("id", JSONWriter.string(clause.id)), ("condition", clause.condition ? "true" : "false"),
+                            (
+                                "summary",
+                                JSONWriter.string(
+                                    MessageCatalogue.text(ClauseSentences.summaryKey(clause.id), language))
+                            ),
+                            ("guideline", JSONWriter.string(sentence)),
+                            (
+                                "guideline_language",
+                                JSONWriter.string(language == .ja && clause.sentence.japanese != nil ? "ja" : "en")
+                            ),
+                        ])
+                    }.joined(separator: ",") + "]"
+            ),
             ("text", JSONWriter.string(text(language))),
         ])
     }

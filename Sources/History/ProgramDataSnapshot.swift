@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import Partners
 import Screening
 import Store
@@ -32,13 +32,16 @@ public enum ProgramDataSnapshot {
             var agreements: [Partner.Agreement] = []
             if case .array(let items)? = item["agreements"] {
                 agreements = items.map {
-                    Partner.Agreement(level: text($0["level"]), department: text($0["department"]), homeFaculty: text($0["home_faculty"]))
+                    Partner.Agreement(
+                        level: text($0["level"]), department: text($0["department"]),
+                        homeFaculty: text($0["home_faculty"]))
                 }
             }
             var aliases: [String] = []
             if case .array(let names)? = item["aliases"] { aliases = names.map(text) }
-            return Partner(name: text(item["name"]), japaneseName: text(item["japanese_name"]), country: text(item["country"]),
-                           agreements: agreements, aliases: aliases)
+            return Partner(
+                name: text(item["name"]), japaneseName: text(item["japanese_name"]), country: text(item["country"]),
+                agreements: agreements, aliases: aliases)
         }
         var data = PartnerData(partners: partners, confirmed: [:], rejected: [])
         if case .array(let decisions)? = value["decisions"] {
@@ -59,9 +62,10 @@ public enum ProgramDataSnapshot {
             throw Unreadable(kind: .exclusions, version: version, why: "not an array of entries")
         }
         return items.map {
-            ExclusionImpact.Entry(list: text($0["list"]), family: text($0["family_name"]), given: text($0["given_name"]),
-                                  birthDate: text($0["birth_date"]), citizenship: text($0["citizenship"]),
-                                  clause: text($0["clause"]), reference: text($0["reference"]))
+            ExclusionImpact.Entry(
+                list: text($0["list"]), family: text($0["family_name"]), given: text($0["given_name"]),
+                birthDate: text($0["birth_date"]), citizenship: text($0["citizenship"]),
+                clause: text($0["clause"]), reference: text($0["reference"]))
         }
     }
 

@@ -39,7 +39,8 @@ public struct Replay: Sendable {
             try await HistoryStore.decisions(applicantID: applicantID, program: program, on: connection)
         }
         guard !stored.isEmpty else {
-            throw NotFound(description: "no decision for applicant_id \(applicantID)\(program.map { " in \($0)" } ?? "")")
+            throw NotFound(
+                description: "no decision for applicant_id \(applicantID)\(program.map { " in \($0)" } ?? "")")
         }
         if program == nil, Set(stored.map(\.program)).count > 1 {
             throw BursarError.input("\(applicantID) applied to several programs; name one with --program")
@@ -47,8 +48,9 @@ public struct Replay: Sendable {
         let chosen: HistoryStore.StoredDecision
         if let decisionID {
             guard let found = stored.first(where: { $0.id == decisionID }) else {
-                throw NotFound(description: "decision \(decisionID) is not a decision of \(applicantID); its decisions: "
-                               + stored.map { String($0.id) }.joined(separator: ", "))
+                throw NotFound(
+                    description: "decision \(decisionID) is not a decision of \(applicantID); its decisions: "
+                        + stored.map { String($0.id) }.joined(separator: ", "))
             }
             chosen = found
         } else {
@@ -76,13 +78,18 @@ public struct Replay: Sendable {
 
     /// Replays every stored decision of `program`, in chunks, on all cores; `progress` gets
     /// (done, total) after each chunk.
-    public func replayAll(program: String, chunk: Int = 1_000,
-                          progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Summary {
-        let ids = try await database.pool.withConnection { try await HistoryStore.decisionIDs(program: program, on: $0) }
+    public func replayAll(
+        program: String, chunk: Int = 1_000,
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> Summary {
+        let ids = try await database.pool.withConnection {
+            try await HistoryStore.decisionIDs(program: program, on: $0)
+        }
         let chunks = stride(from: 0, to: ids.count, by: chunk).map { Array(ids[$0..<min(ids.count, $0 + chunk)]) }
         let inputs = ReplayInputs(program: program, rules: rules)
         let lanes = max(2, ProcessInfo.processInfo.activeProcessorCount)
-        var done = 0, identical = 0
+        var done = 0
+        var identical = 0
         var byClause: [String: Int] = [:]
         var examples: [Result] = []
         var retired = Set<String>()
@@ -116,31 +123,40 @@ public struct Replay: Sendable {
             }
         }
         examples.sort { $0.decision < $1.decision }
-        return Summary(program: program, replayed: done, identical: identical, different: done - identical,
-                       byClause: byClause, examples: examples, retired: retired.sorted())
+        return Summary(
+            program: program, replayed: done, identical: identical, different: done - identical,
+            byClause: byClause, examples: examples, retired: retired.sorted())
     }
 
     /// Replays decisions of one program on `connection`: reads their revisions, kept checks and
     /// data versions, decides, compares.
-    static func replay(_ stored: [HistoryStore.StoredDecision], program: String, inputs: ReplayInputs,
-                       on connection: Connection) async throws -> [Result] {
-        let contents = try await HistoryStore.contents(program: program, revisions: stored.map { ($0.applicantID, $0.revision) },
-                                                       on: connection)
-        let wanted = stored.filter { $0.documentsVersion != 0 }.map { ($0.applicantID, $0.revision, $0.documentsVersion) }
+    static func replay(
+        _ stored: [HistoryStore.StoredDecision], program: String, inputs: ReplayInputs,
+        on connection: Connection
+    ) async throws -> [Result] {
+        let contents = try await HistoryStore.contents(
+            program: program, revisions: stored.map { ($0.applicantID, $0.revision) },
+            on: connection)
+        let wanted = stored.filter { $0.documentsVersion != 0 }.map {
+            ($0.applicantID, $0.revision, $0.documentsVersion)
+        }
         let checks = try await HistoryStore.documentChecks(program: program, wanted: wanted, on: connection)
         let makers = try await inputs.makers(for: Set(stored.compactMap(\.versions)), on: connection)
         return stored.map { decision in
             let key = HistoryStore.key(decision.applicantID, decision.revision)
             let retired = RuleSetPin.retired.contains(decision.record.ruleSet ?? "")
             func result(_ comparison: DecisionComparison) -> Result {
-                Result(applicantID: decision.applicantID, program: program, decision: decision.id,
-                       ruleSet: decision.record.ruleSet ?? "", comparison: comparison, retired: retired)
+                Result(
+                    applicantID: decision.applicantID, program: program, decision: decision.id,
+                    ruleSet: decision.record.ruleSet ?? "", comparison: comparison, retired: retired)
             }
             func unreplayable(_ clause: String, _ why: String) -> Result {
                 result(DecisionComparison(differences: [.init(clause: clause, text: why)]))
             }
             guard let versions = decision.versions, let maker = makers[versions] else {
-                return unreplayable("inputs", "decided before the program data versions were recorded (migration 010): cannot be made again")
+                return unreplayable(
+                    "inputs",
+                    "decided before the program data versions were recorded (migration 010): cannot be made again")
             }
             guard let content = contents[key] else {
                 return unreplayable("inputs", "the application revision \(decision.revision) is not kept")
@@ -148,13 +164,16 @@ public struct Replay: Sendable {
             let documents: [DocumentCheck]
             if decision.documentsVersion == 0 {
                 documents = []
-            } else if let text = checks[HistoryStore.checksKey(decision.applicantID, decision.revision, decision.documentsVersion)],
-                      let parsed = try? DocumentCheck.parse(text) {
+            } else if let text = checks[
+                HistoryStore.checksKey(decision.applicantID, decision.revision, decision.documentsVersion)],
+                let parsed = try? DocumentCheck.parse(text)
+            {
                 documents = parsed
             } else if decision.documentsVersion == nil {
                 documents = []
             } else {
-                return unreplayable("documents", "the document checks it read (version \(decision.documentsVersion ?? 0)) are not kept")
+                return unreplayable(
+                    "documents", "the document checks it read (version \(decision.documentsVersion ?? 0)) are not kept")
             }
             let application: Application
             do { application = try DecisionMaker.application(content) } catch {
@@ -170,7 +189,8 @@ public struct Replay: Sendable {
     /// duplicates found were recorded beside them).
     static func duplicatesNamed(in trace: String) -> [String] {
         guard let trace = try? JSONDecoder().decode(DecisionTrace.self, from: Data(trace.utf8)),
-              let clause = trace.clauses.first(where: { $0.id == "identity.duplicate" }), clause.status == .review else { return [] }
+            let clause = trace.clauses.first(where: { $0.id == "identity.duplicate" }), clause.status == .review
+        else { return [] }
         return clause.facts.compactMap { $0.count == 2 ? $0[1] : nil }
     }
 }

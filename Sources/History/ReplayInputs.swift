@@ -22,7 +22,8 @@ actor ReplayInputs {
 
     /// A decision maker for each of `versions`, reading missing snapshots on `connection`.
     func makers(for versions: Set<ProgramData.Versions>, on connection: Connection) async throws
-        -> [ProgramData.Versions: DecisionMaker] {
+        -> [ProgramData.Versions: DecisionMaker]
+    {
         let missing = versions.filter { makers[$0] == nil }
         if !missing.isEmpty {
             try await load(.definition, Set(missing.map(\.definition)).subtracting(programs.keys), on: connection) {
@@ -41,9 +42,10 @@ actor ReplayInputs {
                 guard let program = programs[v.definition] else {
                     throw ProgramDataSnapshot.Unreadable(kind: .definition, version: v.definition, why: "not kept")
                 }
-                makers[v] = DecisionMaker(program: program, rules: rules,
-                                          partners: partners[v.partners] ?? PartnerData(partners: [], confirmed: [:], rejected: []).matcher(),
-                                          exclusions: exclusions[v.exclusions] ?? [], withdrawn: withdrawn[v.duplicates] ?? [:])
+                makers[v] = DecisionMaker(
+                    program: program, rules: rules,
+                    partners: partners[v.partners] ?? PartnerData(partners: [], confirmed: [:], rejected: []).matcher(),
+                    exclusions: exclusions[v.exclusions] ?? [], withdrawn: withdrawn[v.duplicates] ?? [:])
             }
         }
         return makers.filter { versions.contains($0.key) }
@@ -51,8 +53,10 @@ actor ReplayInputs {
 
     /// Reads the snapshots of `versions` of `kind` (version 0: the program had no data of the
     /// kind — nothing to read) and hands each to `read`.
-    private func load(_ kind: ProgramData.Kind, _ versions: Set<Int>, on connection: Connection,
-                      _ read: (Int, String) throws -> Void) async throws {
+    private func load(
+        _ kind: ProgramData.Kind, _ versions: Set<Int>, on connection: Connection,
+        _ read: (Int, String) throws -> Void
+    ) async throws {
         let wanted = versions.filter { $0 > 0 }
         guard !wanted.isEmpty else { return }
         let snapshots = try await HistoryStore.snapshots(kind, program: program, versions: wanted, on: connection)

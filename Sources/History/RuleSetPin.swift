@@ -17,17 +17,20 @@ public enum RuleSetPin {
     public static let retired: Set<String> = [
         // Clause (3) read courses of study as alternatives and look-alike marks both ways (issue 21
         // item 9); partner aliases and bracket rules grew (issue 26 item 8).
-        "tgp-2026@1",
+        "tgp-2026@1"
     ]
 
     /// The fingerprint of `records` (application objects, one JSON text each) decided by `rules`
     /// under `program` and `partners`, every required document present and no exclusion or
     /// duplicate: the sha256 of every decision's record and trace.
-    public static func fingerprint(records: [String], program: Program, partners: [Partner],
-                                   rules: RuleSet = .tokyoGlobalPartner) -> String {
-        let maker = DecisionMaker(program: program, rules: rules,
-                                  partners: PartnerData(partners: partners, confirmed: [:], rejected: []).matcher(),
-                                  exclusions: [], withdrawn: [:])
+    public static func fingerprint(
+        records: [String], program: Program, partners: [Partner],
+        rules: RuleSet = .tokyoGlobalPartner
+    ) -> String {
+        let maker = DecisionMaker(
+            program: program, rules: rules,
+            partners: PartnerData(partners: partners, confirmed: [:], rejected: []).matcher(),
+            exclusions: [], withdrawn: [:])
         var text = ""
         for record in records {
             let application: Application
@@ -38,9 +41,10 @@ public enum RuleSetPin {
             }
             let documents = application.documents.map { DocumentCheck(type: $0.type, file: $0.file, problem: nil) }
             let decision = maker.decide(application, documents: documents, duplicates: [])
-            let summary = DecisionRecord(applicantID: decision.applicantID, revision: 1, outcome: decision.outcome, gpa: decision.gpa,
-                                         categories: decision.categories, failed: decision.failed, review: decision.review,
-                                         conditions: decision.conditions, ruleSet: decision.ruleSet)
+            let summary = DecisionRecord(
+                applicantID: decision.applicantID, revision: 1, outcome: decision.outcome, gpa: decision.gpa,
+                categories: decision.categories, failed: decision.failed, review: decision.review,
+                conditions: decision.conditions, ruleSet: decision.ruleSet)
             text += summary.json + "\n" + DecisionTrace(decision).json + "\n"
         }
         return SHA256.hex(Array(text.utf8))

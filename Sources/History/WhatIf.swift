@@ -67,7 +67,9 @@ public struct WhatIf: Sendable {
         let setup = try await database.pool.withConnection { connection in
             try await Self.inForce(program: program, changes: changes, rules: rules, on: connection)
         }
-        let chunks = stride(from: 0, to: setup.ids.count, by: chunk).map { Array(setup.ids[$0..<min(setup.ids.count, $0 + chunk)]) }
+        let chunks = stride(from: 0, to: setup.ids.count, by: chunk).map {
+            Array(setup.ids[$0..<min(setup.ids.count, $0 + chunk)])
+        }
         let lanes = ProcessInfo.processInfo.activeProcessorCount + 1
         var flips: [Flip] = []
         var clauseChanges: [Flip] = []
@@ -81,7 +83,9 @@ public struct WhatIf: Sendable {
                     let rows = try await database.pool.withConnection { connection in
                         try await HistoryStore.current(program: program, applicants: ids, on: connection)
                     }
-                    return try rows.compactMap { try Self.compare($0, maker: setup.maker, duplicates: setup.duplicates) }
+                    return try rows.compactMap {
+                        try Self.compare($0, maker: setup.maker, duplicates: setup.duplicates)
+                    }
                 }
             }
             for _ in 0..<lanes { start() }
@@ -95,7 +99,9 @@ public struct WhatIf: Sendable {
         let order: [Outcome] = [.ineligible, .withdrawn, .incomplete, .needsReview, .eligible, .pending]
         func rank(_ o: Outcome) -> Int { order.firstIndex(of: o) ?? order.count }
         flips.sort {
-            ($0.admitted ? 0 : 1, rank($0.to), rank($0.from), $0.applicantID) < ($1.admitted ? 0 : 1, rank($1.to), rank($1.from), $1.applicantID)
+            ($0.admitted ? 0 : 1, rank($0.to), rank($0.from), $0.applicantID) < (
+                $1.admitted ? 0 : 1, rank($1.to), rank($1.from), $1.applicantID
+            )
         }
         clauseChanges.sort { ($0.admitted ? 0 : 1, $0.applicantID) < ($1.admitted ? 0 : 1, $1.applicantID) }
         return Report(program: program, applications: setup.ids.count, flips: flips, clauseChanges: clauseChanges)
@@ -108,16 +114,25 @@ public struct WhatIf: Sendable {
         let duplicates: [String: [String]]
     }
 
-    static func inForce(program id: String, changes: Changes, rules: RuleSet, on connection: Connection) async throws -> Setup {
+    static func inForce(program id: String, changes: Changes, rules: RuleSet, on connection: Connection) async throws
+        -> Setup
+    {
         let versions = try await ProgramData.versions(program: id, on: connection)
         let program: Program
-        if let changed = changes.program { program = changed } else { program = try await ProgramStore.program(id, on: connection) }
+        if let changed = changes.program {
+            program = changed
+        } else {
+            program = try await ProgramStore.program(id, on: connection)
+        }
         let current = try await PartnerStore.matcher(program: id, on: connection)
-        let partners = PartnerData(partners: changes.partners ?? current.matcher.partners, confirmed: current.confirmed,
-                                   rejected: current.rejected)
+        let partners = PartnerData(
+            partners: changes.partners ?? current.matcher.partners, confirmed: current.confirmed,
+            rejected: current.rejected)
         var exclusions: [ExclusionImpact.Entry] = []
         if versions.exclusions > 0,
-           let snapshot = try await ProgramData.snapshot(.exclusions, program: id, version: versions.exclusions, on: connection) {
+            let snapshot = try await ProgramData.snapshot(
+                .exclusions, program: id, version: versions.exclusions, on: connection)
+        {
             exclusions = try ProgramDataSnapshot.exclusions(snapshot, version: versions.exclusions)
         }
         if let replacing = changes.exclusions {
@@ -125,10 +140,12 @@ public struct WhatIf: Sendable {
             exclusions = exclusions.filter { !lists.contains($0.list) } + replacing
         }
         let (identities, withdrawn) = try await HistoryStore.identities(program: id, on: connection)
-        let maker = DecisionMaker(program: program, rules: rules, partners: partners.matcher(), exclusions: exclusions,
-                                  withdrawn: withdrawn)
-        return Setup(ids: try await HistoryStore.applicantIDs(program: id, on: connection), maker: maker,
-                     duplicates: duplicates(identities, withdrawn: withdrawn))
+        let maker = DecisionMaker(
+            program: program, rules: rules, partners: partners.matcher(), exclusions: exclusions,
+            withdrawn: withdrawn)
+        return Setup(
+            ids: try await HistoryStore.applicantIDs(program: id, on: connection), maker: maker,
+            duplicates: duplicates(identities, withdrawn: withdrawn))
     }
 
     /// The other applicants each applicant is the same person as (interface §4: same birth date, a
@@ -139,7 +156,8 @@ public struct WhatIf: Sendable {
         for (_, people) in Dictionary(grouping: open, by: \.birthDate) where people.count > 1 {
             for person in people {
                 let others = people.filter {
-                    $0.applicantID != person.applicantID && $0.citizenships.contains(where: person.citizenships.contains)
+                    $0.applicantID != person.applicantID
+                        && $0.citizenships.contains(where: person.citizenships.contains)
                         && person.name.match($0.name) == .same
                 }
                 if !others.isEmpty { found[person.applicantID] = others.map(\.applicantID).sorted() }
@@ -150,7 +168,9 @@ public struct WhatIf: Sendable {
 
     /// The application decided under the changed data against its stored latest decision; nil
     /// when nothing would change.
-    static func compare(_ row: HistoryStore.Current, maker: DecisionMaker, duplicates: [String: [String]]) throws -> Flip? {
+    static func compare(_ row: HistoryStore.Current, maker: DecisionMaker, duplicates: [String: [String]]) throws
+        -> Flip?
+    {
         let application = try DecisionMaker.application(row.content)
         let documents = try row.checks.map { try DocumentCheck.parse($0) } ?? []
         let decision = maker.decide(application, documents: documents, duplicates: duplicates[row.applicantID] ?? [])
@@ -168,10 +188,14 @@ public struct WhatIf: Sendable {
         guard from != decision.outcome || !clauses.isEmpty else { return nil }
         var pay: PayEffect?
         if row.admitted {
-            let worse = clauses.contains { $0.hasPrefix("eligibility.10") && after[$0, default: 0] > before[$0, default: 0] }
+            let worse = clauses.contains {
+                $0.hasPrefix("eligibility.10") && after[$0, default: 0] > before[$0, default: 0]
+            }
             pay = worse ? .held : .unchanged
         }
-        return Flip(applicantID: row.applicantID, from: from, to: decision.outcome, clauses: clauses.sorted(), admitted: row.admitted,
-                    pay: pay)
+        return Flip(
+            applicantID: row.applicantID, from: from, to: decision.outcome, clauses: clauses.sorted(),
+            admitted: row.admitted,
+            pay: pay)
     }
 }

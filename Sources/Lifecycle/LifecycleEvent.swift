@@ -169,7 +169,8 @@ public enum EventDecoder {
                 if let reasonText, reason == nil {
                     fail(
                         "reason",
-                        "\"\(reasonText)\" is not one of \(TerminationReason.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))"
+                        "\"\(reasonText)\" is not one of "
+                            + "\(TerminationReason.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))"
                     )
                 }
                 let detail = string("detail", required: false, max: 2000)
@@ -188,7 +189,8 @@ public enum EventDecoder {
                     if let kindText, support == nil {
                         fail(
                             "support_kind",
-                            "\"\(kindText)\" is not one of \(SupportKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))"
+                            "\"\(kindText)\" is not one of "
+                                + "\(SupportKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))"
                         )
                     }
                 }
@@ -214,7 +216,8 @@ public enum EventDecoder {
             default:
                 fail(
                     "type",
-                    "\"\(type.prefix(40))\" is not one of \"admitted\", \"arrived\", \"termination\", \"degree_awarded\", "
+                    "\"\(type.prefix(40))\" is not one of \"admitted\", \"arrived\", \"termination\", "
+                        + "\"degree_awarded\", "
                         + "\"academic_report\", \"leave_started\", \"leave_ended\", \"retraction\"")
             }
         }

@@ -37,6 +37,11 @@ public struct RecordedEvent: Sendable, Equatable {
 /// whole set with it still holds together; ``fold(applicantID:course:events:program:newest:)``
 /// throws otherwise, naming the event it conflicts with.
 public enum LifecycleRules {
+    /// The termination reasons accepted after the degree, in words.
+    static var afterCompletionReasons: String {
+        TerminationReason.afterCompletion.map(\.rawValue).sorted().joined(separator: ", ")
+    }
+
     /// `admitted` needs the applicant's latest decision to be `eligible`: "The following support
     /// will be provided to international students who have completed the admission procedures."
     public static func checkAdmission(applicantID: String, latestOutcome: Outcome?) throws(EventRejection) {
@@ -104,7 +109,8 @@ public enum LifecycleRules {
             if event.date < admission.event.date, !isArrival(event) {
                 throw conflict(
                     item, admission, newest: newest,
-                    "a \(event.typeName) dated \(event.date) cannot come before the admission on \(admission.event.date)"
+                    "a \(event.typeName) dated \(event.date) cannot come before the admission on "
+                        + "\(admission.event.date)"
                 )
             }
             if let ender, event.date > ender.event.date, !isReport(event) {
@@ -115,7 +121,8 @@ public enum LifecycleRules {
             switch event {
             case .admitted:
                 s.history.append(
-                    "\(event.date): admitted; \(months) months of \(program.stipendYenPerMonth) yen from \(first) to \(last)"
+                    "\(event.date): admitted; \(months) months of \(program.stipendYenPerMonth) yen from \(first) "
+                        + "to \(last)"
                 )
             case .arrived(let date):
                 arrive(&s, on: date, program: program)
@@ -148,7 +155,7 @@ public enum LifecycleRules {
                     throw conflict(
                         item, degree, newest: newest,
                         "a \(reason.rawValue) termination cannot follow the degree awarded on \(degree.event.date) "
-                            + "(only \(TerminationReason.afterCompletion.map(\.rawValue).sorted().joined(separator: ", ")) can)"
+                            + "(only \(Self.afterCompletionReasons) can)"
                     )
                 }
                 if terminate(

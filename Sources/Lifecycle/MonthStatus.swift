@@ -33,7 +33,8 @@ extension Scholarship {
         }
         if let voidFrom, month >= voidFrom, let terminatedOn {
             return .voided(
-                "voided by the termination on \(terminatedOn), recorded while eligibility.changed was open (from \(voidFrom))"
+                "voided by the termination on \(terminatedOn), recorded while eligibility.changed was open (from "
+                    + "\(voidFrom))"
             )
         }
         guard let last = lastPaymentMonth, month <= last else {
@@ -111,8 +112,10 @@ public struct PaymentPosition: Sendable {
     /// Months paid by a transfer the bank returned and not paid again.
     public let returned: Set<YearMonth>
 
-    public init(scholarship: Scholarship, paid: [PaidMonth], reachedThrough: YearMonth?, pendingEvents: Bool,
-                awaitingAccount: Bool = false, returned: Set<YearMonth> = []) {
+    public init(
+        scholarship: Scholarship, paid: [PaidMonth], reachedThrough: YearMonth?, pendingEvents: Bool,
+        awaitingAccount: Bool = false, returned: Set<YearMonth> = []
+    ) {
         self.scholarship = scholarship
         self.awaitingAccount = awaitingAccount
         self.returned = returned

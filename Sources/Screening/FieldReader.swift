@@ -9,30 +9,49 @@ struct FieldReader {
     }
 
     static func isValidApplicantID(_ id: String) -> Bool {
-        (1...64).contains(id.utf8.count) && id.utf8.allSatisfy { b in
-            (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) || b == 46 || b == 95 || b == 45
-        }
+        (1...64).contains(id.utf8.count)
+            && id.utf8.allSatisfy { b in
+                (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) || b == 46 || b == 95
+                    || b == 45
+            }
     }
 
     // MARK: scalars
 
     mutating func present(_ value: JSONValue?, _ path: @autoclosure () -> String) -> JSONValue? {
-        guard let value, value != .null else { fail(path(), "is required"); return nil }
+        guard let value, value != .null else {
+            fail(path(), "is required")
+            return nil
+        }
         return value
     }
 
-    mutating func string(_ value: JSONValue?, _ path: @autoclosure () -> String, maxLength: Int, allowEmpty: Bool = false) -> String? {
+    mutating func string(
+        _ value: JSONValue?, _ path: @autoclosure () -> String, maxLength: Int, allowEmpty: Bool = false
+    ) -> String? {
         guard let value = present(value, path()) else { return nil }
-        guard case .string(let text) = value else { fail(path(), "must be a string, not \(value.typeName)"); return nil }
-        if !allowEmpty && text.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\u{3000}" }) { fail(path(), "must not be empty"); return nil }
+        guard case .string(let text) = value else {
+            fail(path(), "must be a string, not \(value.typeName)")
+            return nil
+        }
+        if !allowEmpty && text.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\u{3000}" }) {
+            fail(path(), "must not be empty")
+            return nil
+        }
         // Characters never outnumber UTF-8 bytes: count them only when the bytes might be too many.
         if text.utf8.count > maxLength, text.count > maxLength {
-            fail(path(), "is \(text.count) characters long; at most \(maxLength) are allowed"); return nil
+            fail(path(), "is \(text.count) characters long; at most \(maxLength) are allowed")
+            return nil
         }
         let ascii = text.utf8.allSatisfy { $0 < 0x80 }
-        let control = ascii ? text.utf8.contains { $0 < 0x20 || $0 == 0x7F }
-                            : text.unicodeScalars.contains { $0.properties.generalCategory == .control }
-        if control { fail(path(), "contains control characters"); return nil }
+        let control =
+            ascii
+            ? text.utf8.contains { $0 < 0x20 || $0 == 0x7F }
+            : text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        if control {
+            fail(path(), "contains control characters")
+            return nil
+        }
         return text
     }
 
@@ -44,7 +63,8 @@ struct FieldReader {
     mutating func applicantID(_ value: JSONValue?, _ path: @autoclosure () -> String) -> String? {
         guard let text = string(value, path(), maxLength: 64) else { return nil }
         guard Self.isValidApplicantID(text) else {
-            fail(path(), "must be 1–64 characters of A–Z, a–z, 0–9, '.', '_' or '-'"); return nil
+            fail(path(), "must be 1–64 characters of A–Z, a–z, 0–9, '.', '_' or '-'")
+            return nil
         }
         return text
     }
@@ -55,23 +75,35 @@ struct FieldReader {
 
     mutating func bool(_ value: JSONValue?, _ path: @autoclosure () -> String) -> Bool? {
         guard let value = present(value, path()) else { return nil }
-        guard case .bool(let flag) = value else { fail(path(), "must be true or false, not \(value.typeName)"); return nil }
+        guard case .bool(let flag) = value else {
+            fail(path(), "must be true or false, not \(value.typeName)")
+            return nil
+        }
         return flag
     }
 
     mutating func date(_ value: JSONValue?, _ path: @autoclosure () -> String) -> CalendarDate? {
         guard let text = string(value, path(), maxLength: 10) else { return nil }
         // The value is not repeated: a birth date is personal data, and messages never show it.
-        guard let date = CalendarDate(iso: text) else { fail(path(), "is not a valid YYYY-MM-DD date"); return nil }
-        guard date.year >= 1900 && date.year <= 2100 else { fail(path(), "is out of range (years 1900–2100)"); return nil }
+        guard let date = CalendarDate(iso: text) else {
+            fail(path(), "is not a valid YYYY-MM-DD date")
+            return nil
+        }
+        guard date.year >= 1900 && date.year <= 2100 else {
+            fail(path(), "is out of range (years 1900–2100)")
+            return nil
+        }
         return date
     }
 
-    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ value: JSONValue?, _ path: @autoclosure () -> String) -> E? where E.RawValue == String {
+    mutating func enumeration<E: RawRepresentable & CaseIterable>(
+        _ value: JSONValue?, _ path: @autoclosure () -> String
+    ) -> E? where E.RawValue == String {
         guard let text = string(value, path(), maxLength: 64) else { return nil }
         guard let member = E(rawValue: text) else {
             let allowed = E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-            fail(path(), "is not one of \(allowed)"); return nil
+            fail(path(), "is not one of \(allowed)")
+            return nil
         }
         return member
     }
@@ -80,38 +112,61 @@ struct FieldReader {
         guard let text = string(value, path(), maxLength: 8) else { return nil }
         guard ISOCountries.isValid(text) else {
             // Not repeated either: a citizenship is personal data.
-            fail(path(), "is not an ISO 3166-1 alpha-2 country code (upper case, e.g. \"TH\")"); return nil
+            fail(path(), "is not an ISO 3166-1 alpha-2 country code (upper case, e.g. \"TH\")")
+            return nil
         }
         return text
     }
 
-    mutating func array(_ value: JSONValue?, _ path: @autoclosure () -> String, minCount: Int = 0, maxCount: Int = 500) -> [JSONValue]? {
+    mutating func array(_ value: JSONValue?, _ path: @autoclosure () -> String, minCount: Int = 0, maxCount: Int = 500)
+        -> [JSONValue]?
+    {
         guard let value = present(value, path()) else { return nil }
-        guard case .array(let items) = value else { fail(path(), "must be an array, not \(value.typeName)"); return nil }
-        if items.count < minCount { fail(path(), "needs at least \(minCount) element\(minCount == 1 ? "" : "s")"); return nil }
-        if items.count > maxCount { fail(path(), "has \(items.count) elements; at most \(maxCount) are allowed"); return nil }
+        guard case .array(let items) = value else {
+            fail(path(), "must be an array, not \(value.typeName)")
+            return nil
+        }
+        if items.count < minCount {
+            fail(path(), "needs at least \(minCount) element\(minCount == 1 ? "" : "s")")
+            return nil
+        }
+        if items.count > maxCount {
+            fail(path(), "has \(items.count) elements; at most \(maxCount) are allowed")
+            return nil
+        }
         return items
     }
 
     mutating func object(_ value: JSONValue?, _ path: @autoclosure () -> String) -> JSONValue? {
         guard let value = present(value, path()) else { return nil }
-        guard case .object = value else { fail(path(), "must be an object, not \(value.typeName)"); return nil }
+        guard case .object = value else {
+            fail(path(), "must be an object, not \(value.typeName)")
+            return nil
+        }
         return value
     }
 
     /// A JSON number in `range`, exact; `places` limits the decimals.
-    mutating func number(_ value: JSONValue?, _ path: @autoclosure () -> String, range: ClosedRange<Int>, places: Int = 0) -> Rational? {
+    mutating func number(
+        _ value: JSONValue?, _ path: @autoclosure () -> String, range: ClosedRange<Int>, places: Int = 0
+    ) -> Rational? {
         guard let value = present(value, path()) else { return nil }
-        guard case .number(let text) = value else { fail(path(), "must be a number, not \(value.typeName)"); return nil }
+        guard case .number(let text) = value else {
+            fail(path(), "must be a number, not \(value.typeName)")
+            return nil
+        }
         let plain = Self.plainDecimal(text)
         guard let plain else {
-            fail(path(), "is out of range (\(range.lowerBound)–\(range.upperBound))"); return nil
+            fail(path(), "is out of range (\(range.lowerBound)–\(range.upperBound))")
+            return nil
         }
         guard let number = Rational(decimal: plain), number.denominator <= power10(places) else {
-            fail(path(), places == 0 ? "is not a whole number" : "has more than \(places) decimal places"); return nil
+            fail(path(), places == 0 ? "is not a whole number" : "has more than \(places) decimal places")
+            return nil
         }
         guard number >= Rational(range.lowerBound), number <= Rational(range.upperBound) else {
-            fail(path(), "is out of range (\(range.lowerBound)–\(range.upperBound))"); return nil
+            fail(path(), "is out of range (\(range.lowerBound)–\(range.upperBound))")
+            return nil
         }
         return number
     }
@@ -122,13 +177,16 @@ struct FieldReader {
     /// left long, so that it is reported as having too many decimal places.
     static func plainDecimal(_ text: String) -> String? {
         // The common case, a short number without an exponent, is already plain.
-        if text.utf8.count <= 8 && !text.utf8.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) { return text }
+        if text.utf8.count <= 8 && !text.utf8.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+            return text
+        }
         var mantissa = Substring(text)
         var exponent = 0
         if let e = mantissa.firstIndex(where: { $0 == "e" || $0 == "E" }) {
             guard let value = Int(mantissa[mantissa.index(after: e)...].drop { $0 == "+" }), abs(value) < 1_000 else {
                 // An exponent of a thousand digits or more: far too large, or far too small.
-                return mantissa[mantissa.index(after: e)...].hasPrefix("-") ? "0." + String(repeating: "0", count: 7) + "1" : nil
+                return mantissa[mantissa.index(after: e)...].hasPrefix("-")
+                    ? "0." + String(repeating: "0", count: 7) + "1" : nil
             }
             exponent = value
             mantissa = mantissa[..<e]
@@ -168,7 +226,11 @@ struct FieldReader {
         var codes: [String] = []
         var ok = true
         for (i, item) in items.enumerated() {
-            if let code = country(item, "\(path())[\(i)]") { if !codes.contains(code) { codes.append(code) } } else { ok = false }
+            if let code = country(item, "\(path())[\(i)]") {
+                if !codes.contains(code) { codes.append(code) }
+            } else {
+                ok = false
+            }
         }
         return ok ? codes : nil
     }
@@ -180,15 +242,18 @@ struct FieldReader {
         let sixteen = bool(object["sixteen_years_education"], "\(path()).sixteen_years_education")
         let screening = bool(object["individual_screening"], "\(path()).individual_screening")
         guard let degree, let status, let sixteen, let screening else { return nil }
-        return Qualification(degree: degree, degreeStatus: status, sixteenYearsEducation: sixteen, individualScreening: screening)
+        return Qualification(
+            degree: degree, degreeStatus: status, sixteenYearsEducation: sixteen, individualScreening: screening)
     }
 
     mutating func affiliation(_ value: JSONValue?, _ path: @autoclosure () -> String) -> Affiliation? {
         guard let object = object(value, path()) else { return nil }
-        let institution = string(object["institution"], "\(path()).institution", maxLength: ApplicationDecoder.maxTextLength)
+        let institution = string(
+            object["institution"], "\(path()).institution", maxLength: ApplicationDecoder.maxTextLength)
         let kind: Affiliation.Kind? = enumeration(object["kind"], "\(path()).kind")
         let country = country(object["country"], "\(path()).country")
-        let city = string(object["city"], "\(path()).city", maxLength: ApplicationDecoder.maxTextLength, allowEmpty: true)
+        let city = string(
+            object["city"], "\(path()).city", maxLength: ApplicationDecoder.maxTextLength, allowEmpty: true)
         let region = optionalString(object["region"], "\(path()).region", maxLength: ApplicationDecoder.maxTextLength)
         let status: Affiliation.Status? = enumeration(object["status"], "\(path()).status")
         var completed: CalendarDate?
@@ -199,8 +264,9 @@ struct FieldReader {
         let level: Affiliation.Level? = enumeration(object["level"], "\(path()).level")
         guard let institution, let kind, let country, let city, let status, let level else { return nil }
         if status == .graduated && completed == nil { return nil }
-        return Affiliation(institution: institution, kind: kind, country: country, city: city, region: region,
-                           status: status, completedOn: completed, level: level)
+        return Affiliation(
+            institution: institution, kind: kind, country: country, city: city, region: region,
+            status: status, completedOn: completed, level: level)
     }
 
     mutating func transcripts(_ value: JSONValue?, _ path: @autoclosure () -> String) -> [Transcript]? {
@@ -214,41 +280,58 @@ struct FieldReader {
 
     mutating func transcript(_ value: JSONValue?, _ path: @autoclosure () -> String) -> Transcript? {
         guard let object = object(value, path()) else { return nil }
-        let institution = string(object["institution"], "\(path()).institution", maxLength: ApplicationDecoder.maxTextLength)
+        let institution = string(
+            object["institution"], "\(path()).institution", maxLength: ApplicationDecoder.maxTextLength)
         let patternNumber = number(object["pattern"], "\(path()).pattern", range: 1...6)
         let pattern = patternNumber.flatMap { GradingPattern(rawValue: $0.numerator) }
         let unit: Transcript.Unit? = enumeration(object["unit"], "\(path()).unit")
         let study = optionalString(object["course"], "\(path()).course", maxLength: ApplicationDecoder.maxTextLength)
-        guard let courseItems = array(object["courses"], "\(path()).courses", minCount: 1, maxCount: 400) else { return nil }
+        guard let courseItems = array(object["courses"], "\(path()).courses", minCount: 1, maxCount: 400) else {
+            return nil
+        }
         guard let institution, let pattern, let unit else { return nil }
         var courses: [CourseRecord] = []
         for (i, item) in courseItems.enumerated() {
-            if let course = course(item, "\(path()).courses[\(i)]", pattern: pattern, unit: unit) { courses.append(course) }
+            if let course = course(item, "\(path()).courses[\(i)]", pattern: pattern, unit: unit) {
+                courses.append(course)
+            }
         }
         guard courses.count == courseItems.count else { return nil }
         return Transcript(institution: institution, pattern: pattern, unit: unit, courses: courses, course: study)
     }
 
-    mutating func course(_ value: JSONValue?, _ path: @autoclosure () -> String, pattern: GradingPattern, unit: Transcript.Unit) -> CourseRecord? {
+    mutating func course(
+        _ value: JSONValue?, _ path: @autoclosure () -> String, pattern: GradingPattern, unit: Transcript.Unit
+    ) -> CourseRecord? {
         guard let object = object(value, path()) else { return nil }
         let title = string(object["title"], "\(path()).title", maxLength: ApplicationDecoder.maxTextLength)
         var grade: Grade?
         switch object["grade"] {
         case .string(let text)?:
             // A mark outside the pattern's scale is read (and excluded from the GPA), not refused.
-            if text.count > ApplicationDecoder.maxTextLength { fail("\(path()).grade", "is longer than \(ApplicationDecoder.maxTextLength) characters") }
-            else if let read = ConversionTable.read(text, pattern: pattern) { grade = read }
-            else { fail("\(path()).grade", "is not a score 0–100") }
+            if text.count > ApplicationDecoder.maxTextLength {
+                fail("\(path()).grade", "is longer than \(ApplicationDecoder.maxTextLength) characters")
+            } else if let read = ConversionTable.read(text, pattern: pattern) {
+                grade = read
+            } else {
+                fail("\(path()).grade", "is not a score 0–100")
+            }
         case .number(let text)?:
-            if let read = ConversionTable.read(text, pattern: pattern) { grade = read }
-            else { fail("\(path()).grade", "is not a score 0–100") }
+            if let read = ConversionTable.read(text, pattern: pattern) {
+                grade = read
+            } else {
+                fail("\(path()).grade", "is not a score 0–100")
+            }
         case nil, .null?: fail("\(path()).grade", "is required")
         case let other?: fail("\(path()).grade", "must be a string or a number, not \(other.typeName)")
         }
         var credits: Rational?
         if unit == .credits {
             credits = number(object["credits"], "\(path()).credits", range: 0...99, places: 3)
-            if let c = credits, c == .zero { fail("\(path()).credits", "must be greater than 0"); credits = nil }
+            if let c = credits, c == .zero {
+                fail("\(path()).credits", "must be greater than 0")
+                credits = nil
+            }
             if credits == nil { return nil }
         } else if let raw = object["credits"], raw != .null {
             // Ignored when the unit is subjects, but still must be a sane number.
@@ -273,19 +356,26 @@ struct FieldReader {
         switch kind {
         case "jlpt":
             guard let level = string(object["level"], "\(path()).level", maxLength: 4) else { return nil }
-            guard ["N1", "N2", "N3", "N4", "N5"].contains(level) else { fail("\(path()).level", "is not a JLPT level (N1–N5)"); return nil }
+            guard ["N1", "N2", "N3", "N4", "N5"].contains(level) else {
+                fail("\(path()).level", "is not a JLPT level (N1–N5)")
+                return nil
+            }
             return .jlpt(level: Int(level.dropFirst())!)
         case "cefr":
             let language = languageName(object["language"], "\(path()).language")
             let level = string(object["level"], "\(path()).level", maxLength: 4)
             if let level, !["A1", "A2", "B1", "B2", "C1", "C2"].contains(level) {
-                fail("\(path()).level", "is not a CEFR level (A1–C2)"); return nil
+                fail("\(path()).level", "is not a CEFR level (A1–C2)")
+                return nil
             }
             guard let language, let level else { return nil }
             return .cefr(language: language, level: level)
         case "ielts":
             guard let score = number(object["score"], "\(path()).score", range: 0...9, places: 1) else { return nil }
-            guard (score * Rational(2)).denominator == 1 else { fail("\(path()).score", "IELTS bands are in steps of 0.5"); return nil }
+            guard (score * Rational(2)).denominator == 1 else {
+                fail("\(path()).score", "IELTS bands are in steps of 0.5")
+                return nil
+            }
             return .ielts(score: score)
         case "toefl_ibt":
             guard let score = number(object["score"], "\(path()).score", range: 0...120) else { return nil }
@@ -298,14 +388,21 @@ struct FieldReader {
         case "school_judgment":
             return languageName(object["language"], "\(path()).language").map { .schoolJudgment(language: $0) }
         default:
-            fail("\(path()).kind", "is not one of \"jlpt\", \"cefr\", \"ielts\", \"toefl_ibt\", \"toeic\", \"instruction_medium\", \"school_judgment\"")
+            fail(
+                "\(path()).kind",
+                "is not one of \"jlpt\", \"cefr\", \"ielts\", \"toefl_ibt\", \"toeic\", \"instruction_medium\", "
+                    + "\"school_judgment\""
+            )
             return nil
         }
     }
 
     mutating func languageName(_ value: JSONValue?, _ path: @autoclosure () -> String) -> String? {
         guard let text = string(value, path(), maxLength: 32) else { return nil }
-        guard text == "japanese" || text == "english" else { fail(path(), "is not \"japanese\" or \"english\""); return nil }
+        guard text == "japanese" || text == "english" else {
+            fail(path(), "is not \"japanese\" or \"english\"")
+            return nil
+        }
         return text
     }
 
@@ -315,22 +412,36 @@ struct FieldReader {
         let network = bool(object["will_join_network"], "\(path()).will_join_network")
         let health = bool(object["health_ok"], "\(path()).health_ok")
         let military = bool(object["active_military"], "\(path()).active_military")
-        let intent: Declarations.EmploymentIntent? = enumeration(object["employment_intent"], "\(path()).employment_intent")
+        let intent: Declarations.EmploymentIntent? = enumeration(
+            object["employment_intent"], "\(path()).employment_intent")
         var support: [Declarations.Support]? = []
         if let items = array(object["support_at_enrollment"], "\(path()).support_at_enrollment", maxCount: 10) {
             for (i, item) in items.enumerated() {
-                if let s: Declarations.Support = enumeration(item, "\(path()).support_at_enrollment[\(i)]") { support?.append(s) } else { support = nil }
+                if let s: Declarations.Support = enumeration(item, "\(path()).support_at_enrollment[\(i)]") {
+                    support?.append(s)
+                } else {
+                    support = nil
+                }
             }
-        } else { support = nil }
+        } else {
+            support = nil
+        }
         var prior: [Course]? = []
         if let items = array(object["prior_mext"], "\(path()).prior_mext", maxCount: 10) {
             for (i, item) in items.enumerated() {
-                if let c: Course = enumeration(item, "\(path()).prior_mext[\(i)]") { prior?.append(c) } else { prior = nil }
+                if let c: Course = enumeration(item, "\(path()).prior_mext[\(i)]") {
+                    prior?.append(c)
+                } else {
+                    prior = nil
+                }
             }
-        } else { prior = nil }
+        } else {
+            prior = nil
+        }
         guard let learn, let network, let health, let military, let intent, let support, let prior else { return nil }
-        return Declarations(willLearnJapanese: learn, willJoinNetwork: network, healthOK: health, activeMilitary: military,
-                            employmentIntent: intent, supportAtEnrollment: support, priorMEXT: prior)
+        return Declarations(
+            willLearnJapanese: learn, willJoinNetwork: network, healthOK: health, activeMilitary: military,
+            employmentIntent: intent, supportAtEnrollment: support, priorMEXT: prior)
     }
 
     mutating func documents(_ value: JSONValue?, _ path: @autoclosure () -> String) -> [DocumentReference]? {
@@ -344,7 +455,12 @@ struct FieldReader {
             let fileProblem = file.flatMap { DocumentPath.problem(with: $0) }
             if let fileProblem { fail("\(itemPath()).file", fileProblem) }
             let hash = string(object["sha256"], "\(itemPath()).sha256", maxLength: 64)
-            if let hash, !(hash.utf8.count == 64 && hash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) })) {
+            if let hash,
+                !(hash.utf8.count == 64
+                    && hash.utf8.allSatisfy({
+                        (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0)
+                    }))
+            {
                 fail("\(itemPath()).sha256", "must be 64 hexadecimal digits")
             }
             if let type, let file, let hash, fileProblem == nil, hash.utf8.count == 64 {
@@ -360,8 +476,12 @@ public enum DocumentPath {
     /// Why `path` can never name a file inside the batch folder, or nil.
     public static func problem(with path: String) -> String? {
         let bytes = path.utf8
-        if bytes.first == UInt8(ascii: "/") || bytes.first == UInt8(ascii: "~") { return "must be relative to the batch folder" }
-        if bytes.contains(0) || bytes.contains(UInt8(ascii: "\\")) { return "contains a character not allowed in a path" }
+        if bytes.first == UInt8(ascii: "/") || bytes.first == UInt8(ascii: "~") {
+            return "must be relative to the batch folder"
+        }
+        if bytes.contains(0) || bytes.contains(UInt8(ascii: "\\")) {
+            return "contains a character not allowed in a path"
+        }
         var depth = 0
         for part in bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
             if part.elementsEqual("..".utf8) { depth -= 1 } else if !part.elementsEqual(".".utf8) { depth += 1 }

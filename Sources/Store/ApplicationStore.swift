@@ -37,7 +37,10 @@ public struct ApplicationStore: Sendable {
         var seen = Set<String>()
         for (i, record) in records.enumerated() {
             let key = record.application.program + "\u{1}" + record.application.applicantID
-            if seen.contains(key) { groups.append([]); seen.removeAll() }
+            if seen.contains(key) {
+                groups.append([])
+                seen.removeAll()
+            }
             seen.insert(key)
             groups[groups.count - 1].append(i)
         }
@@ -46,25 +49,38 @@ public struct ApplicationStore: Sendable {
             for group in groups where !group.isEmpty {
                 let chunk = group.map { records[$0] }
                 let hashes = chunk.map { SHA256.hex($0.content.utf8) }
-                let rows = try await connection.query("""
-                    INSERT INTO applicants (program, applicant_id, latest_revision, content_hash, birth_date, family_name, given_name, citizenships,
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO applicants (program, applicant_id, latest_revision, content_hash, birth_date,
+                    family_name, given_name, citizenships,
                                             name_key)
                     SELECT p, a, 1, h, b::date, f, g, string_to_array(z, ','), k
-                    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+                    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                    $8::text[])
                         AS t(p, a, h, b, f, g, z, k)
                     ON CONFLICT (program, applicant_id) DO UPDATE
                         SET latest_revision = applicants.latest_revision + 1, content_hash = excluded.content_hash,
                             birth_date = excluded.birth_date, family_name = excluded.family_name,
-                            given_name = excluded.given_name, citizenships = excluded.citizenships, name_key = excluded.name_key
+                            given_name = excluded.given_name, citizenships = excluded.citizenships, name_key = \
+                            excluded.name_key
                         WHERE applicants.content_hash <> excluded.content_hash
                     RETURNING program, applicant_id, latest_revision
-                    """, TextArray(chunk.map(\.application.program)), TextArray(chunk.map(\.application.applicantID)), TextArray(hashes),
-                    TextArray(chunk.map { $0.application.birthDate.description }), TextArray(chunk.map(\.application.familyName)),
-                    TextArray(chunk.map(\.application.givenName)), TextArray(chunk.map { $0.application.citizenships.joined(separator: ",") }),
+                    """, TextArray(chunk.map(\.application.program)), TextArray(chunk.map(\.application.applicantID)),
+                    TextArray(hashes),
+                    TextArray(chunk.map { $0.application.birthDate.description }),
+                    TextArray(chunk.map(\.application.familyName)),
+                    TextArray(chunk.map(\.application.givenName)),
+                    TextArray(chunk.map { $0.application.citizenships.joined(separator: ",") }),
                     // The blocking key of duplicate lookups (PersonScreening.duplicates).
-                    TextArray(chunk.map { PersonName(family: $0.application.familyName, given: $0.application.givenName).letterKey }))
+                    TextArray(
+                        chunk.map {
+                            PersonName(family: $0.application.familyName, given: $0.application.givenName).letterKey
+                        }))
                 var revisions: [String: Int] = [:]
-                for row in rows { revisions[try row.string("program") + "\u{1}" + (try row.string("applicant_id"))] = try row.int("latest_revision") }
+                for row in rows {
+                    revisions[try row.string("program") + "\u{1}" + (try row.string("applicant_id"))] = try row.int(
+                        "latest_revision")
+                }
                 var inserted: [(Record, Int, String)] = []
                 var unchangedKeys: [Int] = []
                 for (offset, index) in group.enumerated() {
@@ -77,32 +93,43 @@ public struct ApplicationStore: Sendable {
                     }
                 }
                 if !unchangedKeys.isEmpty {
-                    let current = try await connection.query("""
+                    let current = try await connection.query(
+                        """
                         SELECT program, applicant_id, latest_revision FROM applicants
                         WHERE (program, applicant_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
                         """, TextArray(unchangedKeys.map { records[$0].application.program }),
                         TextArray(unchangedKeys.map { records[$0].application.applicantID }))
                     var latest: [String: Int] = [:]
-                    for row in current { latest[try row.string("program") + "\u{1}" + (try row.string("applicant_id"))] = try row.int("latest_revision") }
+                    for row in current {
+                        latest[try row.string("program") + "\u{1}" + (try row.string("applicant_id"))] = try row.int(
+                            "latest_revision")
+                    }
                     for index in unchangedKeys {
                         let app = records[index].application
                         results[index] = .unchanged(revision: latest[app.program + "\u{1}" + app.applicantID] ?? 1)
                     }
                 }
                 guard !inserted.isEmpty else { continue }
-                _ = try await connection.copyIn("""
+                _ = try await connection.copyIn(
+                    """
                     COPY applications (program, applicant_id, revision, content, content_hash, batch_dir, source_line,
                                        birth_date, family_name, given_name, citizenships) FROM STDIN
-                    """, rows: inserted.map { record, revision, hash in
+                    """,
+                    rows: inserted.map { record, revision, hash in
                         let app = record.application
-                        return [app.program, app.applicantID, String(revision), record.content, hash, batchFolder, String(record.line),
-                                app.birthDate.description, app.familyName, app.givenName, TextArray(app.citizenships).postgresText]
+                        return [
+                            app.program, app.applicantID, String(revision), record.content, hash, batchFolder,
+                            String(record.line),
+                            app.birthDate.description, app.familyName, app.givenName,
+                            TextArray(app.citizenships).postgresText,
+                        ]
                     })
                 let byProgram = Dictionary(grouping: inserted, by: { $0.0.application.program })
                 var jobs: [JobInsert] = []
                 for (program, rows) in byProgram.sorted(by: { $0.key < $1.key }) {
-                    jobs += try ApplicationsJob.jobs(kind: JobKinds.documents, program: program,
-                                                     items: rows.map { .init(applicantID: $0.0.application.applicantID, revision: $0.1) })
+                    jobs += try ApplicationsJob.jobs(
+                        kind: JobKinds.documents, program: program,
+                        items: rows.map { .init(applicantID: $0.0.application.applicantID, revision: $0.1) })
                 }
                 try await database.queue.enqueue(jobs, on: connection)
             }
@@ -128,14 +155,19 @@ public struct ApplicationStore: Sendable {
     /// The statement is one index scan of `applications` with per-row index lookups, a shape no
     /// statistics can turn into a scan of the program: while a first large batch is loading, the
     /// tables' statistics lag behind and a join here had been planned as a scan of every applicant.
-    public static func load(program: String, items: [ApplicationsJob.Item], on connection: Connection) async throws -> [StoredApplication] {
-        let rows = try await connection.query("""
+    public static func load(program: String, items: [ApplicationsJob.Item], on connection: Connection) async throws
+        -> [StoredApplication]
+    {
+        let rows = try await connection.query(
+            """
             SELECT a.applicant_id, a.revision, a.content, a.batch_dir,
                    (SELECT h.latest_revision FROM applicants h WHERE h.program = a.program AND h.applicant_id = a.applicant_id) AS latest_revision,
                    (SELECT c.checks FROM document_checks c
-                    WHERE c.program = a.program AND c.applicant_id = a.applicant_id AND c.revision = a.revision) AS checks,
+                    WHERE c.program = a.program AND c.applicant_id = a.applicant_id AND c.revision = a.revision) AS
+                    checks,
                    (SELECT c.version FROM document_checks c
-                    WHERE c.program = a.program AND c.applicant_id = a.applicant_id AND c.revision = a.revision) AS checks_version
+                    WHERE c.program = a.program AND c.applicant_id = a.applicant_id AND c.revision = a.revision) AS
+                    checks_version
             FROM applications a
             WHERE a.program = $1 AND a.applicant_id = ANY($2::text[]) AND a.revision = ANY($3::int[])
             """, program, TextArray(items.map(\.applicantID)), TextArray(items.map { String($0.revision) }))
@@ -144,20 +176,24 @@ public struct ApplicationStore: Sendable {
             let application: Application
             switch ApplicationDecoder.decode(try JSONParser.parse(try row.string("content"))) {
             case .success(let decoded): application = decoded
-            case .failure(let rejection): throw BursarError.input("a stored application (revision \(revision)) no longer validates: \(rejection)")
+            case .failure(let rejection):
+                throw BursarError.input("a stored application (revision \(revision)) no longer validates: \(rejection)")
             }
             let checks = try row.optionalString("checks").map { try DocumentCheck.parse($0) }
-            return StoredApplication(application: application, batchFolder: try row.string("batch_dir"), revision: revision,
-                                     latestRevision: try row.int("latest_revision"), documentChecks: checks,
-                                     documentsVersion: try row.optionalInt("checks_version"))
+            return StoredApplication(
+                application: application, batchFolder: try row.string("batch_dir"), revision: revision,
+                latestRevision: try row.int("latest_revision"), documentChecks: checks,
+                documentsVersion: try row.optionalInt("checks_version"))
         }
     }
 
     /// The documents of revisions of one program, and their batch folder — read from the stored
     /// JSON without decoding the whole application (the document job needs nothing else).
     public static func documents(program: String, items: [ApplicationsJob.Item], on connection: Connection) async throws
-        -> [(item: ApplicationsJob.Item, batchFolder: String, documents: [DocumentReference])] {
-        let rows = try await connection.query("""
+        -> [(item: ApplicationsJob.Item, batchFolder: String, documents: [DocumentReference])]
+    {
+        let rows = try await connection.query(
+            """
             SELECT a.applicant_id, a.revision, a.batch_dir, a.content FROM applications a
             WHERE a.program = $1 AND a.applicant_id = ANY($2::text[]) AND a.revision = ANY($3::int[])
             """, program, TextArray(items.map(\.applicantID)), TextArray(items.map { String($0.revision) }))
@@ -167,7 +203,8 @@ public struct ApplicationStore: Sendable {
                 for value in values {
                     // Validated when submitted; read back as stored.
                     guard case .string(let type)? = value["type"], let documentType = DocumentType(rawValue: type),
-                          case .string(let file)? = value["file"], case .string(let hash)? = value["sha256"] else { continue }
+                        case .string(let file)? = value["file"], case .string(let hash)? = value["sha256"]
+                    else { continue }
                     documents.append(DocumentReference(type: documentType, file: file, sha256: hash.lowercased()))
                 }
             }
@@ -178,30 +215,48 @@ public struct ApplicationStore: Sendable {
     /// Records the document checks of revisions (replacing an earlier check of the same
     /// revision: `documents recheck`) and queues their screening, on `connection` (inside the
     /// document job's transaction).
-    public static func saveDocumentChecks(program: String, checks: [(item: ApplicationsJob.Item, json: String)],
-                                          on connection: Connection, queue: JobQueueClient) async throws {
-        try await connection.query("""
+    public static func saveDocumentChecks(
+        program: String, checks: [(item: ApplicationsJob.Item, json: String)],
+        on connection: Connection, queue: JobQueueClient
+    ) async throws {
+        try await connection.query(
+            """
             INSERT INTO document_checks (program, applicant_id, revision, checks)
             SELECT $1, a, r, c FROM unnest($2::text[], $3::int[], $4::text[]) AS u(a, r, c)
             ON CONFLICT (program, applicant_id, revision) DO UPDATE SET checks = excluded.checks, checked_at = now()
-            """, program, TextArray(checks.map(\.item.applicantID)), TextArray(checks.map { String($0.item.revision) }), TextArray(checks.map(\.json)))
-        try await queue.enqueue(try ApplicationsJob.jobs(kind: JobKinds.screen, program: program, items: checks.map(\.item)), on: connection)
+            """, program, TextArray(checks.map(\.item.applicantID)), TextArray(checks.map { String($0.item.revision) }),
+            TextArray(checks.map(\.json)))
+        try await queue.enqueue(
+            try ApplicationsJob.jobs(kind: JobKinds.screen, program: program, items: checks.map(\.item)), on: connection
+        )
     }
 
     /// Queues the documents of the latest revision of `applicantID` (or of every application of
     /// `program` when nil) to be checked again — from `folder`, or the batch folder recorded at
     /// submit when nil — and decided again (`bursar documents recheck`). Returns how many.
-    public func recheckDocuments(program: String, applicantID: String?, folder: String?, reason: String? = nil) async throws -> Int {
+    public func recheckDocuments(program: String, applicantID: String?, folder: String?, reason: String? = nil)
+        async throws -> Int
+    {
         try await database.pool.withTransaction { connection in
-            let items = try await connection.query("""
+            let items = try await connection.query(
+                """
                 SELECT applicant_id, latest_revision FROM applicants
                 WHERE program = $1 AND ($2::text IS NULL OR applicant_id = $2) ORDER BY applicant_id
-                """, program, applicantID).map { ApplicationsJob.Item(applicantID: try $0.string("applicant_id"), revision: try $0.int("latest_revision")) }
-            if let applicantID, items.isEmpty { throw BursarError.notFound("no application with applicant_id \(applicantID) in \(program)") }
-            try await database.queue.enqueue(try ApplicationsJob.jobs(kind: JobKinds.documents, program: program, items: items, folder: folder, priority: 50),
-                                             on: connection)
-            try await AuditLog.record(on: connection, action: "documents.recheck", program: program, applicantID: applicantID, reason: reason,
-                                      detail: ["applications": "\(items.count)", "other_folder": folder == nil ? "no" : "yes"])
+                """, program, applicantID
+            ).map {
+                ApplicationsJob.Item(
+                    applicantID: try $0.string("applicant_id"), revision: try $0.int("latest_revision"))
+            }
+            if let applicantID, items.isEmpty {
+                throw BursarError.notFound("no application with applicant_id \(applicantID) in \(program)")
+            }
+            try await database.queue.enqueue(
+                try ApplicationsJob.jobs(
+                    kind: JobKinds.documents, program: program, items: items, folder: folder, priority: 50),
+                on: connection)
+            try await AuditLog.record(
+                on: connection, action: "documents.recheck", program: program, applicantID: applicantID, reason: reason,
+                detail: ["applications": "\(items.count)", "other_folder": folder == nil ? "no" : "yes"])
             return items.count
         }
     }
@@ -209,10 +264,13 @@ public struct ApplicationStore: Sendable {
     /// The rows of exactly `items`: the statements select `applicant_id = ANY … AND revision =
     /// ANY …` (an index scan whatever the statistics), which may also return another listed
     /// revision of a listed applicant.
-    private static func only(_ items: [ApplicationsJob.Item], of rows: PostgresRows) throws -> [(ApplicationsJob.Item, PostgresRow)] {
+    private static func only(_ items: [ApplicationsJob.Item], of rows: PostgresRows) throws -> [(
+        ApplicationsJob.Item, PostgresRow
+    )] {
         let wanted = Set(items)
         return try rows.compactMap { row in
-            let item = ApplicationsJob.Item(applicantID: try row.string("applicant_id"), revision: try row.int("revision"))
+            let item = ApplicationsJob.Item(
+                applicantID: try row.string("applicant_id"), revision: try row.int("revision"))
             return wanted.contains(item) ? (item, row) : nil
         }
     }

@@ -22,8 +22,11 @@ public struct DecisionStore: Sendable {
         public let documentsVersion: Int
         /// The other applicants found to be the same person (`identity.duplicate`'s input).
         public let duplicateHits: [String]
-        public init(decision: Decision, revision: Int, versions: ProgramData.Versions, institution: String, institutionCountry: String,
-                    documentsVersion: Int = 0, duplicateHits: [String] = []) {
+        public init(
+            decision: Decision, revision: Int, versions: ProgramData.Versions, institution: String,
+            institutionCountry: String,
+            documentsVersion: Int = 0, duplicateHits: [String] = []
+        ) {
             self.documentsVersion = documentsVersion
             self.duplicateHits = duplicateHits
             self.decision = decision
@@ -43,32 +46,43 @@ public struct DecisionStore: Sendable {
         guard !decisions.isEmpty else { return }
         func list(_ values: [String]) -> String? { TextArray(values).postgresText }
         // The ids are taken first, so that each audit row names its decision (COPY returns none).
-        let ids = try await connection.query("""
+        let ids = try await connection.query(
+            """
             SELECT nextval(pg_get_serial_sequence('decisions', 'id')) AS id FROM generate_series(1, $1)
-            """, decisions.count).map { try $0.int64("id") }
-        _ = try await connection.copyIn("""
+            """, decisions.count
+        ).map { try $0.int64("id") }
+        _ = try await connection.copyIn(
+            """
             COPY decisions (id, program, applicant_id, revision, outcome, gpa, categories, failed, review, conditions, rule_set, trace,
                             partner_key, institution, institution_country,
                             definition_version, partners_version, exclusions_version, duplicates_version,
                             documents_version, duplicate_hits)
             FROM STDIN
-            """, rows: zip(ids, decisions).map { id, new in
+            """,
+            rows: zip(ids, decisions).map { id, new in
                 let d = new.decision
                 let v = new.versions
-                return [String(id), program, d.applicantID, String(new.revision), d.outcome.rawValue, d.gpa, list(d.categories),
-                        list(d.failed), list(d.review), list(d.conditions), d.ruleSet, DecisionTrace(d).json,
-                        PartnerMatcher.decisionKey(new.institution), new.institution, new.institutionCountry,
-                        String(v.definition), String(v.partners), String(v.exclusions), String(v.duplicates),
-                        String(new.documentsVersion), list(new.duplicateHits)]
+                return [
+                    String(id), program, d.applicantID, String(new.revision), d.outcome.rawValue, d.gpa,
+                    list(d.categories),
+                    list(d.failed), list(d.review), list(d.conditions), d.ruleSet, DecisionTrace(d).json,
+                    PartnerMatcher.decisionKey(new.institution), new.institution, new.institutionCountry,
+                    String(v.definition), String(v.partners), String(v.exclusions), String(v.duplicates),
+                    String(new.documentsVersion), list(new.duplicateHits),
+                ]
             })
         // Interface §5: the trail holds every decision (its id, outcome and rule set), written
         // in the caller's transaction with the decisions.
-        try await AuditLog.record(on: connection, action: "decision", rows: zip(ids, decisions).map { id, new in
-            AuditLog.Row(program: program, applicantID: new.decision.applicantID, detail: [
-                "decision_id": String(id), "revision": String(new.revision),
-                "outcome": new.decision.outcome.rawValue, "rule_set": new.decision.ruleSet,
-            ])
-        })
+        try await AuditLog.record(
+            on: connection, action: "decision",
+            rows: zip(ids, decisions).map { id, new in
+                AuditLog.Row(
+                    program: program, applicantID: new.decision.applicantID,
+                    detail: [
+                        "decision_id": String(id), "revision": String(new.revision),
+                        "outcome": new.decision.outcome.rawValue, "rule_set": new.decision.ruleSet,
+                    ])
+            })
     }
 
     private static let latestSQL = """
@@ -86,30 +100,41 @@ public struct DecisionStore: Sendable {
         let outcome = try row.optionalString("outcome").flatMap(Outcome.init(rawValue:)) ?? .pending
         return DecisionRecord(
             applicantID: try row.string("applicant_id"), revision: try row.int("revision"), outcome: outcome,
-            gpa: try row.optionalString("gpa"), categories: try row.strings("categories"), failed: try row.strings("failed"),
-            review: try row.strings("review"), conditions: try row.strings("conditions"), ruleSet: try row.optionalString("rule_set"))
+            gpa: try row.optionalString("gpa"), categories: try row.strings("categories"),
+            failed: try row.strings("failed"),
+            review: try row.strings("review"), conditions: try row.strings("conditions"),
+            ruleSet: try row.optionalString("rule_set"))
     }
 
     /// The current decision of every application of `program` (all programs when nil), in
     /// applicant order; `pending` where the latest revision is not decided yet.
     public func latest(program: String?) async throws -> [DecisionRecord] {
         try await database.pool.withConnection { connection in
-            let rows = try await connection.query(Self.latestSQL + " WHERE ($1::text IS NULL OR h.program = $1) ORDER BY h.program, h.applicant_id", program)
+            let rows = try await connection.query(
+                Self.latestSQL + " WHERE ($1::text IS NULL OR h.program = $1) ORDER BY h.program, h.applicant_id",
+                program)
             return try rows.map(Self.record)
         }
     }
 
     /// The current decision of one applicant with its trace and when it was made.
-    public func current(program: String?, applicantID: String) async throws -> (DecisionRecord, DecisionTrace?, Date?, String) {
+    public func current(program: String?, applicantID: String) async throws -> (
+        DecisionRecord, DecisionTrace?, Date?, String
+    ) {
         try await database.pool.withConnection { connection in
-            let rows = try await connection.query(Self.latestSQL + " WHERE h.applicant_id = $1 AND ($2::text IS NULL OR h.program = $2)", applicantID, program)
+            let rows = try await connection.query(
+                Self.latestSQL + " WHERE h.applicant_id = $1 AND ($2::text IS NULL OR h.program = $2)", applicantID,
+                program)
             guard let row = rows.first else {
-                throw BursarError.notFound("no application with applicant_id \(applicantID)\(program.map { " in \($0)" } ?? "")")
+                throw BursarError.notFound(
+                    "no application with applicant_id \(applicantID)\(program.map { " in \($0)" } ?? "")")
             }
             if rows.count > 1 {
                 throw BursarError.input("\(applicantID) applied to several programs; name one with --program")
             }
-            let trace = try row.optionalString("trace").map { try JSONDecoder().decode(DecisionTrace.self, from: Data($0.utf8)) }
+            let trace = try row.optionalString("trace").map {
+                try JSONDecoder().decode(DecisionTrace.self, from: Data($0.utf8))
+            }
             return (try Self.record(row), trace, try row.timestamp("decided_at"), try row.string("program"))
         }
     }
@@ -117,7 +142,10 @@ public struct DecisionStore: Sendable {
     /// How many decisions each application has had (history length), for `show`.
     public func historyCount(program: String, applicantID: String) async throws -> Int {
         try await database.pool.withConnection { connection in
-            try await connection.query("SELECT count(*)::int AS n FROM decisions WHERE program = $1 AND applicant_id = $2", program, applicantID).first!.int("n")
+            try await connection.query(
+                "SELECT count(*)::int AS n FROM decisions WHERE program = $1 AND applicant_id = $2", program,
+                applicantID
+            ).first!.int("n")
         }
     }
 }

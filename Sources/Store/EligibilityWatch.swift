@@ -66,11 +66,13 @@ public enum EligibilityWatch {
             """
             SELECT d.failed, d.review, d.revision FROM decisions d
             WHERE d.id = coalesce(
-                (SELECT decision_id FROM flag_actions WHERE program = $1 AND applicant_id = $2 AND flag = $3 AND action = 'cleared'
+                (SELECT decision_id FROM flag_actions WHERE program = $1 AND applicant_id = $2 AND flag = $3 AND
+                action = 'cleared'
                    AND decision_id IS NOT NULL ORDER BY id DESC LIMIT 1),
                 (SELECT decision_id FROM lifecycle_events WHERE program = $1 AND applicant_id = $2 AND type = 'admitted'
                    AND status = 'applied' AND decision_id IS NOT NULL ORDER BY seq LIMIT 1),
-                (SELECT id FROM decisions WHERE program = $1 AND applicant_id = $2 AND outcome = 'eligible' ORDER BY id DESC LIMIT 1))
+                (SELECT id FROM decisions WHERE program = $1 AND applicant_id = $2 AND outcome = 'eligible' ORDER
+                BY id DESC LIMIT 1))
             """, program, applicantID, Scholarship.eligibilityChangedFlag
         ).first
         guard let row else { return nil }
@@ -95,7 +97,8 @@ public enum EligibilityWatch {
         if !worse.isEmpty {
             return "(10) found after acceptance: \(worse.joined(separator: ", ")) now "
                 + worse.map { Set(decision.failed).contains($0) ? "failed" : "left to review" }.joined(separator: ", ")
-                + "; guideline (10): found to fall under these after being accepted, the support shall not, in principle, be granted"
+                + "; guideline (10): found to fall under these after being accepted, the support shall not, in "
+                + "principle, be granted"
                 + held
         }
         if item.revision > baseline.revision, decision.outcome != .eligible {

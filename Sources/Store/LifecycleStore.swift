@@ -73,7 +73,8 @@ public enum LifecycleStore {
                 let seq = try earlier.map { String(try $0.int64("seq")) } ?? "?"
                 results.append(
                     .conflictingEventID(
-                        "event_id \"\(item.event.eventID ?? "")\" was already used by event \(seq) with different content; give this event a new event_id"
+                        "event_id \"\(item.event.eventID ?? "")\" was already used by event \(seq) with different "
+                            + "content; give this event a new event_id"
                     ))
             }
         }
@@ -99,9 +100,11 @@ public enum LifecycleStore {
                 """
                 SELECT a.content::jsonb ->> 'course' AS course, d.outcome, d.id
                 FROM applicants h
-                JOIN applications a ON a.program = h.program AND a.applicant_id = h.applicant_id AND a.revision = h.latest_revision
+                JOIN applications a ON a.program = h.program AND a.applicant_id = h.applicant_id AND a.revision =
+                h.latest_revision
                 LEFT JOIN LATERAL (SELECT x.outcome, x.id FROM decisions x
-                        WHERE x.program = h.program AND x.applicant_id = h.applicant_id AND x.revision = h.latest_revision
+                        WHERE x.program = h.program AND x.applicant_id = h.applicant_id AND x.revision =
+                        h.latest_revision
                         ORDER BY x.id DESC LIMIT 1) d ON true
                 WHERE h.program = $1 AND h.applicant_id = $2
                 FOR SHARE OF h
@@ -135,7 +138,8 @@ public enum LifecycleStore {
     ) async throws {
         try await connection.query(
             """
-            UPDATE lifecycle_events SET status = 'applied', effect = $2, void_from = $3, decision_id = $4, processed_at = now()
+            UPDATE lifecycle_events SET status = 'applied', effect = $2, void_from = $3, decision_id = $4,
+            processed_at = now()
             WHERE seq = $1
             """, seq, effect, voidFrom?.description, decisionID)
     }
@@ -159,7 +163,8 @@ public enum LifecycleStore {
     ) async throws -> (seq: Int64, type: String, status: String, retractedBy: Int64?)? {
         try await connection.query(
             """
-            SELECT seq, type, status, retracted_by FROM lifecycle_events WHERE program = $1 AND applicant_id = $2 AND event_id = $3
+            SELECT seq, type, status, retracted_by FROM lifecycle_events WHERE program = $1 AND applicant_id = $2
+            AND event_id = $3
             """, program, applicantID, eventID
         ).first.map {
             (
@@ -226,7 +231,8 @@ public enum LifecycleStore {
     ) async throws {
         try await connection.query(
             """
-            INSERT INTO flag_actions (program, applicant_id, flag, action, reason, month, decision_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO flag_actions (program, applicant_id, flag, action, reason, month, decision_id) VALUES ($1,
+            $2, $3, $4, $5, $6, $7)
             """, program, applicantID, flag, action, reason, month?.description, decisionID)
     }
 

@@ -38,7 +38,8 @@ public enum PaymentStore {
         for row in try await connection.query(
             """
             SELECT applicant_id, month, amount_yen, run_id FROM payments
-            WHERE program = $1 AND ($2::text IS NULL OR applicant_id = $2) AND status = 'paid' ORDER BY applicant_id, month
+            WHERE program = $1 AND ($2::text IS NULL OR applicant_id = $2) AND status = 'paid' ORDER BY
+            applicant_id, month
             """, program, applicantID)
         {
             paid[try row.string("applicant_id"), default: []].append(
@@ -52,14 +53,17 @@ public enum PaymentStore {
     /// Months whose transfer the bank returned and that no later run paid again, by applicant
     /// (interface §3, `bursar payments returned`).
     static func returnedMonths(program: String, applicantID: String?, on connection: Connection) async throws
-        -> [String: Set<YearMonth>] {
+        -> [String: Set<YearMonth>]
+    {
         var months: [String: Set<YearMonth>] = [:]
-        for row in try await connection.query("""
+        for row in try await connection.query(
+            """
             SELECT r.applicant_id, r.month FROM payments r
             WHERE r.program = $1 AND ($2::text IS NULL OR r.applicant_id = $2) AND r.status = 'returned'
               AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.program = r.program
                               AND p.applicant_id = r.applicant_id AND p.month = r.month AND p.status = 'paid')
-            """, program, applicantID) {
+            """, program, applicantID)
+        {
             months[try row.string("applicant_id"), default: []].insert(try month(row.string("month")))
         }
         return months
@@ -86,7 +90,8 @@ public enum PaymentStore {
         let pending = Set(
             try await connection.query(
                 """
-                SELECT DISTINCT applicant_id FROM lifecycle_events WHERE program = $1 AND ($2::text IS NULL OR applicant_id = $2) AND status = 'pending'
+                SELECT DISTINCT applicant_id FROM lifecycle_events WHERE program = $1 AND ($2::text IS NULL OR
+                applicant_id = $2) AND status = 'pending'
                 """, program, applicantID
             ).map { try $0.string("applicant_id") })
         let accounts = try await BankAccountStore.standings(program: program, on: connection)
@@ -155,9 +160,10 @@ public enum PaymentStore {
                 case .held: held.append(settled)
                 case .returned where !p.holdReasons.isEmpty:
                     // A returned month the run reaches while its account still needs correction.
-                    held.append(SettledMonth(
-                        applicantID: settled.applicantID, month: line.month, yen: line.yen, status: .held,
-                        reason: p.holdReasons.joined(separator: ", ")))
+                    held.append(
+                        SettledMonth(
+                            applicantID: settled.applicantID, month: line.month, yen: line.yen, status: .held,
+                            reason: p.holdReasons.joined(separator: ", ")))
                 case .due: due.append(settled)
                 case .voided: voided.append(settled)
                 default: break
@@ -238,7 +244,8 @@ public enum PaymentStore {
         guard before.scholarship.flags.contains(flag) else {
             let open = before.scholarship.flags
             throw BursarError.input(
-                "\(applicantID) has no open flag \(flag); open flags: \(open.isEmpty ? "none" : open.joined(separator: ", "))"
+                "\(applicantID) has no open flag \(flag); open flags: "
+                    + "\(open.isEmpty ? "none" : open.joined(separator: ", "))"
             )
         }
         // The decision in force at the clear: the next re-decision is compared with it (interface §3).
@@ -323,7 +330,8 @@ public enum PaymentStore {
                 yen: try $0.int("amount_yen"), status: .paid, reason: nil)
         }
         let files = try await connection.query(
-            "SELECT bank_file FROM payment_runs WHERE program = $1 AND month = $2 AND bank_file IS NOT NULL ORDER BY id",
+            "SELECT bank_file FROM payment_runs WHERE program = $1 AND month = $2 AND bank_file IS NOT NULL ORDER "
+                + "BY id",
             program, month.description
         ).map { try $0.string("bank_file") }
         var held: [SettledMonth] = []

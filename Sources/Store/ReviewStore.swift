@@ -39,15 +39,18 @@ public struct ReviewStore: Sendable {
     /// Every clause in review of every `needs_review` application, by applicant and in trace order.
     public func waiting(program: String) async throws -> [Waiting] {
         try await database.pool.withConnection { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 WITH current AS (\(Self.currentDecisions))
                 SELECT c.applicant_id, c.revision, clause->>'id' AS clause, clause->>'explanation' AS why
                 FROM current c CROSS JOIN LATERAL jsonb_array_elements(c.trace::jsonb->'clauses') WITH ORDINALITY AS t(clause, n)
                 WHERE c.outcome = 'needs_review' AND clause->>'status' = 'review'
                 ORDER BY c.applicant_id, t.n
-                """, program).map {
-                Waiting(applicantID: try $0.string("applicant_id"), revision: try $0.int("revision"),
-                        clause: try $0.string("clause"), why: try $0.string("why"))
+                """, program
+            ).map {
+                Waiting(
+                    applicantID: try $0.string("applicant_id"), revision: try $0.int("revision"),
+                    clause: try $0.string("clause"), why: try $0.string("why"))
             }
         }
     }
@@ -64,18 +67,22 @@ public struct ReviewStore: Sendable {
     /// The admitted scholars of `program` who would not be eligible today, by applicant.
     public func admittedNotEligible(program: String) async throws -> [AdmittedNotEligible] {
         try await database.pool.withConnection { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 WITH current AS (\(Self.currentDecisions))
                 SELECT c.applicant_id, c.outcome, d.failed || d.review AS clauses
                 FROM current c
                 JOIN scholarships s ON s.program = $1 AND s.applicant_id = c.applicant_id
-                JOIN LATERAL (SELECT failed, review FROM decisions x WHERE x.program = $1 AND x.applicant_id = c.applicant_id
+                JOIN LATERAL (SELECT failed, review FROM decisions x WHERE x.program = $1 AND x.applicant_id =
+                c.applicant_id
                               ORDER BY x.id DESC LIMIT 1) d ON true
                 WHERE c.outcome <> 'eligible'
                 ORDER BY c.applicant_id
-                """, program).map {
-                AdmittedNotEligible(applicantID: try $0.string("applicant_id"), outcome: try $0.string("outcome"),
-                                    clauses: try $0.strings("clauses"))
+                """, program
+            ).map {
+                AdmittedNotEligible(
+                    applicantID: try $0.string("applicant_id"), outcome: try $0.string("outcome"),
+                    clauses: try $0.strings("clauses"))
             }
         }
     }
@@ -84,7 +91,8 @@ public struct ReviewStore: Sendable {
     /// applicant (by id) wrote it; spellings that differ only in case and spacing are one.
     public func uncertainSpellings(program: String) async throws -> [Spelling] {
         try await database.pool.withConnection { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 WITH current AS (\(Self.currentDecisions))
                 SELECT (array_agg(a.content::jsonb->'affiliation'->>'institution' ORDER BY c.applicant_id))[1] AS spelling,
                        coalesce(a.content::jsonb->'affiliation'->>'country', '') AS country, count(*)::int AS n
@@ -100,8 +108,11 @@ public struct ReviewStore: Sendable {
                         AND fact ->> 1 LIKE 'uncertain%')
                 GROUP BY c.partner_key, coalesce(a.content::jsonb->'affiliation'->>'country', '')
                 ORDER BY n DESC, spelling
-                """, program).map {
-                Spelling(spelling: try $0.string("spelling"), country: try $0.string("country"), applications: try $0.int("n"))
+                """, program
+            ).map {
+                Spelling(
+                    spelling: try $0.string("spelling"), country: try $0.string("country"),
+                    applications: try $0.int("n"))
             }
         }
     }
@@ -109,11 +120,13 @@ public struct ReviewStore: Sendable {
     /// The applicant's name as on the passport (of the latest revision), for `bursar show`.
     public func name(program: String, applicantID: String) async throws -> (family: String, given: String)? {
         try await database.pool.withConnection { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 SELECT a.family_name, a.given_name FROM applicants h
                 JOIN applications a ON a.program = h.program AND a.applicant_id = h.applicant_id AND a.revision = h.latest_revision
                 WHERE h.program = $1 AND h.applicant_id = $2
-                """, program, applicantID).first.map { (try $0.string("family_name"), try $0.string("given_name")) }
+                """, program, applicantID
+            ).first.map { (try $0.string("family_name"), try $0.string("given_name")) }
         }
     }
 }

@@ -4,8 +4,10 @@ import Testing
 
 /// Pieces of names as banks have them: full- and half-width katakana (voiced, small, long vowel),
 /// Latin of both cases and widths, digits, the separators the set allows, and `・`.
-private let namePieces = ["ア", "ｶﾞ", "ヴ", "ッ", "ャ", "ー", "・", " ", "ﾊﾟ", "ｼﾞｭ", "A", "ｚ", "Ｑ", "7", "(", ")", ".", "-",
-                          "/", "ン", "ヲ", "ﾝ", "ｰ"]
+private let namePieces = [
+    "ア", "ｶﾞ", "ヴ", "ッ", "ャ", "ー", "・", " ", "ﾊﾟ", "ｼﾞｭ", "A", "ｚ", "Ｑ", "7", "(", ")", ".", "-",
+    "/", "ン", "ヲ", "ﾝ", "ｰ",
+]
 private let names = Gen<String?>.element(of: namePieces).map { $0 ?? "" }.array(of: 1...40).map { $0.joined() }
 private let digits = Gen.number.string(of: 1...7)
 
@@ -18,12 +20,14 @@ private let transfers = zip(names, digits, Gen.int(in: 1...9_999_999_999), types
     }
 
 private func mizuho(_ type: AccountType, _ number: String) -> ZenginFile.Account {
-    ZenginFile.Account(bankCode: "0001", bankName: "ﾐｽﾞﾎ", branchCode: "001", branchName: "ﾄｳｷﾖｳ", accountType: type,
-                       accountNumber: number)
+    ZenginFile.Account(
+        bankCode: "0001", bankName: "ﾐｽﾞﾎ", branchCode: "001", branchName: "ﾄｳｷﾖｳ", accountType: type,
+        accountNumber: number)
 }
 
-private let header = ZenginFile.Header(remitterCode: "9999999999", remitterName: "ﾃｽﾄ ｲﾗｲﾆﾝ(ﾀﾞﾐｰ)", transferMonth: 7,
-                                       transferDay: 24, account: mizuho(.ordinary, "1"))
+private let header = ZenginFile.Header(
+    remitterCode: "9999999999", remitterName: "ﾃｽﾄ ｲﾗｲﾆﾝ(ﾀﾞﾐｰ)", transferMonth: 7,
+    transferDay: 24, account: mizuho(.ordinary, "1"))
 
 /// The Zengin file (interface §3): "records of 120 bytes (CRLF after each)", "a trailer (8) with
 /// the count and the total".

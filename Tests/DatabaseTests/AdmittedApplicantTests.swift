@@ -11,7 +11,9 @@ struct AdmittedApplicantTests {
     private func raised(_ s: SampleScenario) async throws -> [String: String] {
         var reasons: [String: String] = [:]
         for row in try await s.database.pool.withConnection({
-            try await $0.query("SELECT applicant_id, reason FROM flag_actions WHERE flag = 'eligibility.changed' AND action = 'raised'")
+            try await $0.query(
+                "SELECT applicant_id, reason FROM flag_actions WHERE flag = 'eligibility.changed' AND action = 'raised'"
+            )
         }) {
             reasons[try row.string("applicant_id")] = try row.string("reason")
         }
@@ -29,8 +31,11 @@ struct AdmittedApplicantTests {
             #"{"event_id": "a2", "type": "admitted", "applicant_id": "S-08-sister-city", "date": "2026-02-01"}"#,
         ])
         #expect(try s.scholarshipFlags() == ["S-01-base": [], "S-08-sister-city": []])
-        try s.run(["exclusions", "import", try SampleScenario.exclusions(["reg,Jaidee,Kritsada Siriporn,2000-03-26,TH,eligibility.10d,R-1"]),
-                   "--program", "tgp-2026"])
+        try s.run([
+            "exclusions", "import",
+            try SampleScenario.exclusions(["reg,Jaidee,Kritsada Siriporn,2000-03-26,TH,eligibility.10d,R-1"]),
+            "--program", "tgp-2026",
+        ])
         try s.run(["drain"])
         #expect(try s.outcome("S-01-base") == "ineligible")
         #expect(try s.scholarshipFlags() == ["S-01-base": ["eligibility.changed"], "S-08-sister-city": []])
@@ -38,12 +43,17 @@ struct AdmittedApplicantTests {
         #expect(reason.contains("eligibility.10d"), "the reason names the clause: \(reason)")
         #expect(!reason.contains("Jaidee") && !reason.contains("2000-03-26"), "no personal data: \(reason)")
         // Deciding it again while it stays ineligible raises nothing more.
-        try s.run(["exclusions", "import", try SampleScenario.exclusions([
-            "reg,Jaidee,Kritsada Siriporn,2000-03-26,TH,eligibility.10d,R-1", "reg,Jaidee,Kritsada Siriporn,2000-03-26,TH,eligibility.10e,R-9",
-        ]), "--program", "tgp-2026"])
+        try s.run([
+            "exclusions", "import",
+            try SampleScenario.exclusions([
+                "reg,Jaidee,Kritsada Siriporn,2000-03-26,TH,eligibility.10d,R-1",
+                "reg,Jaidee,Kritsada Siriporn,2000-03-26,TH,eligibility.10e,R-9",
+            ]), "--program", "tgp-2026",
+        ])
         try s.run(["drain"])
         let count = try await s.database.pool.withConnection {
-            try await $0.query("SELECT count(*)::int AS n FROM flag_actions WHERE applicant_id = 'S-01-base'").first!.int("n")
+            try await $0.query("SELECT count(*)::int AS n FROM flag_actions WHERE applicant_id = 'S-01-base'").first!
+                .int("n")
         }
         #expect(count == 1)
         await s.database.close()
@@ -54,7 +64,9 @@ struct AdmittedApplicantTests {
     @Test("a new revision making an admitted applicant ineligible raises eligibility.changed")
     func revisionAfterAdmission() async throws {
         let s = try await SampleScenario.make()
-        try s.events([#"{"event_id": "a1", "type": "admitted", "applicant_id": "S-08-sister-city", "date": "2026-02-01"}"#])
+        try s.events([
+            #"{"event_id": "a1", "type": "admitted", "applicant_id": "S-08-sister-city", "date": "2026-02-01"}"#
+        ])
         try s.submitRevision(of: "S-08-sister-city") {
             $0.replacingOccurrences(of: "\"active_military\": false", with: "\"active_military\": true")
         }
@@ -72,18 +84,26 @@ struct AdmittedApplicantTests {
     func partnerRejectionAfterAdmission() async throws {
         let s = try await SampleScenario.make()
         try s.submitRevision(of: "S-07-partner-only") {
-            $0.replacingOccurrences(of: "\"institution\": \"University of Bayreuth\", \"kind\"", with: "\"institution\": \"Bayreuth\", \"kind\"")
+            $0.replacingOccurrences(
+                of: "\"institution\": \"University of Bayreuth\", \"kind\"",
+                with: "\"institution\": \"Bayreuth\", \"kind\"")
         }
         try s.run(["partners", "confirm", "Bayreuth", "--partner", "University of Bayreuth", "--program", "tgp-2026"])
         try s.run(["drain"])
-        try s.events([#"{"event_id": "a1", "type": "admitted", "applicant_id": "S-07-partner-only", "date": "2026-02-01"}"#])
+        try s.events([
+            #"{"event_id": "a1", "type": "admitted", "applicant_id": "S-07-partner-only", "date": "2026-02-01"}"#
+        ])
         #expect(try s.scholarshipFlags()["S-07-partner-only"] == [])
         try s.run(["partners", "reject", "Bayreuth", "--program", "tgp-2026"])
         try s.run(["drain"])
-        #expect(try s.scholarshipFlags()["S-07-partner-only"] == [], "after acceptance only (10) and terminations stop support")
+        #expect(
+            try s.scholarshipFlags()["S-07-partner-only"] == [],
+            "after acceptance only (10) and terminations stop support")
         #expect(try await raised(s)["S-07-partner-only"] == nil)
         let review = try s.run(["review", "list", "--program", "tgp-2026"])
-        #expect(review.contains("S-07-partner-only: admitted; would not be eligible today: clauses eligibility.2"), "\(review)")
+        #expect(
+            review.contains("S-07-partner-only: admitted; would not be eligible today: clauses eligibility.2"),
+            "\(review)")
         await s.database.close()
     }
 
@@ -92,21 +112,29 @@ struct AdmittedApplicantTests {
     @Test("duplicates resolve accepts only a flagged pair; the withdrawn one is withdrawn and cannot be admitted")
     func withdrawnCannotBeAdmitted() async throws {
         let s = try await SampleScenario.make()
-        let refused = try s.run(["duplicates", "resolve", "S-01-base", "--keep", "S-07-partner-only", "--program", "tgp-2026"], status: 1)
+        let refused = try s.run(
+            ["duplicates", "resolve", "S-01-base", "--keep", "S-07-partner-only", "--program", "tgp-2026"], status: 1)
         #expect(refused.contains("not flagged as the same person"), "\(refused)")
-        #expect(try await s.database.pool.withConnection {
-            try await $0.query("SELECT count(*)::int AS n FROM duplicate_resolutions").first!.int("n")
-        } == 0)
+        #expect(
+            try await s.database.pool.withConnection {
+                try await $0.query("SELECT count(*)::int AS n FROM duplicate_resolutions").first!.int("n")
+            } == 0)
 
-        let resolved = try s.run(["duplicates", "resolve", "S-16-same-person-b", "--keep", "S-15-same-person-a", "--program", "tgp-2026"])
+        let resolved = try s.run([
+            "duplicates", "resolve", "S-16-same-person-b", "--keep", "S-15-same-person-a", "--program", "tgp-2026",
+        ])
         #expect(resolved.contains("2 applications queued"), "\(resolved)")
         try s.run(["drain"])
         let d = try s.decisions()
         #expect(d["S-16-same-person-b"]?["outcome"] as? String == "withdrawn")
         #expect(d["S-15-same-person-a"]?["outcome"] as? String == "eligible")
         #expect((d["S-15-same-person-a"]?["review"] as? [String])?.contains("identity.duplicate") == false)
-        #expect(try s.run(["show", "S-16-same-person-b"]).contains("withdrew this application as a duplicate of S-15-same-person-a"))
-        let again = try s.run(["duplicates", "resolve", "S-16-same-person-b", "--keep", "S-15-same-person-a", "--program", "tgp-2026"])
+        #expect(
+            try s.run(["show", "S-16-same-person-b"]).contains(
+                "withdrew this application as a duplicate of S-15-same-person-a"))
+        let again = try s.run([
+            "duplicates", "resolve", "S-16-same-person-b", "--keep", "S-15-same-person-a", "--program", "tgp-2026",
+        ])
         #expect(again.contains("already withdrawn"), "\(again)")
 
         try s.events([
@@ -139,7 +167,8 @@ struct AdmittedApplicantTests {
         #expect(try s.run(["show", "S-01-base"]).contains("does not exist"))
 
         try FileManager.default.moveItem(at: away, to: docs)
-        #expect(try s.run(["documents", "recheck", "S-01-base", "--program", "tgp-2026"]).contains("1 application queued"))
+        #expect(
+            try s.run(["documents", "recheck", "S-01-base", "--program", "tgp-2026"]).contains("1 application queued"))
         try s.run(["drain"])
         #expect(try s.outcome("S-01-base") == "eligible")
 
@@ -154,7 +183,9 @@ struct AdmittedApplicantTests {
         try s.run(["documents", "recheck", "--program", "tgp-2026", "--from", copy.path])
         try s.run(["drain"])
         #expect(try s.outcome("S-01-base") == "eligible")
-        #expect(try s.run(["documents", "recheck", "NOBODY", "--program", "tgp-2026"], status: 1).contains("no application"))
+        #expect(
+            try s.run(["documents", "recheck", "NOBODY", "--program", "tgp-2026"], status: 1).contains("no application")
+        )
         await database.close()
     }
 }

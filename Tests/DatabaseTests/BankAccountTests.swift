@@ -25,11 +25,16 @@ struct BankAccountTests {
     }
 
     /// `payments run --format zengin --json`, decoded, and the Zengin file it wrote.
-    static func zenginRun(_ s: LifecycleScenario, _ month: String,
-                          cli: ([String]) throws -> (status: Int32, output: String, error: String)) throws
-        -> (run: RunOutput, file: ZenginFile.Decoded?) {
-        let result = try cli(["payments", "run", "--month", month, "--folder", s.folder.path, "--json",
-                              "--format", "zengin", "--transfer-date", "\(month)-24"])
+    static func zenginRun(
+        _ s: LifecycleScenario, _ month: String,
+        cli: ([String]) throws -> (status: Int32, output: String, error: String)
+    ) throws
+        -> (run: RunOutput, file: ZenginFile.Decoded?)
+    {
+        let result = try cli([
+            "payments", "run", "--month", month, "--folder", s.folder.path, "--json",
+            "--format", "zengin", "--transfer-date", "\(month)-24",
+        ])
         guard result.status == 0 else {
             throw ScenarioError("payments run \(month) exited \(result.status): \(result.error)")
         }
@@ -47,7 +52,8 @@ struct BankAccountTests {
     /// `awaiting_account` … and are paid by the first run after registration — delayed, not
     /// lost." and "`bursar payments returned FILE` … every month that transfer carried becomes
     /// `returned` … the months are paid by the first run after a new account is imported."
-    @Test("""
+    @Test(
+        """
         no account: April–June held awaiting_account; July import pays April–July once; \
         a returned June is paid again once
         """)
@@ -103,9 +109,11 @@ struct BankAccountTests {
         #expect(againFile.file.transfers.map(\.account.accountNumber) == ["1112223"])
         #expect(againFile.trailerTotal == 750_000)
         #expect(try Self.zenginRun(s, "2026-08", cli: s.cli).run.paidMonths(id).isEmpty, "paid again once, not twice")
-        #expect(try await s.count("""
-            SELECT count(*)::int AS n FROM payments WHERE applicant_id = $1 AND status = 'paid'
-            """, id) == 5)
+        #expect(
+            try await s.count(
+                """
+                SELECT count(*)::int AS n FROM payments WHERE applicant_id = $1 AND status = 'paid'
+                """, id) == 5)
         #expect(try await s.count("SELECT count(*)::int AS n FROM returned_transfers WHERE applicant_id = $1", id) == 1)
         let history = try s.cli(["accounts", "show", id])
         #expect(history.output.contains("v2: bank 0005 branch 002 ordinary ****223"), "\(history.output)")
@@ -154,8 +162,13 @@ struct BankAccountTests {
         let s = try await LifecycleScenario.start()
         try await s.events(T.admitted("S-01-base"), T.arrived("S-01-base", on: "2026-03-28"))
         #expect(try s.run("2026-04").paidMonths("S-01-base") == ["2026-04"])
-        let result = try s.cli(["payments", "returned", try Self.returnsFile("S-01-base,2026-04,closed",
-                                                                             "S-01-base,2026-09,closed").path])
+        let result = try s.cli([
+            "payments", "returned",
+            try Self.returnsFile(
+                "S-01-base,2026-04,closed",
+                "S-01-base,2026-09,closed"
+            ).path,
+        ])
         #expect(result.status == 3)
         #expect(result.error.contains("line 2: month was not paid by a Zengin transfer"), "\(result.error)")
         #expect(result.error.contains("line 3: month was not paid to applicant_id in tgp-2026"), "\(result.error)")
@@ -172,8 +185,10 @@ struct BankAccountTests {
         let worker = try await Self.login(in: "bursar_worker", database: s.database)
         var said = ""
         func cli(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-            let environment = ["DATABASE_URL": officer.url, "BURSAR_HOME": TestDatabase.repository.path,
-                               "BURSAR_LOG_LEVEL": "debug"]
+            let environment = [
+                "DATABASE_URL": officer.url, "BURSAR_HOME": TestDatabase.repository.path,
+                "BURSAR_LOG_LEVEL": "debug",
+            ]
             let r = try TestDatabase.run([TestDatabase.bursar] + arguments, environment: environment)
             said += r.output + r.error
             return r

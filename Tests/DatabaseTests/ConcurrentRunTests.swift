@@ -25,10 +25,12 @@ struct ConcurrentRunTests {
                     // A wrong arrival now and then, retracted and recorded again.
                     if r.bool() {
                         try await s.events(
-                            #"{"event_id": "w-\#(id)", "type": "arrived", "applicant_id": "\#(id)", "date": "2026-07-15"}"#
+                            #"{"event_id": "w-\#(id)", "type": "arrived", "applicant_id": "\#(id)", "#
+                                + #""date": "2026-07-15"}"#
                         )
                         try await s.events(
-                            #"{"type": "retraction", "applicant_id": "\#(id)", "retracts": "w-\#(id)", "reason": "typo"}"#
+                            #"{"type": "retraction", "applicant_id": "\#(id)", "retracts": "w-\#(id)", "#
+                                + #""reason": "typo"}"#
                         )
                     }
                     try await s.events(E.arrived(id, on: "2026-0\(r.int(3...5))-\(10 + r.int(0...18))"))

@@ -4,6 +4,7 @@ import Postgres
 import Screening
 import Store
 import Testing
+
 @testable import Workers
 
 /// Issue 11: "A screening job that read the old exclusion list can commit after the re-screen job
@@ -20,13 +21,16 @@ struct DecisionOrderingTests {
         let worker = ScreeningWorker(database: s.database, inputs: ScreeningInputs(database: s.database))
         let inFlight = try await Connection.connect(s.database.conninfo)
         try await inFlight.simpleQuery("BEGIN")
-        try await worker.decide(ApplicationsJob(program: "tgp-2026", items: [.init(applicantID: "S-01-base", revision: 1)]), on: inFlight)
+        try await worker.decide(
+            ApplicationsJob(program: "tgp-2026", items: [.init(applicantID: "S-01-base", revision: 1)]), on: inFlight)
 
         let list = try SampleScenario.exclusions(["reg,Jaidee,Kritsada Siriporn,2000-03-26,TH,eligibility.10d,R-1"])
-        let importing = try TestDatabase.spawn(["exclusions", "import", list, "--program", "tgp-2026"], database: s.database)
+        let importing = try TestDatabase.spawn(
+            ["exclusions", "import", list, "--program", "tgp-2026"], database: s.database)
         let waits = try await TestDatabase.eventually(20) {
             try await s.database.pool.withConnection { c in
-                try await c.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").first!.int("n") == 1
+                try await c.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+                    .first!.int("n") == 1
             }
         }
         #expect(waits, "the import waits for the decision in flight")
@@ -38,7 +42,8 @@ struct DecisionOrderingTests {
         try s.run(["drain"])
 
         let rows = try await s.database.pool.withConnection { c in
-            try await c.query("SELECT outcome, exclusions_version FROM decisions WHERE applicant_id = 'S-01-base' ORDER BY id")
+            try await c.query(
+                "SELECT outcome, exclusions_version FROM decisions WHERE applicant_id = 'S-01-base' ORDER BY id")
         }
         #expect(try rows.map { try $0.string("outcome") } == ["eligible", "eligible", "ineligible"])
         #expect(try rows.map { try $0.int("exclusions_version") } == [0, 0, 1])
@@ -60,20 +65,28 @@ struct DecisionOrderingTests {
         // the scholarship it stores.
         try await admission.query("SELECT pg_advisory_xact_lock(hashtext($1))", "lifecycle:tgp-2026:S-01-base")
         let program = try await ProgramStore(database: s.database).program("tgp-2026")
-        let admitted = RecordedEvent(seq: 1, eventID: nil, event: .admitted(date: try #require(CalendarDate(iso: "2026-02-01"))))
-        let scholarship = try #require(try LifecycleRules.fold(applicantID: "S-01-base", course: .master, events: [admitted], program: program))
+        let admitted = RecordedEvent(
+            seq: 1, eventID: nil, event: .admitted(date: try #require(CalendarDate(iso: "2026-02-01"))))
+        let scholarship = try #require(
+            try LifecycleRules.fold(applicantID: "S-01-base", course: .master, events: [admitted], program: program))
         try await LifecycleStore.save(scholarship, program: "tgp-2026", on: admission)
-        try await admission.query("""
+        try await admission.query(
+            """
             INSERT INTO lifecycle_events (program, applicant_id, type, body, status)
-            VALUES ('tgp-2026', 'S-01-base', 'admitted', '{"applicant_id": "S-01-base", "type": "admitted", "date": "2026-02-01"}', 'applied')
+            VALUES ('tgp-2026', 'S-01-base', 'admitted', '{"applicant_id": "S-01-base", "type": "admitted", "date":
+            "2026-02-01"}', 'applied')
             """)
 
-        try s.run(["exclusions", "import", try SampleScenario.exclusions(["reg,Jaidee,Kritsada Siriporn,2000-03-26,TH,eligibility.10d,R-1"]),
-                   "--program", "tgp-2026"])
+        try s.run([
+            "exclusions", "import",
+            try SampleScenario.exclusions(["reg,Jaidee,Kritsada Siriporn,2000-03-26,TH,eligibility.10d,R-1"]),
+            "--program", "tgp-2026",
+        ])
         let drain = try TestDatabase.spawn(["drain"], database: s.database)
         let waits = try await TestDatabase.eventually(20) {
             try await s.database.pool.withConnection { c in
-                try await c.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").first!.int("n") == 1
+                try await c.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+                    .first!.int("n") == 1
             }
         }
         #expect(waits, "the decision waits for the admission in flight")
@@ -92,9 +105,21 @@ struct DecisionOrderingTests {
         let gate = DispatchSemaphore(value: 0)
         let started = DispatchSemaphore(value: 0)
         let blocked = (0..<BlockingWork.width).map { _ in
-            Task { await BlockingWork.run { started.signal(); gate.wait() } }
+            Task {
+                await BlockingWork.run {
+                    started.signal()
+                    gate.wait()
+                }
+            }
         }
-        for _ in blocked { await withCheckedContinuation { c in DispatchQueue.global().async { started.wait(); c.resume() } } }
+        for _ in blocked {
+            await withCheckedContinuation { c in
+                DispatchQueue.global().async {
+                    started.wait()
+                    c.resume()
+                }
+            }
+        }
         // Every blocking-work slot is taken; cooperative tasks still run.
         let values = await withTaskGroup(of: Int.self) { group in
             for i in 0..<(ProcessInfo.processInfo.activeProcessorCount * 4) { group.addTask { i } }

@@ -15,7 +15,9 @@ struct HistoryReplayTests {
     }
 
     static func decisionCount(_ s: SampleScenario) async throws -> Int {
-        try await s.database.pool.withConnection { try await $0.query("SELECT count(*)::int AS n FROM decisions").first!.int("n") }
+        try await s.database.pool.withConnection {
+            try await $0.query("SELECT count(*)::int AS n FROM decisions").first!.int("n")
+        }
     }
 
     @Test("every decision of the sample replays identical; unknown applicants and decisions exit 2")
@@ -58,8 +60,11 @@ struct HistoryReplayTests {
     func exclusionVersion() async throws {
         let s = try await SampleScenario.make()
         let before = try Self.json(try s.run(["replay", "S-01-base", "--json"]))
-        try s.run(["exclusions", "import", try SampleScenario.exclusions(["reg,Jaidee,Kritsada Siriporn,2000-03-26,TH,eligibility.10d,R-1"]),
-                   "--program", "tgp-2026"])
+        try s.run([
+            "exclusions", "import",
+            try SampleScenario.exclusions(["reg,Jaidee,Kritsada Siriporn,2000-03-26,TH,eligibility.10d,R-1"]),
+            "--program", "tgp-2026",
+        ])
         try s.run(["drain"])
         #expect(try s.outcome("S-01-base") == "ineligible")
         let old = try #require(before["decision"] as? Int)
@@ -75,17 +80,22 @@ struct HistoryReplayTests {
     @Test("a rule changed without its version makes replay of every decision fail, naming the clause")
     func silentRuleChange() async throws {
         let s = try await SampleScenario.make()
-        let changed = RuleSet(clauses: RuleSet.tokyoGlobalPartner.clauses.map { clause in
-            guard clause.id == "eligibility.3" else { return clause }
-            return Clause(id: clause.id, text: clause.text) { context in
-                clause.evaluate(context).map { ClauseResult(id: $0.id, status: .review, explanation: $0.explanation, facts: $0.facts) }
-            }
-        })
+        let changed = RuleSet(
+            clauses: RuleSet.tokyoGlobalPartner.clauses.map { clause in
+                guard clause.id == "eligibility.3" else { return clause }
+                return Clause(id: clause.id, text: clause.text) { context in
+                    clause.evaluate(context).map {
+                        ClauseResult(id: $0.id, status: .review, explanation: $0.explanation, facts: $0.facts)
+                    }
+                }
+            })
         let summary = try await Replay(database: s.database, rules: changed).replayAll(program: "tgp-2026")
         #expect(summary.replayed == (try await Self.decisionCount(s)))
         #expect(summary.different > 0)
         #expect(summary.byClause.keys.contains("eligibility.3"), "\(summary.byClause)")
-        #expect(summary.byClause.keys.allSatisfy { $0 == "eligibility.3" }, "only the changed clause is named: \(summary.byClause)")
+        #expect(
+            summary.byClause.keys.allSatisfy { $0 == "eligibility.3" },
+            "only the changed clause is named: \(summary.byClause)")
         let same = try await Replay(database: s.database).replayAll(program: "tgp-2026")
         #expect(same.different == 0)
         await s.database.close()

@@ -84,7 +84,8 @@ struct LateFactsTests {
             #"{"event_id": "arr-1", "type": "arrived", "applicant_id": "S-01-base", "date": "2026-06-20"}"#)
         #expect(try s.run("2026-06").paidMonths("S-01-base") == ["2026-06"])
         try await s.events(
-            #"{"type": "retraction", "applicant_id": "S-01-base", "retracts": "arr-1", "reason": "typed June for March"}"#,
+            #"{"type": "retraction", "applicant_id": "S-01-base", "retracts": "arr-1", "#
+                + #""reason": "typed June for March"}"#,
             #"{"event_id": "arr-2", "type": "arrived", "applicant_id": "S-01-base", "date": "2026-03-28"}"#)
         #expect(try s.run("2026-07").paidMonths("S-01-base") == ["2026-04", "2026-05", "2026-07"])
         // The other way: a wrong early arrival paid April; the correction makes it overpaid.
@@ -93,7 +94,8 @@ struct LateFactsTests {
             #"{"event_id": "x-1", "type": "arrived", "applicant_id": "S-08-sister-city", "date": "2026-03-28"}"#)
         #expect(try s.run("2026-07").paidMonths("S-08-sister-city").count == 4)
         try await s.events(
-            #"{"type": "retraction", "applicant_id": "S-08-sister-city", "retracts": "x-1", "reason": "wrong student"}"#,
+            #"{"type": "retraction", "applicant_id": "S-08-sister-city", "retracts": "x-1", "#
+                + #""reason": "wrong student"}"#,
             #"{"event_id": "x-2", "type": "arrived", "applicant_id": "S-08-sister-city", "date": "2026-06-02"}"#)
         let overpaid = try s.cli(["payments", "overpaid", "--json"])
         #expect(
@@ -141,14 +143,16 @@ struct LateFactsTests {
         try await s.events(
             E.admitted("S-01-base"), E.arrived("S-01-base", on: "2026-03-28"),
             #"{"event_id": "deg", "type": "degree_awarded", "applicant_id": "S-01-base", "date": "2027-09-20"}"#,
-            #"{"event_id": "t-h", "type": "termination", "applicant_id": "S-01-base", "date": "2027-10-01", "reason": "health"}"#
+            #"{"event_id": "t-h", "type": "termination", "applicant_id": "S-01-base", "date": "2027-10-01", "#
+                + #""reason": "health"}"#
         )
         var listed = try s.cli(["events", "list", "--applicant", "S-01-base"]).output
         #expect(
             listed.contains("t-h\tS-01-base\ttermination\trejected") && listed.contains("conflicts with event \"deg\""),
             "\(listed)")
         try await s.events(
-            #"{"event_id": "t-f", "type": "termination", "applicant_id": "S-01-base", "date": "2027-10-01", "reason": "false_statement"}"#
+            #"{"event_id": "t-f", "type": "termination", "applicant_id": "S-01-base", "date": "2027-10-01", "#
+                + #""reason": "false_statement"}"#
         )
         listed = try s.cli(["events", "list", "--applicant", "S-01-base"]).output
         #expect(listed.contains("t-f\tS-01-base\ttermination\tapplied"), "\(listed)")
@@ -171,7 +175,9 @@ struct LateFactsTests {
         #expect(
             april.held.contains { $0.applicant_id == "S-01-base" && $0.reason.contains(Scholarship.officerHoldFlag) })
         let listed = try s.cli(["payments", "list", "--month", "2026-04", "--json"]).output
-        #expect(listed.contains(#""applicant_id":"S-01-base","month":"2026-04","reason":"officer.hold""#) && listed.contains(#""bank_files":["#), "\(listed)")
+        #expect(
+            listed.contains(#""applicant_id":"S-01-base","month":"2026-04","reason":"officer.hold""#)
+                && listed.contains(#""bank_files":["#), "\(listed)")
         #expect(try s.cli(["payments", "release", "S-01-base", "--reason", "closed"]).status == 0)
         #expect(try s.cli(["payments", "release", "S-01-base", "--reason", "closed"]).status == 1)
         #expect(try s.run("2026-05").paidMonths("S-01-base") == ["2026-04", "2026-05"])
@@ -204,7 +210,8 @@ struct LateFactsTests {
             #"{"event_id": "arr-b", "type": "arrived", "applicant_id": "S-01-base", "date": "2026-04-02"}"#,
             E.terminated("S-01-base", on: "2026-06-30"),
             #"{"event_id": "late", "type": "degree_awarded", "applicant_id": "S-01-base", "date": "2027-03-20"}"#,
-            #"{"event_id": "far", "type": "academic_report", "applicant_id": "S-01-base", "date": "2199-01-01", "term": "x", "gpa": "2.50"}"#
+            #"{"event_id": "far", "type": "academic_report", "applicant_id": "S-01-base", "#
+                + #""date": "2199-01-01", "term": "x", "gpa": "2.50"}"#
         )
         let listed = try s.cli(["events", "list", "--applicant", "S-01-base"]).output
         #expect(
@@ -228,10 +235,9 @@ struct EventsReaderTests {
         let s = try await LifecycleScenario.start()
         var bytes = Data([0xEF, 0xBB, 0xBF])
         bytes.append(Data((PaymentSettlementTests.admitted("S-01-base") + "\r\n").utf8))
-        bytes.append(
-            Data(
-                #"{"event_id": "g2", "type": "academic_report", "applicant_id": "S-01-base", "date": "2026-09-30", "term": "a", "gpa": "2.10", "gpa": "2.90"}"#
-                    .utf8))
+        let repeatedKey = #"{"event_id": "g2", "type": "academic_report", "applicant_id": "S-01-base", "#
+            + #""date": "2026-09-30", "term": "a", "gpa": "2.10", "gpa": "2.90"}"#
+        bytes.append(Data(repeatedKey.utf8))
         bytes.append(Data("\r\n".utf8))
         bytes.append(Data([0x7B, 0xFF, 0xFE, 0x7D, 0x0D, 0x0A]))
         bytes.append(

@@ -38,12 +38,14 @@ struct LeastPrivilegeTests {
         // Issue 25: without a bank account, owed months are held awaiting_account.
         try officer(["accounts", "import", TestDatabase.sampleAccounts.path])
         let events = folder.appendingPathComponent("events.ndjson")
-        try [T.admitted("S-01-base"), T.arrived("S-01-base", on: "2026-03-28"),
-             T.admitted("S-07-partner-only"), T.arrived("S-07-partner-only", on: "2026-03-28"),
-             T.report("S-07-partner-only", on: "2026-03-29", term: "2025-2", gpa: "2.10"),
-             T.admitted("S-08-sister-city"), T.arrived("S-08-sister-city", on: "2026-03-28"),
-             T.report("S-08-sister-city", on: "2026-03-29", term: "2025-2", gpa: "2.10")]
-            .joined(separator: "\n").write(to: events, atomically: true, encoding: .utf8)
+        try [
+            T.admitted("S-01-base"), T.arrived("S-01-base", on: "2026-03-28"),
+            T.admitted("S-07-partner-only"), T.arrived("S-07-partner-only", on: "2026-03-28"),
+            T.report("S-07-partner-only", on: "2026-03-29", term: "2025-2", gpa: "2.10"),
+            T.admitted("S-08-sister-city"), T.arrived("S-08-sister-city", on: "2026-03-28"),
+            T.report("S-08-sister-city", on: "2026-03-29", term: "2025-2", gpa: "2.10"),
+        ]
+        .joined(separator: "\n").write(to: events, atomically: true, encoding: .utf8)
         try officer(["events", "submit", events.path])
         try drain()
         try officer(["payments", "run", "--month", "2026-04", "--folder", folder.path])
@@ -59,11 +61,13 @@ struct LeastPrivilegeTests {
     /// lists and scholarships, read as the superuser.
     static func snapshot(_ database: Database) async throws -> [String] {
         try await database.pool.withConnection { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 SELECT (SELECT count(*) || ' ' || max(id) FROM audit_log) AS t
                 UNION ALL SELECT (SELECT string_agg(id || outcome, ',' ORDER BY id) FROM decisions)
                 UNION ALL SELECT (SELECT string_agg(
-                    applicant_id || month || amount_yen || status || coalesce(run_id, 0), ',' ORDER BY applicant_id, month)
+                    applicant_id || month || amount_yen || status || coalesce(run_id, 0), ',' ORDER BY
+                    applicant_id, month)
                     FROM payments)
                 UNION ALL SELECT (SELECT string_agg(id || coalesce(bank_file, '') || coalesce(written_at::text, ''), ','
                                                     ORDER BY id) FROM payment_runs)
@@ -73,7 +77,8 @@ struct LeastPrivilegeTests {
                 UNION ALL SELECT (SELECT string_agg(state::text, ',' ORDER BY applicant_id) FROM scholarships)
                 UNION ALL SELECT (SELECT string_agg(family_name, ',' ORDER BY applicant_id) FROM applicants)
                 UNION ALL SELECT (SELECT max(version)::text FROM bursar_queue_migrations)
-                """).map { try $0.optionalString("t") ?? "" }
+                """
+            ).map { try $0.optionalString("t") ?? "" }
         }
     }
 
@@ -192,12 +197,16 @@ struct LeastPrivilegeTests {
         #expect(!FileManager.default.fileExists(atPath: "/tmp/owned"))
 
         // The officer's next run: paid once, its file in its folder only.
-        let next = try RealLogins.bursar(["payments", "run", "--month", "2026-06", "--folder", lived.folder.path],
-                                         as: lived.logins.officer)
+        let next = try RealLogins.bursar(
+            ["payments", "run", "--month", "2026-06", "--folder", lived.folder.path],
+            as: lived.logins.officer)
         #expect(next.status == 0, "\(next.error)")
         let files = try BankFileTests.csvFiles(lived.folder)
-        #expect(files == ["tgp-2026-2026-04-run1-bank-transfer.csv", "tgp-2026-2026-05-run2-bank-transfer.csv",
-                          "tgp-2026-2026-06-run3-bank-transfer.csv"])
+        #expect(
+            files == [
+                "tgp-2026-2026-04-run1-bank-transfer.csv", "tgp-2026-2026-05-run2-bank-transfer.csv",
+                "tgp-2026-2026-06-run3-bank-transfer.csv",
+            ])
         let juneFile = try #require(files.count == 3 ? files[2] : nil, "the June run wrote its file")
         let june = try String(contentsOf: lived.folder.appendingPathComponent(juneFile), encoding: .utf8)
         #expect(!june.contains("9999999") && june.split(separator: "\n").count == 3, "\(june)")
@@ -215,9 +224,11 @@ struct LeastPrivilegeTests {
         #expect(me == "bursard")
         await connection.close()
         let stored = try await database.pool.withConnection {
-            try await $0.query("""
+            try await $0.query(
+                """
                 SELECT rolpassword LIKE 'SCRAM-SHA-256$%' AS scram FROM pg_authid WHERE rolname = 'bursard'
-                """).first!.bool("scram")
+                """
+            ).first!.bool("scram")
         }
         #expect(stored)
         await database.close()
@@ -229,17 +240,20 @@ struct LeastPrivilegeTests {
         let database = try await TestDatabase.migrated()
         try await database.pool.withConnection { connection in
             try await connection.simpleQuery("INSERT INTO audit_log (action) VALUES ('first')")
-            try await connection.simpleQuery("""
+            try await connection.simpleQuery(
+                """
                 INSERT INTO audit_log (id, at, db_role, action) VALUES (1, '2000-01-01', 'bursar_cli', 'forged')
                 """)
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT id, action, at > now() - interval '1 hour' AS recent, db_role FROM audit_log ORDER BY id
                 """)
             let actions = try rows.map { try $0.string("action") }
             #expect(actions.suffix(2) == ["first", "forged"], "a forged id does not sort first")
             #expect(try rows.allSatisfy { try $0.bool("recent") && $0.optionalString("db_role") == "postgres" })
             await #expect(throws: PostgresError.self) {
-                try await connection.simpleQuery("""
+                try await connection.simpleQuery(
+                    """
                     INSERT INTO audit_log (action, actor) VALUES ('x', E'Ms A\\nforged line')
                     """)
             }
@@ -256,7 +270,8 @@ struct LeastPrivilegeTests {
         let logins = try await RealLogins.create(for: database)
         let password = "pw-\(UUID().uuidString)"
         let admin = try await Connection.connect(url)
-        try await admin.simpleQuery("""
+        try await admin.simpleQuery(
+            """
             SET password_encryption = 'scram-sha-256'; ALTER ROLE bursar_migrate PASSWORD '\(password)'
             """)
         await admin.close()
@@ -266,12 +281,13 @@ struct LeastPrivilegeTests {
         let status = try RealLogins.bursar(["status", "--json"], as: logins.worker)
         #expect(status.status == 0, "\(status.error)")
         let owners = try await database.pool.withConnection {
-            try await $0.query("""
+            try await $0.query(
+                """
                 SELECT DISTINCT tableowner::text AS o FROM pg_tables WHERE schemaname = 'public'
-                """).map { try $0.string("o") }
+                """
+            ).map { try $0.string("o") }
         }
         #expect(owners == ["bursar_owner"])
         await database.close()
     }
 }
-

@@ -27,7 +27,9 @@ final class LifecycleEndToEndTests: XCTestCase {
         try events.write(to: file, atomically: true, encoding: .utf8)
         let submitted = try TestDatabase.bursar(["events", "submit", file.path], database: database)
         XCTAssertEqual(submitted.status, 0, submitted.output + submitted.error)
-        XCTAssertTrue(submitted.output.contains("ignored (event_id already submitted with the same content): 1"), submitted.output)
+        XCTAssertTrue(
+            submitted.output.contains("ignored (event_id already submitted with the same content): 1"), submitted.output
+        )
         _ = try TestDatabase.bursar(["drain"], database: database)
         // Submitting the same file again changes nothing.
         _ = try TestDatabase.bursar(["events", "submit", file.path], database: database)
@@ -37,7 +39,9 @@ final class LifecycleEndToEndTests: XCTestCase {
         XCTAssertTrue(listed.contains("e3\tS-02-too-young\tadmitted\trejected"), listed)
         XCTAssertTrue(listed.contains("not eligible"), listed)
         // v1.2: an arrival is a fact dated any day; recorded before the admission it waits for it.
-        XCTAssertTrue(listed.contains("e4\tS-07-partner-only\tarrived\tapplied"), "an arrival before admitted is a fact: \(listed)")
+        XCTAssertTrue(
+            listed.contains("e4\tS-07-partner-only\tarrived\tapplied"),
+            "an arrival before admitted is a fact: \(listed)")
         XCTAssertTrue(listed.contains("unknown applicant"), listed)
 
         let exported = try TestDatabase.bursar(["export", "scholarships"], database: database).output
@@ -47,31 +51,43 @@ final class LifecycleEndToEndTests: XCTestCase {
             scholarships[o["applicant_id"] as! String] = o
         }
         XCTAssertEqual(Set(scholarships.keys), ["S-01-base", "S-07-partner-only"])
-        XCTAssertEqual(scholarships["S-01-base"]?["first_payment_month"] as? String, "2026-06", "arrival more than a month late")
+        XCTAssertEqual(
+            scholarships["S-01-base"]?["first_payment_month"] as? String, "2026-06", "arrival more than a month late")
         XCTAssertEqual(scholarships["S-01-base"]?["months"] as? Int, 22)
         XCTAssertEqual(scholarships["S-01-base"]?["total_yen"] as? Int, 3_300_000)
         XCTAssertEqual(scholarships["S-07-partner-only"]?["flags"] as? [String], ["academic.gpa_below_2_3"])
 
         // Payment run: S-07 is held (flag) from April, S-01 has nothing owed before June (arrived in June).
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pay-\(UUID().uuidString)").path
-        let run = try TestDatabase.bursar(["payments", "run", "--month", "2026-06", "--folder", folder], database: database)
+        let run = try TestDatabase.bursar(
+            ["payments", "run", "--month", "2026-06", "--folder", folder], database: database)
         XCTAssertEqual(run.status, 0, run.output + run.error)
         XCTAssertTrue(run.output.contains("1 paid, 3 held"), run.output)
-        let again = try TestDatabase.bursar(["payments", "run", "--month", "2026-06", "--folder", folder], database: database)
+        let again = try TestDatabase.bursar(
+            ["payments", "run", "--month", "2026-06", "--folder", folder], database: database)
         XCTAssertTrue(again.output.contains("0 paid, 3 held"), "idempotent per scholarship and month: \(again.output)")
-        let bankPath = run.output.split(separator: "\n").first { $0.hasPrefix("bank-transfer file: ") }.map { String($0.dropFirst(20)) } ?? ""
+        let bankPath =
+            run.output.split(separator: "\n").first { $0.hasPrefix("bank-transfer file: ") }.map {
+                String($0.dropFirst(20))
+            } ?? ""
         let bank = try String(contentsOfFile: bankPath, encoding: .utf8)
         XCTAssertTrue(bank.contains("S-01-base,Jaidee,Kritsada Siriporn,2026-06,150000"), bank)
         XCTAssertFalse(bank.contains("S-07"), "a held payment is not transferred")
 
-        let cleared = try TestDatabase.bursar(["flags", "clear", "S-07-partner-only", "academic.gpa_below_2_3", "--reason", "medical leave documented"], database: database)
+        let cleared = try TestDatabase.bursar(
+            ["flags", "clear", "S-07-partner-only", "academic.gpa_below_2_3", "--reason", "medical leave documented"],
+            database: database)
         XCTAssertTrue(cleared.output.contains("3 held payments released"), cleared.output)
         let shown = try TestDatabase.bursar(["payments", "show", "S-07-partner-only"], database: database).output
         XCTAssertTrue(shown.contains("2026-06  150,000 yen  due"), shown)
         // Officers' words (issue #26 finding 5): no "doctoral's course", "1 months" or "3600000 yen".
-        XCTAssertNotNil(shown.range(of: #"(master's|doctoral) course, \d+ months?, \d{1,3}(,\d{3})+ yen in all"#, options: .regularExpression), shown)
+        XCTAssertNotNil(
+            shown.range(
+                of: #"(master's|doctoral) course, \d+ months?, \d{1,3}(,\d{3})+ yen in all"#,
+                options: .regularExpression), shown)
         XCTAssertFalse(shown.contains("doctoral's") || shown.contains(" 1 months"), shown)
-        let third = try TestDatabase.bursar(["payments", "run", "--month", "2026-06", "--folder", folder], database: database)
+        let third = try TestDatabase.bursar(
+            ["payments", "run", "--month", "2026-06", "--folder", folder], database: database)
         XCTAssertTrue(third.output.contains("3 paid, 0 held"), third.output)
         let paid = try TestDatabase.bursar(["payments", "show", "S-07-partner-only"], database: database).output
         XCTAssertTrue(paid.contains("2026-06  150,000 yen  paid"), paid)

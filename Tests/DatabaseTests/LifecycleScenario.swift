@@ -1,9 +1,9 @@
-@testable import BursarApp
 import Foundation
 import Lifecycle
 import Postgres
 import Store
 
+@testable import BursarApp
 
 /// A fresh database holding the public sample, decided, and the CLI as an officer runs it:
 /// events, payment runs, flags, through the same commands (the `bursar` executable) or the same
@@ -22,7 +22,9 @@ struct LifecycleScenario {
         if accounts {
             _ = try TestDatabase.bursar(["accounts", "import", TestDatabase.sampleAccounts.path], database: database)
         }
-        let scenario = LifecycleScenario(database: database, folder: FileManager.default.temporaryDirectory.appendingPathComponent("pay-\(UUID().uuidString)"))
+        let scenario = LifecycleScenario(
+            database: database,
+            folder: FileManager.default.temporaryDirectory.appendingPathComponent("pay-\(UUID().uuidString)"))
         try await scenario.drain()
         return scenario
     }
@@ -57,8 +59,12 @@ struct LifecycleScenario {
     /// `bursar payments run --month MONTH --json`, decoded.
     func run(_ month: String) throws -> RunOutput {
         // Runs are dated in the scenario's time: the month itself is "today" (interface §3 refuses later months).
-        let result = try cli(["payments", "run", "--month", month, "--folder", folder.path, "--json", "--today", "\(month)-28"])
-        guard result.status == 0 else { throw ScenarioError("payments run \(month) exited \(result.status): \(result.error)") }
+        let result = try cli([
+            "payments", "run", "--month", month, "--folder", folder.path, "--json", "--today", "\(month)-28",
+        ])
+        guard result.status == 0 else {
+            throw ScenarioError("payments run \(month) exited \(result.status): \(result.error)")
+        }
         return try JSONDecoder().decode(RunOutput.self, from: Data(result.output.utf8))
     }
 
@@ -89,8 +95,9 @@ struct LifecycleScenario {
     func raiseEligibilityChanged(_ applicantID: String) async throws {
         try await database.pool.withTransaction { connection in
             let month = try await PaymentStore.reachedThrough(program: "tgp-2026", on: connection)?.adding(months: 1)
-            try await LifecycleStore.recordFlag(program: "tgp-2026", applicantID: applicantID, flag: Scholarship.eligibilityChangedFlag,
-                                                action: "raised", reason: "test: (10) found after acceptance", month: month, on: connection)
+            try await LifecycleStore.recordFlag(
+                program: "tgp-2026", applicantID: applicantID, flag: Scholarship.eligibilityChangedFlag,
+                action: "raised", reason: "test: (10) found after acceptance", month: month, on: connection)
         }
     }
 

@@ -1,8 +1,9 @@
 import Foundation
 import Lifecycle
 import Screening
-@testable import Store
 import Testing
+
+@testable import Store
 
 /// Issue 11: a stipend is paid only when it is owed on what is recorded by then, exactly once.
 /// Each test goes through the CLI an officer uses (events submit, payments run/show, flags clear).
@@ -38,7 +39,8 @@ struct PaymentSettlementTests {
         try await s.events(Self.arrived("S-01-base", on: "2026-05-01"))  // exactly one month: not "more than one month"
         let june = try s.run("2026-06")
         #expect(june.paidMonths("S-01-base") == ["2026-04", "2026-05", "2026-06"])
-        #expect(try s.transferred() == ["S-01-base 2026-04 150000", "S-01-base 2026-05 150000", "S-01-base 2026-06 150000"])
+        #expect(
+            try s.transferred() == ["S-01-base 2026-04 150000", "S-01-base 2026-05 150000", "S-01-base 2026-06 150000"])
         await s.finish()
     }
 
@@ -58,8 +60,9 @@ struct PaymentSettlementTests {
         let shown = try s.show("S-01-base")
         #expect(shown["2026-04"] == nil && shown["2026-05"] == nil, "months never owed are not lines of the schedule")
         #expect(shown["2026-06"] == "paid" && shown["2026-07"] == "scheduled")
-        #expect(try await s.count("SELECT count(*)::int AS n FROM payments WHERE applicant_id = $1", "S-01-base") == 1,
-                "the ledger holds paid months only; what is not owed is derived")
+        #expect(
+            try await s.count("SELECT count(*)::int AS n FROM payments WHERE applicant_id = $1", "S-01-base") == 1,
+            "the ledger holds paid months only; what is not owed is derived")
         await s.finish()
     }
 
@@ -69,14 +72,21 @@ struct PaymentSettlementTests {
     @Test("held months after a termination recorded later are void, not released by the clear")
     func terminationRecordedLaterVoidsHeldMonths() async throws {
         let s = try await LifecycleScenario.start()
-        try await s.events(Self.admitted("S-07-partner-only"), Self.arrived("S-07-partner-only", on: "2026-03-30"),
-                           Self.report("S-07-partner-only", on: "2026-04-10", term: "2025-2", gpa: "2.10"))
+        try await s.events(
+            Self.admitted("S-07-partner-only"), Self.arrived("S-07-partner-only", on: "2026-03-30"),
+            Self.report("S-07-partner-only", on: "2026-04-10", term: "2025-2", gpa: "2.10"))
         for month in ["2026-04", "2026-05", "2026-06", "2026-07", "2026-08"] {
             let run = try s.run(month)
-            #expect(run.held.contains { $0.applicant_id == "S-07-partner-only" && $0.month == month && $0.reason.contains(Scholarship.lowGPAFlag) })
+            #expect(
+                run.held.contains {
+                    $0.applicant_id == "S-07-partner-only" && $0.month == month
+                        && $0.reason.contains(Scholarship.lowGPAFlag)
+                })
         }
         try await s.events(Self.terminated("S-07-partner-only", on: "2026-06-15"))
-        let cleared = try s.cli(["flags", "clear", "S-07-partner-only", Scholarship.lowGPAFlag, "--reason", "tutor's report accepted"])
+        let cleared = try s.cli([
+            "flags", "clear", "S-07-partner-only", Scholarship.lowGPAFlag, "--reason", "tutor's report accepted",
+        ])
         #expect(cleared.status == 0, "\(cleared.error)")
         #expect(cleared.output.contains("3 held payments released"), "\(cleared.output)")
         let september = try s.run("2026-09")
@@ -84,7 +94,11 @@ struct PaymentSettlementTests {
         // Running the month again, and the months before, pays nothing more.
         _ = try s.run("2026-09")
         _ = try s.run("2026-07")
-        #expect(try s.transferred() == ["S-07-partner-only 2026-04 150000", "S-07-partner-only 2026-05 150000", "S-07-partner-only 2026-06 150000"])
+        #expect(
+            try s.transferred() == [
+                "S-07-partner-only 2026-04 150000", "S-07-partner-only 2026-05 150000",
+                "S-07-partner-only 2026-06 150000",
+            ])
         await s.finish()
     }
 
@@ -96,8 +110,9 @@ struct PaymentSettlementTests {
     @Test("eligibility.changed holds payments until an officer clears it; a termination while open voids them")
     func eligibilityChangedHoldsUntilClearedOrTerminated() async throws {
         let s = try await LifecycleScenario.start()
-        try await s.events(Self.admitted("S-08-sister-city"), Self.arrived("S-08-sister-city", on: "2026-03-28"),
-                           Self.admitted("S-12-pattern6-subjects"), Self.arrived("S-12-pattern6-subjects", on: "2026-03-28"))
+        try await s.events(
+            Self.admitted("S-08-sister-city"), Self.arrived("S-08-sister-city", on: "2026-03-28"),
+            Self.admitted("S-12-pattern6-subjects"), Self.arrived("S-12-pattern6-subjects", on: "2026-03-28"))
         #expect(try s.run("2026-04").paid.count == 2)
         try await s.raiseEligibilityChanged("S-08-sister-city")
         try await s.raiseEligibilityChanged("S-12-pattern6-subjects")
@@ -106,14 +121,20 @@ struct PaymentSettlementTests {
         #expect(may.held.map(\.applicant_id).sorted() == ["S-08-sister-city", "S-12-pattern6-subjects"])
         #expect(may.held.allSatisfy { $0.reason.contains(Scholarship.eligibilityChangedFlag) })
 
-        let cleared = try s.cli(["flags", "clear", "S-08-sister-city", Scholarship.eligibilityChangedFlag, "--reason", "the registry entry is a namesake"])
+        let cleared = try s.cli([
+            "flags", "clear", "S-08-sister-city", Scholarship.eligibilityChangedFlag, "--reason",
+            "the registry entry is a namesake",
+        ])
         #expect(cleared.output.contains("1 held payment released"), "\(cleared.output)")
         try await s.events(Self.terminated("S-12-pattern6-subjects", on: "2026-05-20", reason: "exclusion_found"))
         let june = try s.run("2026-06")
         #expect(june.paidMonths("S-08-sister-city") == ["2026-05", "2026-06"])
         #expect(june.paidMonths("S-12-pattern6-subjects") == [], "no yen for the months held by the (10) finding")
         #expect(try s.show("S-12-pattern6-subjects")["2026-05"] == "voided")
-        #expect(try await s.count("SELECT count(*)::int AS n FROM flag_actions WHERE flag = $1 AND action = 'cleared'", Scholarship.eligibilityChangedFlag) == 1)
+        #expect(
+            try await s.count(
+                "SELECT count(*)::int AS n FROM flag_actions WHERE flag = $1 AND action = 'cleared'",
+                Scholarship.eligibilityChangedFlag) == 1)
         await s.finish()
     }
 
@@ -126,13 +147,17 @@ struct PaymentSettlementTests {
         let first = try s.cli(["payments", "run", "--month", "2026-04", "--folder", s.folder.path])
         let second = try s.cli(["payments", "run", "--month", "2026-04", "--folder", s.folder.path])
         func path(_ output: String) -> String? {
-            output.split(separator: "\n").first { $0.hasPrefix("bank-transfer file: ") }.map { String($0.dropFirst("bank-transfer file: ".count)) }
+            output.split(separator: "\n").first { $0.hasPrefix("bank-transfer file: ") }.map {
+                String($0.dropFirst("bank-transfer file: ".count))
+            }
         }
         let one = try #require(path(first.output))
         #expect(path(second.output) == nil, "a run with nothing new to pay writes no file (issue 26)")
         #expect(second.output.contains("nothing new to pay"), "\(second.output)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: s.folder.path).count == 1)
-        #expect(try String(contentsOfFile: one, encoding: .utf8) == "\(BankTransferFile.header)\nS-01-base,Jaidee,Kritsada Siriporn,2026-04,150000\n")
+        #expect(
+            try String(contentsOfFile: one, encoding: .utf8)
+                == "\(BankTransferFile.header)\nS-01-base,Jaidee,Kritsada Siriporn,2026-04,150000\n")
         let mode = try FileManager.default.attributesOfItem(atPath: one)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         await s.finish()
@@ -149,7 +174,9 @@ struct PaymentSettlementTests {
         }
         #expect(!FileManager.default.fileExists(atPath: stopped.bankFile.path))
         let next = try s.cli(["payments", "run", "--month", "2026-05", "--folder", s.folder.path])
-        #expect(next.output.contains("earlier run whose process stopped before recording it: \(stopped.bankFile.path)"), "\(next.output)")
+        #expect(
+            next.output.contains("earlier run whose process stopped before recording it: \(stopped.bankFile.path)"),
+            "\(next.output)")
         #expect(try s.transferred() == ["S-01-base 2026-04 150000", "S-01-base 2026-05 150000"])
         _ = try s.cli(["payments", "run", "--month", "2026-05", "--folder", s.folder.path])
         #expect(try s.transferred().count == 2, "written once")
@@ -159,14 +186,18 @@ struct PaymentSettlementTests {
     @Test("cells a spreadsheet would read as formulas reach it as text")
     func formulaPrefixesAreNeutralised() {
         let text = BankTransferFile.text([
-            PaymentStore.BankLine(applicantID: "-1", familyName: "=HYPERLINK(\"x\")", givenName: "@SUM(A1)", month: "2026-04", yen: 150_000),
-            PaymentStore.BankLine(applicantID: "A", familyName: "+81", givenName: "\tTab", month: "2026-04", yen: 150_000),
+            PaymentStore.BankLine(
+                applicantID: "-1", familyName: "=HYPERLINK(\"x\")", givenName: "@SUM(A1)", month: "2026-04",
+                yen: 150_000),
+            PaymentStore.BankLine(
+                applicantID: "A", familyName: "+81", givenName: "\tTab", month: "2026-04", yen: 150_000),
         ])
-        #expect(text == """
-            \(BankTransferFile.header)
-            '-1,"'=HYPERLINK(""x"")",'@SUM(A1),2026-04,150000
-            A,'+81,'\tTab,2026-04,150000
+        #expect(
+            text == """
+                \(BankTransferFile.header)
+                '-1,"'=HYPERLINK(""x"")",'@SUM(A1),2026-04,150000
+                A,'+81,'\tTab,2026-04,150000
 
-            """)
+                """)
     }
 }

@@ -16,12 +16,15 @@ struct PaymentsExplainTests {
             #"{"event_id": "a1", "type": "admitted", "applicant_id": "S-07-partner-only", "date": "2026-02-01"}"#,
             #"{"event_id": "r1", "type": "arrived", "applicant_id": "S-07-partner-only", "date": "2026-03-20"}"#,
         ])
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bursar-explain-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "bursar-explain-\(UUID().uuidString)"
+        ).path
         try s.run(["payments", "run", "--month", "2026-04", "--folder", folder])
         let decision = try HistoryReplayTests.json(try s.run(["replay", "S-07-partner-only", "--json"]))
         let id = try #require(decision["decision"] as? Int)
 
-        let en = try HistoryReplayTests.json(try s.run(["payments", "explain", "S-07-partner-only", "2026-04", "--json"]))
+        let en = try HistoryReplayTests.json(
+            try s.run(["payments", "explain", "S-07-partner-only", "2026-04", "--json"]))
         let payment = try #require(en["payment"] as? [String: Any])
         #expect(payment["status"] as? String == "paid")
         #expect((payment["run"] as? [String: Any])?["month"] as? String == "2026-04")

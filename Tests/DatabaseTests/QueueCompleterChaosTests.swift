@@ -24,8 +24,10 @@ final class QueueCompleterChaosTests: XCTestCase {
         process.executableURL = URL(fileURLWithPath: Self.bursard)
         process.arguments = ["--bench-queue", "--concurrency", "8", "--lease", "3", "--http-port", "0"]
         process.environment = ProcessInfo.processInfo.environment.merging(
-            ["DATABASE_URL": database.conninfo, "BURSAR_HOME": TestDatabase.repository.path,
-             "BURSAR_BENCH_MARKERS": markers.path]) { $1 }
+            [
+                "DATABASE_URL": database.conninfo, "BURSAR_HOME": TestDatabase.repository.path,
+                "BURSAR_BENCH_MARKERS": markers.path,
+            ]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
@@ -36,13 +38,16 @@ final class QueueCompleterChaosTests: XCTestCase {
     func testSIGTERMCyclesKillAndRestartThroughTheCompleter() async throws {
         let database = try await TestDatabase.migrated()
         let total = Self.jobs
-        let markers = FileManager.default.temporaryDirectory.appendingPathComponent("bursar-markers-\(UUID().uuidString)")
+        let markers = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "bursar-markers-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: markers, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: markers) }
         var ids: [Int64] = []
         for first in stride(from: 0, to: total, by: 5000) {
             let jobs = (first..<min(total, first + 5000)).map {
-                JobInsert(kind: "bench.marker", queue: "bench", args: "{\"key\": \"k\($0)\", \"milliseconds\": 40}", maxAttempts: 25)
+                JobInsert(
+                    kind: "bench.marker", queue: "bench", args: "{\"key\": \"k\($0)\", \"milliseconds\": 40}",
+                    maxAttempts: 25)
             }
             ids += try await database.pool.withTransaction { try await database.queue.enqueue(jobs, on: $0) }
         }
@@ -67,7 +72,8 @@ final class QueueCompleterChaosTests: XCTestCase {
                 continue
             } else {
                 try await Self.waitUntilRegistered(processes[slot], pool)
-                XCTAssertEqual(TestDatabase.terminate(processes[slot]), 0, "SIGTERM lets jobs in flight finish and exits 0")
+                XCTAssertEqual(
+                    TestDatabase.terminate(processes[slot]), 0, "SIGTERM lets jobs in flight finish and exits 0")
             }
             processes[slot] = try start(database, markers: markers)
         }
@@ -109,8 +115,10 @@ final class QueueCompleterChaosTests: XCTestCase {
         let deadline = clock.now + .seconds(60)
         while clock.now < deadline, process.isRunning {
             let registered = try await pool.withConnection {
-                try await $0.query("SELECT count(*)::int AS n FROM bursar_workers WHERE pid = $1",
-                                   Int(process.processIdentifier)).first!.int("n")
+                try await $0.query(
+                    "SELECT count(*)::int AS n FROM bursar_workers WHERE pid = $1",
+                    Int(process.processIdentifier)
+                ).first!.int("n")
             }
             if registered > 0 { return }
             try await Task.sleep(for: .milliseconds(50))
@@ -122,7 +130,9 @@ extension TestDatabase {
     /// Jobs of the `bench` queue not completed yet (the chaos tests' processes run them).
     static func benchNotCompleted(_ pool: ConnectionPool) async throws -> Int {
         try await pool.withConnection {
-            try await $0.query("SELECT count(*)::int AS n FROM bursar_jobs WHERE queue = 'bench' AND state <> 'completed'").first!.int("n")
+            try await $0.query(
+                "SELECT count(*)::int AS n FROM bursar_jobs WHERE queue = 'bench' AND state <> 'completed'"
+            ).first!.int("n")
         }
     }
 

@@ -22,7 +22,10 @@ final class QueueTests: XCTestCase {
         func run(_ job: JobRun<Empty>) async throws { try await Task.sleep(nanoseconds: 30_000_000_000) }
     }
 
-    actor Order { var tags: [String] = []; func add(_ t: String) { tags.append(t) } }
+    actor Order {
+        var tags: [String] = []
+        func add(_ t: String) { tags.append(t) }
+    }
 
     struct Recorder: JobHandler {
         static let kind = "test.recorder"
@@ -30,14 +33,18 @@ final class QueueTests: XCTestCase {
         func run(_ job: JobRun<Tag>) async throws { await order.add(job.arguments.tag) }
     }
 
-    private func supervisor(_ database: Database, _ registry: JobRegistry, queue: String = "default", concurrency: Int = 4, drain: Bool = true,
-                            retry: RetryPolicy = RetryPolicy(base: .milliseconds(50), maximum: .milliseconds(200), jitter: 0)) -> Supervisor {
+    private func supervisor(
+        _ database: Database, _ registry: JobRegistry, queue: String = "default", concurrency: Int = 4,
+        drain: Bool = true,
+        retry: RetryPolicy = RetryPolicy(base: .milliseconds(50), maximum: .milliseconds(200), jitter: 0)
+    ) -> Supervisor {
         var configuration = Supervisor.Configuration(queues: [queue: concurrency])
         configuration.drain = drain
         configuration.retry = retry
         configuration.pollInterval = .milliseconds(200)
-        return Supervisor(client: database.queue, conninfo: database.conninfo, registry: registry, configuration: configuration,
-                          logger: Logger(label: "test"))
+        return Supervisor(
+            client: database.queue, conninfo: database.conninfo, registry: registry, configuration: configuration,
+            logger: Logger(label: "test"))
     }
 
     private func state(_ database: Database, _ id: Int64) async throws -> JobSummary {
@@ -46,7 +53,8 @@ final class QueueTests: XCTestCase {
 
     private func insertedID(_ result: EnqueueResult) -> Int64 {
         if case .inserted(let id) = result { return id }
-        XCTFail("expected an insert"); return -1
+        XCTFail("expected an insert")
+        return -1
     }
 
     func testRetriesBackOffThenDiscardWithErrorHistory() async throws {
@@ -65,8 +73,11 @@ final class QueueTests: XCTestCase {
         XCTAssertEqual(history.first?["message"] as? String, "deliberate failure")
         // Backoff: 0.05 s then 0.1 s must have passed between the attempts.
         XCTAssertGreaterThan(Date().timeIntervalSince(start), 0.15)
-        XCTAssertEqual(RetryPolicy(base: .seconds(2), maximum: .seconds(3600), jitter: 0).delay(afterAttempt: 4), .seconds(16))
-        XCTAssertEqual(RetryPolicy(base: .seconds(2), maximum: .seconds(10), jitter: 0).delay(afterAttempt: 10), .seconds(10), "capped")
+        XCTAssertEqual(
+            RetryPolicy(base: .seconds(2), maximum: .seconds(3600), jitter: 0).delay(afterAttempt: 4), .seconds(16))
+        XCTAssertEqual(
+            RetryPolicy(base: .seconds(2), maximum: .seconds(10), jitter: 0).delay(afterAttempt: 10), .seconds(10),
+            "capped")
         await database.close()
     }
 
@@ -83,7 +94,8 @@ final class QueueTests: XCTestCase {
 
     func testDelayedJobWaitsForItsTime() async throws {
         let database = try await TestDatabase.migrated()
-        let id = insertedID(try await database.queue.enqueue(JobInsert(kind: "x", scheduledAt: Date().addingTimeInterval(1.5))))
+        let id = insertedID(
+            try await database.queue.enqueue(JobInsert(kind: "x", scheduledAt: Date().addingTimeInterval(1.5))))
         let claimedEarly = try await database.queue.claim(queue: "default", limit: 10, worker: "t", lease: .seconds(10))
         XCTAssertTrue(claimedEarly.isEmpty)
         let scheduledState = try await state(database, id).state
@@ -102,7 +114,8 @@ final class QueueTests: XCTestCase {
         var registry = JobRegistry()
         registry.register(Recorder(order: order))
         for (tag, priority) in [("low", 200), ("high", 1), ("mid", 100)] {
-            try await database.queue.enqueue(try JobInsert(kind: Recorder.kind, arguments: Tag(tag: tag), priority: priority))
+            try await database.queue.enqueue(
+                try JobInsert(kind: Recorder.kind, arguments: Tag(tag: tag), priority: priority))
         }
         _ = await supervisor(database, registry, concurrency: 1).runToEnd()
         let tags = await order.tags
@@ -159,7 +172,9 @@ final class QueueTests: XCTestCase {
         var configuration = Supervisor.Configuration(queues: ["default": 2])
         configuration.lease = .milliseconds(600)  // renewals (which carry cancel requests) every 0.2 s
         configuration.drain = true
-        let supervisor = Supervisor(client: database.queue, conninfo: database.conninfo, registry: registry, configuration: configuration, logger: Logger(label: "t"))
+        let supervisor = Supervisor(
+            client: database.queue, conninfo: database.conninfo, registry: registry, configuration: configuration,
+            logger: Logger(label: "t"))
         async let summary = supervisor.runToEnd()
         let started = try await TestDatabase.eventually(5) { try await self.state(database, running).state == .running }
         XCTAssertTrue(started)
@@ -195,10 +210,12 @@ final class QueueTests: XCTestCase {
     func testCompletionIsGuardedByTheClaimingAttempt() async throws {
         let database = try await TestDatabase.migrated()
         try await database.queue.enqueue(JobInsert(kind: "x"))
-        let first = try await database.queue.claim(queue: "default", limit: 1, worker: "a", lease: .milliseconds(200))[0]
+        let first = try await database.queue.claim(queue: "default", limit: 1, worker: "a", lease: .milliseconds(200))[
+            0]
         // The lease lapsed longer ago than the rescuer's grace; the rescued job is due at once.
         try await database.pool.withConnection {
-            try await $0.query("UPDATE bursar_jobs SET lease_expires_at = now() - interval '1 minute' WHERE id = $1", first.id)
+            try await $0.query(
+                "UPDATE bursar_jobs SET lease_expires_at = now() - interval '1 minute' WHERE id = $1", first.id)
         }
         let maintenance = Maintenance(client: database.queue, holder: "m", logger: Logger(label: "t"))
         let pass = await maintenance.runOnce()

@@ -10,8 +10,10 @@ import Testing
 @Suite("Person matching on a shared birth date", .enabled(if: databaseAvailable), .serialized)
 struct SharedBirthDateTests {
     static let count = 20_000
-    static let syllables = ["ka", "mi", "to", "ra", "ne", "su", "lo", "vi", "da", "po",
-                            "ge", "hu", "ba", "ri", "zo", "fe", "yu", "ta", "no", "sha"]
+    static let syllables = [
+        "ka", "mi", "to", "ra", "ne", "su", "lo", "vi", "da", "po",
+        "ge", "hu", "ba", "ri", "zo", "fe", "yu", "ta", "no", "sha",
+    ]
 
     /// A name of its own for applicant `i` (the last applicant repeats the first one's, written
     /// given name first and in capitals: the pair must still be found).
@@ -34,9 +36,11 @@ struct SharedBirthDateTests {
         let first = Data(lines.split(separator: "\n")[0].utf8)
         let base = try JSONSerialization.jsonObject(with: first) as! [String: Any]
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shared-day-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("docs"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: sample.appendingPathComponent("docs/S-01-base"),
-                                         to: folder.appendingPathComponent("docs/S-01-base"))
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("docs"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: sample.appendingPathComponent("docs/S-01-base"),
+            to: folder.appendingPathComponent("docs/S-01-base"))
         var text = ""
         for i in 0..<count {
             var record = base
@@ -57,8 +61,9 @@ struct SharedBirthDateTests {
         let database = try await TestDatabase.migrated()
         let clock = ContinuousClock()
         let start = clock.now
-        let submitted = try TestDatabase.bursar(["submit", folder.appendingPathComponent("batch.ndjson").path],
-                                                database: database)
+        let submitted = try TestDatabase.bursar(
+            ["submit", folder.appendingPathComponent("batch.ndjson").path],
+            database: database)
         #expect(submitted.status == 0, "\(submitted.error)")
         let drained = try TestDatabase.bursar(["drain"], database: database)
         #expect(drained.status == 0, "\(drained.error)")
@@ -68,7 +73,8 @@ struct SharedBirthDateTests {
     /// Jobs that are not completed, and jobs attempted more than once.
     static func jobs(_ database: Database) async throws -> (open: Int, rerun: Int, decided: Int) {
         try await database.pool.withConnection { connection in
-            let jobs = try await connection.query("""
+            let jobs = try await connection.query(
+                """
                 SELECT count(*) FILTER (WHERE state <> 'completed') AS open,
                        count(*) FILTER (WHERE attempt > 1) AS rerun FROM bursar_jobs
                 """)[0]
@@ -79,7 +85,8 @@ struct SharedBirthDateTests {
 
     static func review(_ database: Database, _ applicantID: String) async throws -> [String] {
         try await database.pool.withConnection { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 SELECT review FROM decisions WHERE applicant_id = $1 ORDER BY id DESC LIMIT 1
                 """, applicantID)[0].strings("review")
         }
@@ -110,8 +117,9 @@ struct SharedBirthDateTests {
         #expect(distinctJobs.decided == Self.count && sharedJobs.decided == Self.count)
         #expect(distinctJobs.open == 0 && sharedJobs.open == 0)
         #expect(distinctJobs.rerun == 0 && sharedJobs.rerun == 0, "no job is attempted twice")
-        #expect(lastReview.contains("identity.duplicate") && firstReview.contains("identity.duplicate"),
-                "the same person, born on the shared day, is still found: \(firstReview) \(lastReview)")
+        #expect(
+            lastReview.contains("identity.duplicate") && firstReview.contains("identity.duplicate"),
+            "the same person, born on the shared day, is still found: \(firstReview) \(lastReview)")
         let ratio = sharedTime / distinctTime
         print("shared birth date: \(sharedTime) vs distinct: \(distinctTime), ratio \(ratio)")
         #expect(ratio <= 2, "shared \(sharedTime) vs distinct \(distinctTime)")

@@ -16,7 +16,8 @@ struct MessageCatalogueTests {
             let japanese = MessageCatalogue.japanese[key]
             #expect(english?.isEmpty == false, "no English for \(key)")
             #expect(japanese?.isEmpty == false, "no Japanese for \(key)")
-            #expect(Self.placeholders(english ?? "") == Self.placeholders(japanese ?? ""), "placeholders differ for \(key)")
+            #expect(
+                Self.placeholders(english ?? "") == Self.placeholders(japanese ?? ""), "placeholders differ for \(key)")
         }
         #expect(MessageCatalogue.english.count == Message.allCases.count)
         #expect(MessageCatalogue.japanese.count == Message.allCases.count)
@@ -24,9 +25,11 @@ struct MessageCatalogueTests {
 
     @Test("every clause of the rule set has its own summary and its guideline sentence")
     func clauses() {
-        for id in ["eligibility.1", "eligibility.2", "eligibility.3", "eligibility.4", "eligibility.5", "eligibility.6",
-                   "eligibility.7", "eligibility.8", "eligibility.9", "eligibility.10a", "eligibility.10b", "eligibility.10c",
-                   "eligibility.10d", "eligibility.10e", "documents.passport", "identity.duplicate"] {
+        for id in [
+            "eligibility.1", "eligibility.2", "eligibility.3", "eligibility.4", "eligibility.5", "eligibility.6",
+            "eligibility.7", "eligibility.8", "eligibility.9", "eligibility.10a", "eligibility.10b", "eligibility.10c",
+            "eligibility.10d", "eligibility.10e", "documents.passport", "identity.duplicate",
+        ] {
             #expect(ClauseSentences.summaryKey(id) != .clauseOther, "\(id)")
             #expect(ClauseSentences.sentence(id).english != id, "\(id) quotes its guideline sentence")
         }

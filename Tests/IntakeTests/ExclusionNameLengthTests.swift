@@ -8,8 +8,9 @@ import Testing
 struct ExclusionNameLengthTests {
     static let header = "list,family_name,given_name,birth_date,citizenship,clause,reference"
 
-    @Test("a name part longer than 200 characters rejects the line, saying which field and how long, never the name",
-          arguments: [("family_name", 201), ("given_name", 262_144)])
+    @Test(
+        "a name part longer than 200 characters rejects the line, saying which field and how long, never the name",
+        arguments: [("family_name", 201), ("given_name", 262_144)])
     func tooLongRejected(field: String, length: Int) {
         let long = String(repeating: "é", count: length)
         let (family, given) = field == "family_name" ? (long, "Ana") : ("Kim", long)
@@ -26,7 +27,8 @@ struct ExclusionNameLengthTests {
     @Test("200 characters, accented or not, are accepted")
     func atTheLimitAccepted() throws {
         let name = String(repeating: "é", count: 200)
-        let entries = try ExclusionEntry.parse("\(Self.header)\nreg,\(name),\(name),2000-01-01,TH,eligibility.10d,R-1\n")
+        let entries = try ExclusionEntry.parse(
+            "\(Self.header)\nreg,\(name),\(name),2000-01-01,TH,eligibility.10d,R-1\n")
         #expect(entries.count == 1)
     }
 }

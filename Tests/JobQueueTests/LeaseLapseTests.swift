@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Postgres
 import Testing
+
 @testable import JobQueue
 
 /// Issue 22, finding 3: a run whose lease lapsed stops itself before the rescuer hands its job
@@ -48,8 +49,9 @@ struct LeaseLapseTests {
         configuration.maintenanceConfiguration.interval = .milliseconds(200)
         configuration.maintenanceConfiguration.rescueGrace = .milliseconds(500)
         let client = JobQueueClient(pool: ConnectionPool(conninfo: url, size: 4))
-        return Supervisor(client: client, conninfo: url, registry: registry, configuration: configuration,
-                          logger: Logger(label: worker))
+        return Supervisor(
+            client: client, conninfo: url, registry: registry, configuration: configuration,
+            logger: Logger(label: worker))
     }
 
     /// One row lock blocks the renewal of every lease of process A (one statement renews them
@@ -60,14 +62,18 @@ struct LeaseLapseTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("markers-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let admin = try await Connection.connect(url)
-        let ids = try await admin.query("""
+        let ids = try await admin.query(
+            """
             INSERT INTO bursar_jobs (kind) SELECT 'test.marker' FROM generate_series(1, 2) RETURNING id
-            """).map { try $0.int64("id") }.sorted()
+            """
+        ).map { try $0.int64("id") }.sorted()
         let a = supervisor(url, directory, worker: "a", maintenance: false)
         let runningA = Task { await a.runToEnd() }
         try await QueueTestDatabase.within(.seconds(20)) {
-            while try await admin.query("SELECT count(*)::int AS n FROM bursar_jobs WHERE attempted_by = 'a' AND state = 'running'")
-                .first!.int("n") < 2 {
+            while try await admin.query(
+                "SELECT count(*)::int AS n FROM bursar_jobs WHERE attempted_by = 'a' AND state = 'running'"
+            )
+            .first!.int("n") < 2 {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
@@ -78,13 +84,17 @@ struct LeaseLapseTests {
         let runningB = Task { await b.runToEnd() }
         // B runs the unlocked job once the rescuer gave it over, then the locked one once free.
         try await QueueTestDatabase.within(.seconds(60)) {
-            while try await admin.query("SELECT state FROM bursar_jobs WHERE id = $1", ids[1]).first!.string("state") != "completed" {
+            while try await admin.query("SELECT state FROM bursar_jobs WHERE id = $1", ids[1]).first!.string("state")
+                != "completed"
+            {
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
         try await holder.simpleQuery("COMMIT")
         try await QueueTestDatabase.within(.seconds(60)) {
-            while try await admin.query("SELECT count(*)::int AS n FROM bursar_jobs WHERE state = 'completed'").first!.int("n") < 2 {
+            while try await admin.query("SELECT count(*)::int AS n FROM bursar_jobs WHERE state = 'completed'").first!
+                .int("n") < 2
+            {
                 try await Task.sleep(for: .milliseconds(50))
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Postgres
 import Testing
+
 @testable import JobQueue
 
 /// The defects of issue 12, each pinned by a test that failed before its fix.
@@ -13,12 +14,16 @@ struct QueueDefectTests {
         JobQueueClient(pool: ConnectionPool(conninfo: url, size: size))
     }
 
-    private func supervisor(_ url: String, _ client: JobQueueClient, _ registry: JobRegistry, concurrency: Int = 4,
-                            drain: Bool) -> Supervisor {
+    private func supervisor(
+        _ url: String, _ client: JobQueueClient, _ registry: JobRegistry, concurrency: Int = 4,
+        drain: Bool
+    ) -> Supervisor {
         var configuration = Supervisor.Configuration(queues: ["default": concurrency])
         configuration.drain = drain
         configuration.maintenance = false
-        return Supervisor(client: client, conninfo: url, registry: registry, configuration: configuration, logger: Logger(label: "test"))
+        return Supervisor(
+            client: client, conninfo: url, registry: registry, configuration: configuration,
+            logger: Logger(label: "test"))
     }
 
     private func id(_ result: EnqueueResult) -> Int64 {
@@ -147,11 +152,14 @@ struct QueueDefectTests {
         // Jobs 5 and 6 wait ~3 s for a connection: longer than the lease, so a starved renewal
         // would let it lapse; 2 s leaves renewals (every third of it) slack on a loaded machine.
         configuration.lease = .seconds(2)
-        let supervisor = Supervisor(client: client, conninfo: url, registry: registry, configuration: configuration, logger: Logger(label: "t"))
+        let supervisor = Supervisor(
+            client: client, conninfo: url, registry: registry, configuration: configuration, logger: Logger(label: "t"))
         let summary = try await QueueTestDatabase.within(.seconds(60)) { await supervisor.runToEnd() }
         #expect(summary.completed == 6)
         let attempts = try await pool.withConnection {
-            try await $0.query("SELECT max(attempt)::int AS a, count(*) FILTER (WHERE state = 'completed')::int AS c FROM bursar_jobs").first!
+            try await $0.query(
+                "SELECT max(attempt)::int AS a, count(*) FILTER (WHERE state = 'completed')::int AS c FROM bursar_jobs"
+            ).first!
         }
         #expect(try attempts.int("a") == 1, "no lease lapsed")
         #expect(try attempts.int("c") == 6)
@@ -176,7 +184,8 @@ struct QueueDefectTests {
         _ = try await client.claim(queue: "default", limit: 1, worker: "gone", lease: .seconds(30))
         #expect(try await client.cancel(id: job) == .running)
         try await client.pool.withConnection {
-            try await $0.query("UPDATE bursar_jobs SET lease_expires_at = now() - interval '1 minute' WHERE id = $1", job)
+            try await $0.query(
+                "UPDATE bursar_jobs SET lease_expires_at = now() - interval '1 minute' WHERE id = $1", job)
         }
         _ = await Maintenance(client: client, holder: "m", logger: Logger(label: "t")).runOnce()
         let state = try await client.job(id: job)?.state
@@ -208,7 +217,8 @@ struct QueueDefectTests {
         try await client.enqueue(JobInsert(kind: Slow.kind))
         var configuration = Supervisor.Configuration(queues: ["default": 2, "held": 2])
         configuration.drain = true
-        let supervisor = Supervisor(client: client, conninfo: url, registry: registry, configuration: configuration, logger: Logger(label: "t"))
+        let supervisor = Supervisor(
+            client: client, conninfo: url, registry: registry, configuration: configuration, logger: Logger(label: "t"))
         let summary = try await QueueTestDatabase.within(.seconds(15)) { await supervisor.runToEnd() }
         #expect(summary.completed == 1)
         await client.pool.shutdown()

@@ -1,6 +1,7 @@
 import PropertyBased
-@testable import Screening
 import Testing
+
+@testable import Screening
 
 /// Issue 26, finding 3: person matching by blocking keys gives "exactly the same matches (exact
 /// and close) as today" — interface §4: "case, accents, punctuation, spacing, and which part was
@@ -9,8 +10,10 @@ import Testing
 @Suite("Person matching by blocking keys")
 struct PersonIndexTests {
     /// Words that make same, one-edit and missing-middle-name pairs likely in a small population.
-    static let words = ["an", "na", "ann", "anna", "lim", "li", "lin", "seo", "yeon", "se", "oyeon", "kim", "ki", "m",
-                        "Ñam", "nam", "O'Lin", "o"]
+    static let words = [
+        "an", "na", "ann", "anna", "lim", "li", "lin", "seo", "yeon", "se", "oyeon", "kim", "ki", "m",
+        "Ñam", "nam", "O'Lin", "o",
+    ]
 
     /// A small random population of names from seeds: one to three words each side.
     static func population(_ seeds: [Int]) -> [PersonName] {
@@ -21,7 +24,8 @@ struct PersonIndexTests {
             }
             let family = part(Int(g.next() % 3))
             let given = part(1 + Int(g.next() % 3))
-            return g.next() % 2 == 0 ? PersonName(family: family, given: given) : PersonName(family: given, given: family)
+            return g.next() % 2 == 0
+                ? PersonName(family: family, given: given) : PersonName(family: given, given: family)
         }
     }
 
