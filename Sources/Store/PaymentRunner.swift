@@ -92,12 +92,9 @@ public enum PaymentRunner {
     private static func writeFile(runID: Int64, program: String, month: YearMonth, home: URL,
                                   on connection: Connection,
                                   _ write: (String, [UInt8]) throws(BursarError) -> URL) async throws -> URL {
-        let definition = try await ProgramStore.program(program, on: connection)
-        let codes = try ZenginData.codes(home: home)
         let name: String
         let bytes: [UInt8]
-        if let zengin = try await ZenginRunStore.file(runID: runID, program: definition, codes: codes,
-                                                      on: connection) {
+        if let zengin = try await ZenginRunStore.file(runID: runID, program: program, home: home, on: connection) {
             name = ZenginRunStore.fileName(program: program, month: month.description, runID: runID)
             bytes = try zengin.encoded()
         } else {

@@ -67,13 +67,16 @@ public enum ZenginRunStore {
 
     /// The Zengin file of run `runID` from its recorded transfers, or nil when the run wrote a
     /// CSV. Reads the account numbers: officer role only.
-    public static func file(runID: Int64, program: Program, codes: ZenginCodes,
+    /// The program's definition and the code data (under `home`) are read only for a Zengin run:
+    /// a CSV run's file needs neither.
+    public static func file(runID: Int64, program: String, home: URL,
                             on connection: Connection) async throws -> ZenginFile? {
         guard let run = try await connection.query("""
             SELECT extract(month FROM transfer_date)::int AS m, extract(day FROM transfer_date)::int AS d
             FROM zengin_runs WHERE run_id = $1
             """, runID).first else { return nil }
-        let (remitter, bank, branch) = try paying(program, codes: codes)
+        let codes = try ZenginData.codes(home: home)
+        let (remitter, bank, branch) = try paying(try await ProgramStore.program(program, on: connection), codes: codes)
         let from = ZenginFile.Account(bankCode: bank.code, bankName: bank.name, branchCode: branch.code,
                                       branchName: branch.name, accountType: remitter.accountType,
                                       accountNumber: remitter.accountNumber)
