@@ -29,9 +29,14 @@ public struct JobRun<Arguments: Sendable>: Sendable {
     /// Marks the job completed inside the caller's transaction on `connection`, so the job's
     /// effects and its completion commit together or not at all. Throws ``JobOwnershipLost``
     /// when this attempt no longer owns the job; the caller's transaction must then roll back.
+    ///
+    /// The run counts as completed by its handler only once that transaction commits: rolled
+    /// back (a retried serialization failure, a deferred constraint at `COMMIT`, a lost
+    /// connection), the completion never happened and the queue completes or retries the job.
     public func complete(on connection: Connection) async throws {
         guard try await QueueDriver.complete(job, on: connection) else { throw JobOwnershipLost(jobID: job.id) }
-        ledger.markCompletedInline()
+        let ledger = self.ledger
+        await connection.afterCommit { ledger.markCompletedInline() }
     }
 }
 
@@ -92,6 +97,11 @@ public struct JobRegistry: Sendable {
     /// Adds a handler; a later one for the same kind replaces the earlier.
     public mutating func register<H: JobHandler>(_ handler: H) {
         handlers[H.kind] = AnyJobHandler(handler)
+    }
+
+    /// Removes the handler of `kind`, if any (a process that plays an older build in tests).
+    public mutating func unregister(_ kind: String) {
+        handlers[kind] = nil
     }
 
     public var kinds: [String] { handlers.keys.sorted() }

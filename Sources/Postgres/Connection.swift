@@ -24,6 +24,9 @@ public actor Connection {
     /// The `statement_timeout` in force on the server session; nil when unknown (a rolled-back
     /// `SET` reverts, so any failure or rollback forgets it).
     private var sessionStatementTimeout: Duration??
+    /// Work waiting for the open transaction to commit (``afterCommit(_:)``); dropped when it
+    /// ends any other way.
+    private var commitHooks: [@Sendable () -> Void] = []
     /// Where this connection goes, without credentials (for messages).
     public nonisolated let target: String
 
@@ -101,6 +104,7 @@ public actor Connection {
     /// a thread that has gone.)
     public func close() {
         canceller.forget()
+        commitHooks.removeAll()
         if let handle { PQfinish(handle) }
         handle = nil
         prepared.removeAll()
@@ -127,6 +131,28 @@ public actor Connection {
         guard let handle else { return false }
         let status = PQtransactionStatus(handle)
         return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+    }
+
+    /// Runs `hook` once the open transaction commits, or now when no transaction is open (the
+    /// statement before it committed by itself). A rollback, a failed `COMMIT` or a lost
+    /// connection drops it: work counted done only when its transaction is.
+    public func afterCommit(_ hook: @escaping @Sendable () -> Void) {
+        guard inTransaction() else {
+            hook()
+            return
+        }
+        commitHooks.append(hook)
+    }
+
+    /// After each statement: once no transaction is open, the waiting hooks run if it ended by a
+    /// successful `COMMIT` and are dropped otherwise (`COMMIT` of a failed transaction answers
+    /// `ROLLBACK`).
+    private func settleCommitHooks(committed: Bool) {
+        guard !commitHooks.isEmpty, !inTransaction() else { return }
+        let hooks = commitHooks
+        commitHooks.removeAll()
+        guard committed else { return }
+        for hook in hooks { hook() }
     }
 
     private func live() throws -> OpaquePointer {
@@ -233,17 +259,20 @@ public actor Connection {
                 rows.append(row)
             }
             let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
+            settleCommitHooks(committed: String(cString: PQcmdStatus(result)) == "COMMIT")
             return PostgresRows(columns: columns, values: rows, affectedRows: affected)
         default:
             sessionStatementTimeout = nil
             let error = PostgresError.from(result: result, connection: conn)
             if error.isConnectionLoss { dropHandle() }
+            settleCommitHooks(committed: false)
             throw error
         }
     }
 
     private func lost(_ conn: OpaquePointer) -> PostgresError {
         sessionStatementTimeout = nil
+        commitHooks.removeAll()
         let message = String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines)
         dropHandle()
         return PostgresError(kind: .connection, message: "lost the connection to \(target): \(message)")
