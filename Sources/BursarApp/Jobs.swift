@@ -44,11 +44,15 @@ struct Jobs: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List jobs, newest first (no arguments or errors: `jobs show ID` has them).",
-            discussion: "Example: bursar jobs list --state retryable --kind screen_applications --limit 20 --json")
+            discussion: """
+                The next page: --before the last ID shown.
+                Example: bursar jobs list --state retryable --kind screen_applications --limit 20 --json
+                """)
         @Option(help: "Only jobs in this state (\(JobState.allCases.map(\.rawValue).joined(separator: ", "))).") var state: String?
         @Option(help: "Only jobs of this kind.") var kind: String?
         @Option(help: "Only jobs of this queue.") var queue: String?
         @Option(help: "At most this many (1 to 10000).") var limit = 100
+        @Option(help: "Only jobs with a smaller ID (the next page: the last ID shown).") var before: Int64?
         @Flag(help: "Print as JSON (one array).") var json = false
 
         func validate() throws {
@@ -56,10 +60,12 @@ struct Jobs: AsyncParsableCommand {
                 throw ValidationError("--state takes one of \(JobState.allCases.map(\.rawValue).joined(separator: ", ")), not \(state)")
             }
             guard (1...10_000).contains(limit) else { throw ValidationError("--limit takes a number from 1 to 10000") }
+            if let before, before < 1 { throw ValidationError("--before takes a job ID (1 or more), not \(before)") }
         }
 
         func run() async throws {
-            let filter = JobFilter(state: state.flatMap(JobState.init(rawValue:)), kind: kind, queue: queue, limit: limit)
+            let filter = JobFilter(state: state.flatMap(JobState.init(rawValue:)), kind: kind, queue: queue, limit: limit,
+                                   before: before)
             let jobs = try await Runner.withDatabase { try await $0.queue.jobs(filter) }
             if json {
                 printLine(try CLI.json(jobs.map(JobReport.init)))
@@ -74,7 +80,9 @@ struct Jobs: AsyncParsableCommand {
                 let scheduled = job.scheduledAt.map { $0.formatted(.iso8601) } ?? "-"
                 printLine("\(job.id)\t\(job.state.rawValue)\t\(job.kind)\t\(job.queue)\t\(job.attempt)/\(job.maxAttempts)\t\(job.errorCount)\t\(scheduled)")
             }
-            if jobs.count == limit { printLine("(the newest \(limit); --limit N shows more)") }
+            if jobs.count == limit, let last = jobs.last {
+                printLine("(the newest \(limit); --before \(last.id) shows the next page, --limit N more at once)")
+            }
         }
     }
 

@@ -47,11 +47,15 @@ public struct JobFilter: Sendable {
     public var queue: String?
     /// At most this many, newest first.
     public var limit: Int
+    /// Only jobs with a smaller id: the next page starts below the last id of the previous.
+    public var before: Int64?
 
-    public init(state: JobState? = nil, kind: String? = nil, queue: String? = nil, limit: Int = 100) {
+    public init(state: JobState? = nil, kind: String? = nil, queue: String? = nil, limit: Int = 100,
+                before: Int64? = nil) {
         self.state = state
         self.kind = kind
         self.queue = queue
         self.limit = limit
+        self.before = before
     }
 }

@@ -15,15 +15,32 @@ extension QueueDriver {
         try await connection.query("SELECT \(summaryColumns) FROM bursar_jobs WHERE id = $1", id).first.map(JobSummary.init)
     }
 
-    /// Jobs matching every filter given, newest first, at most `limit`. The filters are
-    /// parameters that may be NULL; newest-first walks the primary key backwards, so a filter
-    /// that matches recent jobs stops early even on a table of millions of finished rows.
+    /// Jobs matching every filter given, newest first, at most `limit`, below `before` when set.
     static func jobs(_ filter: JobFilter, on connection: Connection) async throws -> [JobSummary] {
-        try await connection.query("""
-            SELECT \(summaryColumns) FROM bursar_jobs
-            WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR queue = $3)
-            ORDER BY id DESC LIMIT $4
-            """, filter.state?.rawValue, filter.kind, filter.queue, filter.limit).map(JobSummary.init)
+        let (sql, parameters) = jobsQuery(filter)
+        return try await connection.query(sql, parameters).map(JobSummary.init)
+    }
+
+    /// The statement of ``jobs(_:on:)`` with only the filters given (tests read its plan). A
+    /// filter written `($1 IS NULL OR state = $1)` hides the state from the planner, which then
+    /// walks the primary key backwards through millions of finished rows for a rare state; with
+    /// `state = $1` it reads a rare state's rows by an index (`(state, finalized_at)`, the
+    /// partial ones) and sorts them, and still walks the key for a common one, stopping early.
+    static func jobsQuery(_ filter: JobFilter) -> (sql: String, parameters: [any PostgresBindable]) {
+        var conditions: [String] = []
+        var parameters: [any PostgresBindable] = []
+        func add(_ column: String, _ comparison: String, _ value: any PostgresBindable) {
+            parameters.append(value)
+            conditions.append("\(column) \(comparison) $\(parameters.count)")
+        }
+        if let state = filter.state { add("state", "=", state.rawValue) }
+        if let kind = filter.kind { add("kind", "=", kind) }
+        if let queue = filter.queue { add("queue", "=", queue) }
+        if let before = filter.before { add("id", "<", before) }
+        let filters = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        parameters.append(filter.limit)
+        let sql = "SELECT \(summaryColumns) FROM bursar_jobs \(filters) ORDER BY id DESC LIMIT $\(parameters.count)"
+        return (sql, parameters)
     }
 
     /// Locks a job's row and returns its state, or nil when there is no such job.
