@@ -34,6 +34,19 @@ public struct BursardCommand: AsyncParsableCommand {
 
     public init() {}
 
+    /// Test-only: `BURSARD_DISABLE_KINDS=kind1,kind2` drops those handlers, so one binary can play
+    /// an older build that does not know a kind (the rolling-deploy test, issue 22). Harmless in
+    /// service — such jobs wait, unattempted, for a process that knows them — and logged loudly.
+    static let disableKindsVariable = "BURSARD_DISABLE_KINDS"
+
+    private static func disableKinds(in registry: inout JobRegistry, logger: Logger) {
+        guard let list = ProcessInfo.processInfo.environment[disableKindsVariable] else { return }
+        let kinds = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for kind in kinds { registry.unregister(kind) }
+        let names = kinds.joined(separator: ", ")
+        logger.warning("\(disableKindsVariable) is set (a test setting): this process runs no job of the kinds \(names)")
+    }
+
     public func run() async throws {
         try service.bootstrapLogging()
         try service.applyDatabaseURL()
@@ -49,6 +62,7 @@ public struct BursardCommand: AsyncParsableCommand {
                 try await database.pool.withConnection { try await BenchJobs.prepare($0) }
                 BenchJobs.register(into: &registry, pool: database.pool)
             }
+            Self.disableKinds(in: &registry, logger: logger)
             let supervisor = Supervisor(client: database.queue, conninfo: database.conninfo,
                                         registry: registry, configuration: configuration, logger: logger)
             logger.info("bursard started", metadata: ["worker": "\(configuration.workerID)", "database": "\(ConnectionTarget.describe(database.conninfo))"])
