@@ -11,13 +11,28 @@ import Store
 /// statements in a loop on 2 connections, no worker machinery) measured on the same database in
 /// the same run. With `--retained M` the table first holds M finished jobs, written with one
 /// `generate_series` insert and analysed, as a queue in service holds a day of history.
+///
+/// How the ratio is measured on a noisy machine: the queue (A) and the ceiling (B) are measured
+/// `--rounds` times, interleaved A B B A A B … so a drift (another build starting, autovacuum
+/// of the retained rows, a cold cache) falls on both alike; before each phase the previous
+/// phase's jobs are deleted and the table vacuumed and analysed, so every phase starts from the
+/// same table (M finished rows + N fresh jobs) under the same statistics. The ratio is the
+/// median queue rate over the median ceiling: one slow or fast phase moves neither. A single
+/// A-then-B pair read 0.44 and 1.70 in the same hour on a loaded machine (issue 22).
 struct QueueBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "queue", abstract: "Benchmark the job queue against a raw SQL ceiling.", discussion: "Example: bursar bench queue --jobs 100000 --retained 1000000 --json")
     @Option(help: "Jobs per measurement.") var jobs = 100_000
     @Option(help: "Worker slots for the processing measurement.") var concurrency = 200
     @Option(help: "Jobs per claim in the raw SQL ceiling.") var batch = 100
     @Option(help: "Finished jobs the table holds during the measurement (spec §6).") var retained = 0
+    @Option(help: "Measurements of the queue and of the ceiling, interleaved; the ratio is of their medians.")
+    var rounds = 3
     @Flag(help: "Print as JSON (interface §6).") var json = false
+
+    func validate() throws {
+        guard (1...20).contains(rounds) else { throw ValidationError("--rounds takes a number from 1 to 20") }
+        guard jobs >= 1 else { throw ValidationError("--jobs takes a number of 1 or more") }
+    }
 
     func run() async throws {
         let result = try await Runner.withDatabase(poolSize: 16) { database in try await measure(database) }
@@ -29,12 +44,56 @@ struct QueueBench: AsyncParsableCommand {
     }
 
     private func measure(_ database: Database) async throws -> [(String, String)] {
-        let client = database.queue
         try await prepareTable(database)
-        func inserts(_ queue: String) -> [JobInsert] {
-            (0..<jobs).map { JobInsert(kind: BenchJobs.noop, queue: queue, args: "{\"key\": \"\($0)\"}") }
+        var enqueued: [Double] = []
+        var processed: [Double] = []
+        var ceilings: [Double] = []
+        for round in 0..<rounds {
+            // A B, then B A: each kind of phase comes first as often as second.
+            let queueFirst = round % 2 == 0
+            for phase in queueFirst ? [true, false] : [false, true] {
+                try await resetPhase(database)
+                if phase {
+                    let rates = try await measureQueue(database)
+                    enqueued.append(rates.enqueued)
+                    processed.append(rates.processed)
+                } else {
+                    let (done, seconds) = try await measureCeiling(database, jobs: inserts("bench-raw"))
+                    ceilings.append(Double(done) / seconds)
+                }
+            }
         }
-        // Enqueue: bulk inserts of 5,000 per statement and transaction.
+        let latencies = try await measureLatency(database)
+        func f(_ x: Double) -> String { String(format: "%.1f", x) }
+        func list(_ xs: [Double]) -> String { "[" + xs.map(f).joined(separator: ", ") + "]" }
+        let ratio = Self.median(processed) / Self.median(ceilings)
+        var result = [
+            ("jobs", String(jobs)), ("enqueue_per_s", f(Self.median(enqueued))),
+            ("processed_per_s", f(Self.median(processed))), ("ceiling_per_s", f(Self.median(ceilings))),
+            ("ratio_to_ceiling", String(format: "%.3f", ratio)),
+            ("latency_p50_ms", String(format: "%.2f", latencies.p50)), ("latency_p99_ms", String(format: "%.2f", latencies.p99)),
+            ("concurrency", String(concurrency)), ("rounds", String(rounds)),
+            ("processed_per_s_rounds", list(processed)), ("ceiling_per_s_rounds", list(ceilings)),
+        ]
+        if retained > 0 { result.append(("retained", String(retained))) }
+        return result
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
+    private func inserts(_ queue: String) -> [JobInsert] {
+        (0..<jobs).map { JobInsert(kind: BenchJobs.noop, queue: queue, args: "{\"key\": \"\($0)\"}") }
+    }
+
+    /// One queue phase: enqueue (bulk inserts of 5,000 per statement and transaction), then
+    /// process through the supervisor and its worker tasks until the queue is drained.
+    private func measureQueue(_ database: Database) async throws -> (enqueued: Double, processed: Double) {
+        let client = database.queue
         let toEnqueue = inserts("bench")
         let enqueueStart = ContinuousClock.now
         for start in stride(from: 0, to: jobs, by: 5000) {
@@ -42,8 +101,6 @@ struct QueueBench: AsyncParsableCommand {
             try await database.pool.withTransaction { try await client.enqueue(slice, on: $0) }
         }
         let enqueueSeconds = (ContinuousClock.now - enqueueStart).seconds
-
-        // Processing through the supervisor and worker tasks.
         var configuration = Supervisor.Configuration(queues: ["bench": concurrency])
         configuration.drain = true
         let supervisor = Supervisor(client: client, conninfo: database.conninfo, registry: BenchJobs.registry(pool: database.pool),
@@ -51,20 +108,15 @@ struct QueueBench: AsyncParsableCommand {
         let processStart = ContinuousClock.now
         let summary = await supervisor.runToEnd()
         let processSeconds = (ContinuousClock.now - processStart).seconds
+        return (Double(jobs) / enqueueSeconds, Double(summary.completed) / processSeconds)
+    }
 
-        let (rawDone, rawSeconds) = try await measureCeiling(database, jobs: inserts("bench-raw"))
-        let latencies = try await measureLatency(database)
-        let processed = Double(summary.completed) / processSeconds
-        let ceiling = Double(rawDone) / rawSeconds
-        func f(_ x: Double) -> String { String(format: "%.1f", x) }
-        var result = [
-            ("jobs", String(jobs)), ("enqueue_per_s", f(Double(jobs) / enqueueSeconds)), ("processed_per_s", f(processed)),
-            ("ceiling_per_s", f(ceiling)), ("ratio_to_ceiling", String(format: "%.3f", processed / ceiling)),
-            ("latency_p50_ms", String(format: "%.2f", latencies.p50)), ("latency_p99_ms", String(format: "%.2f", latencies.p99)),
-            ("concurrency", String(concurrency)),
-        ]
-        if retained > 0 { result.append(("retained", String(retained))) }
-        return result
+    /// Before each phase: the previous phase's jobs deleted, the table vacuumed and analysed.
+    private func resetPhase(_ database: Database) async throws {
+        try await database.pool.withConnection { connection in
+            try await connection.query("DELETE FROM bursar_jobs WHERE queue IN ('bench', 'bench-raw')")
+            try await connection.simpleQuery("VACUUM (ANALYZE) bursar_jobs")
+        }
     }
 
     /// Empties the bench queues and leaves exactly `retained` finished jobs in the table (one
