@@ -22,10 +22,12 @@ extension QueueDriver {
     }
 
     /// The statement of ``jobs(_:on:)`` with only the filters given (tests read its plan). A
-    /// filter written `($1 IS NULL OR state = $1)` hides the state from the planner, which then
-    /// walks the primary key backwards through millions of finished rows for a rare state; with
-    /// `state = $1` it reads a rare state's rows by an index (`(state, finalized_at)`, the
-    /// partial ones) and sorts them, and still walks the key for a common one, stopping early.
+    /// filter written `($1 IS NULL OR state = $1)` hides the state from a generic plan (a pooled
+    /// connection's prepared statement from its sixth run), which then walks the primary key
+    /// backwards through millions of finished rows for a rare state. The state is written into
+    /// the statement instead — one of ``JobState``'s fixed names, never user input — so every
+    /// plan knows it: a rare state's rows are read by an index (`(state, finalized_at)`, the
+    /// partial ones) and sorted; a common state still walks the key and stops early.
     static func jobsQuery(_ filter: JobFilter) -> (sql: String, parameters: [any PostgresBindable]) {
         var conditions: [String] = []
         var parameters: [any PostgresBindable] = []
@@ -33,7 +35,7 @@ extension QueueDriver {
             parameters.append(value)
             conditions.append("\(column) \(comparison) $\(parameters.count)")
         }
-        if let state = filter.state { add("state", "=", state.rawValue) }
+        if let state = filter.state { conditions.append("state = '\(state.rawValue)'") }
         if let kind = filter.kind { add("kind", "=", kind) }
         if let queue = filter.queue { add("queue", "=", queue) }
         if let before = filter.before { add("id", "<", before) }
