@@ -86,6 +86,9 @@ struct JobExecutor: Sendable {
         case .success:
             return .succeeded(inline: ledger.completedInline)
         case .failure(let error):
+            // Its completion committed before it threw: the job is done (a fail would find it
+            // completed and change nothing), and counting it failed would misreport it.
+            if ledger.completedInline { return .succeeded(inline: true) }
             switch await inFlight.stopReason(token) {
             case .timedOut: return .timedOut(timeout)
             case .cancelRequested: return .cancelled("cancelled by an operator")

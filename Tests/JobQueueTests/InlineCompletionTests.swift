@@ -87,4 +87,37 @@ struct InlineCompletionTests {
         #expect(states == ["completed"], "not left running to its lease: \(states)")
         await client.pool.shutdown()
     }
+
+    /// Completes inline, commits, then throws (a later step of its own fails).
+    struct ThrowsAfterCommit: JobHandler {
+        static let kind = "inline.throws_after_commit"
+        let pool: ConnectionPool
+        struct Later: Error {}
+        func run(_ job: JobRun<Empty>) async throws {
+            try await pool.withTransaction { try await job.complete(on: $0) }
+            throw Later()
+        }
+    }
+
+    /// A run whose completion committed is counted completed even if the handler throws after it
+    /// (it was counted failed, logged as a failure, while the job stood completed).
+    @Test func aRunThatThrowsAfterItsCompletionCommittedCountsCompleted() async throws {
+        let url = try await QueueTestDatabase.create()
+        let client = JobQueueClient(pool: ConnectionPool(conninfo: url, size: 6))
+        _ = try await client.enqueue(JobInsert(kind: ThrowsAfterCommit.kind))
+        var registry = JobRegistry()
+        registry.register(ThrowsAfterCommit(pool: client.pool))
+        var configuration = Supervisor.Configuration(queues: ["default": 2])
+        configuration.maintenance = false
+        configuration.drain = true
+        let supervisor = Supervisor(client: client, conninfo: url, registry: registry, configuration: configuration,
+                                    logger: Logger(label: "inline"))
+        let summary = try await QueueTestDatabase.within(.seconds(30)) { await supervisor.runToEnd() }
+        #expect(summary.completed == 1 && summary.failed == 0, "completed \(summary.completed), failed \(summary.failed)")
+        let states = try await client.pool.withConnection {
+            try await $0.query("SELECT state FROM bursar_jobs").map { try $0.string("state") }
+        }
+        #expect(states == ["completed"])
+        await client.pool.shutdown()
+    }
 }
