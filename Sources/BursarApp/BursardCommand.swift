@@ -44,7 +44,8 @@ public struct BursardCommand: AsyncParsableCommand {
         let kinds = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         for kind in kinds { registry.unregister(kind) }
         let names = kinds.joined(separator: ", ")
-        logger.warning("\(disableKindsVariable) is set (a test setting): this process runs no job of the kinds \(names)")
+        logger.warning(
+            "\(disableKindsVariable) is set (a test setting): this process runs no job of the kinds \(names)")
     }
 
     public func run() async throws {
@@ -63,11 +64,20 @@ public struct BursardCommand: AsyncParsableCommand {
                 BenchJobs.register(into: &registry, pool: database.pool)
             }
             Self.disableKinds(in: &registry, logger: logger)
-            let supervisor = Supervisor(client: database.queue, conninfo: database.conninfo,
-                                        registry: registry, configuration: configuration, logger: logger)
-            logger.info("bursard started", metadata: ["worker": "\(configuration.workerID)", "database": "\(ConnectionTarget.describe(database.conninfo))"])
-            let group = ServiceGroup(configuration: .init(services: try WorkerProcess.services(around: supervisor, database: database, options: service, logger: logger),
-                                                          gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            let supervisor = Supervisor(
+                client: database.queue, conninfo: database.conninfo,
+                registry: registry, configuration: configuration, logger: logger)
+            logger.info(
+                "bursard started",
+                metadata: [
+                    "worker": "\(configuration.workerID)",
+                    "database": "\(ConnectionTarget.describe(database.conninfo))",
+                ])
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: try WorkerProcess.services(
+                        around: supervisor, database: database, options: service, logger: logger),
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             logger.info("bursard stopped")
         }

@@ -16,14 +16,18 @@ struct Jobs: AsyncParsableCommand {
 
     /// Runs `change` and records it as `action` in one transaction; what `change` returns tells
     /// whether the action was taken (only a taken action is recorded).
-    static func act<Result>(_ action: String, job id: Int64, reason: String?, database: Database,
-                            _ change: (Connection) async throws -> (result: Result, taken: Bool, detail: [String: String]))
-        async throws -> Result {
+    static func act<Result>(
+        _ action: String, job id: Int64, reason: String?, database: Database,
+        _ change: (Connection) async throws -> (result: Result, taken: Bool, detail: [String: String])
+    )
+        async throws -> Result
+    {
         try await database.pool.withTransaction { connection in
             let (result, taken, detail) = try await change(connection)
             if taken {
-                try await AuditLog.record(on: connection, action: action, program: nil, reason: reason,
-                                          detail: detail.merging(["job": String(id)]) { $1 })
+                try await AuditLog.record(
+                    on: connection, action: action, program: nil, reason: reason,
+                    detail: detail.merging(["job": String(id)]) { $1 })
             }
             return result
         }
@@ -48,7 +52,8 @@ struct Jobs: AsyncParsableCommand {
                 The next page: --before the last ID shown.
                 Example: bursar jobs list --state retryable --kind screen_applications --limit 20 --json
                 """)
-        @Option(help: "Only jobs in this state (\(JobState.allCases.map(\.rawValue).joined(separator: ", "))).") var state: String?
+        @Option(help: "Only jobs in this state (\(JobState.allCases.map(\.rawValue).joined(separator: ", "))).")
+        var state: String?
         @Option(help: "Only jobs of this kind.") var kind: String?
         @Option(help: "Only jobs of this queue.") var queue: String?
         @Option(help: "At most this many (1 to 10000).") var limit = 100
@@ -57,15 +62,17 @@ struct Jobs: AsyncParsableCommand {
 
         func validate() throws {
             if let state, JobState(rawValue: state) == nil {
-                throw ValidationError("--state takes one of \(JobState.allCases.map(\.rawValue).joined(separator: ", ")), not \(state)")
+                throw ValidationError(
+                    "--state takes one of \(JobState.allCases.map(\.rawValue).joined(separator: ", ")), not \(state)")
             }
             guard (1...10_000).contains(limit) else { throw ValidationError("--limit takes a number from 1 to 10000") }
             if let before, before < 1 { throw ValidationError("--before takes a job ID (1 or more), not \(before)") }
         }
 
         func run() async throws {
-            let filter = JobFilter(state: state.flatMap(JobState.init(rawValue:)), kind: kind, queue: queue, limit: limit,
-                                   before: before)
+            let filter = JobFilter(
+                state: state.flatMap(JobState.init(rawValue:)), kind: kind, queue: queue, limit: limit,
+                before: before)
             let jobs = try await Runner.withDatabase { try await $0.queue.jobs(filter) }
             if json {
                 printLine(try CLI.json(jobs.map(JobReport.init)))
@@ -78,7 +85,9 @@ struct Jobs: AsyncParsableCommand {
             printLine("ID\tSTATE\tKIND\tQUEUE\tATTEMPT\tERRORS\tSCHEDULED")
             for job in jobs {
                 let scheduled = job.scheduledAt.map { $0.formatted(.iso8601) } ?? "-"
-                printLine("\(job.id)\t\(job.state.rawValue)\t\(job.kind)\t\(job.queue)\t\(job.attempt)/\(job.maxAttempts)\t\(job.errorCount)\t\(scheduled)")
+                printLine(
+                    "\(job.id)\t\(job.state.rawValue)\t\(job.kind)\t\(job.queue)\t\(job.attempt)/\(job.maxAttempts)\t\(job.errorCount)\t\(scheduled)"
+                )
             }
             if jobs.count == limit, let last = jobs.last {
                 printLine("(the newest \(limit); --before \(last.id) shows the next page, --limit N more at once)")
@@ -87,8 +96,9 @@ struct Jobs: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One job: kind, queue, state, arguments, attempts, error history.",
-                                                        discussion: "Example: bursar jobs show 42 --json")
+        static let configuration = CommandConfiguration(
+            abstract: "One job: kind, queue, state, arguments, attempts, error history.",
+            discussion: "Example: bursar jobs show 42 --json")
         @Argument(help: "The job id.") var id: Int64
         @Flag(help: "Print as JSON.") var json = false
 
@@ -99,7 +109,9 @@ struct Jobs: AsyncParsableCommand {
                 printLine(try CLI.json(report))
                 return
             }
-            printLine("job \(job.id): \(job.kind) on \(job.queue), \(job.state.rawValue), attempt \(job.attempt) of \(job.maxAttempts)")
+            printLine(
+                "job \(job.id): \(job.kind) on \(job.queue), \(job.state.rawValue), attempt \(job.attempt) of \(job.maxAttempts)"
+            )
             printLine("args: \(job.args)")
             if let by = job.attemptedBy { printLine("last run by: \(by)") }
             printLine("errors: \(job.errors)")
@@ -107,23 +119,27 @@ struct Jobs: AsyncParsableCommand {
     }
 
     struct Retry: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run a retryable, discarded, cancelled or scheduled job again now.",
-                                                        discussion: "Example: bursar jobs retry 42 --reason \"the partner list was fixed\"")
+        static let configuration = CommandConfiguration(
+            abstract: "Run a retryable, discarded, cancelled or scheduled job again now.",
+            discussion: "Example: bursar jobs retry 42 --reason \"the partner list was fixed\"")
         @Argument(help: "The job id.") var id: Int64
         @OptionGroup var why: ReasonOption
 
         func run() async throws {
             try await Runner.withDatabase { database in
                 let job = try await Jobs.existing(id, database: database)
-                let taken = try await Jobs.act("jobs.retry", job: id, reason: why.text, database: database) { connection in
+                let taken = try await Jobs.act("jobs.retry", job: id, reason: why.text, database: database) {
+                    connection in
                     let taken = try await database.queue.retry(id: id, on: connection)
                     return (taken, taken, ["kind": job.kind, "queue": job.queue, "was": job.state.rawValue])
                 }
                 guard taken else {
                     let now = try await Jobs.existing(id, database: database)
-                    CLI.printError(Jobs.retriable.contains(now.state)
-                        ? "job \(id) cannot run again now: another waiting or running job holds its unique key"
-                        : "job \(id) is \(now.state.rawValue) and cannot be retried (only retryable, discarded, cancelled or scheduled jobs can)")
+                    CLI.printError(
+                        Jobs.retriable.contains(now.state)
+                            ? "job \(id) cannot run again now: another waiting or running job holds its unique key"
+                            : "job \(id) is \(now.state.rawValue) and cannot be retried (only retryable, discarded, cancelled or scheduled jobs can)"
+                    )
                     throw ExitCode(1)
                 }
                 printLine("job \(id) will run again")
@@ -132,14 +148,16 @@ struct Jobs: AsyncParsableCommand {
     }
 
     struct Cancel: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel a job that has not ended (a running one is asked to stop).",
-                                                        discussion: "Example: bursar jobs cancel 42 --reason \"submitted twice\"")
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel a job that has not ended (a running one is asked to stop).",
+            discussion: "Example: bursar jobs cancel 42 --reason \"submitted twice\"")
         @Argument(help: "The job id.") var id: Int64
         @OptionGroup var why: ReasonOption
 
         func run() async throws {
             try await Runner.withDatabase { database in
-                let before = try await Jobs.act("jobs.cancel", job: id, reason: why.text, database: database) { connection in
+                let before = try await Jobs.act("jobs.cancel", job: id, reason: why.text, database: database) {
+                    connection in
                     let before = try await database.queue.cancel(id: id, on: connection)
                     return (before, before.map { !$0.hasEnded } ?? false, ["was": before?.rawValue ?? ""])
                 }
@@ -151,7 +169,8 @@ struct Jobs: AsyncParsableCommand {
                     CLI.printError("job \(id) had already ended (\(state.rawValue)): nothing to cancel")
                     throw ExitCode(1)
                 }
-                printLine(state == .running ? "job \(id) is running; its worker was asked to stop" : "job \(id) cancelled")
+                printLine(
+                    state == .running ? "job \(id) is running; its worker was asked to stop" : "job \(id) cancelled")
             }
         }
     }
@@ -165,7 +184,8 @@ struct Jobs: AsyncParsableCommand {
 
         func run() async throws {
             try await Runner.withDatabase { database in
-                let before = try await Jobs.act("jobs.discard", job: id, reason: why.text, database: database) { connection in
+                let before = try await Jobs.act("jobs.discard", job: id, reason: why.text, database: database) {
+                    connection in
                     let before = try await database.queue.discard(id: id, on: connection)
                     return (before, before?.isWaiting ?? false, ["was": before?.rawValue ?? ""])
                 }
@@ -174,9 +194,10 @@ struct Jobs: AsyncParsableCommand {
                     throw ExitCode(1)
                 }
                 guard state.isWaiting else {
-                    CLI.printError(state == .running
-                        ? "job \(id) is running: only a waiting job can be discarded (`bursar jobs cancel \(id)` asks it to stop)"
-                        : "job \(id) had already ended (\(state.rawValue)): nothing to discard")
+                    CLI.printError(
+                        state == .running
+                            ? "job \(id) is running: only a waiting job can be discarded (`bursar jobs cancel \(id)` asks it to stop)"
+                            : "job \(id) had already ended (\(state.rawValue)): nothing to discard")
                     throw ExitCode(1)
                 }
                 printLine("job \(id) discarded (`bursar jobs retry \(id)` runs it again)")

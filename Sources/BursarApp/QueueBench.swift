@@ -1,9 +1,9 @@
 import ArgumentParser
-import Screening
 import Foundation
 import JobQueue
 import Logging
 import Postgres
+import Screening
 import Store
 
 /// `bursar bench queue --jobs N [--retained M]`: enqueue rate, processing rate of no-op jobs,
@@ -20,7 +20,9 @@ import Store
 /// median queue rate over the median ceiling: one slow or fast phase moves neither. A single
 /// A-then-B pair read 0.44 and 1.70 in the same hour on a loaded machine (issue 22).
 struct QueueBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "queue", abstract: "Benchmark the job queue against a raw SQL ceiling.", discussion: "Example: bursar bench queue --jobs 100000 --retained 1000000 --json")
+    static let configuration = CommandConfiguration(
+        commandName: "queue", abstract: "Benchmark the job queue against a raw SQL ceiling.",
+        discussion: "Example: bursar bench queue --jobs 100000 --retained 1000000 --json")
     @Option(help: "Jobs per measurement.") var jobs = 100_000
     @Option(help: "Worker slots for the processing measurement.") var concurrency = 200
     @Option(help: "Jobs per claim in the raw SQL ceiling.") var batch = 100
@@ -71,7 +73,8 @@ struct QueueBench: AsyncParsableCommand {
             ("jobs", String(jobs)), ("enqueue_per_s", f(Self.median(enqueued))),
             ("processed_per_s", f(Self.median(processed))), ("ceiling_per_s", f(Self.median(ceilings))),
             ("ratio_to_ceiling", String(format: "%.3f", ratio)),
-            ("latency_p50_ms", String(format: "%.2f", latencies.p50)), ("latency_p99_ms", String(format: "%.2f", latencies.p99)),
+            ("latency_p50_ms", String(format: "%.2f", latencies.p50)),
+            ("latency_p99_ms", String(format: "%.2f", latencies.p99)),
             ("concurrency", String(concurrency)), ("rounds", String(rounds)),
             ("processed_per_s_rounds", list(processed)), ("ceiling_per_s_rounds", list(ceilings)),
         ]
@@ -103,8 +106,9 @@ struct QueueBench: AsyncParsableCommand {
         let enqueueSeconds = (ContinuousClock.now - enqueueStart).seconds
         var configuration = Supervisor.Configuration(queues: ["bench": concurrency])
         configuration.drain = true
-        let supervisor = Supervisor(client: client, conninfo: database.conninfo, registry: BenchJobs.registry(pool: database.pool),
-                                    configuration: configuration, logger: Logger(label: "bench"))
+        let supervisor = Supervisor(
+            client: client, conninfo: database.conninfo, registry: BenchJobs.registry(pool: database.pool),
+            configuration: configuration, logger: Logger(label: "bench"))
         let processStart = ContinuousClock.now
         let summary = await supervisor.runToEnd()
         let processSeconds = (ContinuousClock.now - processStart).seconds
@@ -124,11 +128,14 @@ struct QueueBench: AsyncParsableCommand {
     private func prepareTable(_ database: Database) async throws {
         try await database.pool.withConnection { connection in
             try await connection.query("DELETE FROM bursar_jobs WHERE queue IN ('bench', 'bench-raw', 'bench-latency')")
-            let held = try await connection.query("SELECT count(*)::bigint AS n FROM bursar_jobs WHERE queue = 'bench-history'").first!.int("n")
+            let held = try await connection.query(
+                "SELECT count(*)::bigint AS n FROM bursar_jobs WHERE queue = 'bench-history'"
+            ).first!.int("n")
             if held != retained {
                 try await connection.query("DELETE FROM bursar_jobs WHERE queue = 'bench-history'")
                 // Finished over the last day, as the cleaner's retention keeps them.
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO bursar_jobs (kind, queue, args, state, attempt, attempted_at, attempted_by, scheduled_at,
                                              finalized_at, created_at)
                     SELECT $1, 'bench-history', jsonb_build_object('key', g::text), 'completed', 1, t, 'history', t, t, t
@@ -140,7 +147,9 @@ struct QueueBench: AsyncParsableCommand {
     }
 
     /// The raw SQL ceiling: the claim and batch-complete statements in a loop on 2 connections.
-    private func measureCeiling(_ database: Database, jobs raw: [JobInsert]) async throws -> (done: Int, seconds: Double) {
+    private func measureCeiling(_ database: Database, jobs raw: [JobInsert]) async throws -> (
+        done: Int, seconds: Double
+    ) {
         for start in stride(from: 0, to: raw.count, by: 5000) {
             let slice = Array(raw[start..<min(raw.count, start + 5000)])
             try await database.pool.withTransaction { try await database.queue.enqueue(slice, on: $0) }
@@ -154,7 +163,8 @@ struct QueueBench: AsyncParsableCommand {
                 group.addTask {
                     var done = 0
                     while true {
-                        let claimed = try await client.claim(queue: "bench-raw", limit: batch, worker: "raw-\(lane)", lease: .seconds(30))
+                        let claimed = try await client.claim(
+                            queue: "bench-raw", limit: batch, worker: "raw-\(lane)", lease: .seconds(30))
                         if claimed.isEmpty { return done }
                         done += try await client.complete(claimed)
                     }
@@ -175,15 +185,17 @@ struct QueueBench: AsyncParsableCommand {
         registry.register(LatencyProbe(collector: collector))
         var configuration = Supervisor.Configuration(queues: ["bench-latency": 4])
         configuration.maintenance = false
-        let supervisor = Supervisor(client: database.queue, conninfo: database.conninfo, registry: registry,
-                                    configuration: configuration, logger: Logger(label: "bench"))
+        let supervisor = Supervisor(
+            client: database.queue, conninfo: database.conninfo, registry: registry,
+            configuration: configuration, logger: Logger(label: "bench"))
         let samples = 200
         await withTaskGroup(of: Void.self) { group in
             group.addTask { _ = await supervisor.runToEnd() }
             try? await Task.sleep(for: .milliseconds(500))
             for _ in 0..<samples {
                 let now = Date().timeIntervalSince1970
-                _ = try? await database.queue.enqueue(JobInsert(kind: LatencyProbe.kind, queue: "bench-latency", args: "{\"sent\": \(now)}"))
+                _ = try? await database.queue.enqueue(
+                    JobInsert(kind: LatencyProbe.kind, queue: "bench-latency", args: "{\"sent\": \(now)}"))
                 try? await Task.sleep(for: .milliseconds(20))
             }
             try? await Task.sleep(for: .milliseconds(300))

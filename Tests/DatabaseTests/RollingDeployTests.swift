@@ -8,19 +8,25 @@ import Testing
 /// (`BURSARD_DISABLE_KINDS`, a test setting) that does not know a job kind, another the new build
 /// that does; and `bursar db migrate` applies a migration that needs an ACCESS EXCLUSIVE lock
 /// while processes claim jobs and an old worker's transaction holds the table.
-@Suite(.enabled(if: !(ProcessInfo.processInfo.environment["BURSAR_TEST_DATABASE_URL"] ?? "").isEmpty,
-                "BURSAR_TEST_DATABASE_URL is not set: run scripts/test.sh"),
-       .serialized)
+@Suite(
+    .enabled(
+        if: !(ProcessInfo.processInfo.environment["BURSAR_TEST_DATABASE_URL"] ?? "").isEmpty,
+        "BURSAR_TEST_DATABASE_URL is not set: run scripts/test.sh"),
+    .serialized)
 struct RollingDeployTests {
     static let bursard = TestDatabase.repository.appendingPathComponent(".build/debug/bursard").path
 
-    private func start(_ database: Database, markers: URL, disabling kinds: String? = nil,
-                       home: URL = TestDatabase.repository) throws -> Process {
+    private func start(
+        _ database: Database, markers: URL, disabling kinds: String? = nil,
+        home: URL = TestDatabase.repository
+    ) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.bursard)
         process.arguments = ["--bench-queue", "--concurrency", "8", "--http-port", "0"]
-        var environment = ["DATABASE_URL": database.conninfo, "BURSAR_HOME": home.path,
-                           "BURSAR_BENCH_MARKERS": markers.path]
+        var environment = [
+            "DATABASE_URL": database.conninfo, "BURSAR_HOME": home.path,
+            "BURSAR_BENCH_MARKERS": markers.path,
+        ]
         if let kinds { environment["BURSARD_DISABLE_KINDS"] = kinds }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
@@ -30,11 +36,14 @@ struct RollingDeployTests {
         return process
     }
 
-    private func enqueueMarkers(_ count: Int, from first: Int, milliseconds: Int, maxAttempts: Int,
-                                _ database: Database) async throws -> [Int64] {
+    private func enqueueMarkers(
+        _ count: Int, from first: Int, milliseconds: Int, maxAttempts: Int,
+        _ database: Database
+    ) async throws -> [Int64] {
         let jobs = (first..<first + count).map {
-            JobInsert(kind: "bench.marker", queue: "bench",
-                      args: "{\"key\": \"k\($0)\", \"milliseconds\": \(milliseconds)}", maxAttempts: maxAttempts)
+            JobInsert(
+                kind: "bench.marker", queue: "bench",
+                args: "{\"key\": \"k\($0)\", \"milliseconds\": \(milliseconds)}", maxAttempts: maxAttempts)
         }
         return try await database.pool.withTransaction { try await database.queue.enqueue(jobs, on: $0) }
     }
@@ -50,7 +59,8 @@ struct RollingDeployTests {
     }
 
     private func temporaryFolder(_ name: String) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bursar-\(name)-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "bursar-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
     }
@@ -74,22 +84,27 @@ struct RollingDeployTests {
                 == ids.count
         }
         #expect(seen, "the old process claimed every job of the kind it does not know")
-        let ended = try await count("""
+        let ended = try await count(
+            """
             SELECT count(*)::int AS n FROM bursar_jobs
             WHERE queue = 'bench' AND state IN ('cancelled', 'discarded', 'completed')
             """, pool)
         #expect(ended == 0, "not cancelled, not discarded: retried")
-        let counted = try await count("""
+        let counted = try await count(
+            """
             SELECT count(*)::int AS n FROM bursar_jobs WHERE queue = 'bench' AND state <> 'running' AND attempt > 0
             """, pool)
         #expect(counted == 0, "a kind the process does not know costs no attempt")
         let messages = try await pool.withConnection {
-            try await $0.query("""
+            try await $0.query(
+                """
                 SELECT DISTINCT e ->> 'message' AS message FROM bursar_jobs, jsonb_array_elements(errors) e
                 WHERE queue = 'bench'
-                """).map { try $0.string("message") }
+                """
+            ).map { try $0.string("message") }
         }
-        #expect(messages.allSatisfy { $0.contains("no handler is registered for job kind bench.marker") }, "\(messages)")
+        #expect(
+            messages.allSatisfy { $0.contains("no handler is registered for job kind bench.marker") }, "\(messages)")
         #expect(messages.allSatisfy { !$0.contains("\"k") && !$0.contains("milliseconds") }, "no job arguments")
         let ranByOld = markerLines(ids, in: markers).values.filter { !$0.isEmpty }.count
         #expect(ranByOld == 0, "the old process ran none")
@@ -118,13 +133,15 @@ struct RollingDeployTests {
         try fm.createDirectory(at: migrations, withIntermediateDirectories: true)
         for folder in try fm.contentsOfDirectory(atPath: repository.appendingPathComponent("db").path)
         where folder != "migrations" {
-            try fm.createSymbolicLink(at: home.appendingPathComponent("db/\(folder)"),
-                                      withDestinationURL: repository.appendingPathComponent("db/\(folder)"))
+            try fm.createSymbolicLink(
+                at: home.appendingPathComponent("db/\(folder)"),
+                withDestinationURL: repository.appendingPathComponent("db/\(folder)"))
         }
         let source = repository.appendingPathComponent("db/migrations")
         for file in try fm.contentsOfDirectory(atPath: source.path) {
-            try fm.createSymbolicLink(at: migrations.appendingPathComponent(file),
-                                      withDestinationURL: source.appendingPathComponent(file))
+            try fm.createSymbolicLink(
+                at: migrations.appendingPathComponent(file),
+                withDestinationURL: source.appendingPathComponent(file))
         }
         try "ALTER TABLE bursar_jobs ADD COLUMN deploy_probe integer;\n".write(
             to: migrations.appendingPathComponent("999_deploy_probe.sql"), atomically: true, encoding: .utf8)
@@ -179,14 +196,17 @@ struct RollingDeployTests {
         try await release.value
         #expect(result.status == 0, "\(result.error)")
         #expect(took >= held - .seconds(1), "the migration waited for the old transaction (\(took))")
-        let column = try await count("""
+        let column = try await count(
+            """
             SELECT count(*)::int AS n FROM information_schema.columns
             WHERE table_name = 'bursar_jobs' AND column_name = 'deploy_probe'
             """, pool)
         #expect(column == 1, "the migration was applied")
         let bound = LockTimeoutRetry.lockTimeout + .milliseconds(1500)
         print("migrate under load: \(claims) probe claims, longest wait \(longest), migration \(took)")
-        #expect(longest < bound, "a claim waited \(longest) behind the migration (lock_timeout \(LockTimeoutRetry.lockTimeout))")
+        #expect(
+            longest < bound,
+            "a claim waited \(longest) behind the migration (lock_timeout \(LockTimeoutRetry.lockTimeout))")
         let completedDuring = try await count(
             "SELECT count(*)::int AS n FROM bursar_jobs WHERE queue = 'bench' AND state = 'completed'", pool)
         #expect(completedDuring > completedBefore, "the workers kept completing jobs during the migration")
@@ -209,6 +229,14 @@ struct RollingDeployTests {
 private final class Finished: @unchecked Sendable {
     private let lock = NSLock()
     private var done = false
-    func set() { lock.lock(); done = true; lock.unlock() }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return done }
+    func set() {
+        lock.lock()
+        done = true
+        lock.unlock()
+    }
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return done
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Postgres
 import Testing
+
 @testable import JobQueue
 
 /// Issue 22, item 8: a handler that completes its job inside its own transaction counts it done
@@ -77,8 +78,9 @@ struct InlineCompletionTests {
         configuration.maintenance = false
         configuration.drain = true
         configuration.lease = .seconds(120)
-        let supervisor = Supervisor(client: client, conninfo: url, registry: registry, configuration: configuration,
-                                    logger: Logger(label: "inline"))
+        let supervisor = Supervisor(
+            client: client, conninfo: url, registry: registry, configuration: configuration,
+            logger: Logger(label: "inline"))
         let summary = try await QueueTestDatabase.within(.seconds(30)) { await supervisor.runToEnd() }
         #expect(summary.completed == 1)
         let states = try await client.pool.withConnection {
@@ -110,10 +112,12 @@ struct InlineCompletionTests {
         var configuration = Supervisor.Configuration(queues: ["default": 2])
         configuration.maintenance = false
         configuration.drain = true
-        let supervisor = Supervisor(client: client, conninfo: url, registry: registry, configuration: configuration,
-                                    logger: Logger(label: "inline"))
+        let supervisor = Supervisor(
+            client: client, conninfo: url, registry: registry, configuration: configuration,
+            logger: Logger(label: "inline"))
         let summary = try await QueueTestDatabase.within(.seconds(30)) { await supervisor.runToEnd() }
-        #expect(summary.completed == 1 && summary.failed == 0, "completed \(summary.completed), failed \(summary.failed)")
+        #expect(
+            summary.completed == 1 && summary.failed == 0, "completed \(summary.completed), failed \(summary.failed)")
         let states = try await client.pool.withConnection {
             try await $0.query("SELECT state FROM bursar_jobs").map { try $0.string("state") }
         }
