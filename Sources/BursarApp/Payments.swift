@@ -53,7 +53,7 @@ struct Payments: AsyncParsableCommand {
                     printLine("open flags and holds (payments held): \(s.flags.joined(separator: ", "))")
                 }
                 if position.overpaidYen > 0 {
-                    printLine("overpaid: \(position.overpaidYen) yen paid for months no longer owed")
+                    printLine("overpaid: \(Wording.yen(position.overpaidYen)) paid for months no longer owed")
                 }
                 for line in s.history { printLine("  · \(line)") }
             }

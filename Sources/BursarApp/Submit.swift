@@ -81,7 +81,7 @@ struct Submit: AsyncParsableCommand {
                 for w in summary.warnings { printLine("  line \(w.line) (\(w.applicantID)): \(w.message)") }
             }
             for field in summary.ignoredFields {
-                let records = field.records == 1 ? "1 record" : "\(field.records) records"
+                let records = Wording.count(field.records, "record")
                 printLine("ignored unknown field `\(field.field)` in \(records) (not stored)")
             }
         }
@@ -416,7 +416,7 @@ struct SubmitSession {
             }
             if progress && summary.recordCount % 2000 == 0 {
                 CLI.progress(
-                    "\(summary.recordCount) records read (\(reader.bytesRead >> 20) MiB), \(summary.accepted) "
+                    "\(Wording.count(summary.recordCount, "record")) read (\(reader.bytesRead >> 20) MiB), \(summary.accepted) "
                         + "stored, \(summary.rejected.count) rejected"
                 )
             }
