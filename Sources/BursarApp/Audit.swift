@@ -25,8 +25,7 @@ struct Audit: AsyncParsableCommand {
         var day: PostgresDate?
         if let since {
             guard let date = CalendarDate(iso: since) else {
-                CLI.printError("--since takes a day as YYYY-MM-DD, not \(since)")
-                throw ExitCode(2)
+                throw CLI.usageError("--since takes a day as YYYY-MM-DD, not \(since)")
             }
             day = PostgresDate(year: date.year, month: date.month, day: date.day)
         }

@@ -16,8 +16,7 @@ struct BankFileOptions: ParsableArguments {
     func zenginTransferDate(now: Date = Date()) throws -> CalendarDate? {
         guard format == .zengin else {
             if transferDate != nil {
-                CLI.printError("--transfer-date is for --format zengin")
-                throw ExitCode(1)
+                throw CLI.usageError("--transfer-date is for --format zengin")
             }
             return nil
         }
@@ -28,8 +27,7 @@ struct BankFileOptions: ParsableArguments {
             return CalendarDate(iso: String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!))
         }
         guard let date = CalendarDate(iso: text) else {
-            CLI.printError("--transfer-date must be a date YYYY-MM-DD, e.g. 2026-07-24")
-            throw ExitCode(1)
+            throw CLI.usageError("--transfer-date must be a date YYYY-MM-DD, e.g. 2026-07-24")
         }
         return date
     }

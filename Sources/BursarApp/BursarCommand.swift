@@ -39,6 +39,14 @@ enum CLI {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
     }
 
+    /// A usage error found by a command itself (an invalid value, options that cannot go
+    /// together): prints `message` and gives exit 64 (EX_USAGE), the code of ArgumentParser's own
+    /// checks, so that every bad argument exits alike (README, "Exit codes").
+    static func usageError(_ message: String) -> ExitCode {
+        printError(message)
+        return ExitCode.validationFailure
+    }
+
     /// The largest list or events file read whole (the partner list of 166 institutions is 40 KiB).
     static let maxTextFileBytes = 64 << 20
 

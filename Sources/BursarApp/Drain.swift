@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JobQueue
 import Logging
+import Screening
 import Store
 import Workers
 
@@ -35,19 +36,20 @@ struct Drain: AsyncParsableCommand {
             return (summary, try await supervisor.leftovers(), signals.received)
         }
         if !quiet {
-            printLine("processed \(summary.completed) jobs (\(summary.failed) failed attempts)")
+            printLine(
+                "processed \(Wording.count(summary.completed, "job")) (\(Wording.count(summary.failed, "failed attempt")))")
             if let signal {
                 let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
                 printLine("stopped by \(name): jobs not finished went back to the queue")
             }
             for paused in left.pausedQueues {
-                printLine("left \(paused.jobs) jobs in paused queue \(paused.queue) "
+                printLine("left \(Wording.count(paused.jobs, "job")) in paused queue \(paused.queue) "
                     + "(resume it with `bursar queues resume \(paused.queue)`)")
             }
             if left.scheduledLater > 0 {
                 let next = left.nextScheduledAt.map { " (the next at \(ISO8601DateFormatter().string(from: $0)))" }
                     ?? ""
-                printLine("left \(left.scheduledLater) jobs scheduled for later\(next)")
+                printLine("left \(Wording.count(left.scheduledLater, "job")) scheduled for later\(next)")
             }
         }
         if let signal { throw ExitCode(128 + signal) }

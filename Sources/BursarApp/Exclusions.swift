@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import History
+import Screening
 import Store
 
 /// `bursar exclusions import|list` and `bursar duplicates list|resolve`.
@@ -45,7 +46,7 @@ struct Exclusions: AsyncParsableCommand {
                         source: URL(fileURLWithPath: file).lastPathComponent,
                         reason: why.text)
                     printLine(
-                        "list \(list): \(count) entries; \(rescreened) application\(rescreened == 1 ? "" : "s") "
+                        "list \(list): \(Wording.count(count, "entry", "entries")); \(Wording.count(rescreened, "application")) "
                             + "queued for screening again"
                     )
                 }
@@ -71,7 +72,7 @@ struct Exclusions: AsyncParsableCommand {
                                 separator: ", ") + "]")
                 } else {
                     if lists.isEmpty { printLine("\(program) has no exclusion lists") }
-                    for l in lists { printLine("\(l.list)\t\(l.entries) entries") }
+                    for l in lists { printLine("\(l.list)\t\(Wording.count(l.entries, "entry", "entries"))") }
                 }
             }
         }
@@ -140,7 +141,7 @@ struct Duplicates: AsyncParsableCommand {
                     printLine("\(applicantID) was already withdrawn in favour of \(keep); nothing changed")
                 } else {
                     printLine(
-                        "\(applicantID) withdrawn in favour of \(keep); \(resolution.redecided) applications "
+                        "\(applicantID) withdrawn in favour of \(keep); \(Wording.count(resolution.redecided, "application")) "
                             + "queued to be decided again"
                     )
                 }

@@ -43,7 +43,7 @@ enum HistoryOutput {
 
     static func text(_ summary: Replay.Summary) -> String {
         var lines = [
-            "\(summary.program): \(summary.replayed) decisions replayed, \(summary.identical) identical, "
+            "\(summary.program): \(Wording.count(summary.replayed, "decision")) replayed, \(summary.identical) identical, "
                 + "\(summary.different) different"
         ]
         for (clause, count) in summary.byClause.sorted(by: { $0.key < $1.key }) {
@@ -75,7 +75,7 @@ enum HistoryOutput {
 
     static func text(_ report: WhatIf.Report) -> String {
         var lines = [
-            "\(report.program): \(report.applications) applications decided under the changed data; "
+            "\(report.program): \(Wording.count(report.applications, "application")) decided under the changed data; "
                 + "\(report.changed) would change outcome, \(report.clauseChanges.count) only clauses (nothing stored)"
         ]
         for f in report.flips + report.clauseChanges {

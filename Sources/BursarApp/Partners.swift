@@ -89,7 +89,7 @@ struct Partners: AsyncParsableCommand {
             }
             let agreements = partners.reduce(0) { $0 + $1.agreements.count }
             let count = imported.redecided
-            let applications = "\(count) application\(count == 1 ? "" : "s")"
+            let applications = Wording.count(count, "application")
             if dryRun {
                 printLine("dry run: nothing was changed; importing \(partners.count) institutions (\(agreements) agreements) as the partner list of \(program) would change:")
             } else {

@@ -102,8 +102,7 @@ extension Payments {
 
         func run() async throws {
             guard let month = YearMonth(iso: month) else {
-                CLI.printError("--month must be YYYY-MM, e.g. 2026-04")
-                throw ExitCode(1)
+                throw CLI.usageError("--month must be YYYY-MM, e.g. 2026-04")
             }
             let (program, report) = try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
@@ -169,8 +168,7 @@ struct MonthListOutput: Encodable {
 enum OfficerHold {
     static func act(applicantID: String, hold: Bool, reason: String, program named: String?) async throws -> Int {
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-            CLI.printError("--reason must say why")
-            throw ExitCode(1)
+            throw CLI.usageError("--reason must say why")
         }
         return try await Runner.withDatabase { database in
             let program = try await Runner.program(named, database: database)

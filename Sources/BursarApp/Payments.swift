@@ -53,7 +53,7 @@ struct Payments: AsyncParsableCommand {
                     printLine("open flags and holds (payments held): \(s.flags.joined(separator: ", "))")
                 }
                 if position.overpaidYen > 0 {
-                    printLine("overpaid: \(position.overpaidYen) yen paid for months no longer owed")
+                    printLine("overpaid: \(Wording.yen(position.overpaidYen)) paid for months no longer owed")
                 }
                 for line in s.history { printLine("  · \(line)") }
             }
@@ -80,15 +80,13 @@ struct Payments: AsyncParsableCommand {
 
         func run() async throws {
             guard let month = YearMonth(iso: month) else {
-                CLI.printError("--month must be YYYY-MM, e.g. 2026-04")
-                throw ExitCode(1)
+                throw CLI.usageError("--month must be YYYY-MM, e.g. 2026-04")
             }
             let zengin = try bankFile.zenginTransferDate()
             let current: YearMonth
             if let today {
                 guard let date = CalendarDate(iso: today) else {
-                    CLI.printError("--today must be YYYY-MM-DD")
-                    throw ExitCode(1)
+                    throw CLI.usageError("--today must be YYYY-MM-DD")
                 }
                 current = date.yearMonth
             } else {
@@ -257,8 +255,7 @@ struct Flags: AsyncParsableCommand {
 
         func run() async throws {
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-                CLI.printError("--reason must say why the flag is cleared")
-                throw ExitCode(1)
+                throw CLI.usageError("--reason must say why the flag is cleared")
             }
             try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)

@@ -21,12 +21,10 @@ struct PaymentsExplain: AsyncParsableCommand {
 
     func run() async throws {
         guard let month = YearMonth(iso: month) else {
-            CLI.printError("the month must be YYYY-MM, e.g. 2026-04")
-            throw ExitCode(2)
+            throw CLI.usageError("the month must be YYYY-MM, e.g. 2026-04")
         }
         guard let language = History.Language(rawValue: lang) else {
-            CLI.printError("--lang must be en or ja")
-            throw ExitCode(2)
+            throw CLI.usageError("--lang must be en or ja")
         }
         try await Runner.withDatabase { database in
             let program = try await Runner.program(options.program, database: database)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Formats
 import Foundation
+import Screening
 import Store
 
 /// `bursar report decisions`: each applicant's latest decision counted by outcome and by clause.
@@ -66,7 +67,7 @@ struct ReportDecisions: AsyncParsableCommand {
             for c in report.clauses where c.failed > 0 { printLine(CSV.row(["failed", c.clause, "\(c.failed)"])) }
             for c in report.clauses where c.review > 0 { printLine(CSV.row(["review", c.clause, "\(c.review)"])) }
         } else {
-            printLine("decisions of \(report.program ?? "every program"): \(report.applicants) applicants")
+            printLine("decisions of \(report.program ?? "every program"): \(Wording.count(report.applicants, "applicant"))")
             printLine("by outcome:")
             for o in report.outcomes { printLine("  \(o.outcome): \(o.count)") }
             printLine("by clause:")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Formats
 import Foundation
 import Lifecycle
+import Screening
 import Store
 
 /// `bursar report scholarships`: scholarships by status with their totals (issue 26 item 7),
@@ -93,7 +94,7 @@ struct ReportScholarships: AsyncParsableCommand {
             for row in byStatus + [all] {
                 let yen = "entitled \(Wording.yen(row.totalYen)), paid \(Wording.yen(row.paidYen)), "
                     + "overpaid \(Wording.yen(row.overpaidYen))"
-                printLine("  \(row.status): \(row.scholarships) (\(row.months) months; \(yen))")
+                printLine("  \(row.status): \(row.scholarships) (\(Wording.count(row.months, "month")); \(yen))")
             }
         }
     }

@@ -81,7 +81,7 @@ struct Submit: AsyncParsableCommand {
                 for w in summary.warnings { printLine("  line \(w.line) (\(w.applicantID)): \(w.message)") }
             }
             for field in summary.ignoredFields {
-                let records = field.records == 1 ? "1 record" : "\(field.records) records"
+                let records = Wording.count(field.records, "record")
                 printLine("ignored unknown field `\(field.field)` in \(records) (not stored)")
             }
         }
@@ -300,8 +300,12 @@ struct SubmitSession {
         let known = Set(try await ProgramStore(database: database).programIDs())
         let progress = isatty(2) == 1
         var chunk: [ApplicationStore.Record] = []
-        // The line each applicant was last seen on, to warn when one appears again.
-        var firstLines: [String: Int] = [:]
+        // The line each applicant was last seen on, to warn when one appears again — keyed by the
+        // hash of (program, applicant) rather than the text: two integers an applicant, where the
+        // strings had made it the largest thing a 1,000,000-record submission held (~100 MB). Two
+        // applicants sharing a 64-bit hash in one batch (odds ~10⁻⁸ at 1,000,000) would only
+        // cost a warning that names the wrong earlier line; what is stored does not depend on it.
+        var lastLines: [Int: Int] = [:]
         let store = ApplicationStore(database: database)
         // One chunk is stored while the next is read and validated; chunks are stored in file
         // order (each waits for the one before), so later revisions stay later.
@@ -398,8 +402,10 @@ struct SubmitSession {
                             ]))
                     continue
                 }
-                let key = application.program + "\u{1}" + application.applicantID
-                if let earlier = firstLines.updateValue(item.line, forKey: key) {
+                var key = Hasher()
+                key.combine(application.program)
+                key.combine(application.applicantID)
+                if let earlier = lastLines.updateValue(item.line, forKey: key.finalize()) {
                     summary.warnings.append(
                         Warning(
                             line: item.line, applicantID: application.applicantID,
@@ -416,7 +422,7 @@ struct SubmitSession {
             }
             if progress && summary.recordCount % 2000 == 0 {
                 CLI.progress(
-                    "\(summary.recordCount) records read (\(reader.bytesRead >> 20) MiB), \(summary.accepted) "
+                    "\(Wording.count(summary.recordCount, "record")) read (\(reader.bytesRead >> 20) MiB), \(summary.accepted) "
                         + "stored, \(summary.rejected.count) rejected"
                 )
             }

@@ -121,8 +121,8 @@ public enum LifecycleRules {
             switch event {
             case .admitted:
                 s.history.append(
-                    "\(event.date): admitted; \(months) months of \(program.stipendYenPerMonth) yen from \(first) "
-                        + "to \(last)"
+                    "\(event.date): admitted; \(Wording.count(months, "month")) of "
+                        + "\(Wording.yen(program.stipendYenPerMonth)) from \(first) to \(last)"
                 )
             case .arrived(let date):
                 arrive(&s, on: date, program: program)

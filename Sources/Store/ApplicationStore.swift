@@ -187,19 +187,21 @@ public struct ApplicationStore: Sendable {
         }
     }
 
-    /// The documents of revisions of one program, and their batch folder — read from the stored
-    /// JSON without decoding the whole application (the document job needs nothing else).
+    /// The documents of revisions of one program, and their batch folder — only the stored
+    /// record's `documents` member, taken out by the server's JSON scanner (`json`, which builds
+    /// nothing), so that the job no longer receives and parses every whole record.
     public static func documents(program: String, items: [ApplicationsJob.Item], on connection: Connection) async throws
         -> [(item: ApplicationsJob.Item, batchFolder: String, documents: [DocumentReference])]
     {
         let rows = try await connection.query(
             """
-            SELECT a.applicant_id, a.revision, a.batch_dir, a.content FROM applications a
+            SELECT a.applicant_id, a.revision, a.batch_dir, a.content::json -> 'documents' AS documents
+            FROM applications a
             WHERE a.program = $1 AND a.applicant_id = ANY($2::text[]) AND a.revision = ANY($3::int[])
             """, program, TextArray(items.map(\.applicantID)), TextArray(items.map { String($0.revision) }))
         return try only(items, of: rows).map { item, row in
             var documents: [DocumentReference] = []
-            if case .array(let values)? = try JSONParser.parse(try row.string("content"))["documents"] {
+            if case .array(let values)? = try row.optionalString("documents").map({ try JSONParser.parse($0) }) {
                 for value in values {
                     // Validated when submitted; read back as stored.
                     guard case .string(let type)? = value["type"], let documentType = DocumentType(rawValue: type),

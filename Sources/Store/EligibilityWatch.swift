@@ -21,23 +21,24 @@ public enum EligibilityWatch {
 
     /// Raises the flag where the rules above say so. Returns the applicants flagged.
     ///
-    /// The applicant's lifecycle lock (the one the lifecycle worker holds while it judges events)
-    /// is taken first, then the scholarship's row: an `admitted` event that read the previous
+    /// The applicants' lifecycle locks (the one the lifecycle worker holds while it judges events)
+    /// are taken first, then the scholarships' rows: an `admitted` event that read the previous
     /// decision either commits before and is flagged, or waits and reads this decision.
     @discardableResult
     public static func flagLostEligibility(program: String, decided: [Decided], on connection: Connection) async throws
         -> [String]
     {
+        guard !decided.isEmpty else { return [] }
+        // Two statements for the whole job, not two per decision (they had been 2 of a screening
+        // job's ~5 round trips per application): every lock at once in key order, as `events
+        // submit` takes them, then the scholarships among the decided, locked for update.
+        let ids = decided.map(\.decision.applicantID)
+        try await LifecycleStore.lockApplicants(ids.map { (program: program, applicantID: $0) }, on: connection)
+        let admitted = Set(try await LifecycleStore.admitted(program: program, among: ids, on: connection))
         var flagged: [String] = []
         for item in decided.sorted(by: { $0.decision.applicantID < $1.decision.applicantID }) {
             let id = item.decision.applicantID
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext($1))", "lifecycle:\(program):\(id)")
-            guard
-                !(try await LifecycleStore.admitted(program: program, applicantID: id, forUpdate: true, on: connection))
-                    .isEmpty
-            else {
-                continue
-            }
+            guard admitted.contains(id) else { continue }
             let open = try await LifecycleStore.openFlags(program: program, applicantID: id, on: connection)[id] ?? []
             guard !open.contains(where: { $0.flag == Scholarship.eligibilityChangedFlag }) else { continue }
             guard let baseline = try await baseline(program: program, applicantID: id, on: connection) else { continue }

@@ -251,6 +251,20 @@ public enum LifecycleStore {
         }
     }
 
+    /// Which of `applicantIDs` have a scholarship in `program`, their rows locked for update
+    /// until the transaction on `connection` ends (one statement for a screening job's batch).
+    public static func admitted(program: String, among applicantIDs: [String], on connection: Connection) async throws
+        -> [String]
+    {
+        guard !applicantIDs.isEmpty else { return [] }
+        return try await connection.query(
+            """
+            SELECT applicant_id FROM scholarships WHERE program = $1 AND applicant_id = ANY($2::text[])
+            ORDER BY applicant_id FOR UPDATE
+            """, program, TextArray(applicantIDs)
+        ).map { try $0.string("applicant_id") }
+    }
+
     /// The scholarships of `program` (one applicant when given), folded from their events, with
     /// the flags and holds open now.
     public static func folded(

@@ -45,7 +45,7 @@ struct PaymentsExplainTests {
         #expect(ja.contains("東京都立大学国際交流協定校一覧"), "\(ja)")
         #expect(ja.contains("判定 \(id)"), "\(ja)")
         #expect(ja.contains("バイロイト大学"), "the partner's Japanese name from Attachment 5: \(ja)")
-        try s.run(["payments", "explain", "S-07-partner-only", "April"], status: 2)
+        try s.run(["payments", "explain", "S-07-partner-only", "April"], status: 64)
         await s.database.close()
     }
 }

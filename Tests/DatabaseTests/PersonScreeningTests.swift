@@ -43,7 +43,7 @@ final class PersonScreeningTests: XCTestCase {
         XCTAssertEqual(d["outcome"] as? String, "needs_review", "one edit: review, never an automatic fail")
         XCTAssertEqual(d["review"] as? [String], ["eligibility.10d"])
         let listed = try TestDatabase.bursar(["exclusions", "list", "--program", "tgp-2026"], database: database).output
-        XCTAssertTrue(listed.contains("reg\t1 entries"), listed)
+        XCTAssertTrue(listed.contains("reg\t1 entry"), listed)
         await database.close()
     }
 

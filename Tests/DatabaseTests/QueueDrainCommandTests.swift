@@ -18,8 +18,8 @@ struct QueueDrainCommandTests {
         let result = try TestDatabase.bursar(["drain"], database: database)
         #expect(ContinuousClock.now - started < .seconds(30))
         #expect(result.status == 0, "\(result.error)")
-        #expect(result.output.contains("left 1 jobs in paused queue lifecycle"), "\(result.output)")
-        #expect(result.output.contains("left 1 jobs scheduled for later"), "\(result.output)")
+        #expect(result.output.contains("left 1 job in paused queue lifecycle"), "\(result.output)")
+        #expect(result.output.contains("left 1 job scheduled for later"), "\(result.output)")
         await database.close()
     }
 }
