@@ -31,7 +31,8 @@ extension ConsoleServer {
             let applicant = try Self.required(fields, "applicant")
             let flag = try Self.required(fields, "flag")
             let released = try await database.pool.withTransaction {
-                try await PaymentStore.clearFlag(program: program, applicantID: applicant, flag: flag, reason: reason, on: $0)
+                try await PaymentStore.clearFlag(
+                    program: program, applicantID: applicant, flag: flag, reason: reason, on: $0)
             }
             return "\(applicant) \(flag): \(released)"
         }
@@ -82,7 +83,8 @@ extension ConsoleServer {
                 let target = back ?? fields["applicant"].map { "/applicants/\($0)" } ?? "/queue"
                 let message: String
                 do {
-                    message = MessageCatalogue.console(.done, language) + " "
+                    message =
+                        MessageCatalogue.console(.done, language) + " "
                         + (try await body(visitor.database, fields, reason))
                 } catch let error as BursarError {
                     message = error.description

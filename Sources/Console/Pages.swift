@@ -179,8 +179,10 @@ extension ConsoleServer {
         var data: [String: Any] = [
             "query": query ?? "",
             "rows": rows.prefix(Self.pageSize).map {
-                ["applicantID": $0.applicantID, "familyName": $0.familyName, "givenName": $0.givenName,
-                 "outcome": $0.outcome]
+                [
+                    "applicantID": $0.applicantID, "familyName": $0.familyName, "givenName": $0.givenName,
+                    "outcome": $0.outcome,
+                ]
             },
         ]
         if number > 1 { data["previous"] = number - 1 }
@@ -193,7 +195,8 @@ extension ConsoleServer {
     private func applicantCase(_ visitor: Visitor, id: String) async throws -> Response {
         let program = program
         let language = visitor.language
-        guard let name = try await ReviewStore(database: visitor.database).name(program: program, applicantID: id) else {
+        guard let name = try await ReviewStore(database: visitor.database).name(program: program, applicantID: id)
+        else {
             return page(
                 "error", title: .applicant, visitor: visitor, language: language,
                 data: ["message": "\(MessageCatalogue.console(.nothing, language))"], back: "/applicants",
@@ -210,8 +213,10 @@ extension ConsoleServer {
         var data: [String: Any] = [
             "applicantID": id, "familyName": name.family, "givenName": name.given,
             "decisions": decisions.map {
-                ["id": $0.id, "revision": $0.revision, "outcome": $0.record.outcome.rawValue,
-                 "decidedAt": $0.decidedAt.map { ISO8601DateFormatter().string(from: $0) } ?? ""]
+                [
+                    "id": $0.id, "revision": $0.revision, "outcome": $0.record.outcome.rawValue,
+                    "decidedAt": $0.decidedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "",
+                ]
             },
             "events": events.map { ["date": $0.date ?? "", "type": $0.type, "status": $0.status] },
             "audit": audit.reversed().map {
@@ -235,7 +240,8 @@ extension ConsoleServer {
                 ["month": $0.month.description, "status": $0.status.rawValue, "yen": $0.yen, "reason": $0.reason]
             }
         }
-        return page("case", title: .applicant, visitor: visitor, language: language, data: data, back: "/applicants/\(id)")
+        return page(
+            "case", title: .applicant, visitor: visitor, language: language, data: data, back: "/applicants/\(id)")
     }
 
     private func payments(_ visitor: Visitor, month text: String) async throws -> Response {
@@ -249,7 +255,10 @@ extension ConsoleServer {
         }
         func rows(_ lines: [PaymentStore.SettledMonth]) -> [[String: Any]] {
             lines.map {
-                ["applicantID": $0.applicantID, "month": $0.month.description, "yen": $0.yen, "reason": $0.reason ?? ""]
+                [
+                    "applicantID": $0.applicantID, "month": $0.month.description, "yen": $0.yen,
+                    "reason": $0.reason ?? "",
+                ]
             }
         }
         var data = Self.totals(report)
@@ -258,8 +267,9 @@ extension ConsoleServer {
         data["held"] = rows(report.held)
         data["due"] = rows(report.due)
         data["files"] = files.map { ["runID": $0.runID, "file": URL(fileURLWithPath: $0.file).lastPathComponent] }
-        return page("payments", title: .payments, visitor: visitor, language: visitor.language, data: data,
-                    back: "/payments/\(text)")
+        return page(
+            "payments", title: .payments, visitor: visitor, language: visitor.language, data: data,
+            back: "/payments/\(text)")
     }
 
     private func audit(_ visitor: Visitor, request: Request) async throws -> Response {
@@ -276,11 +286,16 @@ extension ConsoleServer {
                 limit: Self.pageSize + 1, offset: (number - 1) * Self.pageSize, on: connection)
         }
         var data: [String: Any] = [
-            "filter": ["applicant": filter("applicant") ?? "", "action": filter("action") ?? "",
-                       "officer": filter("officer") ?? "", "since": since ?? ""],
+            "filter": [
+                "applicant": filter("applicant") ?? "", "action": filter("action") ?? "",
+                "officer": filter("officer") ?? "", "since": since ?? "",
+            ],
             "rows": rows.prefix(Self.pageSize).map {
-                ["at": $0.at, "action": $0.action, "applicantID": $0.applicantID ?? "", "role": $0.databaseRole ?? "",
-                 "reason": $0.reason ?? "", "detail": $0.detail]
+                [
+                    "at": $0.at, "action": $0.action, "applicantID": $0.applicantID ?? "",
+                    "role": $0.databaseRole ?? "",
+                    "reason": $0.reason ?? "", "detail": $0.detail,
+                ]
             },
         ]
         if number > 1 { data["previous"] = number - 1 }

@@ -87,11 +87,13 @@ extension ConsoleServer {
 
     /// Every word of the console in `language`, for templates (`{{t.key}}`).
     func words(_ language: Language) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: ConsoleMessage.allCases.map { ($0.rawValue, MessageCatalogue.console($0, language)) })
+        Dictionary(
+            uniqueKeysWithValues: ConsoleMessage.allCases.map { ($0.rawValue, MessageCatalogue.console($0, language)) })
     }
 
     static func currentMonth() -> String {
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Tokyo")!, from: Date())
+        let parts = Calendar(identifier: .gregorian).dateComponents(
+            in: TimeZone(identifier: "Asia/Tokyo")!, from: Date())
         return String(format: "%04d-%02d", parts.year ?? 2026, parts.month ?? 1)
     }
 

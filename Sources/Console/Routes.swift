@@ -32,7 +32,8 @@ extension ConsoleServer {
             return try await trustedLogin(request, header: header)
         }
         if try await visitor(request) != nil { return Self.redirect("/") }
-        return page("login", title: .signIn, visitor: nil, language: anonymousLanguage(request), data: [:], back: "/login")
+        return page(
+            "login", title: .signIn, visitor: nil, language: anonymousLanguage(request), data: [:], back: "/login")
     }
 
     /// Behind single sign-on: a session for the officer the proxy names, or 403.

@@ -128,7 +128,9 @@ public enum OfficerLogin {
         guard let first = name.unicodeScalars.first, name.utf8.count <= 63 else { return false }
         let lower = ("a"..."z")
         guard lower.contains(String(first)) || first == "_" else { return false }
-        return name.unicodeScalars.allSatisfy { lower.contains(String($0)) || ("0"..."9").contains(String($0)) || $0 == "_" }
+        return name.unicodeScalars.allSatisfy {
+            lower.contains(String($0)) || ("0"..."9").contains(String($0)) || $0 == "_"
+        }
     }
 }
 
@@ -140,6 +142,7 @@ extension Database {
     public func asOfficer(_ role: String, poolSize: Int = 2) -> Database {
         precondition(OfficerLogin.isPlainName(role), "an officer's role name must be a plain identifier")
         let pool = ConnectionPool(conninfo: conninfo, size: poolSize, overriding: [("options", "-c role=\(role)")])
-        return Database(conninfo: conninfo, pool: pool, queue: JobQueueClient(pool: pool), home: home, embedded: embedded)
+        return Database(
+            conninfo: conninfo, pool: pool, queue: JobQueueClient(pool: pool), home: home, embedded: embedded)
     }
 }
