@@ -247,12 +247,18 @@ struct BankAccountTests {
     /// A fresh login role in `group` (roles are cluster-wide: the name is random).
     static func login(in group: String, database: Database) async throws -> (name: String, url: String) {
         let name = "bursar_t_login_\(UInt32.random(in: 0...UInt32.max))"
+        // A scram password: scripts/test.sh asks every member of bursar_officer for one (the console's officers).
+        let password = "pw-\(UUID().uuidString)"
         try await database.pool.withConnection { connection in
-            // A generated name, not user data.
-            try await connection.simpleQuery("CREATE ROLE \(name) LOGIN IN ROLE \(group)")
+            // A generated name and password, not user data.
+            try await connection.simpleQuery("""
+                SET password_encryption = 'scram-sha-256';
+                CREATE ROLE \(name) LOGIN PASSWORD '\(password)' IN ROLE \(group)
+                """)
         }
         var parts = try #require(URLComponents(string: database.conninfo))
         parts.user = name
+        parts.password = password
         return (name, try #require(parts.string))
     }
 }

@@ -12,6 +12,8 @@ struct GrantsByNeedTests {
     /// Table → the privileges of each role, as the query below spells them: whole-table
     /// privileges, and `PRIVILEGE(columns)` for column grants, sorted; "" for none.
     static let decisions: [String: (worker: String, officer: String)] = [
+        // The console's sessions (057): only its own login, bursar_console, reads and writes them.
+        "console_sessions": (worker: "", officer: ""),
         "applicants": (
             worker: "SELECT UPDATE(latest_revision)",
             officer: "INSERT SELECT UPDATE(birth_date,citizenships,content_hash,family_name,"

@@ -13,11 +13,18 @@ struct RoleTests {
     /// database URL that logs in with it.
     private func login(in group: String, database: Database) async throws -> (name: String, url: String) {
         let name = "bursar_t_login_\(UInt32.random(in: 0...UInt32.max))"
+        // A scram password: scripts/test.sh asks every member of bursar_officer for one (the console's officers).
+        let password = "pw-\(UUID().uuidString)"
         try await database.pool.withConnection { connection in
-            try await connection.simpleQuery("CREATE ROLE \(name) LOGIN IN ROLE \(group)")  // generated name, not user data
+            // generated name and password, not user data
+            try await connection.simpleQuery("""
+                SET password_encryption = 'scram-sha-256';
+                CREATE ROLE \(name) LOGIN PASSWORD '\(password)' IN ROLE \(group)
+                """)
         }
         var parts = try #require(URLComponents(string: database.conninfo))
         parts.user = name
+        parts.password = password
         return (name, try #require(parts.string))
     }
 
