@@ -12,7 +12,29 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-fail_setup() { echo "browser test: $1" >&2; echo "browser: 0 passed, 1 failed"; exit 1; }
+# The closing line is printed once: by the end of the run, or (set -e stopped a step) by cleanup.
+reported=no
+report() { reported=yes; echo "browser: $1 passed, $2 failed"; }
+fail_setup() { echo "browser test: $1" >&2; report 0 1; exit 1; }
+WORK=
+DB=
+CONSOLE_PID=
+TEST_PID=
+cleanup() {
+    # Only what this script started: the console, and the test's process group (python,
+    # chromedriver, chromium).
+    if [ -n "$TEST_PID" ]; then kill -- -"$TEST_PID" 2>/dev/null || true; fi
+    if [ -n "$CONSOLE_PID" ]; then
+        kill "$CONSOLE_PID" 2>/dev/null || true
+        wait "$CONSOLE_PID" 2>/dev/null || true
+    fi
+    if [ -n "$DB" ] && [ "${BURSAR_BROWSER_KEEP:-0}" != 1 ]; then
+        "$PSQL" "$BURSAR_TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+    fi
+    if [ -n "$WORK" ]; then rm -rf "$WORK"; fi
+    if [ "$reported" = no ]; then echo "browser test: a step failed (see above)" >&2; report 0 1; fi
+}
+trap cleanup EXIT
 
 for variable in BURSAR_TEST_DATABASE_URL BURSAR_TEST_PG_BIN BURSAR_TEST_PG_DATA; do
     [ -n "${!variable:-}" ] || fail_setup "$variable is not set: run scripts/test.sh (it starts the cluster)"
@@ -45,28 +67,12 @@ echo "browser test: installs checked in $(($(date +%s) - started)) s"
 
 # --- The database: the sample, and an application whose partner spelling is uncertain -----------
 started=$(date +%s)
-swift build --product bursar >/dev/null
+WORK=$(mktemp -d /tmp/bursar-browser-XXXXXX)
+swift build --product bursar >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail_setup "bursar did not build"; }
 BURSAR=$PWD/.build/debug/bursar
 PSQL="$BURSAR_TEST_PG_BIN/psql"
-WORK=$(mktemp -d /tmp/bursar-browser-XXXXXX)
 DB=bursar_browser_$$
 export DATABASE_URL="${BURSAR_TEST_DATABASE_URL%/*}/$DB"
-CONSOLE_PID=
-TEST_PID=
-cleanup() {
-    # Only what this script started: the console, and the test's process group (python,
-    # chromedriver, chromium).
-    if [ -n "$TEST_PID" ]; then kill -- -"$TEST_PID" 2>/dev/null || true; fi
-    if [ -n "$CONSOLE_PID" ]; then
-        kill "$CONSOLE_PID" 2>/dev/null || true
-        wait "$CONSOLE_PID" 2>/dev/null || true
-    fi
-    if [ "${BURSAR_BROWSER_KEEP:-0}" != 1 ]; then
-        "$PSQL" "$BURSAR_TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
-    fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 "$PSQL" "$BURSAR_TEST_DATABASE_URL" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $DB" >/dev/null
 "$BURSAR" db migrate >/dev/null
@@ -82,6 +88,7 @@ if ! grep -q "^host all $OFFICER " "$HBA"; then
 fi
 # The password goes through standard input, not a command line.
 "$PSQL" "$BURSAR_TEST_DATABASE_URL" -v ON_ERROR_STOP=1 -q >/dev/null <<SQL
+SET client_min_messages = warning;
 SELECT pg_reload_conf();
 DO \$\$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$OFFICER') THEN CREATE ROLE $OFFICER LOGIN; END IF;
@@ -176,5 +183,5 @@ if [ "$status" -ne 0 ]; then
     tail -n 40 "$WORK/console.log" >&2
 fi
 echo "screenshots: $SCREENS"
-echo "browser: $((ran > failed ? ran - failed : 0)) passed, $failed failed"
+report "$((ran > failed ? ran - failed : 0))" "$failed"
 exit "$status"
