@@ -68,7 +68,10 @@ echo "browser test: installs checked in $(($(date +%s) - started)) s"
 # --- The database: the sample, and an application whose partner spelling is uncertain -----------
 started=$(date +%s)
 WORK=$(mktemp -d /tmp/bursar-browser-XXXXXX)
-swift build --product bursar >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail_setup "bursar did not build"; }
+if ! swift build --product bursar >"$WORK/build.log" 2>&1; then
+    cat "$WORK/build.log" >&2
+    fail_setup "bursar did not build"
+fi
 BURSAR=$PWD/.build/debug/bursar
 PSQL="$BURSAR_TEST_PG_BIN/psql"
 DB=bursar_browser_$$
@@ -142,13 +145,16 @@ PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 "$BURSAR" console --listen "127.0.0.1:$PORT" >"$WORK/console.log" 2>&1 &
 CONSOLE_PID=$!
 # Ready when the login page answers (or fail at once when the server exits).
-python3 - "http://127.0.0.1:$PORT/login" "$CONSOLE_PID" <<'PY' || { cat "$WORK/console.log" >&2; fail_setup "the console did not start"; }
+ready=0
+python3 - "http://127.0.0.1:$PORT/login" "$CONSOLE_PID" <<'PY' || ready=$?
 import os, sys, time, urllib.request
 deadline = time.monotonic() + 60
 while time.monotonic() < deadline:
     try:
-        os.kill(int(sys.argv[2]), 0)
-    except ProcessLookupError:
+        with open(f"/proc/{sys.argv[2]}/stat") as stat:
+            if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                sys.exit(1)
+    except FileNotFoundError:
         sys.exit(1)
     try:
         with urllib.request.urlopen(sys.argv[1], timeout=2) as response:
@@ -157,6 +163,10 @@ while time.monotonic() < deadline:
         time.sleep(0.2)
 sys.exit(1)
 PY
+if [ "$ready" -ne 0 ]; then
+    cat "$WORK/console.log" >&2
+    fail_setup "the console did not start"
+fi
 
 SCREENS=$PWD/.build/console-screens
 rm -rf "$SCREENS"
