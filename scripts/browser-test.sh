@@ -4,8 +4,9 @@
 #
 # Runs inside the throwaway cluster of scripts/test.sh (it reads BURSAR_TEST_DATABASE_URL,
 # BURSAR_TEST_PG_BIN and BURSAR_TEST_PG_DATA); scripts/test.sh calls it after the Swift tests.
-# Installs what is missing (Debian's chromium and chromium-driver; Python's selenium from PyPI
-# into .build/browser-python) when run as root. Screenshots: .build/console-screens/NN-name.png.
+# Installs what is missing (Debian's chromium, chromium-driver and a Japanese font; Python's
+# selenium from PyPI into .build/browser-python) when run as root.
+# Screenshots: .build/console-screens/NN-name.png.
 # Prints "browser: N passed, N failed" last; exits non-zero when a step or a test failed.
 # Usage: scripts/browser-test.sh   (BURSAR_BROWSER_KEEP=1 keeps the test database for a look)
 set -euo pipefail
@@ -52,6 +53,11 @@ apt_install() {
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     echo "installing chromium and chromium-driver…"
     apt_install chromium chromium-driver
+fi
+# A Japanese font: without one the Japanese pages' screenshots show empty boxes.
+if ! fc-list :lang=ja 2>/dev/null | grep -q .; then
+    echo "installing a Japanese font…"
+    apt_install fonts-ipafont-gothic
 fi
 command -v python3 >/dev/null || apt_install python3
 # selenium goes into a folder of this checkout, not the system's Python (PEP 668 forbids that on
@@ -136,7 +142,9 @@ EVENTS
 "$BURSAR" payments hold S-01-base --reason "bank account being verified" >/dev/null
 mkdir -m 700 "$WORK/payments"
 "$BURSAR" payments run --program tgp-2026 --month 2026-04 --folder "$WORK/payments" >/dev/null
-"$BURSAR" review list | grep -q "Bayreuth" || fail_setup "the near-miss spelling is not in bursar review list"
+# Read whole before matching: `grep -q` would stop reading early and pipefail fail the pipe.
+waiting=$("$BURSAR" review list)
+grep -q '"Bayreuth"' <<<"$waiting" || fail_setup "the near-miss spelling is not in bursar review list"
 echo "browser test: database ready in $(($(date +%s) - started)) s"
 
 # --- The console, then the browser ----------------------------------------------------------

@@ -54,8 +54,14 @@ class ConsoleInABrowser(unittest.TestCase):
         # The console picks the language from Accept-Language until the officer switches.
         options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
         cls.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        cls.driver.set_window_size(1280, 900)
         cls.driver.set_page_load_timeout(30)
+        cls.laptop()
+
+    @classmethod
+    def laptop(cls):
+        """A 1280×900 page (the window's size would include the browser's own frame)."""
+        cls.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                   {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False})
 
     @classmethod
     def tearDownClass(cls):
@@ -73,11 +79,16 @@ class ConsoleInABrowser(unittest.TestCase):
     def some(self, selector, within=None):
         return (within or self.driver).find_elements(By.CSS_SELECTOR, selector)
 
-    def page(self, main_id):
-        """Waits for `<main id=main_id>` and checks what every page has: the language switch."""
-        main = WebDriverWait(self.driver, SECONDS).until(
-            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, f"main#{main_id}")),
-            f"no main#{main_id} at {self.driver.current_url}")
+    def page(self, main_id, shot=None):
+        """Waits for `<main id=main_id>`, saves the page as `shot` before any check (a failure's page
+        is there to see), and checks what every page has: the language switch."""
+        try:
+            main = WebDriverWait(self.driver, SECONDS).until(
+                expected_conditions.presence_of_element_located((By.CSS_SELECTOR, f"main#{main_id}")),
+                f"no main#{main_id} at {self.driver.current_url}")
+        finally:
+            if shot:
+                self.shot(shot)
         for language in ("ja", "en"):
             switch = self.some(f"a[href$='/lang/{language}'], form[action$='/lang/{language}']")
             self.assertTrue(switch, f"{self.driver.current_url} has no switch to /lang/{language}")
@@ -100,7 +111,7 @@ class ConsoleInABrowser(unittest.TestCase):
         self.one("[name=password]", form).send_keys(password)
         self.submit(form)
 
-    def go(self, path, main_id):
+    def go(self, path, main_id, shot=None):
         """Follows a link to `path` when the page has one (as an officer would), else opens it."""
         links = [a for a in self.some(f"a[href='{path}'], a[href='{BASE}{path}']") if a.is_displayed()]
         if links and self.driver.current_url != BASE + path:
@@ -109,7 +120,7 @@ class ConsoleInABrowser(unittest.TestCase):
             WebDriverWait(self.driver, SECONDS).until(expected_conditions.staleness_of(before))
         else:
             self.driver.get(BASE + path)
-        return self.page(main_id)
+        return self.page(main_id, shot)
 
     def text(self, element):
         return element.get_attribute("textContent") or ""
@@ -119,42 +130,43 @@ class ConsoleInABrowser(unittest.TestCase):
     def test_1_wrong_password_is_refused(self):
         self.driver.delete_all_cookies()
         self.log_in(PASSWORD + "-wrong")
+        self.shot("01-login-refused")
         self.one("form#login-form")
         self.assertFalse(self.some("main#page-dashboard"), "a wrong password opened the dashboard")
-        self.shot("01-login-refused")
         self.driver.get(BASE + "/")
         self.assertFalse(self.some("main#page-dashboard"), "no session after a refused login")
         self.one("form#login-form")
 
     def test_2_login_opens_the_dashboard(self):
         self.log_in(PASSWORD)
-        self.page("page-dashboard")
+        self.page("page-dashboard", "02-dashboard")
         self.one("form#logout-form")
         self.assertNotIn(PASSWORD, self.driver.current_url)
         session = [c for c in self.driver.get_cookies() if c.get("httpOnly") and c.get("sameSite") == "Strict"]
         self.assertTrue(session, f"no HttpOnly SameSite=Strict session cookie: {self.driver.get_cookies()}")
-        self.shot("02-dashboard")
 
     def test_3_confirming_the_spelling_decides_the_case_again(self):
-        queue = self.go("/queue", "page-queue")
+        queue = self.go("/queue", "page-queue", "03-queue")
         for section in ("queue-review", "queue-spellings", "queue-duplicates", "queue-flags", "queue-holds"):
             self.one(f"#{section}", queue)
         spellings = self.one("#queue-spellings", queue)
         self.assertIn(SPELLING, self.text(spellings))
         self.assertIn(PARTNER, self.text(spellings), "the candidate partner is shown beside the spelling")
-        self.shot("03-queue")
 
-        # The confirm form of this spelling's item: the nearest enclosing element naming the
-        # spelling holds exactly one confirm form.
+        # The confirm form of this spelling's item: the nearest element around the form that
+        # names the spelling (in its text, the candidate's name aside, or as a field's value)
+        # holds exactly one confirm form.
         forms = self.some("form[id='action-spelling-confirm']", spellings)
         self.assertTrue(forms, "no form#action-spelling-confirm in #queue-spellings")
         mine = [f for f in forms if self.driver.execute_script(
-            """const [form, spelling, section] = arguments;
+            """const [form, spelling, partner, section] = arguments;
+               const selector = 'form[id="action-spelling-confirm"]';
                for (let e = form; e && e !== section; e = e.parentElement) {
-                   if (e.textContent.includes(spelling) || e.innerHTML.includes(spelling))
-                       return e.querySelectorAll('form[id="action-spelling-confirm"]').length === 1;
+                   const named = e.textContent.split(partner).join('').includes(spelling)
+                       || [...e.querySelectorAll('input')].some(i => i.value === spelling);
+                   if (named) return (e.matches(selector) ? 1 : 0) + e.querySelectorAll(selector).length === 1;
                }
-               return false;""", f, SPELLING, spellings)]
+               return false;""", f, SPELLING, PARTNER, spellings)]
         self.assertEqual(len(mine), 1, f"one confirm form for {SPELLING!r}")
         form = mine[0]
         csrf = self.one("input[type=hidden][name=csrf]", form)
@@ -182,11 +194,9 @@ class ConsoleInABrowser(unittest.TestCase):
         search = self.one("form#search-form", listing)
         self.one("[name=q]", search).send_keys(NEAR_MISS_ID)
         self.submit(search)
-        results = self.page("page-applicants")
+        results = self.page("page-applicants", "05-applicants")
         self.assertIn(NEAR_MISS_ID, self.text(results))
-        self.shot("05-applicants")
-        self.go(f"/applicants/{NEAR_MISS_ID}", "page-case")
-        case = self.page("page-case")
+        case = self.go(f"/applicants/{NEAR_MISS_ID}", "page-case", "06-case")
         trace = self.text(self.one("#case-trace", case))
         self.assertIn("2b", trace, "clause (2) now holds through category (b)")
         self.assertIn(PARTNER, trace)
@@ -195,13 +205,11 @@ class ConsoleInABrowser(unittest.TestCase):
         self.assertRegex(decisions, r"needs[ _]review", "the earlier decision is listed too")
         self.assertTrue(self.text(self.one("#case-audit", case)).strip(), "the case shows its audit rows")
         self.one("#case-scholarship", case)
-        self.shot("06-case")
 
-        audit = self.go("/audit", "page-audit")
+        audit = self.go("/audit", "page-audit", "07-audit")
         rows = [r for r in self.some("tr, li, article", audit) if REASON in self.text(r)]
         self.assertTrue(rows, "the audit trail shows the action with its reason")
         self.assertIn(LOGIN, self.text(rows[-1]), "the audit row names the officer's login")
-        self.shot("07-audit")
 
     def test_4_japanese_and_the_months_payments(self):
         self.driver.get(BASE + "/")
@@ -211,40 +219,39 @@ class ConsoleInABrowser(unittest.TestCase):
             switch[0].click()
         else:
             self.submit(self.one("form[action$='/lang/ja']"))
-        main = self.page("page-dashboard")
+        main = self.page("page-dashboard", "08-dashboard-ja")
         self.assertRegex(self.text(main), JAPANESE, "the dashboard speaks Japanese after the switch")
-        self.shot("08-dashboard-ja")
 
-        payments = self.go(f"/payments/{MONTH}", "page-payments")
+        payments = self.go(f"/payments/{MONTH}", "page-payments", "09-payments-ja")
         text = self.text(payments)
         self.assertRegex(text, JAPANESE)
         self.assertIn("S-07-partner-only", text, "the paid scholar")
         self.assertIn("S-01-base", text, "the held scholar")
-        self.shot("09-payments-ja")
 
     def test_5_a_page_at_phone_width(self):
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                     {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True})
         try:
             self.driver.get(BASE + "/queue")
-            self.page("page-queue")
+            self.page("page-queue", "10-queue-phone")
+            width = self.driver.execute_script("return document.documentElement.clientWidth")
+            self.assertEqual(width, 390, "the page lays out at the phone's width (meta viewport)")
             overflow = self.driver.execute_script(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
             self.assertLessEqual(overflow, 1, "the page scrolls sideways at 390 px")
-            self.shot("10-queue-phone")
         finally:
-            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+            self.laptop()
 
     def test_6_logout_ends_the_session(self):
         self.driver.get(BASE + "/")
         self.page("page-dashboard")
         self.submit(self.one("form#logout-form"))
+        self.shot("11-logged-out")
         self.one("form#login-form")
         self.driver.get(BASE + "/queue")
         with self.assertRaises(NoSuchElementException):
             self.one("main#page-queue")
         self.one("form#login-form")
-        self.shot("11-logged-out")
 
 
 if __name__ == "__main__":
