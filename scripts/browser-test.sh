@@ -8,7 +8,8 @@
 # selenium from PyPI into .build/browser-python) when run as root.
 # Screenshots: .build/console-screens/NN-name.png.
 # Prints "browser: N passed, N failed" last; exits non-zero when a step or a test failed.
-# Usage: scripts/browser-test.sh   (BURSAR_BROWSER_KEEP=1 keeps the test database for a look)
+# Usage: scripts/browser-test.sh   (BURSAR_BROWSER_KEEP=1 keeps the test database for a look;
+# BURSAR_BROWSER_README=1 copies the work queue's screenshot to docs/console.png for the README)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -201,5 +202,11 @@ if [ "$status" -ne 0 ]; then
     tail -n 40 "$WORK/console.log" >&2
 fi
 echo "screenshots: $SCREENS"
+# The README's picture of the console: the work queue, copied on request only (a test run leaves
+# the checkout unchanged).
+if [ "${BURSAR_BROWSER_README:-0}" = 1 ] && [ -f "$SCREENS/03-queue.png" ]; then
+    cp "$SCREENS/03-queue.png" docs/console.png
+    echo "docs/console.png: the work queue of this run"
+fi
 report "$((ran > failed ? ran - failed : 0))" "$failed"
 exit "$status"
