@@ -113,15 +113,17 @@ SAMPLE=examples/tgp-2026-sample
 "$BURSAR" submit "$SAMPLE/batch.ndjson" >/dev/null || [ $? -eq 3 ]
 # A new applicant (S-07's record with another person's name and birth date) enrolled at "Bayreuth":
 # the matcher finds "University of Bayreuth" but cannot be sure, and Germany is in no category of
-# (2)(a), so clause (2) waits for an officer and the spelling is in the work queue.
+# (2)(a), so clause (2) waits for an officer and the spelling is in the work queue. The given name
+# carries markup: the case page must show it as text and run none of it.
 NEAR_MISS=S-90-near-miss
+NEAR_MISS_GIVEN='Lena <script>window.bursarXSS = 1</script>'
 mkdir -p "$WORK/batch/docs"
 cp -R "$SAMPLE/docs/S-07-partner-only" "$WORK/batch/docs/"
 line=$(grep '"applicant_id": "S-07-partner-only"' "$SAMPLE/batch.ndjson")
-near=$(python3 - "$line" "$NEAR_MISS" <<'PY'
+near=$(python3 - "$line" "$NEAR_MISS" "$NEAR_MISS_GIVEN" <<'PY'
 import json, sys
 record = json.loads(sys.argv[1])
-record.update(applicant_id=sys.argv[2], family_name="Weber", given_name="Lena", birth_date="2001-05-17")
+record.update(applicant_id=sys.argv[2], family_name="Weber", given_name=sys.argv[3], birth_date="2001-05-17")
 record["affiliation"]["institution"] = "Bayreuth"
 print(json.dumps(record, ensure_ascii=False))
 PY
@@ -183,7 +185,8 @@ mkdir -p "$SCREENS"
 log="$WORK/browser.log"
 # Its own process group (setsid), so that cleanup ends chromedriver and chromium with it.
 CONSOLE_URL="http://127.0.0.1:$PORT" CONSOLE_LOGIN=$OFFICER CONSOLE_PASSWORD=$OFFICER_PASSWORD \
-    BURSAR_BIN=$BURSAR NEAR_MISS_ID=$NEAR_MISS NEAR_MISS_SPELLING=Bayreuth NEAR_MISS_PARTNER="University of Bayreuth" \
+    BURSAR_BIN=$BURSAR NEAR_MISS_ID=$NEAR_MISS NEAR_MISS_GIVEN=$NEAR_MISS_GIVEN \
+    NEAR_MISS_SPELLING=Bayreuth NEAR_MISS_PARTNER="University of Bayreuth" \
     PAYMENT_MONTH=2026-04 SCREENS=$SCREENS PYTHONPATH=$PYLIB \
     setsid timeout --kill-after=10s 150s python3 Tests/Browser/console_test.py >"$log" 2>&1 &
 TEST_PID=$!

@@ -7,9 +7,9 @@ refused. Each page is saved as .build/console-screens/NN-name.png.
 
 Run by scripts/browser-test.sh, which prepares the database and starts `bursar console`; it passes:
 CONSOLE_URL, CONSOLE_LOGIN, CONSOLE_PASSWORD, BURSAR_BIN and DATABASE_URL (for `bursar drain`: the
-test runs the workers itself, as bursard would in service), NEAR_MISS_ID, NEAR_MISS_SPELLING,
-NEAR_MISS_PARTNER, PAYMENT_MONTH, SCREENS. The test methods run in name order and build on each
-other (one browser, one session).
+test runs the workers itself, as bursard would in service), NEAR_MISS_ID, NEAR_MISS_GIVEN (a given
+name with a script in it), NEAR_MISS_SPELLING, NEAR_MISS_PARTNER, PAYMENT_MONTH, SCREENS. The test
+methods run in name order and build on each other (one browser, one session).
 """
 
 import os
@@ -30,6 +30,7 @@ LOGIN = os.environ["CONSOLE_LOGIN"]
 PASSWORD = os.environ["CONSOLE_PASSWORD"]
 BURSAR = os.environ["BURSAR_BIN"]
 NEAR_MISS_ID = os.environ["NEAR_MISS_ID"]
+NEAR_MISS_GIVEN = os.environ["NEAR_MISS_GIVEN"]
 SPELLING = os.environ["NEAR_MISS_SPELLING"]
 PARTNER = os.environ["NEAR_MISS_PARTNER"]
 MONTH = os.environ["PAYMENT_MONTH"]
@@ -197,6 +198,8 @@ class ConsoleInABrowser(unittest.TestCase):
         results = self.page("page-applicants", "05-applicants")
         self.assertIn(NEAR_MISS_ID, self.text(results))
         case = self.go(f"/applicants/{NEAR_MISS_ID}", "page-case", "06-case")
+        self.assertIn(NEAR_MISS_GIVEN, self.text(case), "the name's markup is shown as text")
+        self.assertIsNone(self.driver.execute_script("return window.bursarXSS"), "the name's script did not run")
         trace = self.text(self.one("#case-trace", case))
         self.assertIn("2b", trace, "clause (2) now holds through category (b)")
         self.assertIn(PARTNER, trace)
