@@ -28,6 +28,8 @@ cleanup() {
     if [ -n "$TEST_PID" ]; then kill -- -"$TEST_PID" 2>/dev/null || true; fi
     if [ -n "$CONSOLE_PID" ]; then
         kill "$CONSOLE_PID" 2>/dev/null || true
+        # SIGTERM first; a console that has not exited 10 s later is killed.
+        timeout 10 tail --pid="$CONSOLE_PID" -f /dev/null || kill -KILL "$CONSOLE_PID" 2>/dev/null || true
         wait "$CONSOLE_PID" 2>/dev/null || true
     fi
     if [ -n "$DB" ] && [ "${BURSAR_BROWSER_KEEP:-0}" != 1 ]; then
@@ -56,7 +58,7 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     apt_install chromium chromium-driver
 fi
 # A Japanese font: without one the Japanese pages' screenshots show empty boxes.
-if ! fc-list :lang=ja 2>/dev/null | grep -q .; then
+if [ -z "$(fc-list :lang=ja 2>/dev/null)" ]; then
     echo "installing a Japanese font…"
     apt_install fonts-ipafont-gothic
 fi
