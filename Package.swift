@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         // RFC 4180 CSV reading (quoted fields with line breaks) for the imports; see Sources/Formats.
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // The officers' console (issue 24): server-rendered HTML templates.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -73,13 +75,22 @@ let package = Package(
         .target(
             name: "History", dependencies: ["Store", "Screening", "Partners", "Formats", "Postgres"],
             swiftSettings: strict),
+        // The officers' console (issue 24): HTML over the same Store as the CLI.
+        .target(
+            name: "Console",
+            dependencies: [
+                "Store", "History", "Screening", "Lifecycle", "Postgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strict),
         .target(
             name: "Workers", dependencies: ["Store", "JobQueue", "Screening", "Partners", "Lifecycle"], path: "Workers",
             swiftSettings: strict),
         .target(
             name: "BursarApp",
             dependencies: [
-                "Workers", "Store", "Postgres", "Telemetry", "Intake", "Formats", "Banking", "History",
+                "Workers", "Store", "Postgres", "Telemetry", "Intake", "Formats", "Banking", "History", "Console",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,6 +138,12 @@ let package = Package(
             name: "DatabaseTests",
             dependencies: [
                 "Postgres", "JobQueue", "Store", "Workers", "BursarApp", "Telemetry", "Banking", "History",
+            ], swiftSettings: strict),
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: [
+                "Console", "Store", "Postgres", "History",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ], swiftSettings: strict),
         .testTarget(
             name: "HistoryTests", dependencies: ["History", "Screening", "Partners", "Store"], swiftSettings: strict),

@@ -22,6 +22,14 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bursar_cli') THEN
         CREATE ROLE bursar_cli LOGIN IN ROLE bursar_officer;
     END IF;
+    -- The officers' console (issue 24): a member of nothing powerful, NOINHERIT, so it holds no
+    -- officer's rights by itself. Each officer's login is granted to it (GRANT alice TO
+    -- bursar_console) so that the console may `SET role alice` for alice's requests only: the
+    -- database then applies alice's grants and stamps alice on the audit rows. Officers are
+    -- logins in bursar_officer: CREATE ROLE alice LOGIN IN ROLE bursar_officer; \password alice
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bursar_console') THEN
+        CREATE ROLE bursar_console LOGIN NOINHERIT;
+    END IF;
 END
 $$;
 ALTER ROLE bursar_migrate SET role = 'bursar_owner';
@@ -30,3 +38,12 @@ ALTER ROLE bursar_migrate SET role = 'bursar_owner';
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE, CREATE ON SCHEMA public TO bursar_owner;
 GRANT USAGE ON SCHEMA public TO bursar_worker, bursar_officer;
+GRANT USAGE ON SCHEMA public TO bursar_console;
+-- The console's sessions (migration 057 grants the same when this file ran first).
+DO $$
+BEGIN
+    IF to_regclass('public.console_sessions') IS NOT NULL THEN
+        GRANT SELECT, INSERT, UPDATE, DELETE ON console_sessions TO bursar_console;
+    END IF;
+END
+$$;

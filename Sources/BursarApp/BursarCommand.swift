@@ -19,6 +19,7 @@ public struct BursarCommand: AsyncParsableCommand {
             Submit.self, Drain.self, Status.self, Show.self, Review.self, Export.self, Events.self, Payments.self, Flags.self,
             Partners.self, Exclusions.self, Duplicates.self, Documents.self, DB.self, Jobs.self, Queues.self, Bench.self,
             Audit.self, Accounts.self, ReplayCommand.self, WhatIfCommand.self, ProgramsCommand.self, Reports.self,
+            ConsoleCommand.self,
         ])
 
     public init() {}

@@ -39,9 +39,25 @@ public actor Connection {
     /// A failure names the host or socket and quotes the server's message; the password is never
     /// part of it.
     public static func connect(_ conninfo: String) async throws -> Connection {
+        try await connect(conninfo, overriding: [])
+    }
+
+    /// Connects with `conninfo` and then `overrides` (libpq keywords such as `user`, `password`,
+    /// `options`), which win over the same keywords in `conninfo`: the officers' console signs in
+    /// as an officer, or sets the officer's role, on the host and database of `DATABASE_URL`.
+    public static func connect(_ conninfo: String, overriding overrides: [(String, String)]) async throws
+        -> Connection
+    {
         let connection = Connection(target: ConnectionTarget.describe(conninfo))
-        try await connection.open(conninfo)
+        try await connection.open(conninfo, overrides: overrides)
         return connection
+    }
+
+    /// True when the server asked for a password and libpq sent one (`PQconnectionUsedPassword`):
+    /// false under `trust` authentication, where any password would be accepted.
+    public func usedPassword() -> Bool {
+        guard let handle else { return false }
+        return PQconnectionUsedPassword(handle) == 1
     }
 
     deinit {
@@ -63,8 +79,8 @@ public actor Connection {
 
     /// Connects with `conninfo` after the defaults: later entries win, so the caller's own
     /// settings override ours (`expand_dbname` reads `conninfo` as a whole connection string).
-    static func connectBlocking(_ conninfo: String) -> OpaquePointer? {
-        let pairs = defaultOptions + [("dbname", conninfo)]
+    static func connectBlocking(_ conninfo: String, overrides: [(String, String)] = []) -> OpaquePointer? {
+        let pairs = defaultOptions + [("dbname", conninfo)] + overrides
         let keys = pairs.map { strdup($0.0) } + [nil]
         let values = pairs.map { strdup($0.1) } + [nil]
         defer {
@@ -76,8 +92,8 @@ public actor Connection {
         return PQconnectdbParams(keyPointers, valuePointers, 1)
     }
 
-    private func open(_ conninfo: String) throws {
-        let conn = Connection.connectBlocking(conninfo)
+    private func open(_ conninfo: String, overrides: [(String, String)]) throws {
+        let conn = Connection.connectBlocking(conninfo, overrides: overrides)
         guard let conn, PQstatus(conn) == CONNECTION_OK else {
             var message = conn.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? "out of memory"
             // libpq may quote the password token of a malformed URL.

@@ -20,8 +20,14 @@ public actor ConnectionPool {
     /// Connections handed out now, and callers waiting for one (for metrics).
     public var usage: (inUse: Int, waiting: Int) { (openCount - idle.count, waiters.count) }
 
-    public init(conninfo: String, size: Int, checkoutTimeout: Duration = .seconds(30)) {
+    /// libpq keywords applied after `conninfo` on every connection (see ``Connection/connect(_:overriding:)``).
+    private let overrides: [(String, String)]
+
+    public init(
+        conninfo: String, size: Int, checkoutTimeout: Duration = .seconds(30), overriding overrides: [(String, String)] = []
+    ) {
         self.conninfo = conninfo
+        self.overrides = overrides
         self.size = max(1, size)
         self.checkoutTimeout = checkoutTimeout
     }
@@ -90,7 +96,7 @@ public actor ConnectionPool {
     private func openNew() async throws -> Connection {
         openCount += 1
         do {
-            return try await Connection.connect(conninfo)
+            return try await Connection.connect(conninfo, overriding: overrides)
         } catch {
             openCount -= 1
             // Callers that queued while this connect was in flight: a slot is free again.

@@ -1,0 +1,290 @@
+import Foundation
+import History
+import Hummingbird
+import Lifecycle
+import Screening
+import Store
+
+extension ConsoleServer {
+    /// Items a page of a list shows.
+    static let pageSize = 50
+
+    func pageRoutes(_ router: Router<ConsoleContext>) {
+        router.get("/") { request, _ in try await self.signedIn(request) { try await self.dashboard($0) } }
+        router.get("/queue") { request, _ in
+            try await self.signedIn(request) { try await self.queue($0, page: Self.pageNumber(request)) }
+        }
+        router.get("/applicants") { request, _ in
+            try await self.signedIn(request) { try await self.applicants($0, page: Self.pageNumber(request)) }
+        }
+        router.post("/applicants/search") { request, _ in
+            try await self.signedIn(request) { visitor in
+                let fields = try await Self.form(request)
+                guard Self.acceptable(request, fields: fields, session: visitor.session) else {
+                    return Response(status: .forbidden)
+                }
+                // The query stays in the session: a name never travels in a URL.
+                try await self.sessions.update(id: visitor.sessionID, search: fields["q"] ?? "")
+                return Self.redirect("/applicants")
+            }
+        }
+        router.get("/applicants/:id") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return try await self.signedIn(request) { try await self.applicantCase($0, id: id) }
+        }
+        router.get("/payments/:month") { request, context in
+            let month = context.parameters.get("month") ?? ""
+            return try await self.signedIn(request) { try await self.payments($0, month: month) }
+        }
+        router.get("/audit") { request, _ in
+            try await self.signedIn(request) { try await self.audit($0, request: request) }
+        }
+    }
+
+    static func pageNumber(_ request: Request) -> Int {
+        max(1, Int(request.uri.queryParameters.get("page") ?? "1") ?? 1)
+    }
+
+    /// The slice of `items` on page `page`, with the previous and next page numbers.
+    static func paged<T>(_ items: [T], page: Int) -> (items: [T], previous: Int?, next: Int?) {
+        let start = min((page - 1) * pageSize, items.count)
+        let end = min(start + pageSize, items.count)
+        return (Array(items[start..<end]), page > 1 ? page - 1 : nil, end < items.count ? page + 1 : nil)
+    }
+
+    private var program: String { configuration.program }
+
+    private func dashboard(_ visitor: Visitor) async throws -> Response {
+        let program = program
+        let month = YearMonth(iso: Self.currentMonth())!
+        let (outcomes, health, report) = try await visitor.database.pool.withTransaction { connection in
+            (
+                try await ConsoleFacts.outcomeCounts(program: program, on: connection),
+                try await ConsoleFacts.queueHealth(on: connection),
+                try await PaymentStore.monthReport(program: program, month: month, on: connection)
+            )
+        }
+        let counts = try await queueItems(visitor)
+        let t = words(visitor.language)
+        let waiting: [[String: Any]] = [
+            ["anchor": "queue-review", "label": t["reviewClauses"]!, "count": counts.review.count],
+            ["anchor": "queue-spellings", "label": t["uncertainSpellings"]!, "count": counts.spellings.count],
+            ["anchor": "queue-duplicates", "label": t["duplicatePairs"]!, "count": counts.duplicates.count],
+            ["anchor": "queue-flags", "label": t["openFlags"]!, "count": counts.flags.count],
+            ["anchor": "queue-holds", "label": t["heldPayments"]!, "count": counts.holds.count],
+        ]
+        return page(
+            "dashboard", title: .dashboard, visitor: visitor, language: visitor.language,
+            data: [
+                "outcomes": outcomes.map { ["name": $0.0, "count": $0.1] },
+                "waiting": waiting,
+                "month": Self.totals(report),
+                "jobs": health.byState.map { ["name": $0.0, "count": $0.1] },
+                "oldestWaiting": health.oldestWaitingSeconds.map(String.init) ?? "—",
+            ], back: "/")
+    }
+
+    static func totals(_ report: PaymentStore.MonthReport) -> [String: Any] {
+        [
+            "paidCount": report.paid.count, "paidYen": report.paid.reduce(0) { $0 + $1.yen },
+            "heldCount": report.held.count, "heldYen": report.held.reduce(0) { $0 + $1.yen },
+            "dueCount": report.due.count, "dueYen": report.due.reduce(0) { $0 + $1.yen },
+        ]
+    }
+
+    /// What waits for a person, each list as the CLI's commands read it.
+    struct QueueItems {
+        var review: [[String: Any]] = []
+        var spellings: [[String: Any]] = []
+        var duplicates: [[String: Any]] = []
+        var flags: [[String: Any]] = []
+        var holds: [[String: Any]] = []
+    }
+
+    func queueItems(_ visitor: Visitor) async throws -> QueueItems {
+        let program = program
+        let database = visitor.database
+        var items = QueueItems()
+        let review = ReviewStore(database: database)
+        var byApplicant: [(String, [[String: String]])] = []
+        for item in try await review.waiting(program: program) {
+            let clause = ["clause": item.clause, "why": item.why]
+            if let last = byApplicant.last, last.0 == item.applicantID {
+                byApplicant[byApplicant.count - 1].1.append(clause)
+            } else {
+                byApplicant.append((item.applicantID, [clause]))
+            }
+        }
+        items.review = byApplicant.map { ["applicantID": $0.0, "clauses": $0.1] }
+        let matcher = try await PartnerStore(database: database).matcher(program: program)
+        items.spellings = try await review.uncertainSpellings(program: program).map { spelling in
+            let candidates = matcher.match(institution: spelling.spelling, country: spelling.country).candidates
+                .map(\.partner)
+            return [
+                "spelling": spelling.spelling, "country": spelling.country, "applications": spelling.applications,
+                "candidates": candidates,
+            ]
+        }
+        items.duplicates = try await PersonScreening(database: database).openDuplicates(program: program).flatMap {
+            pair in pair.others.filter { pair.applicantID < $0 }.map { ["drop": pair.applicantID, "keep": $0] }
+        }
+        let (flags, positions) = try await database.pool.withTransaction { connection in
+            (
+                try await LifecycleStore.openFlags(program: program, on: connection),
+                try await PaymentStore.positions(program: program, on: connection)
+            )
+        }
+        items.flags = flags.sorted { $0.key < $1.key }.flatMap { applicant, open in
+            open.filter { $0.flag != Scholarship.officerHoldFlag }.map {
+                ["applicantID": applicant, "flag": $0.flag, "month": $0.month?.description ?? ""]
+            }
+        }
+        for position in positions {
+            let officerHold = position.scholarship.flags.contains(Scholarship.officerHoldFlag)
+            for line in position.lines where line.status == .held {
+                items.holds.append([
+                    "applicantID": position.scholarship.applicantID, "month": line.month.description, "yen": line.yen,
+                    "reason": line.reason, "officerHold": officerHold,
+                ])
+            }
+        }
+        return items
+    }
+
+    private func queue(_ visitor: Visitor, page number: Int) async throws -> Response {
+        let items = try await queueItems(visitor)
+        let review = Self.paged(items.review, page: number)
+        let spellings = Self.paged(items.spellings, page: number)
+        let duplicates = Self.paged(items.duplicates, page: number)
+        let flags = Self.paged(items.flags, page: number)
+        let holds = Self.paged(items.holds, page: number)
+        let more = [review.next, spellings.next, duplicates.next, flags.next, holds.next].contains { $0 != nil }
+        var data: [String: Any] = [
+            "review": review.items, "spellings": spellings.items, "duplicates": duplicates.items,
+            "flags": flags.items, "holds": holds.items,
+        ]
+        if number > 1 { data["previous"] = number - 1 }
+        if more { data["next"] = number + 1 }
+        return page("queue", title: .queue, visitor: visitor, language: visitor.language, data: data, back: "/queue")
+    }
+
+    private func applicants(_ visitor: Visitor, page number: Int) async throws -> Response {
+        let program = program
+        let query = visitor.session.search
+        let rows = try await visitor.database.pool.withConnection { connection in
+            try await ConsoleFacts.applicants(
+                program: program, query: query, limit: Self.pageSize + 1, offset: (number - 1) * Self.pageSize,
+                on: connection)
+        }
+        var data: [String: Any] = [
+            "query": query ?? "",
+            "rows": rows.prefix(Self.pageSize).map {
+                ["applicantID": $0.applicantID, "familyName": $0.familyName, "givenName": $0.givenName,
+                 "outcome": $0.outcome]
+            },
+        ]
+        if number > 1 { data["previous"] = number - 1 }
+        if rows.count > Self.pageSize { data["next"] = number + 1 }
+        return page(
+            "applicants", title: .applicants, visitor: visitor, language: visitor.language, data: data,
+            back: "/applicants")
+    }
+
+    private func applicantCase(_ visitor: Visitor, id: String) async throws -> Response {
+        let program = program
+        let language = visitor.language
+        guard let name = try await ReviewStore(database: visitor.database).name(program: program, applicantID: id) else {
+            return page(
+                "error", title: .applicant, visitor: visitor, language: language,
+                data: ["message": "\(MessageCatalogue.console(.nothing, language))"], back: "/applicants",
+                status: .notFound)
+        }
+        let (decisions, events, positions, audit) = try await visitor.database.pool.withTransaction { connection in
+            (
+                try await HistoryStore.decisions(applicantID: id, program: program, on: connection),
+                try await LifecycleStore.events(program: program, applicantID: id, on: connection),
+                try await PaymentStore.positions(program: program, applicantID: id, on: connection),
+                try await AuditLog.entries(on: connection, applicantID: id, since: nil, limit: 200)
+            )
+        }
+        var data: [String: Any] = [
+            "applicantID": id, "familyName": name.family, "givenName": name.given,
+            "decisions": decisions.map {
+                ["id": $0.id, "revision": $0.revision, "outcome": $0.record.outcome.rawValue,
+                 "decidedAt": $0.decidedAt.map { ISO8601DateFormatter().string(from: $0) } ?? ""]
+            },
+            "events": events.map { ["date": $0.date ?? "", "type": $0.type, "status": $0.status] },
+            "audit": audit.reversed().map {
+                ["at": $0.at, "action": $0.action, "role": $0.databaseRole ?? "", "reason": $0.reason ?? ""]
+            },
+        ]
+        if let current = decisions.last {
+            data["outcome"] = current.record.outcome.rawValue
+            let trace = try? JSONDecoder().decode(DecisionTrace.self, from: Data(current.trace.utf8))
+            data["clauses"] = (trace?.clauses ?? []).map { clause in
+                let sentence = ClauseSentences.sentence(clause.id)
+                return [
+                    "id": clause.id, "status": clause.status.rawValue, "explanation": clause.explanation,
+                    "sentence": language == .ja ? (sentence.japanese ?? sentence.english) : sentence.english,
+                ]
+            }
+        }
+        if let position = positions.first {
+            data["flags"] = position.scholarship.flags
+            data["lines"] = position.lines.map {
+                ["month": $0.month.description, "status": $0.status.rawValue, "yen": $0.yen, "reason": $0.reason]
+            }
+        }
+        return page("case", title: .applicant, visitor: visitor, language: language, data: data, back: "/applicants/\(id)")
+    }
+
+    private func payments(_ visitor: Visitor, month text: String) async throws -> Response {
+        guard let month = YearMonth(iso: text) else { return Response(status: .notFound) }
+        let program = program
+        let (report, files) = try await visitor.database.pool.withTransaction { connection in
+            (
+                try await PaymentStore.monthReport(program: program, month: month, on: connection),
+                try await ConsoleFacts.bankFiles(program: program, month: text, on: connection)
+            )
+        }
+        func rows(_ lines: [PaymentStore.SettledMonth]) -> [[String: Any]] {
+            lines.map {
+                ["applicantID": $0.applicantID, "month": $0.month.description, "yen": $0.yen, "reason": $0.reason ?? ""]
+            }
+        }
+        var data = Self.totals(report)
+        data["month"] = text
+        data["paid"] = rows(report.paid)
+        data["held"] = rows(report.held)
+        data["due"] = rows(report.due)
+        data["files"] = files.map { ["runID": $0.runID, "file": URL(fileURLWithPath: $0.file).lastPathComponent] }
+        return page("payments", title: .payments, visitor: visitor, language: visitor.language, data: data,
+                    back: "/payments/\(text)")
+    }
+
+    private func audit(_ visitor: Visitor, request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        func filter(_ name: String) -> String? {
+            guard let value = query.get(name)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            return value
+        }
+        let since = filter("since").flatMap { CalendarDate(iso: $0) != nil ? $0 : nil }
+        let number = Self.pageNumber(request)
+        let rows = try await visitor.database.pool.withConnection { connection in
+            try await ConsoleFacts.audit(
+                applicantID: filter("applicant"), action: filter("action"), role: filter("officer"), since: since,
+                limit: Self.pageSize + 1, offset: (number - 1) * Self.pageSize, on: connection)
+        }
+        var data: [String: Any] = [
+            "filter": ["applicant": filter("applicant") ?? "", "action": filter("action") ?? "",
+                       "officer": filter("officer") ?? "", "since": since ?? ""],
+            "rows": rows.prefix(Self.pageSize).map {
+                ["at": $0.at, "action": $0.action, "applicantID": $0.applicantID ?? "", "role": $0.databaseRole ?? "",
+                 "reason": $0.reason ?? "", "detail": $0.detail]
+            },
+        ]
+        if number > 1 { data["previous"] = number - 1 }
+        if rows.count > Self.pageSize { data["next"] = number + 1 }
+        return page("audit", title: .audit, visitor: visitor, language: visitor.language, data: data, back: "/audit")
+    }
+}
