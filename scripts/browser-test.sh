@@ -155,7 +155,7 @@ echo "browser test: database ready in $(($(date +%s) - started)) s"
 # --- The console, then the browser ----------------------------------------------------------
 started=$(date +%s)
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$BURSAR" console --listen "127.0.0.1:$PORT" >"$WORK/console.log" 2>&1 &
+BURSAR_HOME=$PWD "$BURSAR" console --listen "127.0.0.1:$PORT" --program tgp-2026 >"$WORK/console.log" 2>&1 &
 CONSOLE_PID=$!
 # Ready when the login page answers (or fail at once when the server exits).
 ready=0
