@@ -86,13 +86,67 @@ import Testing
         #expect(roles.contains("CREATE ROLE bursar_cli LOGIN IN ROLE bursar_officer"))
     }
 
+    /// The words after `option` in the unit's `bursar console` command lines (commented ones too).
+    private func consoleValues(of option: String, in unit: String) -> [String] {
+        invocations(unit).filter { $0.words.first == "console" }.compactMap { invocation in
+            invocation.words.firstIndex(of: option).flatMap { i in
+                i + 1 < invocation.words.count ? invocation.words[i + 1] : nil
+            }
+        }
+    }
+
+    /// Issue 24: the console's unit names only options `bursar console` has, listens on loopback
+    /// only, and runs as a user of its own under at least bursard's hardening.
+    @Test func consoleUnitListensOnLoopbackAsItsOwnUser() throws {
+        try checkInvocations(of: "bursar-console.service")
+        let unit = try read("bursar-console.service")
+        let listens = consoleValues(of: "--listen", in: unit)
+        #expect(!listens.isEmpty, "the unit says where the console listens")
+        for address in listens {
+            #expect(address.hasPrefix("127.0.0.1:"), "the console listens on loopback only, not \(address)")
+        }
+        #expect(unit.contains("bursar_officer"), "the unit documents the officers' logins")
+        #expect(unit.contains("DynamicUser=yes") && unit.contains("User=bursar-console\n"))
+        #expect(!unit.contains("User=root") && !unit.contains("User=bursar\n"), "not root, not the workers' user")
+        let hardening = [
+            "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "PrivateDevices=yes",
+            "ProtectKernelTunables=yes", "ProtectControlGroups=yes", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+            "CapabilityBoundingSet=\n",
+        ]
+        for option in hardening {
+            #expect(unit.contains(option), "bursar-console.service lacks \(option)")
+        }
+        let scaling = try read("SCALING.md")
+        #expect(scaling.contains("stateless") && scaling.contains("bursar console"))
+    }
+
+    /// Issue 24: the proxy example terminates TLS with HSTS, forwards to the address the unit
+    /// listens on, and sets the header `--trusted-header` names itself in both sign-in modes, so a
+    /// copy sent by a browser never reaches the console.
+    @Test func consoleProxySetsTheOfficerHeaderItself() throws {
+        let unit = try read("bursar-console.service")
+        let proxy = try read("console-proxy.nginx.conf")
+        let header = try #require(consoleValues(of: "--trusted-header", in: unit).first)
+        #expect(proxy.contains("proxy_set_header \(header) $officer;"), "single sign-on: the gateway's name")
+        #expect(proxy.contains("# proxy_set_header \(header) \"\";"), "password logins: the header dropped")
+        #expect(!proxy.contains("proxy_pass_request_headers off"))
+        for listen in consoleValues(of: "--listen", in: unit) {
+            #expect(proxy.contains("proxy_pass http://\(listen);"), "the proxy forwards to \(listen)")
+        }
+        #expect(proxy.contains("listen 443 ssl") && proxy.contains("ssl_certificate "))
+        #expect(proxy.contains("add_header Strict-Transport-Security \"max-age="))
+        #expect(proxy.contains("return 301 https://"), "plain HTTP only redirects")
+        #expect(proxy.contains("loopback"), "the note that the console listens on loopback only")
+    }
+
     /// Issue 27: every documented URL asks for TLS with a verified server (compose's container
     /// network excepted: its database has no certificate), and the HTTP bind address is written down.
     @Test func documentedURLsVerifyTheServer() throws {
         let readme = try String(contentsOf: TestDatabase.repository.appendingPathComponent("README.md"),
                                 encoding: .utf8)
         let documents = [("bursard.service", try read("bursard.service")),
-                         ("bursar-payments.service", try read("bursar-payments.service")), ("README.md", readme)]
+                         ("bursar-payments.service", try read("bursar-payments.service")), ("README.md", readme),
+                         ("bursar-console.service", try read("bursar-console.service"))]
         for (name, text) in documents {
             let pattern = try NSRegularExpression(pattern: #"postgres(ql)?://[^\s'"`]+"#)
             for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
