@@ -91,7 +91,9 @@ public struct ConsoleServer: Sendable {
     public func close() async { await officers.closeAll() }
 }
 
-/// Headers on every response: a strict CSP (no script at all), no sniffing, no referrer.
+/// Headers on every response: a strict CSP (no script at all), no sniffing, no referrer to other
+/// sites. `same-origin`, not `no-referrer`: under `no-referrer` Chromium sends `Origin: null` on a
+/// form POST, which the Origin check must refuse (found by the browser test).
 struct SecurityHeaders: RouterMiddleware {
     typealias Context = ConsoleContext
 
@@ -108,7 +110,7 @@ struct SecurityHeaders: RouterMiddleware {
             "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
             + "base-uri 'none'"
         response.headers[HeaderName("X-Content-Type-Options")!] = "nosniff"
-        response.headers[HeaderName("Referrer-Policy")!] = "no-referrer"
+        response.headers[HeaderName("Referrer-Policy")!] = "same-origin"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }
