@@ -33,7 +33,8 @@ CONF
 # The deployed logins (deploy/roles.sql) sign in with scram passwords, as in service: the
 # least-privilege tests log in as them, not as a superuser; every member of bursar_officer (the console's
 # officers, issue 24) too, so that a wrong password is refused.
-sed -i '1i host all bursard,bursar_cli,bursar_migrate,bursar_console,+bursar_officer 127.0.0.1/32 scram-sha-256' "$CLUSTER/data/pg_hba.conf"
+SCRAM_LOGINS=bursard,bursar_cli,bursar_migrate,bursar_console,+bursar_officer
+sed -i "1i host all $SCRAM_LOGINS 127.0.0.1/32 scram-sha-256" "$CLUSTER/data/pg_hba.conf"
 run_pg "$PGBIN/pg_ctl" -D "$CLUSTER/data" -l "$CLUSTER/postgres.log" -w start >/dev/null
 stop_cluster() { run_pg "$PGBIN/pg_ctl" -D "$CLUSTER/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$CLUSTER"; }
 trap stop_cluster EXIT

@@ -37,7 +37,8 @@ struct Drain: AsyncParsableCommand {
         }
         if !quiet {
             printLine(
-                "processed \(Wording.count(summary.completed, "job")) (\(Wording.count(summary.failed, "failed attempt")))")
+                "processed \(Wording.count(summary.completed, "job")) "
+                    + "(\(Wording.count(summary.failed, "failed attempt")))")
             if let signal {
                 let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
                 printLine("stopped by \(name): jobs not finished went back to the queue")

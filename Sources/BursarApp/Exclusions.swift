@@ -46,8 +46,8 @@ struct Exclusions: AsyncParsableCommand {
                         source: URL(fileURLWithPath: file).lastPathComponent,
                         reason: why.text)
                     printLine(
-                        "list \(list): \(Wording.count(count, "entry", "entries")); \(Wording.count(rescreened, "application")) "
-                            + "queued for screening again"
+                        "list \(list): \(Wording.count(count, "entry", "entries")); "
+                            + "\(Wording.count(rescreened, "application")) queued for screening again"
                     )
                 }
             }
@@ -141,8 +141,8 @@ struct Duplicates: AsyncParsableCommand {
                     printLine("\(applicantID) was already withdrawn in favour of \(keep); nothing changed")
                 } else {
                     printLine(
-                        "\(applicantID) withdrawn in favour of \(keep); \(Wording.count(resolution.redecided, "application")) "
-                            + "queued to be decided again"
+                        "\(applicantID) withdrawn in favour of \(keep); "
+                            + "\(Wording.count(resolution.redecided, "application")) queued to be decided again"
                     )
                 }
             }

@@ -43,7 +43,8 @@ enum HistoryOutput {
 
     static func text(_ summary: Replay.Summary) -> String {
         var lines = [
-            "\(summary.program): \(Wording.count(summary.replayed, "decision")) replayed, \(summary.identical) identical, "
+            "\(summary.program): \(Wording.count(summary.replayed, "decision")) replayed, "
+                + "\(summary.identical) identical, "
                 + "\(summary.different) different"
         ]
         for (clause, count) in summary.byClause.sorted(by: { $0.key < $1.key }) {

@@ -86,8 +86,10 @@ struct Jobs: AsyncParsableCommand {
             for job in jobs {
                 let scheduled = job.scheduledAt.map { $0.formatted(.iso8601) } ?? "-"
                 printLine(
-                    "\(job.id)\t\(job.state.rawValue)\t\(job.kind)\t\(job.queue)\t\(job.attempt)/\(job.maxAttempts)\t\(job.errorCount)\t\(scheduled)"
-                )
+                    [
+                        "\(job.id)", job.state.rawValue, job.kind, job.queue, "\(job.attempt)/\(job.maxAttempts)",
+                        "\(job.errorCount)", scheduled,
+                    ].joined(separator: "\t"))
             }
             if jobs.count == limit, let last = jobs.last {
                 printLine("(the newest \(limit); --before \(last.id) shows the next page, --limit N more at once)")
@@ -110,8 +112,8 @@ struct Jobs: AsyncParsableCommand {
                 return
             }
             printLine(
-                "job \(job.id): \(job.kind) on \(job.queue), \(job.state.rawValue), attempt \(job.attempt) of \(job.maxAttempts)"
-            )
+                "job \(job.id): \(job.kind) on \(job.queue), \(job.state.rawValue), "
+                    + "attempt \(job.attempt) of \(job.maxAttempts)")
             printLine("args: \(job.args)")
             if let by = job.attemptedBy { printLine("last run by: \(by)") }
             printLine("errors: \(job.errors)")
@@ -138,7 +140,8 @@ struct Jobs: AsyncParsableCommand {
                     CLI.printError(
                         Jobs.retriable.contains(now.state)
                             ? "job \(id) cannot run again now: another waiting or running job holds its unique key"
-                            : "job \(id) is \(now.state.rawValue) and cannot be retried (only retryable, discarded, cancelled or scheduled jobs can)"
+                            : "job \(id) is \(now.state.rawValue) and cannot be retried "
+                                + "(only retryable, discarded, cancelled or scheduled jobs can)"
                     )
                     throw ExitCode(1)
                 }
@@ -196,7 +199,8 @@ struct Jobs: AsyncParsableCommand {
                 guard state.isWaiting else {
                     CLI.printError(
                         state == .running
-                            ? "job \(id) is running: only a waiting job can be discarded (`bursar jobs cancel \(id)` asks it to stop)"
+                            ? "job \(id) is running: only a waiting job can be discarded "
+                                + "(`bursar jobs cancel \(id)` asks it to stop)"
                             : "job \(id) had already ended (\(state.rawValue)): nothing to discard")
                     throw ExitCode(1)
                 }

@@ -67,7 +67,8 @@ struct ReportDecisions: AsyncParsableCommand {
             for c in report.clauses where c.failed > 0 { printLine(CSV.row(["failed", c.clause, "\(c.failed)"])) }
             for c in report.clauses where c.review > 0 { printLine(CSV.row(["review", c.clause, "\(c.review)"])) }
         } else {
-            printLine("decisions of \(report.program ?? "every program"): \(Wording.count(report.applicants, "applicant"))")
+            let program = report.program ?? "every program"
+            printLine("decisions of \(program): \(Wording.count(report.applicants, "applicant"))")
             printLine("by outcome:")
             for o in report.outcomes { printLine("  \(o.outcome): \(o.count)") }
             printLine("by clause:")

@@ -422,8 +422,8 @@ struct SubmitSession {
             }
             if progress && summary.recordCount % 2000 == 0 {
                 CLI.progress(
-                    "\(Wording.count(summary.recordCount, "record")) read (\(reader.bytesRead >> 20) MiB), \(summary.accepted) "
-                        + "stored, \(summary.rejected.count) rejected"
+                    "\(Wording.count(summary.recordCount, "record")) read (\(reader.bytesRead >> 20) MiB), "
+                        + "\(summary.accepted) stored, \(summary.rejected.count) rejected"
                 )
             }
         }

@@ -24,7 +24,10 @@ public actor ConnectionPool {
     private let overrides: [(String, String)]
 
     public init(
-        conninfo: String, size: Int, checkoutTimeout: Duration = .seconds(30), overriding overrides: [(String, String)] = []
+        conninfo: String,
+        size: Int,
+        checkoutTimeout: Duration = .seconds(30),
+        overriding overrides: [(String, String)] = []
     ) {
         self.conninfo = conninfo
         self.overrides = overrides
