@@ -218,7 +218,17 @@ extension ConsoleServer {
                     "decidedAt": $0.decidedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "",
                 ]
             },
-            "events": events.map { ["date": $0.date ?? "", "type": $0.type, "status": $0.status] },
+            "events": events.map {
+                [
+                    "date": $0.date ?? "", "type": $0.type, "status": $0.status, "eventID": $0.eventID ?? "",
+                    "effect": $0.effect ?? "",
+                ]
+            },
+            // What the event form offers: a retraction names an event by its id, once.
+            "retractable": events.filter { $0.type != "retraction" && $0.status != "retracted" }.compactMap(\.eventID),
+            "eventTypes": EventForm.types,
+            "terminationReasons": TerminationReason.allCases.map(\.rawValue),
+            "supportKinds": SupportKind.allCases.map(\.rawValue),
             "audit": audit.reversed().map {
                 ["at": $0.at, "action": $0.action, "role": $0.databaseRole ?? "", "reason": $0.reason ?? ""]
             },

@@ -184,7 +184,9 @@ enum Templates {
         <section id="case-scholarship"><h2>{{t.scholarship}}</h2>
         {{^events}}{{^lines}}<p>{{t.nothing}}</p>{{/lines}}{{/events}}
         {{#flags}}<p>{{t.flag}}: {{.}}</p>{{/flags}}
-        <h3>{{t.events}}</h3><ul>{{#events}}<li>{{date}} {{type}} {{status}}</li>{{/events}}</ul>
+        <h3>{{t.events}}</h3>
+        <ul id="case-events">
+        {{#events}}<li>{{date}} {{type}} {{eventID}} <b>{{status}}</b> {{effect}}</li>{{/events}}</ul>
         <h3>{{t.paymentLines}}</h3>
         <div class="wide"><table>{{#lines}}<tr><td>{{month}}</td><td>{{status}}</td><td class="n">{{yen}}</td>
         <td>{{reason}}</td></tr>{{/lines}}</table></div>
@@ -193,12 +195,45 @@ enum Templates {
         \(reasonField)
         <button type="submit">{{t.hold}}</button>
         </form>
+        \(eventForm)
         </section>
         <section id="case-audit"><h2>{{t.auditRows}}</h2>
         <ul>{{#audit}}<li>{{at}} <b>{{action}}</b> {{role}}: {{reason}}</li>{{/audit}}</ul>
         </section>
         </main>
         {{> foot}}
+        """
+
+    /// The case page's form for a lifecycle event (interface §3): every type's fields at once,
+    /// usable without JavaScript; the fields of other types are ignored.
+    private static let eventForm = """
+        <form id="action-events" method="post" action="/actions/events">
+        <h3>{{t.recordEvent}}</h3>
+        <input type="hidden" name="applicant" value="{{applicantID}}">
+        <label>{{t.eventType}}
+        <select name="type">{{#eventTypes}}<option>{{.}}</option>{{/eventTypes}}</select></label>
+        <label>{{t.eventDate}} <input name="date" type="date"></label>
+        <label>{{t.eventID}} <input name="event_id" placeholder="{{t.eventIDHint}}"></label>
+        <fieldset><legend>{{t.forTermination}}</legend>
+        <label>{{t.terminationReason}} <select name="termination"><option value=""></option>
+        {{#terminationReasons}}<option>{{.}}</option>{{/terminationReasons}}</select></label>
+        <label>{{t.detail}} <input name="detail"></label>
+        <label>{{t.creditsCompleted}} <select name="credits_completed"><option value=""></option>
+        <option value="true">{{t.yes}}</option><option value="false">{{t.no}}</option></select></label>
+        <label>{{t.supportKind}} <select name="support_kind"><option value=""></option>
+        {{#supportKinds}}<option>{{.}}</option>{{/supportKinds}}</select></label>
+        </fieldset>
+        <fieldset><legend>{{t.forAcademicReport}}</legend>
+        <label>{{t.term}} <input name="term" placeholder="2026-1"></label>
+        <label>{{t.gpa}} <input name="gpa" placeholder="2.50"></label>
+        </fieldset>
+        <fieldset><legend>{{t.forRetraction}}</legend>
+        <label>{{t.retracts}} <select name="retracts"><option value=""></option>
+        {{#retractable}}<option>{{.}}</option>{{/retractable}}</select></label>
+        </fieldset>
+        \(reasonField)
+        <button type="submit">{{t.recordEvent}}</button>
+        </form>
         """
 
     static let payments = """
