@@ -2,6 +2,7 @@ import Foundation
 import History
 import Hummingbird
 import Lifecycle
+import NIOCore
 import Screening
 import Store
 
@@ -35,6 +36,11 @@ extension ConsoleServer {
         router.get("/payments/:month") { request, context in
             let month = context.parameters.get("month") ?? ""
             return try await self.signedIn(request) { try await self.payments($0, month: month) }
+        }
+        router.get("/payments/:month/files/:run") { request, context in
+            let month = context.parameters.get("month") ?? ""
+            let run = context.parameters.get("run") ?? ""
+            return try await self.signedIn(request) { try await self.bankFile($0, month: month, run: run) }
         }
         router.get("/audit") { request, _ in
             try await self.signedIn(request) { try await self.audit($0, request: request) }
@@ -280,6 +286,48 @@ extension ConsoleServer {
         return page(
             "payments", title: .payments, visitor: visitor, language: visitor.language, data: data,
             back: "/payments/\(text)")
+    }
+
+    /// A bank file of one of the month's runs, as an attachment. Every visitor is an officer, and
+    /// the file is made again from the run's committed rows by the code that writes it for
+    /// `bursar payments run` (no stored path is read). The URL names the run, never a person; the
+    /// download is audited, as the file carries names and, in Zengin, account numbers.
+    private func bankFile(_ visitor: Visitor, month text: String, run: String) async throws -> Response {
+        let program = program
+        let home = visitor.database.home
+        guard let month = YearMonth(iso: text), let runID = Int64(run) else { return notFound(visitor) }
+        let file: (name: String, bytes: [UInt8])?
+        do {
+            file = try await visitor.database.pool.withTransaction { connection in
+                let runs = try await ConsoleFacts.bankFiles(program: program, month: text, on: connection)
+                guard runs.contains(where: { $0.runID == runID }) else { return nil }
+                let file = try await PaymentRunner.file(
+                    runID: runID, program: program, month: month, home: home, on: connection)
+                try await AuditLog.record(
+                    on: connection, action: "payments.file_downloaded", program: program,
+                    detail: ["run": String(runID), "file": file.name])
+                return file
+            }
+        } catch let error as BursarError {
+            return page(
+                "error", title: .payments, visitor: visitor, language: visitor.language,
+                data: ["message": error.description], back: "/payments/\(text)", status: .internalServerError)
+        }
+        guard let file else { return notFound(visitor) }
+        let type = file.name.hasSuffix(".csv") ? "text/csv; charset=utf-8" : "application/octet-stream"
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: type, .contentDisposition: "attachment; filename=\"\(file.name)\"",
+                .cacheControl: "no-store",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+    }
+
+    private func notFound(_ visitor: Visitor) -> Response {
+        page(
+            "error", title: .payments, visitor: visitor, language: visitor.language,
+            data: ["message": MessageCatalogue.console(.nothing, visitor.language)], back: "/", status: .notFound)
     }
 
     private func audit(_ visitor: Visitor, request: Request) async throws -> Response {

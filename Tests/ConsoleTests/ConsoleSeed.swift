@@ -51,6 +51,32 @@ enum ConsoleSeed {
         }
     }
 
+    /// A payment run of `month` that paid `yen` for that month to each of `applicantIDs`, as a
+    /// run commits it (the run's row and its paid lines in one transaction: the ledger's guard
+    /// lets only the current run pay), its file recorded as written in a folder of another
+    /// machine. Returns the run id.
+    static func paidRun(
+        program: String, month: String, applicantIDs: [String], yen: Int, on database: Database
+    ) async throws -> Int64 {
+        try await database.pool.withTransaction { connection in
+            let run = try await connection.query(
+                """
+                INSERT INTO payment_runs (program, month, paid, held, total_yen) VALUES ($1, $2, $3, 0, $4)
+                RETURNING id
+                """, program, month, applicantIDs.count, applicantIDs.count * yen
+            ).first!.int64("id")
+            try await connection.query(
+                """
+                INSERT INTO payments (program, applicant_id, month, amount_yen, status, run_month, run_id, paid_at)
+                SELECT $1, a, $2, $3, 'paid', $2, $4, now() FROM unnest($5::text[]) AS a
+                """, program, month, yen, run, TextArray(applicantIDs))
+            let file = "/srv/elsewhere/" + BankTransferFile.name(program: program, month: month, runID: run)
+            try await connection.query(
+                "UPDATE payment_runs SET bank_file = $2, written_at = now() WHERE id = $1", run, file)
+            return run
+        }
+    }
+
     /// A decision trace of the stored shape: clauses with id, status, explanation and facts.
     static let reviewTrace = """
         {"clauses": [{"id": "eligibility.1", "status": "pass", "explanation": "nationality of a partner country", \
