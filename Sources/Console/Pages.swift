@@ -3,6 +3,7 @@ import History
 import Hummingbird
 import Lifecycle
 import NIOCore
+import Partners
 import Screening
 import Store
 
@@ -63,6 +64,9 @@ extension ConsoleServer {
     private func dashboard(_ visitor: Visitor) async throws -> Response {
         let program = program
         let month = YearMonth(iso: Self.currentMonth())!
+        // The lists on the officer's second connection while the first reads the counts and the
+        // month: the two halves take about as long as each other.
+        async let waitingLists = waitingLists(visitor)
         let (outcomes, health, report) = try await visitor.database.pool.withTransaction { connection in
             (
                 try await ConsoleFacts.outcomeCounts(program: program, on: connection),
@@ -70,14 +74,16 @@ extension ConsoleServer {
                 try await PaymentStore.monthReport(program: program, month: month, on: connection)
             )
         }
-        let counts = try await queueItems(visitor)
+        let lists = try await waitingLists
         let t = words(visitor.language)
+        // Held payments: the month report's held lines (a month is held only once a run reached
+        // it, and no run reaches past this month), so the scholarships are folded once, not twice.
         let waiting: [[String: Any]] = [
-            ["anchor": "queue-review", "label": t["reviewClauses"]!, "count": counts.review.count],
-            ["anchor": "queue-spellings", "label": t["uncertainSpellings"]!, "count": counts.spellings.count],
-            ["anchor": "queue-duplicates", "label": t["duplicatePairs"]!, "count": counts.duplicates.count],
-            ["anchor": "queue-flags", "label": t["openFlags"]!, "count": counts.flags.count],
-            ["anchor": "queue-holds", "label": t["heldPayments"]!, "count": counts.holds.count],
+            ["anchor": "queue-review", "label": t["reviewClauses"]!, "count": lists.review.count],
+            ["anchor": "queue-spellings", "label": t["uncertainSpellings"]!, "count": lists.spellings.count],
+            ["anchor": "queue-duplicates", "label": t["duplicatePairs"]!, "count": lists.duplicates.count],
+            ["anchor": "queue-flags", "label": t["openFlags"]!, "count": lists.flags.count],
+            ["anchor": "queue-holds", "label": t["heldPayments"]!, "count": report.held.count],
         ]
         return page(
             "dashboard", title: .dashboard, visitor: visitor, language: visitor.language,
@@ -98,76 +104,90 @@ extension ConsoleServer {
         ]
     }
 
-    /// What waits for a person, each list as the CLI's commands read it.
-    struct QueueItems {
-        var review: [[String: Any]] = []
-        var spellings: [[String: Any]] = []
-        var duplicates: [[String: Any]] = []
+    /// What waits for a person, each list as the CLI's commands read it, without what is costly
+    /// to show (reasons from the traces, partner candidates, payment positions): the dashboard
+    /// counts these, and the work queue pages them before it reads the rest for one page.
+    struct WaitingLists {
+        var review: [(applicantID: String, clauses: [String])] = []
+        var spellings: [ReviewStore.Spelling] = []
+        var duplicates: [[String: String]] = []
         var flags: [[String: Any]] = []
-        var holds: [[String: Any]] = []
     }
 
-    func queueItems(_ visitor: Visitor) async throws -> QueueItems {
+    func waitingLists(_ visitor: Visitor) async throws -> WaitingLists {
         let program = program
         let database = visitor.database
-        var items = QueueItems()
+        var lists = WaitingLists()
         let review = ReviewStore(database: database)
-        var byApplicant: [(String, [[String: String]])] = []
-        for item in try await review.waiting(program: program) {
-            let clause = ["clause": item.clause, "why": item.why]
-            if let last = byApplicant.last, last.0 == item.applicantID {
-                byApplicant[byApplicant.count - 1].1.append(clause)
-            } else {
-                byApplicant.append((item.applicantID, [clause]))
-            }
-        }
-        items.review = byApplicant.map { ["applicantID": $0.0, "clauses": $0.1] }
-        let matcher = try await PartnerStore(database: database).matcher(program: program)
-        items.spellings = try await review.uncertainSpellings(program: program).map { spelling in
-            let candidates = matcher.match(institution: spelling.spelling, country: spelling.country).candidates
-                .map(\.partner)
-            return [
-                "spelling": spelling.spelling, "country": spelling.country, "applications": spelling.applications,
-                "candidates": candidates,
-            ]
-        }
-        items.duplicates = try await PersonScreening(database: database).openDuplicates(program: program).flatMap {
+        lists.review = try await review.inReview(program: program)
+        lists.spellings = try await review.uncertainSpellings(program: program)
+        lists.duplicates = try await PersonScreening(database: database).openDuplicates(program: program).flatMap {
             pair in pair.others.filter { pair.applicantID < $0 }.map { ["drop": pair.applicantID, "keep": $0] }
         }
-        let (flags, positions) = try await database.pool.withTransaction { connection in
-            (
-                try await LifecycleStore.openFlags(program: program, on: connection),
-                try await PaymentStore.positions(program: program, on: connection)
-            )
+        let flags = try await database.pool.withConnection { connection in
+            try await LifecycleStore.openFlags(program: program, on: connection)
         }
-        items.flags = flags.sorted { $0.key < $1.key }.flatMap { applicant, open in
+        lists.flags = flags.sorted { $0.key < $1.key }.flatMap { applicant, open in
             open.filter { $0.flag != Scholarship.officerHoldFlag }.map {
                 ["applicantID": applicant, "flag": $0.flag, "month": $0.month?.description ?? ""]
             }
         }
+        return lists
+    }
+
+    /// The held payment lines with their reasons, and whether an officer's hold is among them.
+    func heldLines(_ visitor: Visitor) async throws -> [[String: Any]] {
+        let program = program
+        let positions = try await visitor.database.pool.withConnection { connection in
+            try await PaymentStore.positions(program: program, on: connection)
+        }
+        var holds: [[String: Any]] = []
         for position in positions {
             let officerHold = position.scholarship.flags.contains(Scholarship.officerHoldFlag)
             for line in position.lines where line.status == .held {
-                items.holds.append([
+                holds.append([
                     "applicantID": position.scholarship.applicantID, "month": line.month.description, "yen": line.yen,
                     "reason": line.reason, "officerHold": officerHold,
                 ])
             }
         }
-        return items
+        return holds
     }
 
     private func queue(_ visitor: Visitor, page number: Int) async throws -> Response {
-        let items = try await queueItems(visitor)
-        let review = Self.paged(items.review, page: number)
-        let spellings = Self.paged(items.spellings, page: number)
-        let duplicates = Self.paged(items.duplicates, page: number)
-        let flags = Self.paged(items.flags, page: number)
-        let holds = Self.paged(items.holds, page: number)
+        let program = program
+        // The payment positions (the slower half) on the officer's second connection meanwhile.
+        async let held = heldLines(visitor)
+        let lists = try await waitingLists(visitor)
+        let review = Self.paged(lists.review, page: number)
+        let spellings = Self.paged(lists.spellings, page: number)
+        let duplicates = Self.paged(lists.duplicates, page: number)
+        let flags = Self.paged(lists.flags, page: number)
+        let holds = Self.paged(try await held, page: number)
+        // The reasons of the page's applications only: each means reading a decision's trace.
+        var reasons: [String: [[String: String]]] = [:]
+        if !review.items.isEmpty {
+            let waiting = try await ReviewStore(database: visitor.database).waiting(
+                program: program, applicantIDs: review.items.map(\.applicantID))
+            for item in waiting {
+                reasons[item.applicantID, default: []].append(["clause": item.clause, "why": item.why])
+            }
+        }
+        var matcher: PartnerMatcher?
+        if !spellings.items.isEmpty {
+            matcher = try await matchers.matcher(program: program, database: visitor.database)
+        }
         let more = [review.next, spellings.next, duplicates.next, flags.next, holds.next].contains { $0 != nil }
         var data: [String: Any] = [
-            "review": review.items, "spellings": spellings.items, "duplicates": duplicates.items,
-            "flags": flags.items, "holds": holds.items,
+            "review": review.items.map { ["applicantID": $0.applicantID, "clauses": reasons[$0.applicantID] ?? []] },
+            "spellings": spellings.items.map { spelling in
+                [
+                    "spelling": spelling.spelling, "country": spelling.country, "applications": spelling.applications,
+                    "candidates": matcher?.match(institution: spelling.spelling, country: spelling.country).candidates
+                        .map(\.partner) ?? [],
+                ]
+            },
+            "duplicates": duplicates.items, "flags": flags.items, "holds": holds.items,
         ]
         if number > 1 { data["previous"] = number - 1 }
         if more { data["next"] = number + 1 }
