@@ -36,7 +36,9 @@ extension ConsoleServer {
         }
         router.get("/payments/:month") { request, context in
             let month = context.parameters.get("month") ?? ""
-            return try await self.signedIn(request) { try await self.payments($0, month: month) }
+            return try await self.signedIn(request) {
+                try await self.payments($0, month: month, page: Self.pageNumber(request))
+            }
         }
         router.get("/payments/:month/files/:run") { request, context in
             let month = context.parameters.get("month") ?? ""
@@ -144,7 +146,9 @@ extension ConsoleServer {
         var holds: [[String: Any]] = []
         for position in positions {
             let officerHold = position.scholarship.flags.contains(Scholarship.officerHoldFlag)
-            for line in position.lines where line.status == .held {
+            // A held month is one a run reached: no later month is explained.
+            guard let reached = position.reachedThrough else { continue }
+            for line in position.lines(through: reached) where line.status == .held {
                 holds.append([
                     "applicantID": position.scholarship.applicantID, "month": line.month.description, "yen": line.yen,
                     "reason": line.reason, "officerHold": officerHold,
@@ -280,7 +284,7 @@ extension ConsoleServer {
             "case", title: .applicant, visitor: visitor, language: language, data: data, back: "/applicants/\(id)")
     }
 
-    private func payments(_ visitor: Visitor, month text: String) async throws -> Response {
+    private func payments(_ visitor: Visitor, month text: String, page number: Int) async throws -> Response {
         guard let month = YearMonth(iso: text) else { return Response(status: .notFound) }
         let program = program
         let (report, files) = try await visitor.database.pool.withTransaction { connection in
@@ -299,9 +303,15 @@ extension ConsoleServer {
         }
         var data = Self.totals(report)
         data["month"] = text
-        data["paid"] = rows(report.paid)
-        data["held"] = rows(report.held)
-        data["due"] = rows(report.due)
+        // The totals count every line; the lists are paged together, as the work queue's.
+        let paid = Self.paged(report.paid, page: number)
+        let held = Self.paged(report.held, page: number)
+        let due = Self.paged(report.due, page: number)
+        data["paid"] = rows(paid.items)
+        data["held"] = rows(held.items)
+        data["due"] = rows(due.items)
+        if number > 1 { data["previous"] = number - 1 }
+        if [paid.next, held.next, due.next].contains(where: { $0 != nil }) { data["next"] = number + 1 }
         data["files"] = files.map { ["runID": $0.runID, "file": URL(fileURLWithPath: $0.file).lastPathComponent] }
         return page(
             "payments", title: .payments, visitor: visitor, language: visitor.language, data: data,

@@ -74,7 +74,8 @@ struct ConsolePageTimeTests {
             try await search("family012345")
             try await check("applicants by name", "/applicants", showing: "Given012345")
             try await check("case", "/applicants/A-000041", showing: "eligibility.10e")
-            try await check("payments", "/payments/2026-04", showing: "A-019981")
+            try await check("payments", "/payments/2026-04", showing: "A-000001")
+            try await check("payments, last page", "/payments/2026-04?page=14", showing: "A-019981")
             try await check("audit", "/audit", showing: "A-020000")
             try await check("audit by applicant", "/audit?applicant=A-012345", showing: "A-012345")
             print(
