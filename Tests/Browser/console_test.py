@@ -3,7 +3,8 @@
 An officer logs in with their PostgreSQL login, opens the work queue, confirms an uncertain partner
 spelling with a reason, sees the case decided again and the audit row naming them, switches to
 Japanese, opens a month's payments, reads a page at phone width and logs out; a wrong password is
-refused. On a case page the officer records an event (an academic report) and sees it applied. Each page is saved as .build/console-screens/NN-name.png.
+refused. On a case page the officer records an event (an academic report) and sees it applied.
+Each page is saved as .build/console-screens/NN-name.png.
 
 Run by scripts/browser-test.sh, which prepares the database and starts `bursar console`; it passes:
 CONSOLE_URL, CONSOLE_LOGIN, CONSOLE_PASSWORD, BURSAR_BIN and DATABASE_URL (for `bursar drain`: the
