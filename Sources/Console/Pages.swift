@@ -66,25 +66,24 @@ extension ConsoleServer {
     private func dashboard(_ visitor: Visitor) async throws -> Response {
         let program = program
         let month = YearMonth(iso: Self.currentMonth())!
-        // The lists on the officer's second connection while the first reads the counts and the
-        // month: the two halves take about as long as each other.
-        async let waitingLists = waitingLists(visitor)
-        let (outcomes, health, report) = try await visitor.database.pool.withTransaction { connection in
+        // The counts on the officer's second connection while the first reads the month: the
+        // two halves take about as long as each other.
+        async let counts = waitingCounts(visitor)
+        let (health, report) = try await visitor.database.pool.withTransaction { connection in
             (
-                try await ConsoleFacts.outcomeCounts(program: program, on: connection),
                 try await ConsoleFacts.queueHealth(on: connection),
                 try await PaymentStore.monthReport(program: program, month: month, on: connection)
             )
         }
-        let lists = try await waitingLists
+        let (outcomes, lists) = try await counts
         let t = words(visitor.language)
         // Held payments: the month report's held lines (a month is held only once a run reached
         // it, and no run reaches past this month), so the scholarships are folded once, not twice.
         let waiting: [[String: Any]] = [
-            ["anchor": "queue-review", "label": t["reviewClauses"]!, "count": lists.review.count],
-            ["anchor": "queue-spellings", "label": t["uncertainSpellings"]!, "count": lists.spellings.count],
-            ["anchor": "queue-duplicates", "label": t["duplicatePairs"]!, "count": lists.duplicates.count],
-            ["anchor": "queue-flags", "label": t["openFlags"]!, "count": lists.flags.count],
+            ["anchor": "queue-review", "label": t["reviewClauses"]!, "count": lists.review],
+            ["anchor": "queue-spellings", "label": t["uncertainSpellings"]!, "count": lists.spellings],
+            ["anchor": "queue-duplicates", "label": t["duplicatePairs"]!, "count": lists.duplicates],
+            ["anchor": "queue-flags", "label": t["openFlags"]!, "count": lists.flags],
             ["anchor": "queue-holds", "label": t["heldPayments"]!, "count": report.held.count],
         ]
         return page(
@@ -116,12 +115,13 @@ extension ConsoleServer {
         var flags: [[String: Any]] = []
     }
 
-    func waitingLists(_ visitor: Visitor) async throws -> WaitingLists {
+    /// `withReview: false` leaves the applications in review out (the dashboard counts them).
+    func waitingLists(_ visitor: Visitor, withReview: Bool = true) async throws -> WaitingLists {
         let program = program
         let database = visitor.database
         var lists = WaitingLists()
         let review = ReviewStore(database: database)
-        lists.review = try await review.inReview(program: program)
+        if withReview { lists.review = try await review.inReview(program: program) }
         lists.spellings = try await review.uncertainSpellings(program: program)
         lists.duplicates = try await PersonScreening(database: database).openDuplicates(program: program).flatMap {
             pair in pair.others.filter { pair.applicantID < $0 }.map { ["drop": pair.applicantID, "keep": $0] }
@@ -135,6 +135,20 @@ extension ConsoleServer {
             }
         }
         return lists
+    }
+
+    /// The dashboard's half that is not the month: decisions by outcome and how many of each
+    /// list wait, counted as the work queue lists them (the applications in review by count only).
+    func waitingCounts(_ visitor: Visitor) async throws -> (
+        outcomes: [(String, Int)], lists: (review: Int, spellings: Int, duplicates: Int, flags: Int)
+    ) {
+        let program = program
+        let outcomes = try await visitor.database.pool.withConnection { connection in
+            try await ConsoleFacts.outcomeCounts(program: program, on: connection)
+        }
+        let review = try await ReviewStore(database: visitor.database).inReviewCount(program: program)
+        let lists = try await waitingLists(visitor, withReview: false)
+        return (outcomes, (review, lists.spellings.count, lists.duplicates.count, lists.flags.count))
     }
 
     /// The held payment lines with their reasons, and whether an officer's hold is among them.

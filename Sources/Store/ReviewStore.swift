@@ -68,6 +68,19 @@ public struct ReviewStore: Sendable {
         }
     }
 
+    /// How many applications are `needs_review` now (the dashboard's count: nothing is read
+    /// but the index of migration 058 and the applicants' current decisions).
+    public func inReviewCount(program: String) async throws -> Int {
+        try await database.pool.withConnection { connection in
+            try await connection.query(
+                """
+                SELECT count(*)::int AS n FROM decisions d
+                WHERE d.program = $1 AND d.outcome = 'needs_review' AND \(Self.isCurrent)
+                """, program
+            ).first?.int("n") ?? 0
+        }
+    }
+
     /// The `needs_review` applications with the clauses left to a person, by applicant, read
     /// from the decisions' `review` column: no trace is read (for counts and lists of ids;
     /// ``waiting(program:applicantIDs:)`` gives the reasons).

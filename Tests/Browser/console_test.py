@@ -20,7 +20,7 @@ import time
 import unittest
 
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -103,7 +103,22 @@ class ConsoleInABrowser(unittest.TestCase):
             buttons[0].click()
         else:
             form.submit()
-        WebDriverWait(self.driver, SECONDS).until(expected_conditions.staleness_of(form))
+        WebDriverWait(self.driver, SECONDS).until(lambda _: self.left(form))
+
+    @staticmethod
+    def left(element):
+        """Whether `element` belongs to a page the browser has left. Selenium's staleness_of, but
+        Chromium may answer a node of the page being left with "does not belong to the document"
+        instead of a stale-element error (seen once under load): that is gone too."""
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
 
     def log_in(self, password):
         self.driver.get(BASE + "/login")
@@ -119,7 +134,7 @@ class ConsoleInABrowser(unittest.TestCase):
         if links and self.driver.current_url != BASE + path:
             before = self.one("html")
             links[0].click()
-            WebDriverWait(self.driver, SECONDS).until(expected_conditions.staleness_of(before))
+            WebDriverWait(self.driver, SECONDS).until(lambda _: self.left(before))
         else:
             self.driver.get(BASE + path)
         return self.page(main_id, shot)
