@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "Store", "History", "Screening", "Lifecycle", "Postgres",
+                "Store", "History", "Screening", "Lifecycle", "Partners", "Postgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),

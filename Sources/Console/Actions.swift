@@ -46,6 +46,17 @@ extension ConsoleServer {
                 return "\(applicant): \(released)"
             }
         }
+        action(router, "events", back: nil) { database, fields, reason in
+            let applicant = try Self.required(fields, "applicant")
+            guard try await ReviewStore(database: database).name(program: program, applicantID: applicant) != nil
+            else {
+                throw BursarError.notFound("there is no applicant \(applicant) in \(program): no event was recorded")
+            }
+            let line = EventForm.line(fields, applicantID: applicant, reason: reason)
+            let event = try await OfficerEvent.record(
+                line, applicantID: applicant, program: program, reason: reason, database: database)
+            return "\(applicant) \(event.typeName) \(event.eventID ?? "") → lifecycle"
+        }
     }
 
     /// A required form field, or a refusal an officer can act on.

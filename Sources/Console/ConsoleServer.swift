@@ -60,6 +60,7 @@ public struct ConsoleServer: Sendable {
     let sessions: ConsoleSessions
     let officers: OfficerDatabases
     let limiter = LoginLimiter()
+    let matchers = MatcherCache()
     let library: MustacheLibrary
 
     public init(configuration: ConsoleConfiguration, database: Database) throws {

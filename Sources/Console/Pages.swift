@@ -2,6 +2,8 @@ import Foundation
 import History
 import Hummingbird
 import Lifecycle
+import NIOCore
+import Partners
 import Screening
 import Store
 
@@ -34,7 +36,14 @@ extension ConsoleServer {
         }
         router.get("/payments/:month") { request, context in
             let month = context.parameters.get("month") ?? ""
-            return try await self.signedIn(request) { try await self.payments($0, month: month) }
+            return try await self.signedIn(request) {
+                try await self.payments($0, month: month, page: Self.pageNumber(request))
+            }
+        }
+        router.get("/payments/:month/files/:run") { request, context in
+            let month = context.parameters.get("month") ?? ""
+            let run = context.parameters.get("run") ?? ""
+            return try await self.signedIn(request) { try await self.bankFile($0, month: month, run: run) }
         }
         router.get("/audit") { request, _ in
             try await self.signedIn(request) { try await self.audit($0, request: request) }
@@ -57,21 +66,25 @@ extension ConsoleServer {
     private func dashboard(_ visitor: Visitor) async throws -> Response {
         let program = program
         let month = YearMonth(iso: Self.currentMonth())!
-        let (outcomes, health, report) = try await visitor.database.pool.withTransaction { connection in
+        // The counts on the officer's second connection while the first reads the month: the
+        // two halves take about as long as each other.
+        async let counts = waitingCounts(visitor)
+        let (health, report) = try await visitor.database.pool.withTransaction { connection in
             (
-                try await ConsoleFacts.outcomeCounts(program: program, on: connection),
                 try await ConsoleFacts.queueHealth(on: connection),
                 try await PaymentStore.monthReport(program: program, month: month, on: connection)
             )
         }
-        let counts = try await queueItems(visitor)
+        let (outcomes, lists) = try await counts
         let t = words(visitor.language)
+        // Held payments: the month report's held lines (a month is held only once a run reached
+        // it, and no run reaches past this month), so the scholarships are folded once, not twice.
         let waiting: [[String: Any]] = [
-            ["anchor": "queue-review", "label": t["reviewClauses"]!, "count": counts.review.count],
-            ["anchor": "queue-spellings", "label": t["uncertainSpellings"]!, "count": counts.spellings.count],
-            ["anchor": "queue-duplicates", "label": t["duplicatePairs"]!, "count": counts.duplicates.count],
-            ["anchor": "queue-flags", "label": t["openFlags"]!, "count": counts.flags.count],
-            ["anchor": "queue-holds", "label": t["heldPayments"]!, "count": counts.holds.count],
+            ["anchor": "queue-review", "label": t["reviewClauses"]!, "count": lists.review],
+            ["anchor": "queue-spellings", "label": t["uncertainSpellings"]!, "count": lists.spellings],
+            ["anchor": "queue-duplicates", "label": t["duplicatePairs"]!, "count": lists.duplicates],
+            ["anchor": "queue-flags", "label": t["openFlags"]!, "count": lists.flags],
+            ["anchor": "queue-holds", "label": t["heldPayments"]!, "count": report.held.count],
         ]
         return page(
             "dashboard", title: .dashboard, visitor: visitor, language: visitor.language,
@@ -92,76 +105,107 @@ extension ConsoleServer {
         ]
     }
 
-    /// What waits for a person, each list as the CLI's commands read it.
-    struct QueueItems {
-        var review: [[String: Any]] = []
-        var spellings: [[String: Any]] = []
-        var duplicates: [[String: Any]] = []
+    /// What waits for a person, each list as the CLI's commands read it, without what is costly
+    /// to show (reasons from the traces, partner candidates, payment positions): the dashboard
+    /// counts these, and the work queue pages them before it reads the rest for one page.
+    struct WaitingLists {
+        var review: [(applicantID: String, clauses: [String])] = []
+        var spellings: [ReviewStore.Spelling] = []
+        var duplicates: [[String: String]] = []
         var flags: [[String: Any]] = []
-        var holds: [[String: Any]] = []
     }
 
-    func queueItems(_ visitor: Visitor) async throws -> QueueItems {
+    /// `withReview: false` leaves the applications in review out (the dashboard counts them).
+    func waitingLists(_ visitor: Visitor, withReview: Bool = true) async throws -> WaitingLists {
         let program = program
         let database = visitor.database
-        var items = QueueItems()
+        var lists = WaitingLists()
         let review = ReviewStore(database: database)
-        var byApplicant: [(String, [[String: String]])] = []
-        for item in try await review.waiting(program: program) {
-            let clause = ["clause": item.clause, "why": item.why]
-            if let last = byApplicant.last, last.0 == item.applicantID {
-                byApplicant[byApplicant.count - 1].1.append(clause)
-            } else {
-                byApplicant.append((item.applicantID, [clause]))
-            }
-        }
-        items.review = byApplicant.map { ["applicantID": $0.0, "clauses": $0.1] }
-        let matcher = try await PartnerStore(database: database).matcher(program: program)
-        items.spellings = try await review.uncertainSpellings(program: program).map { spelling in
-            let candidates = matcher.match(institution: spelling.spelling, country: spelling.country).candidates
-                .map(\.partner)
-            return [
-                "spelling": spelling.spelling, "country": spelling.country, "applications": spelling.applications,
-                "candidates": candidates,
-            ]
-        }
-        items.duplicates = try await PersonScreening(database: database).openDuplicates(program: program).flatMap {
+        if withReview { lists.review = try await review.inReview(program: program) }
+        lists.spellings = try await review.uncertainSpellings(program: program)
+        lists.duplicates = try await PersonScreening(database: database).openDuplicates(program: program).flatMap {
             pair in pair.others.filter { pair.applicantID < $0 }.map { ["drop": pair.applicantID, "keep": $0] }
         }
-        let (flags, positions) = try await database.pool.withTransaction { connection in
-            (
-                try await LifecycleStore.openFlags(program: program, on: connection),
-                try await PaymentStore.positions(program: program, on: connection)
-            )
+        let flags = try await database.pool.withConnection { connection in
+            try await LifecycleStore.openFlags(program: program, on: connection)
         }
-        items.flags = flags.sorted { $0.key < $1.key }.flatMap { applicant, open in
+        lists.flags = flags.sorted { $0.key < $1.key }.flatMap { applicant, open in
             open.filter { $0.flag != Scholarship.officerHoldFlag }.map {
                 ["applicantID": applicant, "flag": $0.flag, "month": $0.month?.description ?? ""]
             }
         }
+        return lists
+    }
+
+    /// The dashboard's half that is not the month: decisions by outcome and how many of each
+    /// list wait, counted as the work queue lists them (the applications in review by count only).
+    func waitingCounts(_ visitor: Visitor) async throws -> (
+        outcomes: [(String, Int)], lists: (review: Int, spellings: Int, duplicates: Int, flags: Int)
+    ) {
+        let program = program
+        let outcomes = try await visitor.database.pool.withConnection { connection in
+            try await ConsoleFacts.outcomeCounts(program: program, on: connection)
+        }
+        let review = try await ReviewStore(database: visitor.database).inReviewCount(program: program)
+        let lists = try await waitingLists(visitor, withReview: false)
+        return (outcomes, (review, lists.spellings.count, lists.duplicates.count, lists.flags.count))
+    }
+
+    /// The held payment lines with their reasons, and whether an officer's hold is among them.
+    func heldLines(_ visitor: Visitor) async throws -> [[String: Any]] {
+        let program = program
+        let positions = try await visitor.database.pool.withConnection { connection in
+            try await PaymentStore.positions(program: program, on: connection)
+        }
+        var holds: [[String: Any]] = []
         for position in positions {
             let officerHold = position.scholarship.flags.contains(Scholarship.officerHoldFlag)
-            for line in position.lines where line.status == .held {
-                items.holds.append([
+            // A held month is one a run reached: no later month is explained.
+            guard let reached = position.reachedThrough else { continue }
+            for line in position.lines(through: reached) where line.status == .held {
+                holds.append([
                     "applicantID": position.scholarship.applicantID, "month": line.month.description, "yen": line.yen,
                     "reason": line.reason, "officerHold": officerHold,
                 ])
             }
         }
-        return items
+        return holds
     }
 
     private func queue(_ visitor: Visitor, page number: Int) async throws -> Response {
-        let items = try await queueItems(visitor)
-        let review = Self.paged(items.review, page: number)
-        let spellings = Self.paged(items.spellings, page: number)
-        let duplicates = Self.paged(items.duplicates, page: number)
-        let flags = Self.paged(items.flags, page: number)
-        let holds = Self.paged(items.holds, page: number)
+        let program = program
+        // The payment positions (the slower half) on the officer's second connection meanwhile.
+        async let held = heldLines(visitor)
+        let lists = try await waitingLists(visitor)
+        let review = Self.paged(lists.review, page: number)
+        let spellings = Self.paged(lists.spellings, page: number)
+        let duplicates = Self.paged(lists.duplicates, page: number)
+        let flags = Self.paged(lists.flags, page: number)
+        let holds = Self.paged(try await held, page: number)
+        // The reasons of the page's applications only: each means reading a decision's trace.
+        var reasons: [String: [[String: String]]] = [:]
+        if !review.items.isEmpty {
+            let waiting = try await ReviewStore(database: visitor.database).waiting(
+                program: program, applicantIDs: review.items.map(\.applicantID))
+            for item in waiting {
+                reasons[item.applicantID, default: []].append(["clause": item.clause, "why": item.why])
+            }
+        }
+        var matcher: PartnerMatcher?
+        if !spellings.items.isEmpty {
+            matcher = try await matchers.matcher(program: program, database: visitor.database)
+        }
         let more = [review.next, spellings.next, duplicates.next, flags.next, holds.next].contains { $0 != nil }
         var data: [String: Any] = [
-            "review": review.items, "spellings": spellings.items, "duplicates": duplicates.items,
-            "flags": flags.items, "holds": holds.items,
+            "review": review.items.map { ["applicantID": $0.applicantID, "clauses": reasons[$0.applicantID] ?? []] },
+            "spellings": spellings.items.map { spelling in
+                [
+                    "spelling": spelling.spelling, "country": spelling.country, "applications": spelling.applications,
+                    "candidates": matcher?.match(institution: spelling.spelling, country: spelling.country).candidates
+                        .map(\.partner) ?? [],
+                ]
+            },
+            "duplicates": duplicates.items, "flags": flags.items, "holds": holds.items,
         ]
         if number > 1 { data["previous"] = number - 1 }
         if more { data["next"] = number + 1 }
@@ -218,7 +262,17 @@ extension ConsoleServer {
                     "decidedAt": $0.decidedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "",
                 ]
             },
-            "events": events.map { ["date": $0.date ?? "", "type": $0.type, "status": $0.status] },
+            "events": events.map {
+                [
+                    "date": $0.date ?? "", "type": $0.type, "status": $0.status, "eventID": $0.eventID ?? "",
+                    "effect": $0.effect ?? "",
+                ]
+            },
+            // What the event form offers: a retraction names an event by its id, once.
+            "retractable": events.filter { $0.type != "retraction" && $0.status != "retracted" }.compactMap(\.eventID),
+            "eventTypes": EventForm.types,
+            "terminationReasons": TerminationReason.allCases.map(\.rawValue),
+            "supportKinds": SupportKind.allCases.map(\.rawValue),
             "audit": audit.reversed().map {
                 ["at": $0.at, "action": $0.action, "role": $0.databaseRole ?? "", "reason": $0.reason ?? ""]
             },
@@ -244,7 +298,7 @@ extension ConsoleServer {
             "case", title: .applicant, visitor: visitor, language: language, data: data, back: "/applicants/\(id)")
     }
 
-    private func payments(_ visitor: Visitor, month text: String) async throws -> Response {
+    private func payments(_ visitor: Visitor, month text: String, page number: Int) async throws -> Response {
         guard let month = YearMonth(iso: text) else { return Response(status: .notFound) }
         let program = program
         let (report, files) = try await visitor.database.pool.withTransaction { connection in
@@ -263,13 +317,61 @@ extension ConsoleServer {
         }
         var data = Self.totals(report)
         data["month"] = text
-        data["paid"] = rows(report.paid)
-        data["held"] = rows(report.held)
-        data["due"] = rows(report.due)
+        // The totals count every line; the lists are paged together, as the work queue's.
+        let paid = Self.paged(report.paid, page: number)
+        let held = Self.paged(report.held, page: number)
+        let due = Self.paged(report.due, page: number)
+        data["paid"] = rows(paid.items)
+        data["held"] = rows(held.items)
+        data["due"] = rows(due.items)
+        if number > 1 { data["previous"] = number - 1 }
+        if [paid.next, held.next, due.next].contains(where: { $0 != nil }) { data["next"] = number + 1 }
         data["files"] = files.map { ["runID": $0.runID, "file": URL(fileURLWithPath: $0.file).lastPathComponent] }
         return page(
             "payments", title: .payments, visitor: visitor, language: visitor.language, data: data,
             back: "/payments/\(text)")
+    }
+
+    /// A bank file of one of the month's runs, as an attachment. Every visitor is an officer, and
+    /// the file is made again from the run's committed rows by the code that writes it for
+    /// `bursar payments run` (no stored path is read). The URL names the run, never a person; the
+    /// download is audited, as the file carries names and, in Zengin, account numbers.
+    private func bankFile(_ visitor: Visitor, month text: String, run: String) async throws -> Response {
+        let program = program
+        let home = visitor.database.home
+        guard let month = YearMonth(iso: text), let runID = Int64(run) else { return notFound(visitor) }
+        let file: (name: String, bytes: [UInt8])?
+        do {
+            file = try await visitor.database.pool.withTransaction { connection in
+                let runs = try await ConsoleFacts.bankFiles(program: program, month: text, on: connection)
+                guard runs.contains(where: { $0.runID == runID }) else { return nil }
+                let file = try await PaymentRunner.file(
+                    runID: runID, program: program, month: month, home: home, on: connection)
+                try await AuditLog.record(
+                    on: connection, action: "payments.file_downloaded", program: program,
+                    detail: ["run": String(runID), "file": file.name])
+                return file
+            }
+        } catch let error as BursarError {
+            return page(
+                "error", title: .payments, visitor: visitor, language: visitor.language,
+                data: ["message": error.description], back: "/payments/\(text)", status: .internalServerError)
+        }
+        guard let file else { return notFound(visitor) }
+        let type = file.name.hasSuffix(".csv") ? "text/csv; charset=utf-8" : "application/octet-stream"
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: type, .contentDisposition: "attachment; filename=\"\(file.name)\"",
+                .cacheControl: "no-store",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+    }
+
+    private func notFound(_ visitor: Visitor) -> Response {
+        page(
+            "error", title: .payments, visitor: visitor, language: visitor.language,
+            data: ["message": MessageCatalogue.console(.nothing, visitor.language)], back: "/", status: .notFound)
     }
 
     private func audit(_ visitor: Visitor, request: Request) async throws -> Response {

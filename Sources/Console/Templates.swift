@@ -99,7 +99,8 @@ enum Templates {
         <p><b class="spelling">{{spelling}}</b> ({{country}}) — {{t.applicationsHolding}}: {{applications}}</p>
         <form id="action-spelling-confirm" method="post" action="/actions/spelling/confirm">
         <input type="hidden" name="spelling" value="{{spelling}}">
-        <label>{{t.partner}} <select name="partner">{{#candidates}}<option>{{.}}</option>{{/candidates}}</select></label>
+        <label>{{t.partner}} <select name="partner">
+        {{#candidates}}<option>{{.}}</option>{{/candidates}}</select></label>
         \(reasonField)
         <button type="submit">{{t.confirm}}</button>
         </form>
@@ -175,16 +176,21 @@ enum Templates {
         <p class="name">{{familyName}} {{givenName}}</p></section>
         <section id="case-trace"><h2>{{t.trace}}</h2>
         <p>{{t.outcome}}: <b class="outcome">{{outcome}}</b></p>
-        <div class="wide"><table><tr><th>{{t.clause}}</th><th>{{t.status}}</th><th>{{t.why}}</th><th>{{t.guideline}}</th></tr>
+        <div class="wide"><table>
+        <tr><th>{{t.clause}}</th><th>{{t.status}}</th><th>{{t.why}}</th><th>{{t.guideline}}</th></tr>
         {{#clauses}}<tr><td>{{id}}</td><td>{{status}}</td><td>{{explanation}}</td><td>{{sentence}}</td></tr>{{/clauses}}
         </table></div></section>
         <section id="case-decisions"><h2>{{t.earlierDecisions}}</h2>
-        <ol>{{#decisions}}<li class="decision">#{{id}} r{{revision}} <b>{{outcome}}</b> {{decidedAt}}</li>{{/decisions}}</ol>
+        <ol>
+        {{#decisions}}<li class="decision">#{{id}} r{{revision}} <b>{{outcome}}</b> {{decidedAt}}</li>{{/decisions}}
+        </ol>
         </section>
         <section id="case-scholarship"><h2>{{t.scholarship}}</h2>
         {{^events}}{{^lines}}<p>{{t.nothing}}</p>{{/lines}}{{/events}}
         {{#flags}}<p>{{t.flag}}: {{.}}</p>{{/flags}}
-        <h3>{{t.events}}</h3><ul>{{#events}}<li>{{date}} {{type}} {{status}}</li>{{/events}}</ul>
+        <h3>{{t.events}}</h3>
+        <ul id="case-events">
+        {{#events}}<li>{{date}} {{type}} {{eventID}} <b>{{status}}</b> {{effect}}</li>{{/events}}</ul>
         <h3>{{t.paymentLines}}</h3>
         <div class="wide"><table>{{#lines}}<tr><td>{{month}}</td><td>{{status}}</td><td class="n">{{yen}}</td>
         <td>{{reason}}</td></tr>{{/lines}}</table></div>
@@ -193,12 +199,45 @@ enum Templates {
         \(reasonField)
         <button type="submit">{{t.hold}}</button>
         </form>
+        \(eventForm)
         </section>
         <section id="case-audit"><h2>{{t.auditRows}}</h2>
         <ul>{{#audit}}<li>{{at}} <b>{{action}}</b> {{role}}: {{reason}}</li>{{/audit}}</ul>
         </section>
         </main>
         {{> foot}}
+        """
+
+    /// The case page's form for a lifecycle event (interface §3): every type's fields at once,
+    /// usable without JavaScript; the fields of other types are ignored.
+    private static let eventForm = """
+        <form id="action-events" method="post" action="/actions/events">
+        <h3>{{t.recordEvent}}</h3>
+        <input type="hidden" name="applicant" value="{{applicantID}}">
+        <label>{{t.eventType}}
+        <select name="type">{{#eventTypes}}<option>{{.}}</option>{{/eventTypes}}</select></label>
+        <label>{{t.eventDate}} <input name="date" type="date"></label>
+        <label>{{t.eventID}} <input name="event_id" placeholder="{{t.eventIDHint}}"></label>
+        <fieldset><legend>{{t.forTermination}}</legend>
+        <label>{{t.terminationReason}} <select name="termination"><option value=""></option>
+        {{#terminationReasons}}<option>{{.}}</option>{{/terminationReasons}}</select></label>
+        <label>{{t.detail}} <input name="detail"></label>
+        <label>{{t.creditsCompleted}} <select name="credits_completed"><option value=""></option>
+        <option value="true">{{t.yes}}</option><option value="false">{{t.no}}</option></select></label>
+        <label>{{t.supportKind}} <select name="support_kind"><option value=""></option>
+        {{#supportKinds}}<option>{{.}}</option>{{/supportKinds}}</select></label>
+        </fieldset>
+        <fieldset><legend>{{t.forAcademicReport}}</legend>
+        <label>{{t.term}} <input name="term" placeholder="2026-1"></label>
+        <label>{{t.gpa}} <input name="gpa" placeholder="2.50"></label>
+        </fieldset>
+        <fieldset><legend>{{t.forRetraction}}</legend>
+        <label>{{t.retracts}} <select name="retracts"><option value=""></option>
+        {{#retractable}}<option>{{.}}</option>{{/retractable}}</select></label>
+        </fieldset>
+        \(reasonField)
+        <button type="submit">{{t.recordEvent}}</button>
+        </form>
         """
 
     static let payments = """
@@ -219,6 +258,8 @@ enum Templates {
         <section id="payments-due"><h2>{{t.due}}</h2><div class="wide"><table>
         {{#due}}<tr><td><a href="/applicants/{{applicantID}}">{{applicantID}}</a></td><td>{{month}}</td>
         <td class="n">{{yen}}</td><td>{{reason}}</td></tr>{{/due}}</table></div></section>
+        <nav class="pages">{{#previous}}<a href="/payments/{{month}}?page={{previous}}">{{t.previous}}</a>{{/previous}}
+        {{#next}}<a href="/payments/{{month}}?page={{next}}">{{t.next}}</a>{{/next}}</nav>
         <section id="payments-files"><h2>{{t.bankFiles}}</h2><ul>
         {{#files}}<li><a href="/payments/{{month}}/files/{{runID}}">{{t.download}} {{file}}</a></li>{{/files}}
         </ul></section>
@@ -258,7 +299,8 @@ enum Templates {
     /// The one stylesheet: fluid, readable on a phone; wide tables scroll inside their box.
     static let stylesheet = """
         body{font-family:system-ui,sans-serif;margin:0;padding:0 1rem 2rem;line-height:1.4;max-width:72rem}
-        header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.5rem 0;border-bottom:1px solid #ccc}
+        header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.5rem 0;
+        border-bottom:1px solid #ccc}
         nav a{margin-right:.6rem}form{margin:.4rem 0}label{display:inline-block;margin:.2rem .5rem .2rem 0}
         input,select,button{font:inherit;max-width:100%}.item{border-bottom:1px solid #eee;padding:.4rem 0}
         .wide{overflow-x:auto;max-width:100%}table{border-collapse:collapse}td,th{padding:.2rem .5rem;text-align:left}

@@ -10,6 +10,8 @@ public enum ConsoleMessage: String, CaseIterable, Sendable {
     case identity, trace, guideline, earlierDecisions, scholarship, events, paymentLines, auditRows
     case paid, held, due, totals, bankFiles, download, month, yen, status, flag
     case action, officer, since, filter, at, detail, nothing, eventType, eventDate, eventID, retracts
+    case eventIDHint, forTermination, terminationReason, creditsCompleted, supportKind, forAcademicReport, term, gpa
+    case forRetraction, yes, no
     case wrongPassword, notAnOfficer, serverAskedNoPassword, tooManyAttempts, csrfRefused, reasonRequired, done
 }
 
@@ -40,6 +42,11 @@ extension MessageCatalogue {
         .status: "Status", .flag: "Flag", .action: "Action", .officer: "Officer", .since: "Since",
         .filter: "Filter", .at: "At", .detail: "Detail", .nothing: "Nothing here.", .eventType: "Event type",
         .eventDate: "Date", .eventID: "Event id", .retracts: "Event id it retracts (retraction only)",
+        .eventIDHint: "blank: a new one", .forTermination: "For a termination",
+        .terminationReason: "Termination reason", .creditsCompleted: "Credits completed (withdrawal)",
+        .supportKind: "Support kind (other_support_applied)", .forAcademicReport: "For an academic report",
+        .term: "Term", .gpa: "GPA (two decimals)", .forRetraction: "For a retraction (the reason below is its reason)",
+        .yes: "Yes", .no: "No",
         .wrongPassword: "Wrong login or password.",
         .notAnOfficer: "This login is not a program officer (not a member of bursar_officer).",
         .serverAskedNoPassword:
@@ -71,6 +78,11 @@ extension MessageCatalogue {
         .status: "状態", .flag: "フラグ", .action: "操作", .officer: "担当者", .since: "以降",
         .filter: "絞り込み", .at: "日時", .detail: "詳細", .nothing: "該当なし。", .eventType: "イベント種別",
         .eventDate: "日付", .eventID: "イベントID", .retracts: "取り消すイベントID（取消のみ）",
+        .eventIDHint: "空欄なら新しいIDを付与", .forTermination: "打切りの場合",
+        .terminationReason: "打切りの理由", .creditsCompleted: "単位修得済（退学の場合）",
+        .supportKind: "他の支援の種類（other_support_applied）", .forAcademicReport: "成績報告の場合",
+        .term: "学期", .gpa: "GPA（小数点以下2桁）", .forRetraction: "取消の場合（下の理由が取消の理由になります）",
+        .yes: "はい", .no: "いいえ",
         .wrongPassword: "ログイン名またはパスワードが違います。",
         .notAnOfficer: "このログインは担当者（bursar_officer）ではありません。",
         .serverAskedNoPassword:

@@ -186,7 +186,12 @@ public struct PaymentPosition: Sendable {
 
     /// Every month of the period from the first payment month to the scheduled last one, and any
     /// month paid outside it (money that went out is always shown), in month order.
-    public var lines: [MonthExplanation] {
+    public var lines: [MonthExplanation] { lines(through: nil) }
+
+    /// The lines of ``lines`` up to `month` (all when nil), explaining no later month: a month
+    /// is `held` or `due` only once a run reached it, so a month's report and the list of held
+    /// payments need the months up to ``reachedThrough`` only, not the whole period.
+    public func lines(through month: YearMonth?) -> [MonthExplanation] {
         let s = scholarship
         var months = Set(paid.keys)
         if s.firstPaymentMonth <= s.scheduledLastMonth {
@@ -194,7 +199,7 @@ public struct PaymentPosition: Sendable {
                 months.insert(s.firstPaymentMonth.adding(months: k))
             }
         }
-        return months.sorted().map(explain)
+        return months.filter { candidate in month.map { candidate <= $0 } ?? true }.sorted().map(explain)
     }
 
     /// Yen paid for months no longer owed.

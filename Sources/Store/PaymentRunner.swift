@@ -92,15 +92,7 @@ public enum PaymentRunner {
     private static func writeFile(runID: Int64, program: String, month: YearMonth, home: URL,
                                   on connection: Connection,
                                   _ write: (String, [UInt8]) throws(BursarError) -> URL) async throws -> URL {
-        let name: String
-        let bytes: [UInt8]
-        if let zengin = try await ZenginRunStore.file(runID: runID, program: program, home: home, on: connection) {
-            name = ZenginRunStore.fileName(program: program, month: month.description, runID: runID)
-            bytes = try zengin.encoded()
-        } else {
-            name = BankTransferFile.name(program: program, month: month.description, runID: runID)
-            bytes = Array(BankTransferFile.text(try await PaymentStore.bankLines(runID: runID, on: connection)).utf8)
-        }
+        let (name, bytes) = try await file(runID: runID, program: program, month: month, home: home, on: connection)
         let file: URL
         do {
             file = try write(name, bytes)
@@ -113,6 +105,23 @@ public enum PaymentRunner {
         }
         try await PaymentStore.recordBankFileWritten(runID: runID, on: connection)
         return file
+    }
+}
+
+extension PaymentRunner {
+    /// A committed run's bank file as its rows make it (the file's own name, and its bytes): the
+    /// Zengin file when the run recorded Zengin transfers, the CSV otherwise. What a run writes,
+    /// and what the officers' console hands an officer (it reads no path stored anywhere).
+    /// A Zengin file reads account numbers: officer role only.
+    public static func file(runID: Int64, program: String, month: YearMonth, home: URL,
+                            on connection: Connection) async throws -> (name: String, bytes: [UInt8]) {
+        if let zengin = try await ZenginRunStore.file(runID: runID, program: program, home: home, on: connection) {
+            return (ZenginRunStore.fileName(program: program, month: month.description, runID: runID),
+                    try zengin.encoded())
+        }
+        let lines = try await PaymentStore.bankLines(runID: runID, on: connection)
+        return (BankTransferFile.name(program: program, month: month.description, runID: runID),
+                Array(BankTransferFile.text(lines).utf8))
     }
 }
 

@@ -337,7 +337,9 @@ public enum PaymentStore {
         var held: [SettledMonth] = []
         var due: [SettledMonth] = []
         for p in try await positions(program: program, on: connection) {
-            for line in p.lines where line.month <= month && (line.status == .held || line.status == .due) {
+            // Held and due months are months a run reached: no later month is explained.
+            guard let reached = p.reachedThrough else { continue }
+            for line in p.lines(through: min(month, reached)) where line.status == .held || line.status == .due {
                 let settled = SettledMonth(
                     applicantID: p.scholarship.applicantID, month: line.month, yen: line.yen, status: line.status,
                     reason: line.reason)

@@ -182,12 +182,17 @@ public struct PersonScreening: Sendable {
     public func openDuplicates(program: String) async throws -> [(applicantID: String, others: [String])] {
         try await database.pool.withConnection { connection in
             let rows = try await connection.query("""
-                SELECT d.applicant_id, d.trace FROM applicants h
-                JOIN LATERAL (SELECT * FROM decisions x WHERE x.program = h.program AND x.applicant_id = h.applicant_id
-                              ORDER BY id DESC LIMIT 1) d ON true
-                WHERE h.program = $1 AND 'identity.duplicate' = ANY(d.review)
+                SELECT d.applicant_id, d.trace FROM decisions d
+                -- From the index decisions_duplicate_review (migration 058): the decisions naming
+                -- a duplicate, of which the applicants' latest are kept.
+                WHERE d.program = $1 AND 'identity.duplicate' = ANY(d.review)
+                  AND d.id = (SELECT x.id FROM decisions x
+                              WHERE x.program = d.program AND x.applicant_id = d.applicant_id
+                              ORDER BY x.id DESC LIMIT 1)
+                  AND EXISTS (SELECT 1 FROM applicants h
+                              WHERE h.program = d.program AND h.applicant_id = d.applicant_id)
                   AND NOT EXISTS (SELECT 1 FROM duplicate_resolutions r
-                                  WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
+                                  WHERE r.program = d.program AND r.applicant_id = d.applicant_id)
                 ORDER BY d.applicant_id
                 """, program)
             return try rows.map { row in

@@ -36,22 +36,63 @@ public struct ReviewStore: Sendable {
         WHERE h.program = $1
         """
 
-    /// Every clause in review of every `needs_review` application, by applicant and in trace order.
-    public func waiting(program: String) async throws -> [Waiting] {
+    /// Keeps the decisions `d` that are current: the latest decision of their applicant's latest
+    /// revision. Used from the partial indexes of migration 058, which hold the decisions in
+    /// review, with an uncertain spelling or naming a duplicate, rather than from every applicant.
+    private static let isCurrent = """
+        EXISTS (SELECT 1 FROM applicants h
+                WHERE h.program = d.program AND h.applicant_id = d.applicant_id AND h.latest_revision = d.revision)
+        AND d.id = (SELECT x.id FROM decisions x
+                    WHERE x.program = d.program AND x.applicant_id = d.applicant_id AND x.revision = d.revision
+                    ORDER BY x.id DESC LIMIT 1)
+        """
+
+    /// Every clause in review of every `needs_review` application (of `applicantIDs` only, when
+    /// given), by applicant and in trace order.
+    public func waiting(program: String, applicantIDs: [String]? = nil) async throws -> [Waiting] {
         try await database.pool.withConnection { connection in
             try await connection.query(
                 """
-                WITH current AS (\(Self.currentDecisions))
-                SELECT c.applicant_id, c.revision, clause->>'id' AS clause, clause->>'explanation' AS why
-                FROM current c CROSS JOIN LATERAL jsonb_array_elements(c.trace::jsonb->'clauses') WITH ORDINALITY AS t(clause, n)
-                WHERE c.outcome = 'needs_review' AND clause->>'status' = 'review'
-                ORDER BY c.applicant_id, t.n
-                """, program
+                SELECT d.applicant_id, d.revision, clause->>'id' AS clause, clause->>'explanation' AS why
+                FROM decisions d
+                CROSS JOIN LATERAL jsonb_array_elements(d.trace::jsonb->'clauses') WITH ORDINALITY AS t(clause, n)
+                WHERE d.program = $1 AND d.outcome = 'needs_review' AND \(Self.isCurrent)
+                  AND ($2::text[] IS NULL OR d.applicant_id = ANY($2::text[])) AND clause->>'status' = 'review'
+                ORDER BY d.applicant_id, t.n
+                """, program, applicantIDs.map(TextArray.init)
             ).map {
                 Waiting(
                     applicantID: try $0.string("applicant_id"), revision: try $0.int("revision"),
                     clause: try $0.string("clause"), why: try $0.string("why"))
             }
+        }
+    }
+
+    /// How many applications are `needs_review` now (the dashboard's count: nothing is read
+    /// but the index of migration 058 and the applicants' current decisions).
+    public func inReviewCount(program: String) async throws -> Int {
+        try await database.pool.withConnection { connection in
+            try await connection.query(
+                """
+                SELECT count(*)::int AS n FROM decisions d
+                WHERE d.program = $1 AND d.outcome = 'needs_review' AND \(Self.isCurrent)
+                """, program
+            ).first?.int("n") ?? 0
+        }
+    }
+
+    /// The `needs_review` applications with the clauses left to a person, by applicant, read
+    /// from the decisions' `review` column: no trace is read (for counts and lists of ids;
+    /// ``waiting(program:applicantIDs:)`` gives the reasons).
+    public func inReview(program: String) async throws -> [(applicantID: String, clauses: [String])] {
+        try await database.pool.withConnection { connection in
+            try await connection.query(
+                """
+                SELECT d.applicant_id, d.review FROM decisions d
+                WHERE d.program = $1 AND d.outcome = 'needs_review' AND \(Self.isCurrent)
+                ORDER BY d.applicant_id
+                """, program
+            ).map { (try $0.string("applicant_id"), try $0.strings("review")) }
         }
     }
 
@@ -93,20 +134,21 @@ public struct ReviewStore: Sendable {
         try await database.pool.withConnection { connection in
             try await connection.query(
                 """
-                WITH current AS (\(Self.currentDecisions))
-                SELECT (array_agg(a.content::jsonb->'affiliation'->>'institution' ORDER BY c.applicant_id))[1] AS spelling,
+                SELECT (array_agg(a.content::jsonb->'affiliation'->>'institution' ORDER BY d.applicant_id))[1]
+                           AS spelling,
                        coalesce(a.content::jsonb->'affiliation'->>'country', '') AS country, count(*)::int AS n
-                FROM current c
-                JOIN applications a ON a.program = $1 AND a.applicant_id = c.applicant_id AND a.revision = c.revision
-                WHERE c.partner_key IS NOT NULL
-                  -- Every decision keys its spelling (re-deciding on officer decisions); only an
-                  -- uncertain match waits for a person.
-                  AND EXISTS (
-                      SELECT 1 FROM jsonb_array_elements(c.trace::jsonb -> 'clauses') AS clause,
-                                    jsonb_array_elements(clause -> 'facts') AS fact
-                      WHERE clause ->> 'id' = 'eligibility.2' AND fact ->> 0 = 'partner match'
-                        AND fact ->> 1 LIKE 'uncertain%')
-                GROUP BY c.partner_key, coalesce(a.content::jsonb->'affiliation'->>'country', '')
+                FROM decisions d
+                JOIN applications a
+                  ON a.program = d.program AND a.applicant_id = d.applicant_id AND a.revision = d.revision
+                -- Every decision keys its spelling (re-deciding on officer decisions); only an
+                -- uncertain match waits for a person. The condition is the predicate of the
+                -- index decisions_uncertain_partner (migration 058), word for word.
+                WHERE d.program = $1 AND d.partner_key IS NOT NULL AND jsonb_path_exists(d.trace::jsonb,
+                        'strict $.clauses[*] ? (@.id == "eligibility.2")'
+                        '.facts[*] ? (@[0] == "partner match" && @[1] starts with "uncertain")',
+                        '{}', true)
+                  AND \(Self.isCurrent)
+                GROUP BY d.partner_key, coalesce(a.content::jsonb->'affiliation'->>'country', '')
                 ORDER BY n DESC, spelling
                 """, program
             ).map {

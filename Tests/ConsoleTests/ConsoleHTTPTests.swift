@@ -169,7 +169,7 @@ struct ConsoleHTTPTests {
             let before = try await auditCount()
             let actions = [
                 "spelling/confirm", "spelling/reject", "duplicates/resolve", "flags/clear", "payments/hold",
-                "payments/release",
+                "payments/release", "events",
             ]
             for action in actions {
                 let noToken = try await client.execute(
