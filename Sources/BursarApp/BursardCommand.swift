@@ -35,17 +35,30 @@ public struct BursardCommand: AsyncParsableCommand {
     public init() {}
 
     /// Test-only: `BURSARD_DISABLE_KINDS=kind1,kind2` drops those handlers, so one binary can play
-    /// an older build that does not know a kind (the rolling-deploy test, issue 22). Harmless in
-    /// service — such jobs wait, unattempted, for a process that knows them — and logged loudly.
+    /// an older build that does not know a kind (the rolling-deploy test, issue 22). Honoured only
+    /// by a debug build: in service one stray line in an environment file would silently stop a
+    /// kind (payments, say) and push its jobs back on every claim. A release build refuses to start
+    /// with it set, and a debug build refuses a kind it does not register (a misspelling).
     static let disableKindsVariable = "BURSARD_DISABLE_KINDS"
 
-    private static func disableKinds(in registry: inout JobRegistry, logger: Logger) {
+    private static func disableKinds(in registry: inout JobRegistry, logger: Logger) throws {
         guard let list = ProcessInfo.processInfo.environment[disableKindsVariable] else { return }
-        let kinds = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        for kind in kinds { registry.unregister(kind) }
-        let names = kinds.joined(separator: ", ")
-        logger.warning(
-            "\(disableKindsVariable) is set (a test setting): this process runs no job of the kinds \(names)")
+        #if DEBUG
+            let kinds = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            let unknown = kinds.filter { !registry.kinds.contains($0) }
+            guard unknown.isEmpty else {
+                throw ValidationError(
+                    "\(disableKindsVariable) names kinds this bursard does not run: \(unknown.joined(separator: ", "))")
+            }
+            for kind in kinds { registry.unregister(kind) }
+            let names = kinds.joined(separator: ", ")
+            logger.warning(
+                "\(disableKindsVariable) is set (a test setting): this process runs no job of the kinds \(names)")
+        #else
+            throw ValidationError(
+                "\(disableKindsVariable) is a test setting of debug builds; remove it from bursard's environment")
+        #endif
     }
 
     public func run() async throws {
@@ -63,7 +76,7 @@ public struct BursardCommand: AsyncParsableCommand {
                 try await database.pool.withConnection { try await BenchJobs.prepare($0) }
                 BenchJobs.register(into: &registry, pool: database.pool)
             }
-            Self.disableKinds(in: &registry, logger: logger)
+            try Self.disableKinds(in: &registry, logger: logger)
             let supervisor = Supervisor(
                 client: database.queue, conninfo: database.conninfo,
                 registry: registry, configuration: configuration, logger: logger)

@@ -87,8 +87,14 @@ struct JobExecutor: Sendable {
             return .succeeded(inline: ledger.completedInline)
         case .failure(let error):
             // Its completion committed before it threw: the job is done (a fail would find it
-            // completed and change nothing), and counting it failed would misreport it.
-            if ledger.completedInline { return .succeeded(inline: true) }
+            // completed and change nothing), and counting it failed would misreport it. The
+            // error is still said, or a failure after the commit (a notice not sent) vanishes.
+            if ledger.completedInline {
+                logger.warning(
+                    "job completed, then its handler threw",
+                    metadata: ["job": "\(job.key)", "kind": "\(job.kind)", "error": "\(error)"])
+                return .succeeded(inline: true)
+            }
             switch await inFlight.stopReason(token) {
             case .timedOut: return .timedOut(timeout)
             case .cancelRequested: return .cancelled("cancelled by an operator")
@@ -106,8 +112,12 @@ struct JobExecutor: Sendable {
 
     private func record(_ job: ClaimedJob, _ ending: Ending) async {
         switch ending {
-        case .succeeded(let inline):
-            if !inline { await completer.add(job) }
+        case .succeeded:
+            // Every successful run goes to the completer, inline or not (River's way): its
+            // UPDATE is guarded by `state = 'running' AND attempt`, so after a real inline
+            // completion it changes nothing, and a completion undone by a savepoint the ledger
+            // cannot see (ROLLBACK TO after the UPDATE, then COMMIT) is still written.
+            await completer.add(job)
         case .failed(let error):
             logger.warning("job failed", metadata: ["job": "\(job.key)", "kind": "\(job.kind)", "error": "\(error)"])
             let delay = retry.delay(afterAttempt: job.attempt)

@@ -124,4 +124,43 @@ struct InlineCompletionTests {
         #expect(states == ["completed"])
         await client.pool.shutdown()
     }
+
+    /// Completes inline inside a savepoint it then rolls back, and commits the transaction: the
+    /// completion did not happen, though the transaction committed (the ledger sees only COMMIT).
+    struct SavepointUndone: JobHandler {
+        static let kind = "inline.savepoint_undone"
+        let pool: ConnectionPool
+        func run(_ job: JobRun<Empty>) async throws {
+            try await pool.withTransaction { connection in
+                try await connection.simpleQuery("SAVEPOINT attempt")
+                try await job.complete(on: connection)
+                try await connection.simpleQuery("ROLLBACK TO SAVEPOINT attempt")
+            }
+        }
+    }
+
+    /// Review finding (River's way): every successful run goes to the completer, whose UPDATE is
+    /// guarded by state and attempt. Before, a completion undone by `ROLLBACK TO SAVEPOINT` was
+    /// counted inline and the job stayed `running` until its lease lapsed, then ran again.
+    @Test func aCompletionUndoneBySavepointIsCompletedByTheQueue() async throws {
+        let url = try await QueueTestDatabase.create()
+        let client = JobQueueClient(pool: ConnectionPool(conninfo: url, size: 6))
+        _ = try await client.enqueue(JobInsert(kind: SavepointUndone.kind))
+        var registry = JobRegistry()
+        registry.register(SavepointUndone(pool: client.pool))
+        var configuration = Supervisor.Configuration(queues: ["default": 2])
+        configuration.maintenance = false
+        configuration.drain = true
+        configuration.lease = .seconds(120)
+        let supervisor = Supervisor(
+            client: client, conninfo: url, registry: registry, configuration: configuration,
+            logger: Logger(label: "inline"))
+        let summary = try await QueueTestDatabase.within(.seconds(30)) { await supervisor.runToEnd() }
+        #expect(summary.completed == 1)
+        let states = try await client.pool.withConnection {
+            try await $0.query("SELECT state FROM bursar_jobs").map { try $0.string("state") }
+        }
+        #expect(states == ["completed"], "not left running to its lease: \(states)")
+        await client.pool.shutdown()
+    }
 }
