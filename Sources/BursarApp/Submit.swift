@@ -298,6 +298,9 @@ struct SubmitSession {
             return
         }
         let known = Set(try await ProgramStore(database: database).programIDs())
+        // Read once: each read of the environment builds a dictionary of it (5 % of a submission
+        // when it was read per record).
+        let environmentProgram = ProgramOption.environmentDefault
         let progress = isatty(2) == 1
         var chunk: [ApplicationStore.Record] = []
         // The line each applicant was last seen on, to warn when one appears again — keyed by the
@@ -380,8 +383,7 @@ struct SubmitSession {
                 continue
             }
             // --program, then the batch's own, then BURSAR_PROGRAM, then the only program there is (interface §5).
-            let batchProgram =
-                program ?? reader.program ?? ProgramOption.environmentDefault ?? (known.count == 1 ? known.first : nil)
+            let batchProgram = program ?? reader.program ?? environmentProgram ?? (known.count == 1 ? known.first : nil)
             switch ApplicationDecoder.decode(value, defaultProgram: batchProgram) {
             case .failure(let rejection):
                 summary.rejected.append(

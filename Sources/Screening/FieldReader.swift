@@ -482,11 +482,30 @@ public enum DocumentPath {
         if bytes.contains(0) || bytes.contains(UInt8(ascii: "\\")) {
             return "contains a character not allowed in a path"
         }
+        // One pass over the parts between slashes, without splitting into arrays (this runs for
+        // every document at submit and again when it is checked).
         var depth = 0
-        for part in bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
-            if part.elementsEqual("..".utf8) { depth -= 1 } else if !part.elementsEqual(".".utf8) { depth += 1 }
-            if depth < 0 { return "points outside the batch folder" }
+        var length = 0
+        var dots = 0
+        // The part just read (`length` bytes, `dots` of them dots) ends: false once above the folder.
+        func endPart() -> Bool {
+            defer {
+                length = 0
+                dots = 0
+            }
+            guard length > 0 else { return true }
+            if length == 2 && dots == 2 { depth -= 1 } else if !(length == 1 && dots == 1) { depth += 1 }
+            return depth >= 0
         }
+        for byte in bytes {
+            if byte == UInt8(ascii: "/") {
+                if !endPart() { return "points outside the batch folder" }
+            } else {
+                length += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        if !endPart() { return "points outside the batch folder" }
         if depth == 0 { return "does not name a file" }
         return nil
     }

@@ -92,10 +92,17 @@ public struct PersonIndex<Value: Sendable>: Sendable {
     private var byPair: [String: [Int]] = [:]
     private var byFirstPair: [String: [Int]] = [:]
 
-    public init(_ entries: [(name: PersonName, value: Value)]) {
+    /// True when only ``same(as:)`` is asked: the keys of `.close` are then not built (every
+    /// spelling with a letter deleted had been most of the duplicate lookup's time).
+    private let sameOnly: Bool
+
+    /// Indexes `entries`; with `sameOnly`, for ``same(as:)`` alone (``matches(_:)`` then traps).
+    public init(_ entries: [(name: PersonName, value: Value)], sameOnly: Bool = false) {
         self.entries = entries
+        self.sameOnly = sameOnly
         for (i, entry) in entries.enumerated() {
             byLetters[entry.name.letterKey, default: []].append(i)
+            if sameOnly { continue }
             for key in Self.spellings(entry.name) { bySpelling[key, default: []].append(i) }
             for key in Self.pairs(entry.name) { byPair[key, default: []].append(i) }
             if let key = Self.firstPair(entry.name) { byFirstPair[key, default: []].append(i) }
@@ -105,7 +112,8 @@ public struct PersonIndex<Value: Sendable>: Sendable {
     /// The entries whose names `name` matches (`name.match(entry)` is not `.none`), in the order
     /// they were given, with the strength of each match.
     public func matches(_ name: PersonName) -> [(value: Value, strength: NameMatch)] {
-        candidates(of: name, sameOnly: false).compactMap { i in
+        precondition(!sameOnly, "a PersonIndex built sameOnly finds only .same matches")
+        return candidates(of: name, sameOnly: false).compactMap { i in
             let strength = name.match(entries[i].name)
             return strength == .none ? nil : (entries[i].value, strength)
         }

@@ -51,6 +51,23 @@ public struct DecisionStore: Sendable {
             SELECT nextval(pg_get_serial_sequence('decisions', 'id')) AS id FROM generate_series(1, $1)
             """, decisions.count
         ).map { try $0.int64("id") }
+        // The key of each spelling once: the applications of a job share few institutions, and
+        // folding a name was a quarter of building the rows.
+        var partnerKeys: [String: String] = [:]
+        let rows: [[String?]] = zip(ids, decisions).map { id, new in
+            let d = new.decision
+            let v = new.versions
+            let partnerKey = partnerKeys[new.institution] ?? PartnerMatcher.decisionKey(new.institution)
+            partnerKeys[new.institution] = partnerKey
+            return [
+                String(id), program, d.applicantID, String(new.revision), d.outcome.rawValue, d.gpa,
+                list(d.categories),
+                list(d.failed), list(d.review), list(d.conditions), d.ruleSet, DecisionTrace(d).json,
+                partnerKey, new.institution, new.institutionCountry,
+                String(v.definition), String(v.partners), String(v.exclusions), String(v.duplicates),
+                String(new.documentsVersion), list(new.duplicateHits),
+            ]
+        }
         _ = try await connection.copyIn(
             """
             COPY decisions (id, program, applicant_id, revision, outcome, gpa, categories, failed, review, conditions, rule_set, trace,
@@ -59,18 +76,7 @@ public struct DecisionStore: Sendable {
                             documents_version, duplicate_hits)
             FROM STDIN
             """,
-            rows: zip(ids, decisions).map { id, new in
-                let d = new.decision
-                let v = new.versions
-                return [
-                    String(id), program, d.applicantID, String(new.revision), d.outcome.rawValue, d.gpa,
-                    list(d.categories),
-                    list(d.failed), list(d.review), list(d.conditions), d.ruleSet, DecisionTrace(d).json,
-                    PartnerMatcher.decisionKey(new.institution), new.institution, new.institutionCountry,
-                    String(v.definition), String(v.partners), String(v.exclusions), String(v.duplicates),
-                    String(new.documentsVersion), list(new.duplicateHits),
-                ]
-            })
+            rows: rows)
         // Interface §5: the trail holds every decision (its id, outcome and rule set), written
         // in the caller's transaction with the decisions.
         try await AuditLog.record(

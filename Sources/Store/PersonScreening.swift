@@ -90,7 +90,7 @@ public struct PersonScreening: Sendable {
                                       citizenships: try row.strings("citizenships"))
             byDay[try row.string("born"), default: []].append((name, candidate))
         }
-        let indexes = byDay.mapValues { PersonIndex($0) }
+        let indexes = byDay.mapValues { PersonIndex($0, sameOnly: true) }
         var hits: [String: [DuplicateHit]] = [:]
         for app in apps where !resolved.contains(app.applicantID) {
             guard let day = indexes[app.birthDate.description], let name = names[app.applicantID] else { continue }
