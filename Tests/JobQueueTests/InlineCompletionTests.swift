@@ -66,28 +66,11 @@ struct InlineCompletionTests {
     /// the job is completed by the queue's completer at once instead of staying `running` for
     /// its lease and running again.
     @Test func aRunWhoseInlineCommitFailedIsCompletedByTheQueue() async throws {
-        let url = try await QueueTestDatabase.create()
-        let client = JobQueueClient(pool: ConnectionPool(conninfo: url, size: 6))
-        try await client.pool.withConnection {
-            try await $0.simpleQuery("CREATE TABLE effects (k bigint UNIQUE DEFERRABLE INITIALLY DEFERRED)")
-        }
-        _ = try await client.enqueue(JobInsert(kind: DeferredFailure.kind))
-        var registry = JobRegistry()
-        registry.register(DeferredFailure(pool: client.pool))
-        var configuration = Supervisor.Configuration(queues: ["default": 2])
-        configuration.maintenance = false
-        configuration.drain = true
-        configuration.lease = .seconds(120)
-        let supervisor = Supervisor(
-            client: client, conninfo: url, registry: registry, configuration: configuration,
-            logger: Logger(label: "inline"))
-        let summary = try await QueueTestDatabase.within(.seconds(30)) { await supervisor.runToEnd() }
+        let (summary, states) = try await Self.runOne(
+            { DeferredFailure(pool: $0) },
+            setup: "CREATE TABLE effects (k bigint UNIQUE DEFERRABLE INITIALLY DEFERRED)")
         #expect(summary.completed == 1)
-        let states = try await client.pool.withConnection {
-            try await $0.query("SELECT state FROM bursar_jobs").map { try $0.string("state") }
-        }
         #expect(states == ["completed"], "not left running to its lease: \(states)")
-        await client.pool.shutdown()
     }
 
     /// Completes inline, commits, then throws (a later step of its own fails).
@@ -104,25 +87,10 @@ struct InlineCompletionTests {
     /// A run whose completion committed is counted completed even if the handler throws after it
     /// (it was counted failed, logged as a failure, while the job stood completed).
     @Test func aRunThatThrowsAfterItsCompletionCommittedCountsCompleted() async throws {
-        let url = try await QueueTestDatabase.create()
-        let client = JobQueueClient(pool: ConnectionPool(conninfo: url, size: 6))
-        _ = try await client.enqueue(JobInsert(kind: ThrowsAfterCommit.kind))
-        var registry = JobRegistry()
-        registry.register(ThrowsAfterCommit(pool: client.pool))
-        var configuration = Supervisor.Configuration(queues: ["default": 2])
-        configuration.maintenance = false
-        configuration.drain = true
-        let supervisor = Supervisor(
-            client: client, conninfo: url, registry: registry, configuration: configuration,
-            logger: Logger(label: "inline"))
-        let summary = try await QueueTestDatabase.within(.seconds(30)) { await supervisor.runToEnd() }
+        let (summary, states) = try await Self.runOne { ThrowsAfterCommit(pool: $0) }
         #expect(
             summary.completed == 1 && summary.failed == 0, "completed \(summary.completed), failed \(summary.failed)")
-        let states = try await client.pool.withConnection {
-            try await $0.query("SELECT state FROM bursar_jobs").map { try $0.string("state") }
-        }
         #expect(states == ["completed"])
-        await client.pool.shutdown()
     }
 
     /// Completes inline inside a savepoint it then rolls back, and commits the transaction: the
@@ -143,11 +111,22 @@ struct InlineCompletionTests {
     /// guarded by state and attempt. Before, a completion undone by `ROLLBACK TO SAVEPOINT` was
     /// counted inline and the job stayed `running` until its lease lapsed, then ran again.
     @Test func aCompletionUndoneBySavepointIsCompletedByTheQueue() async throws {
+        let (summary, states) = try await Self.runOne { SavepointUndone(pool: $0) }
+        #expect(summary.completed == 1)
+        #expect(states == ["completed"], "not left running to its lease: \(states)")
+    }
+
+    /// Runs one job of `kind` through a draining supervisor whose handler `make` builds on the
+    /// queue's pool (after `setup`); gives the run's summary and every job's state afterwards.
+    private static func runOne<Handler: JobHandler>(
+        _ make: (ConnectionPool) -> Handler, setup: String? = nil
+    ) async throws -> (summary: Supervisor.Summary, states: [String]) {
         let url = try await QueueTestDatabase.create()
         let client = JobQueueClient(pool: ConnectionPool(conninfo: url, size: 6))
-        _ = try await client.enqueue(JobInsert(kind: SavepointUndone.kind))
+        if let setup { try await client.pool.withConnection { try await $0.simpleQuery(setup) } }
+        _ = try await client.enqueue(JobInsert(kind: Handler.kind))
         var registry = JobRegistry()
-        registry.register(SavepointUndone(pool: client.pool))
+        registry.register(make(client.pool))
         var configuration = Supervisor.Configuration(queues: ["default": 2])
         configuration.maintenance = false
         configuration.drain = true
@@ -156,11 +135,10 @@ struct InlineCompletionTests {
             client: client, conninfo: url, registry: registry, configuration: configuration,
             logger: Logger(label: "inline"))
         let summary = try await QueueTestDatabase.within(.seconds(30)) { await supervisor.runToEnd() }
-        #expect(summary.completed == 1)
         let states = try await client.pool.withConnection {
             try await $0.query("SELECT state FROM bursar_jobs").map { try $0.string("state") }
         }
-        #expect(states == ["completed"], "not left running to its lease: \(states)")
         await client.pool.shutdown()
+        return (summary, states)
     }
 }
