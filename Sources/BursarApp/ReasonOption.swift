@@ -1,4 +1,5 @@
 import ArgumentParser
+import Screening
 
 /// `--reason TEXT` of an officer action, kept in its audit row (`bursar audit`).
 struct ReasonOption: ParsableArguments {
@@ -12,20 +13,19 @@ struct ReasonOption: ParsableArguments {
         try Self.check(reason)
     }
 
-    /// The longest reason kept.
-    static let maximumLength = 2000
-
-    /// A reason is one line of text that says something: a line break or a terminal escape in
-    /// it would let one row of `bursar audit` pass for several.
+    /// A reason is one line of text that says something (``OfficerReason``, which the console
+    /// shares): a line break or a terminal escape in it would let one row of `bursar audit` pass
+    /// for several.
     static func check(_ reason: String) throws {
-        if reason.trimmingCharacters(in: .whitespaces).isEmpty {
+        switch OfficerReason.problem(in: reason) {
+        case nil:
+            return
+        case .blank:
             throw ValidationError("--reason must say why (or leave --reason out)")
-        }
-        if reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        case .notOneLine:
             throw ValidationError("--reason must be one line of text, without line breaks, tabs or control characters")
-        }
-        if reason.count > maximumLength {
-            throw ValidationError("--reason is \(reason.count) characters long; keep it to \(maximumLength)")
+        case .tooLong(let length):
+            throw ValidationError("--reason is \(length) characters long; keep it to \(OfficerReason.maximumLength)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import History
 import Hummingbird
+import Screening
 import Store
 
 extension ConsoleServer {
@@ -84,14 +85,25 @@ extension ConsoleServer {
                         data: ["message": MessageCatalogue.console(.csrfRefused, language)], back: "/",
                         status: .forbidden)
                 }
+                // The CLI's rule for `--reason` (one line, at most 2,000 characters); a form's
+                // trailing line break is the browser's, not the officer's.
                 let reason = (fields["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !reason.isEmpty else {
+                if let problem = OfficerReason.problem(in: reason) {
+                    let message: ConsoleMessage =
+                        switch problem {
+                        case .blank: .reasonRequired
+                        case .notOneLine: .reasonNotOneLine
+                        case .tooLong: .reasonTooLong
+                        }
                     return self.page(
                         "error", title: .action, visitor: visitor, language: language,
-                        data: ["message": MessageCatalogue.console(.reasonRequired, language)], back: "/",
+                        data: ["message": MessageCatalogue.console(message, language)], back: "/",
                         status: .badRequest)
                 }
-                let target = back ?? fields["applicant"].map { "/applicants/\($0)" } ?? "/queue"
+                // Back to the applicant's case only for a well-formed id: whatever else was typed
+                // into the field (a name, markup) must not reach a URL or a Location header.
+                let applicantPath = fields["applicant"].flatMap { Self.isApplicantID($0) ? "/applicants/\($0)" : nil }
+                let target = back ?? applicantPath ?? "/queue"
                 let message: String
                 do {
                     message =

@@ -7,6 +7,11 @@ actor LoginLimiter {
     private let window: TimeInterval
     private var attempts: [String: [Date]] = [:]
 
+    /// Whether `address` is this machine's (a reverse proxy on loopback sends every request).
+    static func isLoopback(_ address: String) -> Bool {
+        address == "::1" || address.hasPrefix("127.") || address.hasPrefix("::ffff:127.")
+    }
+
     init(limit: Int = 5, window: TimeInterval = 60) {
         self.limit = limit
         self.window = window

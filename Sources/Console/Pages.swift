@@ -10,6 +10,8 @@ import Store
 extension ConsoleServer {
     /// Items a page of a list shows.
     static let pageSize = 50
+    /// The highest page number read from a request (far past any list's end).
+    static let lastPage = 1_000_000
 
     func pageRoutes(_ router: Router<ConsoleContext>) {
         router.get("/") { request, _ in try await self.signedIn(request) { try await self.dashboard($0) } }
@@ -51,7 +53,8 @@ extension ConsoleServer {
     }
 
     static func pageNumber(_ request: Request) -> Int {
-        max(1, Int(request.uri.queryParameters.get("page") ?? "1") ?? 1)
+        // Bounded: `(page - 1) * pageSize` must not overflow (a huge number stopped the process).
+        min(max(1, Int(request.uri.queryParameters.get("page") ?? "1") ?? 1), Self.lastPage)
     }
 
     /// The slice of `items` on page `page`, with the previous and next page numbers.

@@ -108,11 +108,23 @@ extension ConsoleServer {
     }
 
     /// A back path for the language switch: a path of this console only (no scheme, no host).
+    /// Printable ASCII only: browsers drop a tab or line break inside a URL, so `/<TAB>/evil.example`
+    /// would become `//evil.example`, another site.
     static func safeBack(_ path: String?) -> String {
-        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"), path.count < 200 else {
+        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"), path.count < 200,
+            path.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) })
+        else {
             return "/"
         }
         return path
+    }
+
+    /// Whether `text` has the shape of an applicant id (letters, digits, `.`, `_`, `-`; at most 64).
+    static func isApplicantID(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 64
+            && text.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0))
+            }
     }
 
     /// Whether a POST may act: its Origin (when sent) is this host, and its CSRF field matches the session's.

@@ -67,7 +67,12 @@ extension ConsoleServer {
                 "login", title: .signIn, visitor: nil, language: language,
                 data: ["error": MessageCatalogue.console(message, language)], back: "/login", status: status)
         }
-        if let wait = await limiter.attempt(["login:" + login, "address:" + (address ?? "unknown")]) {
+        // Per login name always; per client address only for a client that is not this machine:
+        // behind the loopback proxy every request comes from 127.0.0.1, and one address limit
+        // would let anyone lock every officer out (the proxy limits per real address instead).
+        var keys = ["login:" + login]
+        if let address, !LoginLimiter.isLoopback(address) { keys.append("address:" + address) }
+        if let wait = await limiter.attempt(keys) {
             var response = refuse(.tooManyAttempts, .tooManyRequests)
             response.headers[.retryAfter] = String(wait)
             return response

@@ -12,7 +12,7 @@ public enum ConsoleMessage: String, CaseIterable, Sendable {
     case action, officer, since, filter, at, detail, nothing, eventType, eventDate, eventID, retracts
     case eventIDHint, forTermination, terminationReason, creditsCompleted, supportKind, forAcademicReport, term, gpa
     case forRetraction, yes, no
-    case wrongPassword, notAnOfficer, serverAskedNoPassword, tooManyAttempts, csrfRefused, reasonRequired, done
+    case wrongPassword, notAnOfficer, serverAskedNoPassword, tooManyAttempts, csrfRefused, reasonRequired, reasonNotOneLine, reasonTooLong, done
 }
 
 extension MessageCatalogue {
@@ -55,6 +55,8 @@ extension MessageCatalogue {
         .tooManyAttempts: "Too many sign-in attempts: wait a minute and try again.",
         .csrfRefused: "The form had expired or did not come from this console: nothing was changed.",
         .reasonRequired: "Say why in the reason field: nothing was changed.", .done: "Done.",
+        .reasonNotOneLine: "Write the reason on one line, without line breaks or tabs: nothing was changed.",
+        .reasonTooLong: "Keep the reason to 2,000 characters: nothing was changed.",
     ]
 
     public static let consoleJapanese: [ConsoleMessage: String] = [
@@ -91,5 +93,7 @@ extension MessageCatalogue {
         .tooManyAttempts: "ログインの試行が多すぎます。1分後にもう一度お試しください。",
         .csrfRefused: "フォームの有効期限が切れたか、このコンソールからの送信ではありません。何も変更していません。",
         .reasonRequired: "理由を入力してください。何も変更していません。", .done: "完了しました。",
+        .reasonNotOneLine: "理由は改行やタブを含まない1行で入力してください。何も変更していません。",
+        .reasonTooLong: "理由は2,000文字以内で入力してください。何も変更していません。",
     ]
 }

@@ -199,6 +199,62 @@ struct ConsoleHTTPTests {
         await setup.database.close()
     }
 
+    /// A new user's trial with bad input (issue 24's review): each of these failed before its fix.
+    @Test func badInputFromTheTrial() async throws {
+        let setup = try await Self.setup()
+        let server = try await Self.server(setup)
+        try await server.application(logger: Logger(label: "test")).test(.live) { client in
+            // Bad sign-ins under other names from this machine (the loopback proxy's address) do
+            // not lock an officer out: the address limit counted every officer as one client.
+            for attempt in 0..<6 {
+                _ = try await client.execute(
+                    uri: "/login", method: .post, headers: Self.formHeaders,
+                    body: Self.form(["login": "nobody_\(attempt)", "password": "x"]))
+            }
+            let (cookies, csrf) = try await Self.signIn(client, setup)
+            // A huge page number answers instead of stopping the process (arithmetic overflow).
+            for path in ["/audit?page=9223372036854775807", "/payments/2026-04?page=9223372036854775807"] {
+                let page = try await client.execute(uri: path, method: .get, headers: cookies)
+                #expect(page.status == .ok, "\(path)")
+            }
+            // A tab in the way back: browsers drop it, and `/<TAB>/evil.example` is another site.
+            for back in ["/%09/evil.example", "/%0A/evil.example", "/%20/x"] {
+                let switched = try await client.execute(uri: "/lang/ja?back=\(back)", method: .get, headers: cookies)
+                #expect(switched.headers[.location] == "/", "\(back)")
+            }
+            var headers = cookies
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            func auditCount() async throws -> Int {
+                try await setup.database.pool.withConnection {
+                    try await $0.query("SELECT count(*)::int AS n FROM audit_log").first!.int("n")
+                }
+            }
+            let before = try await auditCount()
+            // The CLI's rule for reasons: one line, at most 2,000 characters.
+            for reason in ["checked\u{1B}[2Jagain", "line one\nline two", String(repeating: "x", count: 2001)] {
+                let refused = try await client.execute(
+                    uri: "/actions/spelling/reject", method: .post, headers: headers,
+                    body: Self.form(["csrf": csrf, "reason": reason, "spelling": "Bayreuth Tech"]))
+                #expect(refused.status == .badRequest)
+                // In Japanese: the language switch above set the session's language.
+                #expect(String(buffer: refused.body).contains("何も変更していません"))
+            }
+            #expect(try await auditCount() == before)
+            // What was typed into the applicant field never reaches the Location header.
+            let done = try await client.execute(
+                uri: "/actions/spelling/reject", method: .post, headers: headers,
+                body: Self.form([
+                    "csrf": csrf, "reason": "not the university", "spelling": "Bayreuth Tech",
+                    "applicant": "<img src=x> Weber Lena 2001-05-17",
+                ]))
+            #expect(done.status == .seeOther)
+            let location = done.headers[.location] ?? ""
+            #expect(!location.contains("Weber") && !location.contains("<"), "\(location)")
+        }
+        await server.close()
+        await setup.database.close()
+    }
+
     @Test func aNameWithScriptRendersAsText() async throws {
         let setup = try await Self.setup()
         let server = try await Self.server(setup)
