@@ -79,6 +79,7 @@ public struct ConsoleServer: Sendable {
     ) -> some ApplicationProtocol {
         let router = Router(context: ConsoleContext.self)
         router.add(middleware: SecurityHeaders())
+        router.add(middleware: ErrorPages())
         routes(router)
         return Application(
             router: router,
@@ -101,12 +102,7 @@ struct SecurityHeaders: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        var response: Response
-        do {
-            response = try await next(request, context)
-        } catch let error as HTTPError {
-            response = Response(status: error.status, headers: error.headers)
-        }
+        var response = try await next(request, context)
         response.headers[HeaderName("Content-Security-Policy")!] =
             "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
             + "base-uri 'none'"

@@ -121,9 +121,10 @@ extension ConsoleServer {
 
     /// Whether `text` has the shape of an applicant id (letters, digits, `.`, `_`, `-`; at most 64).
     static func isApplicantID(_ text: String) -> Bool {
-        !text.isEmpty && text.count <= 64
+        let punctuation = "._-".unicodeScalars
+        return !text.isEmpty && text.count <= 64
             && text.unicodeScalars.allSatisfy {
-                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0))
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || punctuation.contains($0))
             }
     }
 

@@ -87,6 +87,8 @@ extension ConsoleServer {
             return refuse(.notAnOfficer, .forbidden)
         } catch .serverAskedNoPassword {
             return refuse(.serverAskedNoPassword, .forbidden)
+        } catch .databaseUnreachable {
+            return refuse(.unavailable, .serviceUnavailable)
         }
         return try await startSession(officer: login, language: language)
     }

@@ -12,7 +12,8 @@ public enum ConsoleMessage: String, CaseIterable, Sendable {
     case action, officer, since, filter, at, detail, nothing, eventType, eventDate, eventID, retracts
     case eventIDHint, forTermination, terminationReason, creditsCompleted, supportKind, forAcademicReport, term, gpa
     case forRetraction, yes, no
-    case wrongPassword, notAnOfficer, serverAskedNoPassword, tooManyAttempts, csrfRefused, reasonRequired, reasonNotOneLine, reasonTooLong, done
+    case wrongPassword, notAnOfficer, serverAskedNoPassword, tooManyAttempts, csrfRefused, reasonRequired, done
+    case reasonNotOneLine, reasonTooLong, notFound, tooLarge, badRequest, unavailable
 }
 
 extension MessageCatalogue {
@@ -57,6 +58,12 @@ extension MessageCatalogue {
         .reasonRequired: "Say why in the reason field: nothing was changed.", .done: "Done.",
         .reasonNotOneLine: "Write the reason on one line, without line breaks or tabs: nothing was changed.",
         .reasonTooLong: "Keep the reason to 2,000 characters: nothing was changed.",
+        .notFound: "Nothing here: the page does not exist (check the address, or start from the dashboard).",
+        .tooLarge: "What was sent is too large: nothing was changed.",
+        .badRequest: "The request could not be read: nothing was changed.",
+        .unavailable:
+            "The console cannot reach its database just now: nothing was changed. Try again in a minute; "
+            + "if it stays, tell IT (the console's log says what failed).",
     ]
 
     public static let consoleJapanese: [ConsoleMessage: String] = [
@@ -95,5 +102,11 @@ extension MessageCatalogue {
         .reasonRequired: "理由を入力してください。何も変更していません。", .done: "完了しました。",
         .reasonNotOneLine: "理由は改行やタブを含まない1行で入力してください。何も変更していません。",
         .reasonTooLong: "理由は2,000文字以内で入力してください。何も変更していません。",
+        .notFound: "ページが見つかりません（アドレスを確認するか、ダッシュボードから開いてください）。",
+        .tooLarge: "送信された内容が大きすぎます。何も変更していません。",
+        .badRequest: "リクエストを読み取れませんでした。何も変更していません。",
+        .unavailable:
+            "現在コンソールがデータベースに接続できません。何も変更していません。しばらくして再度お試しください。"
+            + "続く場合は情報システム担当に連絡してください（コンソールのログに原因が記録されています）。",
     ]
 }

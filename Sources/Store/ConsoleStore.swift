@@ -101,6 +101,8 @@ public enum OfficerLogin {
         case notAnOfficer
         /// The server let the login in without asking for a password (trust authentication).
         case serverAskedNoPassword
+        /// Nobody answered: the database is down or unreachable (the console's own login fails too).
+        case databaseUnreachable
     }
 
     /// Connects to the host and database of `conninfo` as `login` with `password`, requires that
@@ -112,6 +114,10 @@ public enum OfficerLogin {
             connection = try await Connection.connect(
                 conninfo, overriding: [("user", login), ("password", password), ("options", "")])
         } catch {
+            // Refused, or nobody answered? The console's own login tells the two apart, without
+            // reading libpq's wording.
+            guard let own = try? await Connection.connect(conninfo) else { throw .databaseUnreachable }
+            await own.close()
             throw .wrongPassword
         }
         defer { Task { await connection.close() } }

@@ -255,6 +255,47 @@ struct ConsoleHTTPTests {
         await setup.database.close()
     }
 
+    /// The trial's blank pages: a page that does not exist, a refused sign-out and a database that
+    /// is down each say what happened (they answered with an empty body; sign-in said "wrong
+    /// password" while PostgreSQL was stopped).
+    @Test func refusalsAndOutagesSayWhatHappened() async throws {
+        let setup = try await Self.setup()
+        let server = try await Self.server(setup)
+        try await server.application(logger: Logger(label: "test")).test(.live) { client in
+            let (cookies, _) = try await Self.signIn(client, setup)
+            let missing = try await client.execute(uri: "/nope", method: .get, headers: cookies)
+            #expect(missing.status == .notFound)
+            #expect(String(buffer: missing.body).contains("the page does not exist"))
+            #expect(missing.headers[HTTPField.Name("Content-Security-Policy")!] != nil)
+            var headers = cookies
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let signOut = try await client.execute(
+                uri: "/logout", method: .post, headers: headers, body: Self.form(["csrf": "wrong"]))
+            #expect(signOut.status == .forbidden)
+            #expect(String(buffer: signOut.body).contains("nothing was changed"))
+        }
+        await server.close()
+        // Nobody listens on port 1: the database is "down" for this console.
+        let down = Database.connect(conninfo: "postgresql://postgres@127.0.0.1:1/none", home: Self.repository)
+        let program = try await ProgramStore(database: setup.database).programIDs()[0]
+        let downServer = try ConsoleServer(
+            configuration: ConsoleConfiguration(host: "127.0.0.1", port: 0, program: program), database: down)
+        try await downServer.application(logger: Logger(label: "test")).test(.live) { client in
+            let login = try await client.execute(
+                uri: "/login", method: .post, headers: Self.formHeaders,
+                body: Self.form(["login": setup.officer, "password": setup.password]))
+            #expect(login.status == .serviceUnavailable)
+            #expect(String(buffer: login.body).contains("cannot reach its database"))
+            let page = try await client.execute(
+                uri: "/queue", method: .get, headers: [.cookie: "bursar_session=" + String(repeating: "a", count: 64)])
+            #expect(page.status == .serviceUnavailable)
+            #expect(String(buffer: page.body).contains("cannot reach its database"))
+        }
+        await downServer.close()
+        await down.close()
+        await setup.database.close()
+    }
+
     @Test func aNameWithScriptRendersAsText() async throws {
         let setup = try await Self.setup()
         let server = try await Self.server(setup)
