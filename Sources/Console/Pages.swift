@@ -57,6 +57,14 @@ extension ConsoleServer {
         min(max(1, Int(request.uri.queryParameters.get("page") ?? "1") ?? 1), Self.lastPage)
     }
 
+    /// The pager's links of page `number`: `base` is the list's address up to `page=`.
+    static func pager(_ number: Int, more: Bool, base: String) -> [String: Any] {
+        var links: [String: Any] = ["pageBase": base]
+        if number > 1 { links["previous"] = number - 1 }
+        if more { links["next"] = number + 1 }
+        return links
+    }
+
     /// The slice of `items` on page `page`, with the previous and next page numbers.
     static func paged<T>(_ items: [T], page: Int) -> (items: [T], previous: Int?, next: Int?) {
         let start = min((page - 1) * pageSize, items.count)
@@ -210,8 +218,7 @@ extension ConsoleServer {
             },
             "duplicates": duplicates.items, "flags": flags.items, "holds": holds.items,
         ]
-        if number > 1 { data["previous"] = number - 1 }
-        if more { data["next"] = number + 1 }
+        data.merge(Self.pager(number, more: more, base: "/queue?")) { $1 }
         return page("queue", title: .queue, visitor: visitor, language: visitor.language, data: data, back: "/queue")
     }
 
@@ -232,8 +239,7 @@ extension ConsoleServer {
                 ]
             },
         ]
-        if number > 1 { data["previous"] = number - 1 }
-        if rows.count > Self.pageSize { data["next"] = number + 1 }
+        data.merge(Self.pager(number, more: rows.count > Self.pageSize, base: "/applicants?")) { $1 }
         return page(
             "applicants", title: .applicants, visitor: visitor, language: visitor.language, data: data,
             back: "/applicants")
@@ -327,8 +333,8 @@ extension ConsoleServer {
         data["paid"] = rows(paid.items)
         data["held"] = rows(held.items)
         data["due"] = rows(due.items)
-        if number > 1 { data["previous"] = number - 1 }
-        if [paid.next, held.next, due.next].contains(where: { $0 != nil }) { data["next"] = number + 1 }
+        let more = [paid.next, held.next, due.next].contains { $0 != nil }
+        data.merge(Self.pager(number, more: more, base: "/payments/\(text)?")) { $1 }
         data["files"] = files.map { ["runID": $0.runID, "file": URL(fileURLWithPath: $0.file).lastPathComponent] }
         return page(
             "payments", title: .payments, visitor: visitor, language: visitor.language, data: data,
@@ -403,8 +409,15 @@ extension ConsoleServer {
                 ]
             },
         ]
-        if number > 1 { data["previous"] = number - 1 }
-        if rows.count > Self.pageSize { data["next"] = number + 1 }
+        // The next page keeps the filters (they were dropped: page 2 listed every row).
+        let items = [
+            ("applicant", filter("applicant")), ("action", filter("action")), ("officer", filter("officer")),
+            ("since", since),
+        ].compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+        var filters = URLComponents()
+        filters.queryItems = items
+        let kept = items.isEmpty ? "" : (filters.percentEncodedQuery ?? "") + "&"
+        data.merge(Self.pager(number, more: rows.count > Self.pageSize, base: "/audit?" + kept)) { $1 }
         return page("audit", title: .audit, visitor: visitor, language: visitor.language, data: data, back: "/audit")
     }
 }

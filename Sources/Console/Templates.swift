@@ -4,7 +4,7 @@
 /// language (``ConsoleMessage``).
 enum Templates {
     static let all: [String: String] = [
-        "head": head, "foot": foot, "login": login, "dashboard": dashboard, "queue": queue,
+        "head": head, "foot": foot, "pager": pager, "login": login, "dashboard": dashboard, "queue": queue,
         "applicants": applicants, "case": caseFile, "payments": payments, "audit": audit, "error": error,
     ]
 
@@ -141,10 +141,15 @@ enum Templates {
         <button type="submit">{{t.release}}</button>
         </form>{{/officerHold}}</div>{{/holds}}
         </section>
-        <nav class="pages">{{#previous}}<a href="/queue?page={{previous}}">{{t.previous}}</a>{{/previous}}
-        {{#next}}<a href="/queue?page={{next}}">{{t.next}}</a>{{/next}}</nav>
+        {{> pager}}
         </main>
         {{> foot}}
+        """
+
+    /// Previous and next links of a paged list (`pageBase`: its address up to `page=`).
+    static let pager = """
+        <nav class="pages">{{#previous}}<a href="{{pageBase}}page={{previous}}">{{t.previous}}</a>{{/previous}}
+        {{#next}}<a href="{{pageBase}}page={{next}}">{{t.next}}</a>{{/next}}</nav>
         """
 
     static let applicants = """
@@ -162,8 +167,7 @@ enum Templates {
         <td>{{familyName}} {{givenName}}</td><td>{{outcome}}</td></tr>{{/rows}}
         </table></div>
         {{^rows}}<p>{{t.nothing}}</p>{{/rows}}
-        <nav class="pages">{{#previous}}<a href="/applicants?page={{previous}}">{{t.previous}}</a>{{/previous}}
-        {{#next}}<a href="/applicants?page={{next}}">{{t.next}}</a>{{/next}}</nav>
+        {{> pager}}
         </main>
         {{> foot}}
         """
@@ -258,8 +262,7 @@ enum Templates {
         <section id="payments-due"><h2>{{t.due}}</h2><div class="wide"><table>
         {{#due}}<tr><td><a href="/applicants/{{applicantID}}">{{applicantID}}</a></td><td>{{month}}</td>
         <td class="n">{{yen}}</td><td>{{reason}}</td></tr>{{/due}}</table></div></section>
-        <nav class="pages">{{#previous}}<a href="/payments/{{month}}?page={{previous}}">{{t.previous}}</a>{{/previous}}
-        {{#next}}<a href="/payments/{{month}}?page={{next}}">{{t.next}}</a>{{/next}}</nav>
+        {{> pager}}
         <section id="payments-files"><h2>{{t.bankFiles}}</h2><ul>
         {{#files}}<li><a href="/payments/{{month}}/files/{{runID}}">{{t.download}} {{file}}</a></li>{{/files}}
         </ul></section>
@@ -284,8 +287,7 @@ enum Templates {
         {{#rows}}<tr><td>{{at}}</td><td>{{action}}</td><td>{{applicantID}}</td><td>{{role}}</td><td>{{reason}}</td>
         <td>{{detail}}</td></tr>{{/rows}}
         </table></div>
-        <nav class="pages">{{#previous}}<a href="/audit?page={{previous}}">{{t.previous}}</a>{{/previous}}
-        {{#next}}<a href="/audit?page={{next}}">{{t.next}}</a>{{/next}}</nav>
+        {{> pager}}
         </main>
         {{> foot}}
         """
