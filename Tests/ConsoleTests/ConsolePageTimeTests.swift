@@ -79,8 +79,8 @@ struct ConsolePageTimeTests {
             try await check("audit", "/audit", showing: "A-020000")
             try await check("audit by applicant", "/audit?applicant=A-012345", showing: "A-012345")
             // Its next page keeps the filter (page 2 listed every row before).
-            try await check(
-                "audit by action", "/audit?action=decision.recorded", showing: "/audit?action=decision.recorded&amp;page=2")
+            let filtered = "/audit?action=decision.recorded"
+            try await check("audit by action", filtered, showing: filtered + "&amp;page=2")
             print(
                 "console page times (median of 3, \(Self.applications) applications): "
                     + report.joined(separator: ", "))
