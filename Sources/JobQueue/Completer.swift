@@ -1,5 +1,6 @@
 import Logging
 import Postgres
+import Synchronization
 
 /// Batches completions of jobs that have no database effects of their own, so a burst of
 /// short jobs costs one UPDATE per batch instead of one per job.
@@ -14,7 +15,9 @@ import Postgres
 actor Completer {
     private let pool: ConnectionPool
     private let outage: OutageLog
-    private var buffer: [ClaimedJob] = []
+    /// Finished jobs not yet taken by a flush. Behind a lock, not the actor: every job adds
+    /// itself here, and adding must not be a hop to the actor that is busy writing.
+    private let buffer = Mutex<[ClaimedJob]>([])
     /// Jobs of the batches being written now (each flush owns its own batch: flushes may
     /// overlap across their `await`, and a failed one puts back exactly what it took).
     private var writing = 0
@@ -33,10 +36,13 @@ actor Completer {
         self.gather = gather
     }
 
-    func add(_ job: ClaimedJob) async {
-        buffer.append(job)
-        if buffer.count == 1 { await wakeup.signal() }
-        if buffer.count == batchSize { await batchFull.signal() }
+    nonisolated func add(_ job: ClaimedJob) {
+        let count = buffer.withLock { buffer in
+            buffer.append(job)
+            return buffer.count
+        }
+        if count == 1 { wakeup.signal() }
+        if count == batchSize { batchFull.signal() }
     }
 
     /// Writes what is buffered; true when nothing is left (or the write failed and it stays).
@@ -45,11 +51,14 @@ actor Completer {
     /// must not cancel a batch already sent, or jobs that succeeded stay `running` and run again.
     @discardableResult
     func flush() async -> Bool {
-        guard !buffer.isEmpty else { return true }
         // At most a few batches per statement: a bounded join keeps the plan linear.
-        let take = min(buffer.count, batchSize * 5)
-        let batch = Array(buffer.prefix(take))
-        buffer.removeFirst(take)
+        let limit = batchSize * 5
+        let batch = buffer.withLock { buffer in
+            let batch = Array(buffer.prefix(limit))
+            buffer.removeFirst(batch.count)
+            return batch
+        }
+        guard !batch.isEmpty else { return true }
         writing += batch.count
         let pool = self.pool
         let result = await Task {
@@ -67,7 +76,7 @@ actor Completer {
             return true
         case .failure(let error):
             outage.failed("completing \(batch.count) jobs", error)
-            buffer.insert(contentsOf: batch, at: 0)
+            buffer.withLock { $0.insert(contentsOf: batch, at: 0) }
             return false
         }
     }
@@ -75,9 +84,9 @@ actor Completer {
     /// Flushes whenever jobs arrive, until cancelled.
     func run() async {
         while !Task.isCancelled {
-            if buffer.isEmpty { await wakeup.wait(timeout: .seconds(60)) }
-            if buffer.count < batchSize { await batchFull.wait(timeout: gather) }
-            if buffer.isEmpty { continue }
+            if buffered == 0 { await wakeup.wait(timeout: .seconds(60)) }
+            if buffered < batchSize { await batchFull.wait(timeout: gather) }
+            if buffered == 0 { continue }
             if !(await flush()) {
                 try? await Task.sleep(for: backoff.next())
             }
@@ -89,7 +98,7 @@ actor Completer {
     /// written is left to the rescuer, which runs the job again after its lease lapses.
     func finish() async {
         var failures = 0
-        while (!buffer.isEmpty || writing > 0) && failures < 5 {
+        while (buffered > 0 || writing > 0) && failures < 5 {
             if writing > 0 {
                 await withCheckedContinuation { writesDone.append($0) }
             } else if !(await flush()) {
@@ -99,6 +108,9 @@ actor Completer {
         }
     }
 
+    /// Jobs finished but not yet taken by a flush.
+    private nonisolated var buffered: Int { buffer.withLock { $0.count } }
+
     /// Jobs finished but not yet written.
-    var pendingCount: Int { buffer.count + writing }
+    var pendingCount: Int { buffered + writing }
 }

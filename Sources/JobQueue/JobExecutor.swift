@@ -69,19 +69,30 @@ struct JobExecutor: Sendable {
         JobMetrics.finished(kind: job.kind, outcome: ending.outcome, duration: started.duration(to: .now))
         // Out of the in-flight set before the end is written: once written, this process may
         // claim the job again (a snooze of zero), and that run must find no stale entry.
-        await inFlight.remove(token, tally: ending.tally)
+        let wake = inFlight.remove(token, tally: ending.tally)
         await record(job, ending)
-        await wakeups[job.queue]?.signal()
+        // A run that did not complete may have put its job back (a snooze, a retry): its queue
+        // is not empty, whatever the slots say.
+        if wake || ending.tally != .completed { wakeups[job.queue]?.signal() }
     }
 
     private func runHandler(_ handler: AnyJobHandler, _ job: ClaimedJob, _ token: InFlight.Token) async -> Ending {
         let ledger = CompletionLedger()
         let timeout = handler.timeout
+        // The run hands its result over itself: no second task per job waits on it.
+        let once = OnceResult<Result<Void, Error>?>()
         let run = Task {
-            try await QueryLimits.$statementTimeout.withValue(timeout) { try await handler.run(job, ledger) }
+            do {
+                try await QueryLimits.$statementTimeout.withValue(timeout) { try await handler.run(job, ledger) }
+                once.resume(.success(()))
+            } catch {
+                once.resume(.failure(error))
+            }
         }
-        await inFlight.attach(token, deadline: ContinuousClock.now + timeout, cancel: { run.cancel() })
-        guard let result = await Self.result(of: run, abandonAfter: stopWait) else { return .abandoned }
+        inFlight.attach(token, deadline: ContinuousClock.now + timeout, cancel: { run.cancel() })
+        guard let result = await Self.result(of: once, cancelling: run, abandonAfter: stopWait) else {
+            return .abandoned
+        }
         switch result {
         case .success:
             return .succeeded(inline: ledger.completedInline)
@@ -95,7 +106,7 @@ struct JobExecutor: Sendable {
                     metadata: ["job": "\(job.key)", "kind": "\(job.kind)", "error": "\(error)"])
                 return .succeeded(inline: true)
             }
-            switch await inFlight.stopReason(token) {
+            switch inFlight.stopReason(token) {
             case .timedOut: return .timedOut(timeout)
             case .cancelRequested: return .cancelled("cancelled by an operator")
             case .leaseLost: return .lost
@@ -117,7 +128,7 @@ struct JobExecutor: Sendable {
             // UPDATE is guarded by `state = 'running' AND attempt`, so after a real inline
             // completion it changes nothing, and a completion undone by a savepoint the ledger
             // cannot see (ROLLBACK TO after the UPDATE, then COMMIT) is still written.
-            await completer.add(job)
+            completer.add(job)
         case .failed(let error):
             logger.warning("job failed", metadata: ["job": "\(job.key)", "kind": "\(job.kind)", "error": "\(error)"])
             let delay = retry.delay(afterAttempt: job.attempt)
@@ -149,15 +160,16 @@ struct JobExecutor: Sendable {
         }
     }
 
-    /// The run's result; once the caller is cancelled (a shutdown past its deadline), the run is
-    /// cancelled and awaited at most `abandonAfter` more — a handler that cannot be cancelled
-    /// (blocking work on a thread) must not hold the process's exit for ever. Nil: abandoned.
-    static func result<T: Sendable>(of run: Task<T, Error>, abandonAfter: Duration) async -> Result<T, Error>? {
-        let once = OnceResult<Result<T, Error>?>()
-        return await withTaskCancellationHandler {
+    /// The run's result, as `run` hands it to `once`; once the caller is cancelled (a shutdown
+    /// past its deadline), the run is cancelled and awaited at most `abandonAfter` more — a
+    /// handler that cannot be cancelled (blocking work on a thread) must not hold the process's
+    /// exit for ever. Nil: abandoned.
+    static func result<T: Sendable>(
+        of once: OnceResult<Result<T, Error>?>, cancelling run: Task<Void, Never>, abandonAfter: Duration
+    ) async -> Result<T, Error>? {
+        await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 once.install(continuation)
-                Task { once.resume(await run.result) }
             }
         } onCancel: {
             run.cancel()

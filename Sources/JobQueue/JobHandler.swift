@@ -76,10 +76,12 @@ struct AnyJobHandler: Sendable {
     init<H: JobHandler>(_ handler: H) {
         kind = H.kind
         timeout = handler.timeout
+        // One decoder for every run of the kind (it holds no state between decodes).
+        let decoder = JSONDecoder()
         run = { job, ledger in
             let arguments: H.Arguments
             do {
-                arguments = try JSONDecoder().decode(H.Arguments.self, from: Data(job.args.utf8))
+                arguments = try decoder.decode(H.Arguments.self, from: Data(job.args.utf8))
             } catch {
                 throw JobCancel(reason: "the job's arguments do not decode as \(H.Arguments.self): \(error)")
             }

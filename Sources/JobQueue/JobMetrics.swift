@@ -1,4 +1,5 @@
 import Metrics
+import Synchronization
 
 /// Process-local job metrics through swift-metrics (the API only: the process chooses the
 /// backend; `bursard` exports them as Prometheus text on `/metrics`). Labels are job kinds and
@@ -35,10 +36,37 @@ public enum JobMetrics {
 
     /// Records one run of a job of `kind`.
     public static func finished(kind: String, outcome: Outcome, duration: Duration) {
-        Counter(label: processedLabel, dimensions: [("kind", kind), ("outcome", outcome.rawValue)]).increment()
-        if isFailure(outcome) {
-            Counter(label: failedLabel, dimensions: [("kind", kind)]).increment()
+        let metrics = kindMetrics(kind)
+        metrics.processed[outcome]?.increment()
+        if isFailure(outcome) { metrics.failed.increment() }
+        metrics.duration.record(duration: duration)
+    }
+
+    /// One kind's metric objects, made once, on the kind's first run (swift-metrics' advice: a
+    /// metric made per event costs a factory lookup under a lock and its label arrays, on every
+    /// job). A process bootstraps its backend before it runs jobs, as `bursard` does.
+    private struct KindMetrics: Sendable {
+        let processed: [Outcome: Counter]
+        let failed: Counter
+        let duration: Metrics.Timer
+
+        init(kind: String) {
+            processed = Dictionary(uniqueKeysWithValues: Outcome.allCases.map {
+                ($0, Counter(label: processedLabel, dimensions: [("kind", kind), ("outcome", $0.rawValue)]))
+            })
+            failed = Counter(label: failedLabel, dimensions: [("kind", kind)])
+            duration = Metrics.Timer(label: durationLabel, dimensions: [("kind", kind)])
         }
-        Metrics.Timer(label: durationLabel, dimensions: [("kind", kind)]).record(duration: duration)
+    }
+
+    private static let cache = Mutex<[String: KindMetrics]>([:])
+
+    private static func kindMetrics(_ kind: String) -> KindMetrics {
+        cache.withLock { cache in
+            if let metrics = cache[kind] { return metrics }
+            let metrics = KindMetrics(kind: kind)
+            cache[kind] = metrics
+            return metrics
+        }
     }
 }

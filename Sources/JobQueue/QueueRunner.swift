@@ -1,6 +1,14 @@
 import Logging
 
 /// Claims and runs the jobs of one queue up to its concurrency limit (River's producer).
+///
+/// A busy queue is claimed by two lanes at once, each up to half the limit: a claim is a
+/// round trip and a commit (a WAL flush), and with one lane the database sat idle while a
+/// claim's jobs ran and the next claim waited for their slots; with two, one lane's claim is on
+/// its way while the other's jobs run — as two connections claiming in a loop do (issue 22).
+/// The second lane claims only while the queue's last claim got all it asked for, so an idle
+/// queue woken by a NOTIFY costs one claim, not two. Both lanes reserve their slots in
+/// ``InFlight`` before they claim: together they never hold more than the limit.
 struct QueueRunner: Sendable {
     let supervisor: Supervisor
     let queue: String
@@ -10,53 +18,72 @@ struct QueueRunner: Sendable {
     private var wakeup: Wakeup { supervisor.wakeups[queue]! }
     /// The longest a busy queue's free slots wait to be claimed as a batch.
     static let claimCooldown: Duration = .milliseconds(10)
+    /// Claim lanes of a queue whose limit allows two batches.
+    private var lanes: Int { limit >= 2 ? 2 : 1 }
+    /// The most one claim asks for: half the limit with two lanes.
+    private var batch: Int { (limit + lanes - 1) / lanes }
 
     func run() async {
-        await withDiscardingTaskGroup { group in
-            await claimUntilStopped(into: &group)
-            await finishInFlight(group: &group)
+        await withDiscardingTaskGroup { lanesGroup in
+            for lane in 0..<lanes {
+                lanesGroup.addTask {
+                    await withDiscardingTaskGroup { group in
+                        await claimUntilStopped(lane: lane, into: &group)
+                        await finishInFlight(group: &group)
+                    }
+                }
+            }
         }
     }
 
-    private func claimUntilStopped(into group: inout DiscardingTaskGroup) async {
+    private func claimUntilStopped(lane: Int, into group: inout DiscardingTaskGroup) async {
         var backoff = Backoff()
         var busy = false
         let clock = ContinuousClock()
         var lastClaim = clock.now
         while !supervisor.stopping.isSet && !Task.isCancelled {
-            var free = limit - (await supervisor.inFlight.count(queue: queue))
-            // While the queue is busy, claim once half the slots are free, or after a short
-            // cooldown: claims come in batches rather than one per finished job (each claim is
-            // a commit), and slow jobs still get their slots refilled within the cooldown.
+            // The second lane joins only while the queue is busy.
+            if lane > 0, !supervisor.inFlight.isBusy(queue: queue) {
+                busy = false
+                await wakeup.wait(timeout: configuration.pollInterval)
+                continue
+            }
+            // While the queue is busy, claim once a batch's worth of slots is free, or after a
+            // short cooldown: claims come in batches rather than one per finished job (each
+            // claim is a commit), and slow jobs still get their slots refilled within the cooldown.
             let cooldown = lastClaim + Self.claimCooldown
-            if busy && free < max(1, limit / 2) && clock.now < cooldown {
-                await wakeup.wait(timeout: cooldown - clock.now)
+            let waitForBatch = busy && clock.now < cooldown
+            let reservation = supervisor.inFlight.reserve(
+                queue: queue, limit: limit, atMost: batch, atLeast: waitForBatch ? max(1, batch / 2) : 1)
+            if reservation == 0 {
+                await wakeup.wait(timeout: waitForBatch ? cooldown - clock.now : configuration.pollInterval)
+                if !waitForBatch { busy = false }
                 continue
             }
             lastClaim = clock.now
-            if free > 0 {
-                do {
-                    // The lease is counted from before the claim was sent: never later than the
-                    // database counts it.
-                    let validUntil = clock.now + configuration.lease - configuration.leaseMargin
-                    let jobs = try await supervisor.own.claim(queue: queue, limit: free, worker: configuration.workerID,
-                                                              lease: configuration.lease)
-                    supervisor.outage.succeeded()
-                    backoff.reset()
-                    for job in jobs {
-                        let token = await supervisor.inFlight.add(job, leaseValidUntil: validUntil)
-                        group.addTask { await supervisor.executor.execute(job, token) }
-                    }
-                    free -= jobs.count
-                    busy = !jobs.isEmpty && free == 0
-                    if !jobs.isEmpty { continue }  // the queue may hold more
-                } catch {
-                    supervisor.outage.failed("claiming jobs of \(queue)", error)
-                    await wakeup.wait(timeout: backoff.next())
-                    continue
+            do {
+                // The lease is counted from before the claim was sent: never later than the
+                // database counts it.
+                let validUntil = clock.now + configuration.lease - configuration.leaseMargin
+                let jobs = try await supervisor.own.claim(queue: queue, limit: reservation,
+                                                          worker: configuration.workerID, lease: configuration.lease)
+                supervisor.outage.succeeded()
+                backoff.reset()
+                let tokens = supervisor.inFlight.add(
+                    jobs, queue: queue, reservation: reservation, leaseValidUntil: validUntil)
+                for (job, token) in zip(jobs, tokens) {
+                    group.addTask { await supervisor.executor.execute(job, token) }
                 }
+                // All it asked for: the queue may hold more — and the second lane joins at once.
+                let wasBusy = busy
+                busy = jobs.count == reservation
+                if lane == 0 && busy && !wasBusy { wakeup.signal() }
+                if !busy { await wakeup.wait(timeout: configuration.pollInterval) }
+            } catch {
+                supervisor.inFlight.cancelReservation(queue: queue, reservation: reservation)
+                supervisor.outage.failed("claiming jobs of \(queue)", error)
+                await wakeup.wait(timeout: backoff.next())
             }
-            await wakeup.wait(timeout: configuration.pollInterval)
         }
     }
 
@@ -65,9 +92,9 @@ struct QueueRunner: Sendable {
     private func finishInFlight(group: inout DiscardingTaskGroup) async {
         let clock = ContinuousClock()
         let deadline = clock.now + configuration.shutdownDeadline
-        while !Task.isCancelled, await supervisor.inFlight.count(queue: queue) > 0, clock.now < deadline {
+        while !Task.isCancelled, supervisor.inFlight.count(queue: queue) > 0, clock.now < deadline {
             await wakeup.wait(timeout: min(.milliseconds(100), deadline - clock.now))
         }
-        if await supervisor.inFlight.count(queue: queue) > 0 { group.cancelAll() }
+        if supervisor.inFlight.count(queue: queue) > 0 { group.cancelAll() }
     }
 }

@@ -48,8 +48,9 @@ public final class Supervisor: Service, Sendable {
         public var drain = false
         /// In drain mode, jobs due within this long still count as runnable.
         public var drainHorizon: Duration = .seconds(10)
-        /// Connections of the queue's own pool (claims, renewals, completions, maintenance).
-        public var queueConnections = 3
+        /// Connections of the queue's own pool: a busy queue's two claim lanes, the completer,
+        /// and one for recording failures and the maintenance passes (renewals have their own).
+        public var queueConnections = 4
 
         public init(workerID: String = Supervisor.defaultWorkerID(), queues: [String: Int]) {
             self.workerID = workerID
@@ -138,14 +139,13 @@ public final class Supervisor: Service, Sendable {
         } onGracefulShutdown: {
             self.stop()
         }
-        return Summary(completed: await inFlight.completed, failed: await inFlight.failed)
+        return Summary(completed: inFlight.completed, failed: inFlight.failed)
     }
 
     /// Stops claiming and lets the runners wind down.
     public func stop() {
         guard stopping.set() else { return }
-        let wakeups = self.wakeups
-        Task { for wakeup in wakeups.values { await wakeup.signal() } }
+        for wakeup in wakeups.values { wakeup.signal() }
     }
 
     /// Switches a running supervisor to drain mode: it stops once no job is runnable, as if it
@@ -163,7 +163,7 @@ public final class Supervisor: Service, Sendable {
 
     private func listen() async {
         for await note in NotificationListener.listen(conninfo: conninfo, channels: [JobQueueClient.channel]) {
-            await wakeups[note.payload]?.signal()
+            wakeups[note.payload]?.signal()
         }
     }
 
@@ -171,7 +171,7 @@ public final class Supervisor: Service, Sendable {
     private func watchOverdue() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(250))
-            await inFlight.stopOverdue(at: .now)
+            inFlight.stopOverdue(at: .now)
         }
     }
 }
@@ -195,7 +195,7 @@ struct LeaseRenewer: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: failed ? min(.seconds(1), configuration.lease / 6) : configuration.lease / 3)
             failed = false
-            let running = await supervisor.inFlight.all
+            let running = supervisor.inFlight.all
             for start in stride(from: 0, to: running.count, by: 500) {
                 let jobs = Array(running[start..<min(running.count, start + 500)])
                 let sent = ContinuousClock.now
@@ -208,10 +208,10 @@ struct LeaseRenewer: Sendable {
                     }
                     supervisor.outage.succeeded()
                     let validUntil = sent + configuration.lease - configuration.leaseMargin
-                    await supervisor.inFlight.renewed(renewed.owned, validUntil: validUntil)
-                    await supervisor.inFlight.stop(renewed.cancelRequested, reason: .cancelRequested)
+                    supervisor.inFlight.renewed(renewed.owned, validUntil: validUntil)
+                    supervisor.inFlight.stop(renewed.cancelRequested, reason: .cancelRequested)
                     let lost = Set(jobs.map(\.key)).subtracting(renewed.owned)
-                    if !lost.isEmpty { await supervisor.inFlight.stop(lost, reason: .leaseLost) }
+                    if !lost.isEmpty { supervisor.inFlight.stop(lost, reason: .leaseLost) }
                 } catch {
                     failed = true
                     supervisor.outage.failed("renewing \(jobs.count) leases", error)
@@ -291,7 +291,7 @@ struct DrainWatcher: Sendable {
                     _ = try await scheduler.runOnce()
                     lastPass = clock.now
                 }
-                guard await supervisor.inFlight.total == 0, await supervisor.completer.pendingCount == 0,
+                guard supervisor.inFlight.total == 0, await supervisor.completer.pendingCount == 0,
                       try await supervisor.own.isIdle(queues: queues, horizon: configuration.drainHorizon) else {
                     idleChecks = 0
                     continue

@@ -1,61 +1,80 @@
+import Synchronization
+
 /// A signal a loop waits on with a timeout: a NOTIFY, a finished job, or a shutdown wakes it.
 ///
 /// Cancellation-safe: a waiter whose task is cancelled returns at once, and its timer is
-/// cancelled with it, so nothing stays parked.
-actor Wakeup {
-    private var pending = false
-    private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
-    /// Waits released before they parked (a timer or cancellation that won the race).
-    private var released: Set<Int> = []
-    private var active: Set<Int> = []
-    private var nextID = 0
+/// cancelled with it, so nothing stays parked. A lock, not an actor: every finished job may
+/// signal, and a signal is then a call that returns at once rather than a hop to an actor.
+final class Wakeup: Sendable {
+    private struct State {
+        var pending = false
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        /// Waits released before they parked (a timer or cancellation that won the race).
+        var released: Set<Int> = []
+        var active: Set<Int> = []
+        var nextID = 0
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
 
     /// Wakes every waiter, or the next one to wait if none waits now.
     func signal() {
-        if waiters.isEmpty {
-            pending = true
-            return
+        let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            if state.waiters.isEmpty {
+                state.pending = true
+                return []
+            }
+            let all = Array(state.waiters.values)
+            state.waiters.removeAll()
+            return all
         }
-        let all = waiters.values
-        waiters.removeAll()
-        for waiter in all { waiter.resume() }
+        for waiter in woken { waiter.resume() }
     }
 
     /// Returns when signalled, when `timeout` has passed, or when the task is cancelled.
     func wait(timeout: Duration) async {
-        if pending || Task.isCancelled {
-            pending = false
-            return
+        let id = state.withLock { state -> Int? in
+            if state.pending || Task.isCancelled {
+                state.pending = false
+                return nil
+            }
+            state.nextID += 1
+            state.active.insert(state.nextID)
+            return state.nextID
         }
-        let id = nextID
-        nextID += 1
-        active.insert(id)
+        guard let id else { return }
         let timer = Task { [weak self] in
             try? await Task.sleep(for: timeout)
-            await self?.release(id)
+            self?.release(id)
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                if released.remove(id) != nil || pending || Task.isCancelled {
-                    continuation.resume()
-                } else {
-                    waiters[id] = continuation
+                let now = state.withLock { state -> Bool in
+                    if state.released.remove(id) != nil || state.pending || Task.isCancelled { return true }
+                    state.waiters[id] = continuation
+                    return false
                 }
+                if now { continuation.resume() }
             }
         } onCancel: {
-            Task { await self.release(id) }
+            self.release(id)
         }
         timer.cancel()
-        pending = false
-        active.remove(id)
-        released.remove(id)
+        state.withLock { state in
+            state.pending = false
+            state.active.remove(id)
+            state.released.remove(id)
+        }
     }
 
     private func release(_ id: Int) {
-        if let waiter = waiters.removeValue(forKey: id) {
-            waiter.resume()
-        } else if active.contains(id) {
-            released.insert(id)
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if let waiter = state.waiters.removeValue(forKey: id) { return waiter }
+            if state.active.contains(id) { state.released.insert(id) }
+            return nil
         }
+        waiter?.resume()
     }
 }

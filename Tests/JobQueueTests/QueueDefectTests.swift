@@ -199,11 +199,11 @@ struct QueueDefectTests {
         let inFlight = InFlight()
         let first = ClaimedJob(id: 7, kind: "x", queue: "q", args: "{}", attempt: 1, maxAttempts: 5)
         let second = ClaimedJob(id: 7, kind: "x", queue: "q", args: "{}", attempt: 2, maxAttempts: 5)
-        let token = await inFlight.add(first)
-        await inFlight.add(second)
-        await inFlight.remove(token, tally: .failed)
-        #expect(await inFlight.total == 1)
-        #expect(await inFlight.count(queue: "q") == 1)
+        let token = inFlight.add(first)
+        inFlight.add(second)
+        inFlight.remove(token, tally: .failed)
+        #expect(inFlight.total == 1)
+        #expect(inFlight.count(queue: "q") == 1)
     }
 
     /// Issue 13: a drain finishes what is runnable while another queue is paused.

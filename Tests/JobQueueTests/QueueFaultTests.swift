@@ -45,7 +45,7 @@ struct QueueFaultTests {
         let pool = ConnectionPool(conninfo: url, size: 2)
         let completer = Completer(pool: pool, outage: OutageLog(logger: Logger(label: "t")))
         let running = Task { await completer.run() }
-        await completer.add(claimed[0])
+        completer.add(claimed[0])
         let admin = try await Connection.connect(url)
         try await untilWaitingForALock(admin)
         await admin.close()
@@ -128,11 +128,11 @@ struct QueueFaultTests {
     @Test func aReclaimedRunStaysInFlightWhenTheEarlierRunEnds() async {
         let inFlight = InFlight()
         let job = ClaimedJob(id: 7, kind: "x", queue: "q", args: "{}", attempt: 1, maxAttempts: 5)
-        let first = await inFlight.add(job)
-        await inFlight.add(job)
-        await inFlight.remove(first, tally: .uncounted)
-        #expect(await inFlight.total == 1, "the second run is still in flight")
-        #expect(await inFlight.count(queue: "q") == 1)
+        let first = inFlight.add(job)
+        inFlight.add(job)
+        inFlight.remove(first, tally: .uncounted)
+        #expect(inFlight.total == 1, "the second run is still in flight")
+        #expect(inFlight.count(queue: "q") == 1)
     }
 
     /// Finding 6: the cleaner reads only rows it may delete, however many discarded rows are
