@@ -174,7 +174,8 @@ final class InFlight: Sendable {
     /// A renewal sent at `sentAt` extended the leases of `keys`: they hold until `validUntil`.
     func renewed(_ keys: Set<JobKey>, validUntil: ContinuousClock.Instant) {
         state.withLock { state in
-            for (token, entry) in state.entries where keys.contains(entry.job.key) && entry.leaseValidUntil < validUntil {
+            for (token, entry) in state.entries where keys.contains(entry.job.key) {
+                guard entry.leaseValidUntil < validUntil else { continue }
                 state.entries[token]?.leaseValidUntil = validUntil
             }
         }
