@@ -1,6 +1,6 @@
 /// A parsed JSON value. Numbers keep their exact source text, so credits and scores are read
 /// without ever passing through `Double`.
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// A number, as written in the source.

@@ -151,27 +151,12 @@ public struct ApplicationStore: Sendable {
 
     /// Loads revisions of one program with one statement, on `connection` (inside the caller's
     /// transaction). Revisions that do not exist are left out.
-    ///
-    /// The statement is one index scan of `applications` with per-row index lookups, a shape no
-    /// statistics can turn into a scan of the program: while a first large batch is loading, the
-    /// tables' statistics lag behind and a join here had been planned as a scan of every applicant.
     public static func load(program: String, items: [ApplicationsJob.Item], on connection: Connection) async throws
         -> [StoredApplication]
     {
         let rows = try await connection.query(
-            """
-            SELECT a.applicant_id, a.revision, a.content, a.batch_dir,
-                   (SELECT h.latest_revision FROM applicants h WHERE h.program = a.program AND h.applicant_id = a.applicant_id) AS latest_revision,
-                   (SELECT c.checks FROM document_checks c
-                    WHERE c.program = a.program AND c.applicant_id = a.applicant_id AND c.revision = a.revision) AS
-                    checks,
-                   (SELECT c.version FROM document_checks c
-                    WHERE c.program = a.program AND c.applicant_id = a.applicant_id AND c.revision = a.revision) AS
-                    checks_version
-            FROM applications a
-            WHERE a.program = $1 AND a.applicant_id = ANY($2::text[]) AND a.revision = ANY($3::int[])
-            """, program, TextArray(items.map(\.applicantID)), TextArray(items.map { String($0.revision) }))
-        return try only(items, of: rows).map { item, row in
+            loadSQL, program, TextArray(items.map(\.applicantID)), TextArray(items.map { String($0.revision) }))
+        return try keyed(rows).map { item, row in
             let revision = item.revision
             let application: Application
             switch ApplicationDecoder.decode(try JSONParser.parse(try row.string("content"))) {
@@ -195,12 +180,8 @@ public struct ApplicationStore: Sendable {
         -> [(item: ApplicationsJob.Item, batchFolder: String, documents: [DocumentReference])]
     {
         let rows = try await connection.query(
-            """
-            SELECT a.applicant_id, a.revision, a.batch_dir, a.content
-            FROM applications a
-            WHERE a.program = $1 AND a.applicant_id = ANY($2::text[]) AND a.revision = ANY($3::int[])
-            """, program, TextArray(items.map(\.applicantID)), TextArray(items.map { String($0.revision) }))
-        return try only(items, of: rows).map { item, row in
+            documentsSQL, program, TextArray(items.map(\.applicantID)), TextArray(items.map { String($0.revision) }))
+        return try keyed(rows).map { item, row in
             var documents: [DocumentReference] = []
             if case .array(let values)? = try documentsMember(of: try row.string("content")) {
                 for value in values {
@@ -274,17 +255,51 @@ public struct ApplicationStore: Sendable {
         }
     }
 
-    /// The rows of exactly `items`: the statements select `applicant_id = ANY … AND revision =
-    /// ANY …` (an index scan whatever the statistics), which may also return another listed
-    /// revision of a listed applicant.
-    private static func only(_ items: [ApplicationsJob.Item], of rows: PostgresRows) throws -> [(
-        ApplicationsJob.Item, PostgresRow
-    )] {
-        let wanted = Set(items)
+    // The statements below read the listed revisions one index probe each: a LATERAL subquery
+    // per item behind OFFSET 0, which the planner cannot flatten into a join. As `applicant_id =
+    // ANY($2) AND revision = ANY($3)` (or a plain join with `unnest`), statistics taken while a
+    // program was still empty — a first batch, whose rows autoanalyze has not seen yet — made
+    // the program look one row long, and each statement read every revision of the program to
+    // filter out its fifty: quadratic in the batch (issue 26, 450 ms a statement at 30,000;
+    // StaleStatisticsPlanTests).
+
+    /// The stored revisions of `items`, with the applicant's latest revision and the document
+    /// checks of each.
+    static let loadSQL = """
+        SELECT u.applicant_id, u.revision, a.content, a.batch_dir, a.latest_revision, a.checks, a.checks_version
+        FROM unnest($2::text[], $3::int[]) AS u(applicant_id, revision)
+        CROSS JOIN LATERAL (
+            SELECT a.content, a.batch_dir,
+                   (SELECT h.latest_revision FROM applicants h
+                    WHERE h.program = a.program AND h.applicant_id = a.applicant_id) AS latest_revision,
+                   (SELECT c.checks FROM document_checks c
+                    WHERE c.program = a.program AND c.applicant_id = a.applicant_id AND c.revision = a.revision)
+                       AS checks,
+                   (SELECT c.version FROM document_checks c
+                    WHERE c.program = a.program AND c.applicant_id = a.applicant_id AND c.revision = a.revision)
+                       AS checks_version
+            FROM applications a
+            WHERE a.program = $1 AND a.applicant_id = u.applicant_id AND a.revision = u.revision
+            OFFSET 0) a
+        """
+
+    /// The stored text and batch folder of the revisions of `items`.
+    static let documentsSQL = """
+        SELECT u.applicant_id, u.revision, a.batch_dir, a.content
+        FROM unnest($2::text[], $3::int[]) AS u(applicant_id, revision)
+        CROSS JOIN LATERAL (
+            SELECT a.batch_dir, a.content FROM applications a
+            WHERE a.program = $1 AND a.applicant_id = u.applicant_id AND a.revision = u.revision
+            OFFSET 0) a
+        """
+
+    /// The rows with the item each is, each item once (a job that listed one twice reads it once).
+    private static func keyed(_ rows: PostgresRows) throws -> [(ApplicationsJob.Item, PostgresRow)] {
+        var seen = Set<ApplicationsJob.Item>()
         return try rows.compactMap { row in
             let item = ApplicationsJob.Item(
                 applicantID: try row.string("applicant_id"), revision: try row.int("revision"))
-            return wanted.contains(item) ? (item, row) : nil
+            return seen.insert(item).inserted ? (item, row) : nil
         }
     }
 }

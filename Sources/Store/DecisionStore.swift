@@ -59,21 +59,22 @@ public struct DecisionStore: Sendable {
             let v = new.versions
             let partnerKey = partnerKeys[new.institution] ?? PartnerMatcher.decisionKey(new.institution)
             partnerKeys[new.institution] = partnerKey
+            let trace = DecisionTrace(d)
             return [
                 String(id), program, d.applicantID, String(new.revision), d.outcome.rawValue, d.gpa,
                 list(d.categories),
-                list(d.failed), list(d.review), list(d.conditions), d.ruleSet, DecisionTrace(d).json,
+                list(d.failed), list(d.review), list(d.conditions), d.ruleSet, trace.json,
                 partnerKey, new.institution, new.institutionCountry,
                 String(v.definition), String(v.partners), String(v.exclusions), String(v.duplicates),
-                String(new.documentsVersion), list(new.duplicateHits),
+                String(new.documentsVersion), list(new.duplicateHits), partnerUncertain(trace) ? "t" : "f",
             ]
         }
         _ = try await connection.copyIn(
             """
-            COPY decisions (id, program, applicant_id, revision, outcome, gpa, categories, failed, review, conditions, rule_set, trace,
-                            partner_key, institution, institution_country,
+            COPY decisions (id, program, applicant_id, revision, outcome, gpa, categories, failed, review, conditions,
+                            rule_set, trace, partner_key, institution, institution_country,
                             definition_version, partners_version, exclusions_version, duplicates_version,
-                            documents_version, duplicate_hits)
+                            documents_version, duplicate_hits, partner_uncertain)
             FROM STDIN
             """,
             rows: rows)
@@ -89,6 +90,17 @@ public struct DecisionStore: Sendable {
                         "outcome": new.decision.outcome.rawValue, "rule_set": new.decision.ruleSet,
                     ])
             })
+    }
+
+    /// Whether a trace holds an uncertain partner spelling: a `partner match` fact of clause
+    /// eligibility.2 whose reading starts with "uncertain". Stored as `partner_uncertain`, it is
+    /// what the index `decisions_partner_uncertain` (migration 064) holds; that index's
+    /// predicate makes the same test with a JSON path on the traces stored before the column.
+    static func partnerUncertain(_ trace: DecisionTrace) -> Bool {
+        trace.clauses.contains { clause in
+            clause.id == "eligibility.2"
+                && clause.facts.contains { $0.count >= 2 && $0[0] == "partner match" && $0[1].hasPrefix("uncertain") }
+        }
     }
 
     private static let latestSQL = """

@@ -5,6 +5,10 @@ import Postgres
 /// Applies the numbered SQL files of `db/migrations` in order, each in its own transaction
 /// under a `lock_timeout` and tried again while other sessions hold its tables (``LockTimeoutRetry``),
 /// under an advisory lock so that several machines running it at once apply each file once.
+/// A file whose first line is ``Migration/outsideTransactionMarker`` builds indexes while
+/// workers write (`CREATE INDEX CONCURRENTLY`): its statements run one by one, those without
+/// `CONCURRENTLY` each in a transaction of its own under the same `lock_timeout`, and each must
+/// be safe to run again after an interruption.
 /// A table records each version with its checksum; a changed file that was already applied is
 /// refused. A recorded version without a file is left alone: 001 (the job queue) moved into the
 /// JobQueue module, which applies its schema itself (`QueueSchema`) and adopts a database that
@@ -15,6 +19,34 @@ public struct Migrator: Sendable {
         public let name: String
         public let sql: String
         public let checksum: String
+
+        /// The first line of a migration that runs outside a transaction.
+        public static let outsideTransactionMarker = "-- bursar: statements one by one, outside a transaction"
+
+        /// The statements of a migration run outside a transaction: the file split where a line
+        /// ends with `;` outside a `$$` body, comments left to the server.
+        var statementsOutsideTransaction: [String]? {
+            guard sql.hasPrefix(Self.outsideTransactionMarker) else { return nil }
+            var statements: [String] = []
+            var current = ""
+            var inBody = false
+            for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
+                current += line + "\n"
+                if line.components(separatedBy: "$$").count % 2 == 0 { inBody.toggle() }
+                if !inBody && line.trimmingCharacters(in: .whitespaces).hasSuffix(";") {
+                    statements.append(current)
+                    current = ""
+                }
+            }
+            statements.append(current)
+            return statements.filter { !Self.code(of: $0).allSatisfy(\.isWhitespace) }
+        }
+
+        /// A statement without its comment lines.
+        static func code(of statement: String) -> String {
+            statement.split(separator: "\n").filter { !$0.drop(while: \.isWhitespace).hasPrefix("--") }
+                .joined(separator: "\n")
+        }
     }
 
     /// Key of the advisory lock held while migrating.
@@ -46,7 +78,12 @@ public struct Migrator: Sendable {
     /// Applies what is missing, then runs `andThen` still holding the lock; returns the names
     /// applied now and what `andThen` reports.
     public func migrate(_ connection: Connection, andThen: () async throws -> [String] = { [] }) async throws -> [String] {
-        try await connection.query("SELECT pg_advisory_lock($1)", Self.lockKey)
+        // Waits with `pg_try_advisory_lock` between pauses, not in `pg_advisory_lock`: a session
+        // blocked in a statement holds a snapshot, which `CREATE INDEX CONCURRENTLY` in the
+        // session holding the lock waits for — a deadlock when two machines migrate at once.
+        while try await !connection.query("SELECT pg_try_advisory_lock($1) AS l", Self.lockKey).first!.bool("l") {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         do {
             let applied = try await migrateLocked(connection) + andThen()
             try await connection.query("SELECT pg_advisory_unlock($1)", Self.lockKey)
@@ -74,9 +111,19 @@ public struct Migrator: Sendable {
         }
         var applied: [String] = []
         for migration in migrations where done[migration.version] == nil {
+            let what = "migration \(migration.name)"
+            for statement in migration.statementsOutsideTransaction ?? [] {
+                if Migration.code(of: statement).contains("CONCURRENTLY") {
+                    try await connection.simpleQuery(statement)
+                } else {
+                    try await LockTimeoutRetry.transaction(on: connection, what: what) {
+                        try await $0.simpleQuery(statement)
+                    }
+                }
+            }
             // Under a lock_timeout, tried again: a lock wait never stalls the running workers.
-            try await LockTimeoutRetry.transaction(on: connection, what: "migration \(migration.name)") { conn in
-                try await conn.simpleQuery(migration.sql)
+            try await LockTimeoutRetry.transaction(on: connection, what: what) { conn in
+                if migration.statementsOutsideTransaction == nil { try await conn.simpleQuery(migration.sql) }
                 try await conn.query("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
                                      migration.version, migration.name, migration.checksum)
             }

@@ -108,19 +108,27 @@ public struct PersonScreening: Sendable {
     public static func currentDuplicatePartners(of applicants: [String], program: String,
                                                 on connection: Connection) async throws -> [String: [String]] {
         guard !applicants.isEmpty else { return [:] }
-        let rows = try await connection.query("""
-            SELECT h.applicant_id, d.trace FROM applicants h
-            JOIN LATERAL (SELECT review, trace FROM decisions x
-                          WHERE x.program = h.program AND x.applicant_id = h.applicant_id
-                          ORDER BY x.id DESC LIMIT 1) d ON true
-            WHERE h.program = $1 AND h.applicant_id = ANY($2::text[]) AND 'identity.duplicate' = ANY(d.review)
-            """, program, TextArray(applicants))
+        let rows = try await connection.query(currentDuplicatePartnersSQL, program, TextArray(applicants))
         var partners: [String: [String]] = [:]
         for row in rows {
             partners[try row.string("applicant_id")] = try duplicatePartners(trace: try row.string("trace"))
         }
         return partners
     }
+
+    /// The latest decision of each listed applicant that names a duplicate. Per applicant one
+    /// index probe, behind OFFSET 0 (see ``ApplicationStore/loadSQL``): as `applicant_id =
+    /// ANY($2)`, statistics of a program still empty made it a scan of every applicant.
+    static let currentDuplicatePartnersSQL = """
+        SELECT u.applicant_id, d.trace
+        FROM unnest($2::text[]) AS u(applicant_id)
+        CROSS JOIN LATERAL (SELECT x.review, x.trace FROM decisions x
+                            WHERE x.program = $1 AND x.applicant_id = u.applicant_id
+                              AND EXISTS (SELECT 1 FROM applicants h
+                                          WHERE h.program = $1 AND h.applicant_id = u.applicant_id)
+                            ORDER BY x.id DESC LIMIT 1) d
+        WHERE 'identity.duplicate' = ANY(d.review)
+        """
 
     /// The other applicants an `identity.duplicate` clause of a stored trace names.
     static func duplicatePartners(trace: String) throws -> [String] {

@@ -142,11 +142,12 @@ public struct ReviewStore: Sendable {
                   ON a.program = d.program AND a.applicant_id = d.applicant_id AND a.revision = d.revision
                 -- Every decision keys its spelling (re-deciding on officer decisions); only an
                 -- uncertain match waits for a person. The condition is the predicate of the
-                -- index decisions_uncertain_partner (migration 058), word for word.
-                WHERE d.program = $1 AND d.partner_key IS NOT NULL AND jsonb_path_exists(d.trace::jsonb,
+                -- index decisions_partner_uncertain (migration 064), word for word.
+                WHERE d.program = $1 AND d.partner_key IS NOT NULL AND (d.partner_uncertain
+                        OR (d.partner_uncertain IS NULL AND jsonb_path_exists(d.trace::jsonb,
                         'strict $.clauses[*] ? (@.id == "eligibility.2")'
                         '.facts[*] ? (@[0] == "partner match" && @[1] starts with "uncertain")',
-                        '{}', true)
+                        '{}', true)))
                   AND \(Self.isCurrent)
                 GROUP BY d.partner_key, coalesce(a.content::jsonb->'affiliation'->>'country', '')
                 ORDER BY n DESC, spelling

@@ -49,8 +49,8 @@ struct GrantsByNeedTests {
         "decisions": (
             worker: "INSERT(applicant_id,categories,conditions,definition_version,documents_version,"
                 + "duplicate_hits,duplicates_version,exclusions_version,failed,gpa,id,institution,"
-                + "institution_country,outcome,partner_key,partners_version,program,review,revision,rule_set,"
-                + "trace) SELECT",
+                + "institution_country,outcome,partner_key,partner_uncertain,partners_version,program,review,"
+                + "revision,rule_set,trace) SELECT",
             officer: "SELECT"),
         // Every document check kept by version (050): written by the trigger on document_checks.
         "document_check_versions": (
