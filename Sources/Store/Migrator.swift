@@ -24,13 +24,14 @@ public struct Migrator: Sendable {
         public static let outsideTransactionMarker = "-- bursar: statements one by one, outside a transaction"
 
         /// The statements of a migration run outside a transaction: the file split where a line
-        /// ends with `;` outside a `$$` body, comments left to the server.
+        /// ends with `;` outside a `$$` body, comments left to the server. Such a file writes
+        /// bodies as `$$` (not `$tag$`) and ends no line inside a string or comment with `;`.
         var statementsOutsideTransaction: [String]? {
             guard sql.hasPrefix(Self.outsideTransactionMarker) else { return nil }
             var statements: [String] = []
             var current = ""
             var inBody = false
-            for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
+            for line in sql.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
                 current += line + "\n"
                 if line.components(separatedBy: "$$").count % 2 == 0 { inBody.toggle() }
                 if !inBody && line.trimmingCharacters(in: .whitespaces).hasSuffix(";") {
@@ -44,8 +45,16 @@ public struct Migrator: Sendable {
 
         /// A statement without its comment lines.
         static func code(of statement: String) -> String {
-            statement.split(separator: "\n").filter { !$0.drop(while: \.isWhitespace).hasPrefix("--") }
+            statement.split(whereSeparator: \.isNewline).filter { !$0.drop(while: \.isWhitespace).hasPrefix("--") }
                 .joined(separator: "\n")
+        }
+
+        /// Whether a statement builds or drops an index CONCURRENTLY, which cannot run in a
+        /// transaction; every other statement runs in one, under the `lock_timeout`.
+        static func buildsConcurrently(_ statement: String) -> Bool {
+            code(of: statement).range(
+                of: #"\b(CREATE|DROP|REINDEX)\b[^;]*\bINDEX\s+CONCURRENTLY\b"#,
+                options: [.regularExpression, .caseInsensitive]) != nil
         }
     }
 
@@ -113,7 +122,7 @@ public struct Migrator: Sendable {
         for migration in migrations where done[migration.version] == nil {
             let what = "migration \(migration.name)"
             for statement in migration.statementsOutsideTransaction ?? [] {
-                if Migration.code(of: statement).contains("CONCURRENTLY") {
+                if Migration.buildsConcurrently(statement) {
                     try await connection.simpleQuery(statement)
                 } else {
                     try await LockTimeoutRetry.transaction(on: connection, what: what) {

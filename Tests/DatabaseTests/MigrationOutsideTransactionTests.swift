@@ -36,6 +36,60 @@ struct MigrationOutsideTransactionTests {
         #expect(statements[3].contains("GRANT SELECT") && statements[3].contains("END $$;"))
         #expect(statements[4].contains("SELECT 1"))
         #expect(Self.migration("CREATE TABLE t (id int);").statementsOutsideTransaction == nil)
+        let crlf = Self.text.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(Self.migration(crlf).statementsOutsideTransaction?.count == 5, "a file saved with CRLF")
+    }
+
+    @Test("Only index builds run outside a transaction; everything else keeps the lock_timeout")
+    func indexBuildsAreRecognised() {
+        #expect(Migrator.Migration.buildsConcurrently("CREATE INDEX CONCURRENTLY i ON t (a);"))
+        #expect(Migrator.Migration.buildsConcurrently("create unique index concurrently if not exists i on t (a);"))
+        #expect(Migrator.Migration.buildsConcurrently("-- note\nDROP INDEX CONCURRENTLY IF EXISTS i;"))
+        #expect(Migrator.Migration.buildsConcurrently("REINDEX INDEX CONCURRENTLY i;"))
+        #expect(!Migrator.Migration.buildsConcurrently("-- built CONCURRENTLY later\nALTER TABLE t ADD c int;"))
+        #expect(!Migrator.Migration.buildsConcurrently("REFRESH MATERIALIZED VIEW CONCURRENTLY v;"))
+    }
+
+    @Test("Migration 064 run again after an interruption rebuilds an index left invalid, keeps a valid one",
+          .enabled(if: databaseAvailable))
+    func interruptedIndexBuildIsRepaired() async throws {
+        let database = try await TestDatabase.migrated(poolSize: 2)
+        func valid() async throws -> Bool? {
+            try await database.pool.withConnection { connection in
+                try await connection.query("""
+                    SELECT indisvalid AS valid FROM pg_index
+                    WHERE indexrelid = to_regclass('decisions_partner_uncertain')
+                    """).first.map { try $0.bool("valid") }
+            }
+        }
+        func oid() async throws -> Int64 {
+            try await database.pool.withConnection { connection in
+                try await connection.query("SELECT 'decisions_partner_uncertain'::regclass::oid::bigint AS o")
+                    .first!.int64("o")
+            }
+        }
+        func forget64() async throws {
+            try await database.pool.withConnection {
+                try await $0.simpleQuery("DELETE FROM schema_migrations WHERE version = 64")
+            }
+        }
+        #expect(try await valid() == true)
+        // As a build that stopped half way leaves it: invalid, and 064 not recorded.
+        try await database.pool.withConnection { connection in
+            try await connection.simpleQuery("""
+                UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'decisions_partner_uncertain'::regclass
+                """)
+        }
+        try await forget64()
+        #expect(try await valid() == false)
+        #expect(try await database.migrate().contains("064_decisions_partner_uncertain.sql"))
+        #expect(try await valid() == true)
+        // Interrupted after the build: run again, the valid index stays as it is.
+        let built = try await oid()
+        try await forget64()
+        _ = try await database.migrate()
+        #expect(try await oid() == built)
+        await database.close()
     }
 
     @Test("A concurrent index build is applied once, and writers use it", .enabled(if: databaseAvailable))
