@@ -103,6 +103,14 @@ public struct DecisionStore: Sendable {
         }
     }
 
+    /// That JSON path, as SQL text (two adjacent string constants are one): in the predicate of
+    /// `decisions_partner_uncertain` (migration 064, written out there) and in the queries the
+    /// index serves (`ReviewStore.uncertainSpellings`), which must match it word for word.
+    static let uncertainPartnerPath = """
+        'strict $.clauses[*] ? (@.id == "eligibility.2")'
+        '.facts[*] ? (@[0] == "partner match" && @[1] starts with "uncertain")'
+        """
+
     private static let latestSQL = """
         SELECT h.program, h.applicant_id, h.latest_revision AS revision, d.outcome, d.gpa, d.categories, d.failed, d.review,
                d.conditions, d.rule_set, d.trace, d.decided_at

@@ -87,19 +87,8 @@ public struct Migrator: Sendable {
     /// Applies what is missing, then runs `andThen` still holding the lock; returns the names
     /// applied now and what `andThen` reports.
     public func migrate(_ connection: Connection, andThen: () async throws -> [String] = { [] }) async throws -> [String] {
-        // Waits with `pg_try_advisory_lock` between pauses, not in `pg_advisory_lock`: a session
-        // blocked in a statement holds a snapshot, which `CREATE INDEX CONCURRENTLY` in the
-        // session holding the lock waits for — a deadlock when two machines migrate at once.
-        while try await !connection.query("SELECT pg_try_advisory_lock($1) AS l", Self.lockKey).first!.bool("l") {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        do {
-            let applied = try await migrateLocked(connection) + andThen()
-            try await connection.query("SELECT pg_advisory_unlock($1)", Self.lockKey)
-            return applied
-        } catch {
-            _ = try? await connection.query("SELECT pg_advisory_unlock($1)", Self.lockKey)
-            throw error
+        try await MigrationLock.holding(Self.lockKey, on: connection) {
+            try await migrateLocked(connection) + andThen()
         }
     }
 
@@ -121,7 +110,8 @@ public struct Migrator: Sendable {
         var applied: [String] = []
         for migration in migrations where done[migration.version] == nil {
             let what = "migration \(migration.name)"
-            for statement in migration.statementsOutsideTransaction ?? [] {
+            let outside = migration.statementsOutsideTransaction
+            for statement in outside ?? [] {
                 if Migration.buildsConcurrently(statement) {
                     try await connection.simpleQuery(statement)
                 } else {
@@ -132,7 +122,7 @@ public struct Migrator: Sendable {
             }
             // Under a lock_timeout, tried again: a lock wait never stalls the running workers.
             try await LockTimeoutRetry.transaction(on: connection, what: what) { conn in
-                if migration.statementsOutsideTransaction == nil { try await conn.simpleQuery(migration.sql) }
+                if outside == nil { try await conn.simpleQuery(migration.sql) }
                 try await conn.query("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
                                      migration.version, migration.name, migration.checksum)
             }

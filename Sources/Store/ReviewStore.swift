@@ -145,9 +145,7 @@ public struct ReviewStore: Sendable {
                 -- index decisions_partner_uncertain (migration 064), word for word.
                 WHERE d.program = $1 AND d.partner_key IS NOT NULL AND (d.partner_uncertain
                         OR (d.partner_uncertain IS NULL AND jsonb_path_exists(d.trace::jsonb,
-                        'strict $.clauses[*] ? (@.id == "eligibility.2")'
-                        '.facts[*] ? (@[0] == "partner match" && @[1] starts with "uncertain")',
-                        '{}', true)))
+                        \(DecisionStore.uncertainPartnerPath), '{}', true)))
                   AND \(Self.isCurrent)
                 GROUP BY d.partner_key, coalesce(a.content::jsonb->'affiliation'->>'country', '')
                 ORDER BY n DESC, spelling

@@ -12,10 +12,7 @@ import Testing
 @Suite("An uncertain partner spelling, stored with the decision", .enabled(if: databaseAvailable), .serialized)
 struct PartnerUncertainTests {
     static let sample = TestDatabase.shared.appendingPathComponent("examples/tgp-2026-sample")
-    static let path = """
-        'strict $.clauses[*] ? (@.id == "eligibility.2")'
-        '.facts[*] ? (@[0] == "partner match" && @[1] starts with "uncertain")'
-        """
+    static let path = DecisionStore.uncertainPartnerPath
 
     /// A stored trace with clause `id`'s facts replaced by `facts` (the clause added if absent).
     static func trace(_ stored: String, clause id: String, facts: [[String]]) throws -> String {

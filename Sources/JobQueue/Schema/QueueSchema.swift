@@ -53,21 +53,7 @@ public enum QueueSchema {
     /// Applies the versions the database lacks; returns their names.
     @discardableResult
     public static func migrate(on connection: Connection) async throws -> [String] {
-        // Waits with `pg_try_advisory_lock` between pauses, not in `pg_advisory_lock`: a session
-        // blocked in a statement holds a snapshot, and `CREATE INDEX CONCURRENTLY` in the
-        // session that holds the lock waits for every such snapshot — a deadlock when several
-        // processes migrate at once.
-        while try await !connection.query("SELECT pg_try_advisory_lock($1) AS l", lockKey).first!.bool("l") {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        do {
-            let applied = try await migrateLocked(connection)
-            try await connection.query("SELECT pg_advisory_unlock($1)", lockKey)
-            return applied
-        } catch {
-            _ = try? await connection.query("SELECT pg_advisory_unlock($1)", lockKey)
-            throw error
-        }
+        try await MigrationLock.holding(lockKey, on: connection) { try await migrateLocked(connection) }
     }
 
     /// The version the database is at (0 without the queue's tables).
