@@ -60,7 +60,8 @@ public struct ScreeningWorker: JobHandler {
             program: args.program, decided: decisions.map { ($0.decision, $0.revision) },
             on: connection)
         let others = Set(duplicates.values.flatMap { $0.map(\.otherApplicantID) }).subtracting(ids)
-        try await rescreenNewPartners(Array(others), program: args.program, on: connection)
+        try await DuplicateRescreening.enqueue(
+            Array(others), after: .pairFound, program: args.program, on: connection, queue: database.queue)
         // Interface §4: "both get identity.duplicate in review" — and so both lose it when the
         // pair no longer holds (a new revision changed a name, a birth date or a citizenship):
         // the other side's decision still says duplicate, so it is screened again.
@@ -69,37 +70,8 @@ public struct ScreeningWorker: JobHandler {
             let still = Set(duplicates[applicant]?.map(\.otherApplicantID) ?? [])
             dissolved.formUnion(partners.filter { !still.contains($0) })
         }
-        try await rescreenFormerPartners(Array(dissolved.subtracting(ids)), program: args.program, on: connection)
-    }
-
-    /// The other application of a duplicate pair gets `identity.duplicate` too: screen it again
-    /// when its current decision does not say so yet (one that has no decision yet will find the
-    /// pair itself).
-    private func rescreenNewPartners(_ others: [String], program: String, on connection: Connection) async throws {
-        guard !others.isEmpty else { return }
-        let rows = try await connection.query(
-            """
-            SELECT h.applicant_id, h.latest_revision FROM applicants h
-            JOIN LATERAL (SELECT review FROM decisions d WHERE d.program = h.program AND d.applicant_id = h.applicant_id
-                          AND d.revision = h.latest_revision ORDER BY d.id DESC LIMIT 1) d ON true
-            WHERE h.program = $1 AND h.applicant_id = ANY($2::text[]) AND NOT ('identity.duplicate' = ANY(d.review))
-            """, program, TextArray(others))
-        let targets = try rows.map { (try $0.string("applicant_id"), try $0.int("latest_revision")) }
-        try await Rescreening.enqueue(program: program, applicants: targets, on: connection, queue: database.queue)
-    }
-
-    /// Screens former partners again at their latest revision — except those an officer withdrew
-    /// as the duplicate of another (`duplicates resolve`): their decision stays as it was.
-    private func rescreenFormerPartners(_ applicants: [String], program: String, on connection: Connection) async throws
-    {
-        guard !applicants.isEmpty else { return }
-        let rows = try await connection.query(
-            """
-            SELECT h.applicant_id, h.latest_revision FROM applicants h
-            WHERE h.program = $1 AND h.applicant_id = ANY($2::text[])
-              AND NOT EXISTS (SELECT 1 FROM duplicate_resolutions r WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
-            """, program, TextArray(applicants))
-        let targets = try rows.map { (try $0.string("applicant_id"), try $0.int("latest_revision")) }
-        try await Rescreening.enqueue(program: program, applicants: targets, on: connection, queue: database.queue)
+        try await DuplicateRescreening.enqueue(
+            Array(dissolved.subtracting(ids)), after: .pairDissolved, program: args.program, on: connection,
+            queue: database.queue)
     }
 }

@@ -37,7 +37,7 @@ struct Bench: AsyncParsableCommand {
             configuration.lease = .seconds(lease)
             configuration.maintenanceConfiguration.leaderLease = .seconds(3)
             try await Runner.withDatabase(poolSize: configuration.handlerConnections) { database in
-                try await database.pool.withConnection { try await BenchJobs.prepare($0) }
+                try await database.pool.withConnection { try await BenchFixtures.createEffectsTable(on: $0) }
                 let supervisor = Supervisor(
                     client: database.queue, conninfo: database.conninfo,
                     registry: BenchJobs.registry(pool: database.pool), configuration: configuration, logger: logger)

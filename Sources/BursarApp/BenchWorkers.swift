@@ -25,8 +25,9 @@ enum BenchJobs {
         let pool: ConnectionPool
         func run(_ job: JobRun<Key>) async throws {
             try await pool.withTransaction { connection in
-                try await connection.query("INSERT INTO bench_effects (key, job_id, worker) VALUES ($1, $2, $3)",
-                                           job.arguments.key, job.job.id, ProcessInfo.processInfo.processIdentifier)
+                try await BenchFixtures.recordEffect(
+                    key: job.arguments.key, jobID: job.job.id, worker: ProcessInfo.processInfo.processIdentifier,
+                    on: connection)
                 try await job.complete(on: connection)
             }
         }
@@ -55,18 +56,6 @@ enum BenchJobs {
             defer { close(descriptor) }
             let line = Array("\(ProcessInfo.processInfo.processIdentifier) \(job.job.attempt)\n".utf8)
             guard write(descriptor, line, line.count) == line.count else { throw CocoaError(.fileWriteUnknown) }
-        }
-    }
-
-    /// Creates the effects table; several processes may start at once, and concurrent
-    /// `CREATE TABLE IF NOT EXISTS` can collide, so they take turns under an advisory lock.
-    static func prepare(_ connection: Connection) async throws {
-        try await connection.withTransaction { conn in
-            try await conn.query("SELECT pg_advisory_xact_lock($1)", Int64(0x6265_6e63_68))
-            try await conn.simpleQuery("""
-                CREATE TABLE IF NOT EXISTS bench_effects (key text PRIMARY KEY, job_id bigint NOT NULL, worker integer NOT NULL,
-                                                          at timestamptz NOT NULL DEFAULT now())
-                """)
         }
     }
 

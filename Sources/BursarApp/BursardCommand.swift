@@ -73,7 +73,7 @@ public struct BursardCommand: AsyncParsableCommand {
         try await Runner.withDatabase(poolSize: configuration.handlerConnections) { database in
             var registry = BursarWorkers.registry(database: database)
             if benchQueue {
-                try await database.pool.withConnection { try await BenchJobs.prepare($0) }
+                try await database.pool.withConnection { try await BenchFixtures.createEffectsTable(on: $0) }
                 BenchJobs.register(into: &registry, pool: database.pool)
             }
             try Self.disableKinds(in: &registry, logger: logger)

@@ -10,7 +10,10 @@ import Store
 /// baseline measured in the same run (validating the batch once, without a database). It works
 /// in a program of its own (`bench-pipeline`, a copy of tgp-2026) whose data it replaces.
 struct PipelineBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "pipeline", abstract: "Benchmark submit → documents → screening → decision (workers run while the batch is submitted).", discussion: "Example: bursar bench pipeline --applications 100000 --json")
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "Benchmark submit → documents → screening → decision (workers run while the batch is submitted).",
+        discussion: "Example: bursar bench pipeline --applications 100000 --json")
     @Option var applications = 100_000
     @Option(help: "Worker slots on the applications queue.") var concurrency = 32
     @Flag var json = false
@@ -19,11 +22,13 @@ struct PipelineBench: AsyncParsableCommand {
 
     func run() async throws {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("bursar-bench-\(getpid())")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("docs"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("docs"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         var hashes: [String: String] = [:]
         for type in SyntheticBatch.documentTypes {
-            let bytes = Array("%PDF-1.4\n% bench \(type)\n".utf8) + (0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            let bytes =
+                Array("%PDF-1.4\n% bench \(type)\n".utf8) + (0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 31) }
             try Data(bytes).write(to: folder.appendingPathComponent("docs/\(type).pdf"))
             hashes[type] = SHA256.hex(bytes)
         }
@@ -31,7 +36,8 @@ struct PipelineBench: AsyncParsableCommand {
         _ = FileManager.default.createFile(atPath: batch.path, contents: nil)
         let handle = try FileHandle(forWritingTo: batch)
         for start in stride(from: 0, to: applications, by: 10_000) {
-            let records = SyntheticBatch.records(start..<min(applications, start + 10_000), program: Self.program, hashes: hashes)
+            let records = SyntheticBatch.records(
+                start..<min(applications, start + 10_000), program: Self.program, hashes: hashes)
             handle.write(Data((records.joined(separator: "\n") + "\n").utf8))
         }
         try handle.close()
@@ -47,8 +53,10 @@ struct PipelineBench: AsyncParsableCommand {
             let summary: SubmitSession.Summary
             do {
                 let reader = try BatchReader(url: batch)
-                summary = try await SubmitSession(database: database, reader: reader, path: batch.path,
-                                                  folder: folder.resolvingSymlinksInPath().path, program: nil).run()
+                summary = try await SubmitSession(
+                    database: database, reader: reader, path: batch.path,
+                    folder: folder.resolvingSymlinksInPath().path, program: nil
+                ).run()
             } catch {
                 supervisor.stop()
                 _ = await drained
@@ -60,13 +68,16 @@ struct PipelineBench: AsyncParsableCommand {
             let totalSeconds = Date().timeIntervalSince(submitStart)
             var usage = rusage()
             getrusage(RUSAGE_SELF.rawValue, &usage)
-            return [("applications", String(applications)), ("accepted", String(summary.accepted)), ("jobs", String(completed)),
-                    ("submit_s", String(format: "%.2f", submitSeconds)), ("total_s", String(format: "%.2f", totalSeconds)),
-                    ("applications_per_s", String(format: "%.1f", Double(applications) / totalSeconds)),
-                    ("submit_share", String(format: "%.2f", submitSeconds / totalSeconds)),
-                    ("baseline_validate_s", String(format: "%.2f", baselineSeconds)),
-                    ("ratio_to_baseline", String(format: "%.2f", totalSeconds / baselineSeconds)),
-                    ("peak_rss_mb", String(format: "%.1f", Double(usage.ru_maxrss) / 1024))]
+            return [
+                ("applications", String(applications)), ("accepted", String(summary.accepted)),
+                ("jobs", String(completed)),
+                ("submit_s", String(format: "%.2f", submitSeconds)), ("total_s", String(format: "%.2f", totalSeconds)),
+                ("applications_per_s", String(format: "%.1f", Double(applications) / totalSeconds)),
+                ("submit_share", String(format: "%.2f", submitSeconds / totalSeconds)),
+                ("baseline_validate_s", String(format: "%.2f", baselineSeconds)),
+                ("ratio_to_baseline", String(format: "%.2f", totalSeconds / baselineSeconds)),
+                ("peak_rss_mb", String(format: "%.1f", Double(usage.ru_maxrss) / 1024)),
+            ]
         }
         if json { printLine(JSONWriter.object(result)) } else { for (k, v) in result { printLine("\(k): \(v)") } }
     }
@@ -80,7 +91,11 @@ struct PipelineBench: AsyncParsableCommand {
         var valid = 0
         while let item = try reader.next() {
             let value = try JSONParser.parse(item.bytes)
-            if case .success = ApplicationDecoder.decode(value, defaultProgram: nil), !SHA256.hex(value.canonicalText.utf8).isEmpty { valid += 1 }
+            if case .success = ApplicationDecoder.decode(value, defaultProgram: nil),
+                !SHA256.hex(value.canonicalText.utf8).isEmpty
+            {
+                valid += 1
+            }
         }
         guard valid > 0 else { throw BursarError.input("the generated batch holds no valid record") }
         return Date().timeIntervalSince(start)
@@ -93,20 +108,14 @@ struct PipelineBench: AsyncParsableCommand {
         program.ruleSet = "\(Self.program)@1"
         let json = String(decoding: try program.encoded(), as: UTF8.self)
         let partners = try await PartnerStore(database: database).partners(program: "tgp-2026")
-        try await database.pool.withTransaction { connection in
-            for table in ["decisions", "document_checks", "applications", "applicants"] {
-                try await connection.query("DELETE FROM \(table) WHERE program = $1", Self.program)
-            }
-        }
         // The previous run's rows are dead: vacuumed and analysed, the tables start each run as a
         // service's do before a program's first batch (statistics taken, the program empty).
         try await database.pool.withConnection { connection in
-            for table in ["decisions", "document_checks", "applications", "applicants"] {
-                try await connection.simpleQuery("VACUUM (ANALYZE) \(table)")
-            }
+            try await BenchFixtures.emptyProgram(Self.program, on: connection)
         }
         // Through the store, so that the definition is a recorded version of the program's data.
         _ = try await ProgramStore(database: database).store(program, json: json)
-        try await PartnerStore(database: database).replace(program: Self.program, partners: partners, source: "copy of tgp-2026")
+        try await PartnerStore(database: database).replace(
+            program: Self.program, partners: partners, source: "copy of tgp-2026")
     }
 }

@@ -123,31 +123,16 @@ struct QueueBench: AsyncParsableCommand {
     /// Before each phase: the previous phase's jobs deleted, the table vacuumed and analysed.
     private func resetPhase(_ database: Database) async throws {
         try await database.pool.withConnection { connection in
-            try await connection.query("DELETE FROM bursar_jobs WHERE queue IN ('bench', 'bench-raw')")
-            try await connection.simpleQuery("VACUUM (ANALYZE) bursar_jobs")
+            try await BenchFixtures.clearQueues(["bench", "bench-raw"], on: connection)
         }
     }
 
-    /// Empties the bench queues and leaves exactly `retained` finished jobs in the table (one
-    /// server-side insert), then vacuums and analyses it so plans run under real statistics.
+    /// Empties the bench queues and leaves exactly `retained` finished jobs in the table, then
+    /// vacuums and analyses it so plans run under real statistics.
     private func prepareTable(_ database: Database) async throws {
         try await database.pool.withConnection { connection in
-            try await connection.query("DELETE FROM bursar_jobs WHERE queue IN ('bench', 'bench-raw', 'bench-latency')")
-            let held = try await connection.query(
-                "SELECT count(*)::bigint AS n FROM bursar_jobs WHERE queue = 'bench-history'"
-            ).first!.int("n")
-            if held != retained {
-                try await connection.query("DELETE FROM bursar_jobs WHERE queue = 'bench-history'")
-                // Finished over the last day, as the cleaner's retention keeps them.
-                try await connection.query(
-                    """
-                    INSERT INTO bursar_jobs (kind, queue, args, state, attempt, attempted_at, attempted_by, scheduled_at,
-                                             finalized_at, created_at)
-                    SELECT $1, 'bench-history', jsonb_build_object('key', g::text), 'completed', 1, t, 'history', t, t, t
-                    FROM generate_series(1, $2::int) AS g, LATERAL (SELECT now() - (g % 86400) * interval '1 second' AS t) AS at
-                    """, BenchJobs.noop, retained)
-            }
-            try await connection.simpleQuery("VACUUM (ANALYZE) bursar_jobs")
+            try await BenchFixtures.retainFinishedJobs(retained, kind: BenchJobs.noop, on: connection)
+            try await BenchFixtures.clearQueues(["bench", "bench-raw", "bench-latency"], on: connection)
         }
     }
 

@@ -14,9 +14,10 @@ enum ServerTelemetry {
         let needed = try Migrator(folder: database.home.appendingPathComponent("db/migrations")).latestVersion
         let readiness = SchemaReadiness(conninfo: database.conninfo, neededVersion: needed, logger: logger)
         let sampler = DatabaseGauges(database: database)
-        return TelemetryService(configuration: .init(host: host, port: port), readiness: readiness,
-                                gauges: { await sampler.sample() }, logger: logger,
-                                onListening: { port in logger.info("HTTP endpoint listening", metadata: ["port": "\(port)"]) })
+        return TelemetryService(
+            configuration: .init(host: host, port: port), readiness: readiness,
+            gauges: { await sampler.sample() }, logger: logger,
+            onListening: { port in logger.info("HTTP endpoint listening", metadata: ["port": "\(port)"]) })
     }
 }
 
@@ -69,7 +70,8 @@ actor SchemaReadiness: ReadinessCheck {
                 try await Migrator.currentVersion(connection)
             }
             if current < neededVersion {
-                return .notReady("the schema is at version \(current), this build needs \(neededVersion): run bursar db migrate")
+                return .notReady(
+                    "the schema is at version \(current), this build needs \(neededVersion): run bursar db migrate")
             }
             return .ready
         } catch {
@@ -96,41 +98,58 @@ actor DatabaseGauges {
     func sample() async -> [GaugeSample] {
         let usage = await database.pool.usage
         var samples = [
-            GaugeSample(name: "bursar_pool_connections_in_use", value: Double(usage.inUse), help: "Database connections handed out now."),
-            GaugeSample(name: "bursar_pool_waiting", value: Double(usage.waiting), help: "Callers waiting for a database connection."),
-            GaugeSample(name: "bursar_pool_size", value: Double(database.pool.size), help: "The most database connections the pool opens."),
+            GaugeSample(
+                name: "bursar_pool_connections_in_use", value: Double(usage.inUse),
+                help: "Database connections handed out now."),
+            GaugeSample(
+                name: "bursar_pool_waiting", value: Double(usage.waiting),
+                help: "Callers waiting for a database connection."),
+            GaugeSample(
+                name: "bursar_pool_size", value: Double(database.pool.size),
+                help: "The most database connections the pool opens."),
         ]
         do {
             let stats = try await QueueStatistics.load(pool: database.pool)
             for queue in stats.queues {
                 for state in JobState.allCases {
-                    samples.append(GaugeSample(name: "bursar_jobs", labels: [.init("queue", queue.name), .init("state", state.rawValue)],
-                                               value: Double(queue.counts[state] ?? 0),
-                                               help: "Jobs by queue and state (completed, discarded, cancelled: finished in the last hour)."))
+                    samples.append(
+                        GaugeSample(
+                            name: "bursar_jobs", labels: [.init("queue", queue.name), .init("state", state.rawValue)],
+                            value: Double(queue.counts[state] ?? 0),
+                            help:
+                                "Jobs by queue and state (completed, discarded, cancelled: finished in the last hour).")
+                    )
                 }
             }
             samples += try await slowSamples()
-            samples.append(GaugeSample(name: "bursar_database_up", value: 1, help: "1 when the last scrape could read the database."))
+            samples.append(
+                GaugeSample(
+                    name: "bursar_database_up", value: 1, help: "1 when the last scrape could read the database."))
         } catch {
-            samples.append(GaugeSample(name: "bursar_database_up", value: 0, help: "1 when the last scrape could read the database."))
+            samples.append(
+                GaugeSample(
+                    name: "bursar_database_up", value: 0, help: "1 when the last scrape could read the database."))
         }
         return samples
     }
 
     private func slowSamples() async throws -> [GaugeSample] {
         if let slowReadAt, slowReadAt.duration(to: .now) < .seconds(30) { return slow }
-        let (decisions, payments) = try await database.pool.withConnection { connection in
-            (try await connection.query("SELECT outcome, count(*)::bigint AS n FROM decisions GROUP BY outcome ORDER BY outcome"),
-             try await connection.query("SELECT status, count(*)::bigint AS n FROM payments GROUP BY status ORDER BY status"))
+        let counts = try await database.pool.withConnection { connection in
+            try await ServiceCounts.load(on: connection)
         }
         var samples: [GaugeSample] = []
-        for row in decisions {
-            samples.append(GaugeSample(name: "bursar_decisions", labels: [.init("outcome", try row.string("outcome"))],
-                                       value: Double(try row.int("n")), help: "Decisions recorded, by outcome."))
+        for (outcome, count) in counts.decisionsByOutcome {
+            samples.append(
+                GaugeSample(
+                    name: "bursar_decisions", labels: [.init("outcome", outcome)],
+                    value: Double(count), help: "Decisions recorded, by outcome."))
         }
-        for row in payments {
-            samples.append(GaugeSample(name: "bursar_payments", labels: [.init("status", try row.string("status"))],
-                                       value: Double(try row.int("n")), help: "Payments recorded, by status."))
+        for (status, count) in counts.paymentsByStatus {
+            samples.append(
+                GaugeSample(
+                    name: "bursar_payments", labels: [.init("status", status)],
+                    value: Double(count), help: "Payments recorded, by status."))
         }
         slow = samples
         slowReadAt = .now
@@ -141,13 +160,18 @@ actor DatabaseGauges {
 extension WorkerProcess {
     /// `bursard`'s services: the heartbeat in `bursar_workers` (listed first, so it stops last),
     /// the supervisor, and the HTTP endpoint unless its port is 0.
-    static func services(around supervisor: Supervisor, database: Database, options: ServiceOptions, logger: Logger) throws -> [any Service] {
+    static func services(around supervisor: Supervisor, database: Database, options: ServiceOptions, logger: Logger)
+        throws -> [any Service]
+    {
         let started = Date().formatted(.iso8601)
-        let worker = WorkerRegistry.Worker(id: supervisor.configuration.workerID, startedAt: started,
-                                           queues: supervisor.configuration.queues.keys.sorted())
+        let worker = WorkerRegistry.Worker(
+            id: supervisor.configuration.workerID, startedAt: started,
+            queues: supervisor.configuration.queues.keys.sorted())
         var services: [any Service] = [HeartbeatService(pool: database.pool, worker: worker), supervisor]
         if let port = try options.resolvedHTTPPort() {
-            services.append(try ServerTelemetry.service(database: database, host: options.resolvedHTTPHost, port: port, logger: logger))
+            services.append(
+                try ServerTelemetry.service(
+                    database: database, host: options.resolvedHTTPHost, port: port, logger: logger))
         }
         return services
     }

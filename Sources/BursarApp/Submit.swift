@@ -9,10 +9,10 @@ struct Submit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Submit a batch of applications (NDJSON, or {\"program\": …, \"applications\": […]}).",
         discussion: """
-            Exit status: 0 when every record was accepted or unchanged, 3 when some were rejected, 2 when the file cannot be \
-            read (missing, a folder, a named pipe, a device) or parsed at all, 1 when the database fails (what was \
-            stored is said), 130/143 when stopped by SIGINT/SIGTERM (what was stored is said; re-running stores the \
-            rest). The JSON form is one JSON value, read whole before anything is stored: text after it, a key given \
+            Exit status: 0 when every record was accepted or unchanged, 3 when some were rejected, 2 when the file \
+            cannot be read (missing, a folder, a named pipe, a device) or parsed at all, 1 when the database fails \
+            (what was stored is said), 130/143 when stopped by SIGINT/SIGTERM (what was stored is said; re-running \
+            stores the rest). The JSON form is one JSON value, read whole before anything is stored: text after it, a key given \
             twice or a file cut off refuses the file. Members the interface does not define are not stored (the \
             summary names them).
             Example: bursar submit examples/tgp-2026-sample/batch.ndjson --program tgp-2026
@@ -149,7 +149,8 @@ struct SubmitSession {
                 ? "the connection to the database was lost" : "the database refused to store a chunk of records"
             return
                 "\(cause) during the submission: \(stored) of the \(read) records read were stored before it stopped. "
-                + "Re-running `bursar submit \(file)` is safe: records already stored come back as unchanged, the others are stored."
+                + "Re-running `bursar submit \(file)` is safe: records already stored come back as unchanged, "
+                + "the others are stored."
         }
     }
 
@@ -308,7 +309,8 @@ struct SubmitSession {
         // strings had made it the largest thing a 1,000,000-record submission held (~100 MB). Two
         // applicants sharing a 64-bit hash in one batch (odds ~10⁻⁸ at 1,000,000) would only
         // cost a warning that names the wrong earlier line; what is stored does not depend on it.
-        var lastLines: [Int: Int] = [:]
+        // A compact table rather than a dictionary: ~50 MB less peak RSS at 1,000,000 (ApplicantLines).
+        var lastLines = ApplicantLines()
         let store = ApplicationStore(database: database)
         // One chunk is stored while the next is read and validated; chunks are stored in file
         // order (each waits for the one before), so later revisions stay later.
@@ -413,7 +415,7 @@ struct SubmitSession {
                             line: item.line, applicantID: application.applicantID,
                             message:
                                 "the applicant is also on line \(earlier); this later line is stored as the later "
-                                    + "revision"
+                                + "revision"
                         ))
                 }
                 let (kept, ignored) = KnownFields.pruned(value)

@@ -54,6 +54,9 @@ final class InFlight: Sendable {
         var limits: [String: Int] = [:]
         /// Free slots a runner waits for, per queue: the run whose end frees them wakes it.
         var wanted: [String: Int] = [:]
+        /// Runs out of `entries` whose end is still being recorded, per queue: a stop waits for
+        /// them too, or the completer could finish before their completions reach it.
+        var finishing: [String: Int] = [:]
         var completed = 0
         var failed = 0
 
@@ -108,7 +111,8 @@ final class InFlight: Sendable {
     /// Records the runs of a claim that had reserved `reservation` slots of `queue`; the slots it
     /// did not fill are free again. A claim that got all it asked for marks the queue busy.
     func add(_ jobs: [ClaimedJob], queue: String, reservation: Int, leaseValidUntil: ContinuousClock.Instant)
-        -> [Token] {
+        -> [Token]
+    {
         state.withLock { state in
             state.reserved[queue, default: reservation] -= reservation
             if jobs.count == reservation {
@@ -142,25 +146,67 @@ final class InFlight: Sendable {
         if stoppedAlready { cancel() }
     }
 
-    /// Ends a run. True when its queue's runner should be woken: the slots it waits for are
-    /// free, or the queue has nothing left in flight (a stop waits for that). A signal per
+    /// Ends a run; its end is then recorded and said with ``finished(queue:)``. True when its
+    /// queue's runner should be woken: the slots it waits for are free, or the queue has nothing
+    /// left running. A signal per
     /// finished job woke the runner for every one of them, each wake a timer and a task switch.
+    ///
+    /// Nil when the run is no longer here: a stop abandoned it (``abandon(queue:)``), and its
+    /// end is neither counted nor recorded.
     @discardableResult
-    func remove(_ token: Token, tally: Tally) -> Bool {
+    func remove(_ token: Token, tally: Tally) -> Bool? {
         state.withLock { state in
+            guard let queue = state.entries.removeValue(forKey: token)?.job.queue else { return nil }
             switch tally {
             case .completed: state.completed += 1
             case .failed: state.failed += 1
             case .uncounted: break
             }
-            guard let queue = state.entries.removeValue(forKey: token)?.job.queue else { return false }
             state.perQueue[queue, default: 1] -= 1
+            state.finishing[queue, default: 0] += 1
             let count = state.perQueue[queue] ?? 0
             if count == 0 { return true }
             guard let wanted = state.wanted[queue], let limit = state.limits[queue] else { return false }
             guard limit - count - (state.reserved[queue] ?? 0) >= wanted else { return false }
             state.wanted[queue] = nil
             return true
+        }
+    }
+
+    /// A run's end is recorded (``remove(_:tally:)`` came first). True when its queue has
+    /// nothing left in flight or being recorded: a stop waits for that.
+    @discardableResult
+    func finished(queue: String) -> Bool {
+        state.withLock { state in
+            assert((state.finishing[queue] ?? 0) > 0, "a run's end is said once, after its removal")
+            state.finishing[queue] = max(0, (state.finishing[queue] ?? 0) - 1)
+            return (state.perQueue[queue] ?? 0) + (state.finishing[queue] ?? 0) == 0
+        }
+    }
+
+    /// Runs of `queue` not yet ended, or whose end is still being recorded.
+    func live(queue: String) -> Int {
+        state.withLock { ($0.perQueue[queue] ?? 0) + ($0.finishing[queue] ?? 0) }
+    }
+
+    /// Graceful stop past its deadline: cancels the runs of `queue` (no stop reason: they are
+    /// released, not failed).
+    func cancelRuns(queue: String) {
+        let cancels = state.withLock { state in
+            state.entries.values.filter { $0.job.queue == queue }.compactMap(\.cancel)
+        }
+        for cancel in cancels { cancel() }
+    }
+
+    /// The runs of `queue` that did not stop when cancelled: forgotten here, left to their lease.
+    /// Runs whose end is being recorded are not abandoned: a stop still waits for them (each
+    /// write is bounded by its retries).
+    func abandon(queue: String) -> [ClaimedJob] {
+        state.withLock { state in
+            let abandoned = state.entries.filter { $0.value.job.queue == queue }
+            for token in abandoned.keys { state.entries[token] = nil }
+            state.perQueue[queue] = 0
+            return abandoned.values.map(\.job)
         }
     }
 
@@ -193,10 +239,12 @@ final class InFlight: Sendable {
     /// too old for the lease to be trusted.
     func stopOverdue(at now: ContinuousClock.Instant) {
         let cancels = state.withLock { state in
-            state.stop(tokens: state.entries.filter { $0.value.deadline.map { $0 <= now } ?? false }.map(\.key),
-                       reason: .timedOut)
-                + state.stop(tokens: state.entries.filter { $0.value.leaseValidUntil <= now }.map(\.key),
-                             reason: .leaseLost)
+            state.stop(
+                tokens: state.entries.filter { $0.value.deadline.map { $0 <= now } ?? false }.map(\.key),
+                reason: .timedOut)
+                + state.stop(
+                    tokens: state.entries.filter { $0.value.leaseValidUntil <= now }.map(\.key),
+                    reason: .leaseLost)
         }
         for cancel in cancels { cancel() }
     }

@@ -19,8 +19,6 @@ struct JobExecutor: Sendable {
     let wakeups: [String: Wakeup]
     /// This process's worker id, for the history of a job it could not run.
     let worker: String
-    /// How long a run cancelled by the shutdown may take to stop before it is abandoned.
-    let stopWait: Duration
 
     enum Ending {
         case succeeded(inline: Bool)
@@ -32,9 +30,6 @@ struct JobExecutor: Sendable {
         case unknownKind
         case released
         case lost
-        /// Cancelled at shutdown, it did not stop within ``JobExecutor/stopWait``: left running,
-        /// to its lease (released, it could run twice at once).
-        case abandoned
 
         /// How the run counts in `/metrics`.
         var outcome: JobMetrics.Outcome {
@@ -44,7 +39,7 @@ struct JobExecutor: Sendable {
             case .timedOut: .timedOut
             case .failed: .failed
             case .snoozed, .unknownKind: .snoozed
-            case .released, .lost, .abandoned: .released
+            case .released, .lost: .released
             }
         }
 
@@ -53,45 +48,56 @@ struct JobExecutor: Sendable {
             switch self {
             case .succeeded: .completed
             case .failed, .timedOut, .cancelled: .failed
-            case .snoozed, .unknownKind, .released, .lost, .abandoned: .uncounted
+            case .snoozed, .unknownKind, .released, .lost: .uncounted
             }
         }
     }
 
-    func execute(_ job: ClaimedJob, _ token: InFlight.Token) async {
+    /// Starts the run of a claimed attempt in a task of its own, which the watchdog, an
+    /// operator's cancel, the loss of the lease or a graceful stop past its deadline cancels
+    /// through ``InFlight``.
+    ///
+    /// One task per run, the handler inline in it: a second task per run that the first awaited
+    /// (so that a shutdown could stop waiting for a handler that does not stop) cost each no-op
+    /// job two task switches and a continuation, a tenth of the queue's throughput on two cores
+    /// (issue 22). A run that does not stop is now abandoned by its runner (``QueueRunner``).
+    func start(_ job: ClaimedJob, _ token: InFlight.Token) {
+        let handler = registry.handlers[job.kind]
+        let run = Task { await execute(job, token, handler) }
+        if let handler {
+            inFlight.attach(token, deadline: ContinuousClock.now + handler.timeout, cancel: { run.cancel() })
+        }
+    }
+
+    private func execute(_ job: ClaimedJob, _ token: InFlight.Token, _ handler: AnyJobHandler?) async {
         let started = ContinuousClock.now
         let ending: Ending
-        if let handler = registry.handlers[job.kind] {
+        if let handler {
             ending = await runHandler(handler, job, token)
         } else {
             ending = .unknownKind
         }
-        JobMetrics.finished(kind: job.kind, outcome: ending.outcome, duration: started.duration(to: .now))
         // Out of the in-flight set before the end is written: once written, this process may
-        // claim the job again (a snooze of zero), and that run must find no stale entry.
-        let wake = inFlight.remove(token, tally: ending.tally)
+        // claim the job again (a snooze of zero), and that run must find no stale entry. Not
+        // there: a stop abandoned it to its lease, and said so; nothing more is recorded.
+        guard let wake = inFlight.remove(token, tally: ending.tally) else { return }
+        JobMetrics.finished(kind: job.kind, outcome: ending.outcome, duration: started.duration(to: .now))
         await record(job, ending)
+        let drained = inFlight.finished(queue: job.queue)
         // A run that did not complete may have put its job back (a snooze, a retry): its queue
         // is not empty, whatever the slots say.
-        if wake || ending.tally != .completed { wakeups[job.queue]?.signal() }
+        if wake || drained || ending.tally != .completed { wakeups[job.queue]?.signal() }
     }
 
     private func runHandler(_ handler: AnyJobHandler, _ job: ClaimedJob, _ token: InFlight.Token) async -> Ending {
         let ledger = CompletionLedger()
         let timeout = handler.timeout
-        // The run hands its result over itself: no second task per job waits on it.
-        let once = OnceResult<Result<Void, Error>?>()
-        let run = Task {
-            do {
-                try await QueryLimits.$statementTimeout.withValue(timeout) { try await handler.run(job, ledger) }
-                once.resume(.success(()))
-            } catch {
-                once.resume(.failure(error))
-            }
-        }
-        inFlight.attach(token, deadline: ContinuousClock.now + timeout, cancel: { run.cancel() })
-        guard let result = await Self.result(of: once, cancelling: run, abandonAfter: stopWait) else {
-            return .abandoned
+        let result: Result<Void, Error>
+        do {
+            try await QueryLimits.$statementTimeout.withValue(timeout) { try await handler.run(job, ledger) }
+            result = .success(())
+        } catch {
+            result = .failure(error)
         }
         switch result {
         case .success:
@@ -132,17 +138,22 @@ struct JobExecutor: Sendable {
         case .failed(let error):
             logger.warning("job failed", metadata: ["job": "\(job.key)", "kind": "\(job.kind)", "error": "\(error)"])
             let delay = retry.delay(afterAttempt: job.attempt)
-            await write(job) { try await QueueDriver.fail(job, message: String(describing: error), retryIn: delay, on: $0) }
+            await write(job) {
+                try await QueueDriver.fail(job, message: String(describing: error), retryIn: delay, on: $0)
+            }
         case .timedOut(let timeout):
             let delay = retry.delay(afterAttempt: job.attempt)
-            await write(job) { try await QueueDriver.fail(job, message: "timed out after \(timeout)", retryIn: delay, on: $0) }
+            await write(job) {
+                try await QueueDriver.fail(job, message: "timed out after \(timeout)", retryIn: delay, on: $0)
+            }
         case .snoozed(let delay):
             await write(job) { try await QueueDriver.snooze(job, delay: delay, on: $0) }
         case .cancelled(let reason):
             await write(job) { try await QueueDriver.cancelRunning(job, message: reason, on: $0) }
         case .unknownKind:
-            logger.warning("no handler for this job kind here; it waits for a process that has one",
-                           metadata: ["job": "\(job.key)", "kind": "\(job.kind)"])
+            logger.warning(
+                "no handler for this job kind here; it waits for a process that has one",
+                metadata: ["job": "\(job.key)", "kind": "\(job.kind)"])
             let message = "no handler is registered for job kind \(job.kind) in worker \(worker); retried later"
             let maximum = retry.unknownKindMaximum
             await write(job) {
@@ -152,31 +163,19 @@ struct JobExecutor: Sendable {
             await write(job) { try await QueueDriver.release([job], on: $0) > 0 }
         case .lost:
             logger.notice("job was taken over by another attempt", metadata: ["job": "\(job.key)"])
-        case .abandoned:
-            logger.error("""
-                job did not stop within \(stopWait) of the shutdown's cancel; not waiting for it: it stays running \
-                until its lease lapses, then runs again
-                """, metadata: ["job": "\(job.key)", "kind": "\(job.kind)"])
         }
     }
 
-    /// The run's result, as `run` hands it to `once`; once the caller is cancelled (a shutdown
-    /// past its deadline), the run is cancelled and awaited at most `abandonAfter` more — a
-    /// handler that cannot be cancelled (blocking work on a thread) must not hold the process's
-    /// exit for ever. Nil: abandoned.
-    static func result<T: Sendable>(
-        of once: OnceResult<Result<T, Error>?>, cancelling run: Task<Void, Never>, abandonAfter: Duration
-    ) async -> Result<T, Error>? {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                once.install(continuation)
-            }
-        } onCancel: {
-            run.cancel()
-            Task {
-                try? await Task.sleep(for: abandonAfter)
-                once.resume(nil)
-            }
+    /// Runs a graceful stop cancelled that did not stop within the wait: not waited for, they
+    /// stay running until their leases lapse (released, they could run twice at once).
+    func abandoned(_ jobs: [ClaimedJob], after wait: Duration) {
+        for job in jobs {
+            JobMetrics.finished(kind: job.kind, outcome: .released, duration: .zero)
+            logger.error(
+                """
+                job did not stop within \(wait) of the shutdown's cancel; not waiting for it: it stays running \
+                until its lease lapses, then runs again
+                """, metadata: ["job": "\(job.key)", "kind": "\(job.kind)"])
         }
     }
 
@@ -205,41 +204,8 @@ struct JobExecutor: Sendable {
                     if attempt < 5 { try? await Task.sleep(for: backoff.next()) }
                 }
             }
-            logger.error("could not record the end of a job; the rescuer will run it again", metadata: ["job": "\(job.key)"])
+            logger.error(
+                "could not record the end of a job; the rescuer will run it again", metadata: ["job": "\(job.key)"])
         }.value
-    }
-}
-
-/// A continuation resumed by whichever result comes first; a result that arrives before the
-/// continuation is installed is kept for it.
-final class OnceResult<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<T, Never>?
-    private var early: T?
-    private var done = false
-
-    func install(_ continuation: CheckedContinuation<T, Never>) {
-        lock.lock()
-        if let early, !done {
-            done = true
-            lock.unlock()
-            continuation.resume(returning: early)
-            return
-        }
-        self.continuation = continuation
-        lock.unlock()
-    }
-
-    func resume(_ value: T) {
-        lock.lock()
-        guard !done else { return lock.unlock() }
-        guard let continuation else {
-            if early == nil { early = .some(value) }
-            return lock.unlock()
-        }
-        done = true
-        self.continuation = nil
-        lock.unlock()
-        continuation.resume(returning: value)
     }
 }

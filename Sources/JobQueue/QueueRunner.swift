@@ -26,17 +26,13 @@ struct QueueRunner: Sendable {
     func run() async {
         await withDiscardingTaskGroup { lanesGroup in
             for lane in 0..<lanes {
-                lanesGroup.addTask {
-                    await withDiscardingTaskGroup { group in
-                        await claimUntilStopped(lane: lane, into: &group)
-                        await finishInFlight(group: &group)
-                    }
-                }
+                lanesGroup.addTask { await claimUntilStopped(lane: lane) }
             }
         }
+        await finishInFlight()
     }
 
-    private func claimUntilStopped(lane: Int, into group: inout DiscardingTaskGroup) async {
+    private func claimUntilStopped(lane: Int) async {
         var backoff = Backoff()
         var busy = false
         let clock = ContinuousClock()
@@ -65,14 +61,15 @@ struct QueueRunner: Sendable {
                 // The lease is counted from before the claim was sent: never later than the
                 // database counts it.
                 let validUntil = clock.now + configuration.lease - configuration.leaseMargin
-                let jobs = try await supervisor.own.claim(queue: queue, limit: reservation,
-                                                          worker: configuration.workerID, lease: configuration.lease)
+                let jobs = try await supervisor.own.claim(
+                    queue: queue, limit: reservation,
+                    worker: configuration.workerID, lease: configuration.lease)
                 supervisor.outage.succeeded()
                 backoff.reset()
                 let tokens = supervisor.inFlight.add(
                     jobs, queue: queue, reservation: reservation, leaseValidUntil: validUntil)
                 for (job, token) in zip(jobs, tokens) {
-                    group.addTask { await supervisor.executor.execute(job, token) }
+                    supervisor.executor.start(job, token)
                 }
                 // All it asked for: the queue may hold more — and the second lane joins at once.
                 let wasBusy = busy
@@ -88,13 +85,35 @@ struct QueueRunner: Sendable {
     }
 
     /// Graceful stop: the jobs in flight may finish within the deadline; the rest are
-    /// cancelled, and their executors release them to the queue at once.
-    private func finishInFlight(group: inout DiscardingTaskGroup) async {
+    /// cancelled, and their executors release them to the queue at once. A run that does not
+    /// stop within ``Supervisor/Configuration/abandonAfter`` of its cancel (blocking work on a
+    /// thread cannot be cancelled) is not waited for: it is left to its lease and logged, so
+    /// the process's exit is bounded.
+    private func finishInFlight() async {
         let clock = ContinuousClock()
         let deadline = clock.now + configuration.shutdownDeadline
-        while !Task.isCancelled, supervisor.inFlight.count(queue: queue) > 0, clock.now < deadline {
+        while !Task.isCancelled, supervisor.inFlight.live(queue: queue) > 0, clock.now < deadline {
             await wakeup.wait(timeout: min(.milliseconds(100), deadline - clock.now))
         }
-        if supervisor.inFlight.count(queue: queue) > 0 { group.cancelAll() }
+        guard supervisor.inFlight.live(queue: queue) > 0 else { return }
+        supervisor.inFlight.cancelRuns(queue: queue)
+        // In a task of its own: this one may be cancelled, and the wait must still take place.
+        let abandonAfter = configuration.abandonAfter
+        let (queue, inFlight, wakeup) = (self.queue, supervisor.inFlight, self.wakeup)
+        await Task {
+            let stopBy = clock.now + abandonAfter
+            while inFlight.live(queue: queue) > 0, clock.now < stopBy {
+                await wakeup.wait(timeout: min(.milliseconds(100), stopBy - clock.now))
+            }
+        }.value
+        let abandoned = supervisor.inFlight.abandon(queue: queue)
+        supervisor.executor.abandoned(abandoned, after: abandonAfter)
+        // The ends still being written (a release, a fail) are waited for: each is bounded by
+        // its retries, and the completer must not finish before a completion reaches it.
+        await Task {
+            while inFlight.live(queue: queue) > 0 {
+                await wakeup.wait(timeout: .milliseconds(100))
+            }
+        }.value
     }
 }

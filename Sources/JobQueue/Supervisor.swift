@@ -84,20 +84,23 @@ public final class Supervisor: Service, Sendable {
     let executor: JobExecutor
     let outage: OutageLog
 
-    public init(client: JobQueueClient, conninfo: String, registry: JobRegistry, configuration: Configuration, logger: Logger) {
+    public init(
+        client: JobQueueClient, conninfo: String, registry: JobRegistry, configuration: Configuration, logger: Logger
+    ) {
         self.client = client
         self.conninfo = conninfo
         self.registry = registry
         self.configuration = configuration
         self.logger = logger
-        let pool = ConnectionPool(conninfo: conninfo, size: configuration.queueConnections, checkoutTimeout: .seconds(10))
+        let pool = ConnectionPool(
+            conninfo: conninfo, size: configuration.queueConnections, checkoutTimeout: .seconds(10))
         own = JobQueueClient(pool: pool)
         outage = OutageLog(logger: logger)
         wakeups = Dictionary(uniqueKeysWithValues: configuration.queues.keys.map { ($0, Wakeup()) })
         completer = Completer(pool: pool, outage: outage)
-        executor = JobExecutor(registry: registry, inFlight: inFlight, completer: completer, pool: pool, retry: configuration.retry,
-                               outage: outage, logger: logger, wakeups: wakeups, worker: configuration.workerID,
-                               stopWait: configuration.abandonAfter)
+        executor = JobExecutor(
+            registry: registry, inFlight: inFlight, completer: completer, pool: pool, retry: configuration.retry,
+            outage: outage, logger: logger, wakeups: wakeups, worker: configuration.workerID)
     }
 
     public static func defaultWorkerID() -> String {
@@ -121,8 +124,10 @@ public final class Supervisor: Service, Sendable {
                 helpers.addTask { await DrainWatcher(supervisor: self).run() }
                 if !configuration.drain && configuration.maintenance {
                     helpers.addTask {
-                        await Maintenance(client: self.own, holder: self.configuration.workerID,
-                                          configuration: self.configuration.maintenanceConfiguration, logger: self.logger).run()
+                        await Maintenance(
+                            client: self.own, holder: self.configuration.workerID,
+                            configuration: self.configuration.maintenanceConfiguration, logger: self.logger
+                        ).run()
                     }
                 }
                 // The runners end first (after a stop, with their jobs finished or released);
@@ -202,8 +207,9 @@ struct LeaseRenewer: Sendable {
                 do {
                     let renewed = try await QueryLimits.$statementTimeout.withValue(configuration.lease / 3) {
                         try await holder.withConnection {
-                            try await QueueDriver.renewLeases(jobs, worker: configuration.workerID,
-                                                              lease: configuration.lease, on: $0)
+                            try await QueueDriver.renewLeases(
+                                jobs, worker: configuration.workerID,
+                                lease: configuration.lease, on: $0)
                         }
                     }
                     supervisor.outage.succeeded()
@@ -292,7 +298,8 @@ struct DrainWatcher: Sendable {
                     lastPass = clock.now
                 }
                 guard supervisor.inFlight.total == 0, await supervisor.completer.pendingCount == 0,
-                      try await supervisor.own.isIdle(queues: queues, horizon: configuration.drainHorizon) else {
+                    try await supervisor.own.isIdle(queues: queues, horizon: configuration.drainHorizon)
+                else {
                     idleChecks = 0
                     continue
                 }

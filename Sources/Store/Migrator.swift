@@ -74,10 +74,13 @@ public struct Migrator: Sendable {
                 throw .setup("migration \(file) does not start with its version number")
             }
             guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(file).path),
-                  let sql = String(data: data, encoding: .utf8) else { throw .setup("cannot read migration \(file)") }
+                let sql = String(data: data, encoding: .utf8)
+            else { throw .setup("cannot read migration \(file)") }
             migrations.append(Migration(version: version, name: file, sql: sql, checksum: SHA256.hex(Array(data))))
         }
-        if Set(migrations.map(\.version)).count != migrations.count { throw .setup("two migrations share a version number") }
+        if Set(migrations.map(\.version)).count != migrations.count {
+            throw .setup("two migrations share a version number")
+        }
         self.migrations = migrations.sorted { $0.version < $1.version }
     }
 
@@ -86,14 +89,17 @@ public struct Migrator: Sendable {
 
     /// Applies what is missing, then runs `andThen` still holding the lock; returns the names
     /// applied now and what `andThen` reports.
-    public func migrate(_ connection: Connection, andThen: () async throws -> [String] = { [] }) async throws -> [String] {
+    public func migrate(_ connection: Connection, andThen: () async throws -> [String] = { [] }) async throws
+        -> [String]
+    {
         try await MigrationLock.holding(Self.lockKey, on: connection) {
             try await migrateLocked(connection) + andThen()
         }
     }
 
     private func migrateLocked(_ connection: Connection) async throws -> [String] {
-        try await connection.simpleQuery("""
+        try await connection.simpleQuery(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
                 applied_at timestamptz NOT NULL DEFAULT now())
@@ -104,7 +110,10 @@ public struct Migrator: Sendable {
         }
         for migration in migrations {
             if let checksum = done[migration.version], checksum != migration.checksum {
-                throw BursarError.setup("migration \(migration.name) was changed after it was applied (checksum differs); restore it and add a new migration instead")
+                throw BursarError.setup(
+                    "migration \(migration.name) was changed after it was applied (checksum differs); "
+                        + "restore it and add a new migration instead"
+                )
             }
         }
         var applied: [String] = []
@@ -116,15 +125,16 @@ public struct Migrator: Sendable {
                     try await connection.simpleQuery(statement)
                 } else {
                     try await LockTimeoutRetry.transaction(on: connection, what: what) {
-                        try await $0.simpleQuery(statement)
+                        _ = try await $0.simpleQuery(statement)
                     }
                 }
             }
             // Under a lock_timeout, tried again: a lock wait never stalls the running workers.
             try await LockTimeoutRetry.transaction(on: connection, what: what) { conn in
                 if outside == nil { try await conn.simpleQuery(migration.sql) }
-                try await conn.query("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                                     migration.version, migration.name, migration.checksum)
+                try await conn.query(
+                    "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                    migration.version, migration.name, migration.checksum)
             }
             applied.append(migration.name)
         }
@@ -133,8 +143,10 @@ public struct Migrator: Sendable {
 
     /// The version the database is at (0 when it has no schema yet).
     public static func currentVersion(_ connection: Connection) async throws -> Int {
-        let exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present").first!.bool("present")
+        let exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present").first!
+            .bool("present")
         guard exists else { return 0 }
-        return try await connection.query("SELECT coalesce(max(version), 0) AS v FROM schema_migrations").first!.int("v")
+        return try await connection.query("SELECT coalesce(max(version), 0) AS v FROM schema_migrations").first!.int(
+            "v")
     }
 }

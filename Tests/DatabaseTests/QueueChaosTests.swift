@@ -44,10 +44,12 @@ final class QueueChaosTests: XCTestCase {
     }
 
     func testKillRestartAndStopMidRunLoseAndDoubleNothing() async throws {
+        try TestDatabase.requireServerControl()
         let database = try await TestDatabase.migrated()
         let total = Self.jobs
         try await database.pool.withConnection { connection in
-            try await connection.simpleQuery("""
+            try await connection.simpleQuery(
+                """
                 CREATE TABLE bench_effects (key text PRIMARY KEY, job_id bigint NOT NULL, worker integer NOT NULL,
                                             at timestamptz NOT NULL DEFAULT now())
                 """)
@@ -86,10 +88,13 @@ final class QueueChaosTests: XCTestCase {
         XCTAssertEqual(result.rows, total, "no effect missing or doubled")
         XCTAssertEqual(result.distinct, total)
         let doubled = try await pool.withConnection {
-            try await $0.query("""
+            try await $0.query(
+                """
                 SELECT count(*)::int AS n FROM bursar_jobs j JOIN bench_effects e ON e.key = j.args->>'key'
-                WHERE j.queue = 'bench' AND (j.state <> 'completed' OR e.job_id <> j.id OR j.errors::text LIKE '%duplicate key%')
-                """).first!.int("n")
+                WHERE j.queue = 'bench'
+                  AND (j.state <> 'completed' OR e.job_id <> j.id OR j.errors::text LIKE '%duplicate key%')
+                """
+            ).first!.int("n")
         }
         XCTAssertEqual(doubled, 0, "every job completed once: none ran into its own earlier effect")
         await pool.shutdown()

@@ -36,6 +36,7 @@ final class QueueCompleterChaosTests: XCTestCase {
     }
 
     func testSIGTERMCyclesKillAndRestartThroughTheCompleter() async throws {
+        try TestDatabase.requireServerControl()
         let database = try await TestDatabase.migrated()
         let total = Self.jobs
         let markers = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -156,7 +156,10 @@ struct RollingDeployTests {
             try? FileManager.default.removeItem(at: markers)
             try? FileManager.default.removeItem(at: home)
         }
-        let ids = try await enqueueMarkers(4000, from: 0, milliseconds: 20, maxAttempts: 25, database)
+        // 60 ms each on 16 slots: 15 s of work, so that some of it is left while the migration
+        // waits its 8 s (at 20 ms, 5 s of work could all be done before the migration began
+        // when the machine was busy with other suites).
+        let ids = try await enqueueMarkers(4000, from: 0, milliseconds: 60, maxAttempts: 25, database)
         let pool = ConnectionPool(conninfo: database.conninfo, size: 2)
         let processes = try (0..<2).map { _ in try start(database, markers: markers) }
         for process in processes { try await QueueCompleterChaosTests.waitUntilRegistered(process, pool) }

@@ -9,7 +9,8 @@ let databaseAvailable = !(ProcessInfo.processInfo.environment["BURSAR_TEST_DATAB
 /// A fresh database per test case on the throwaway cluster that `scripts/test.sh` starts
 /// (`BURSAR_TEST_DATABASE_URL`); tests skip when it is not set.
 enum TestDatabase {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared")
     static let bursar = repository.appendingPathComponent(".build/debug/bursar").path
     /// A bank account for every applicant of the public sample (issue 25).
@@ -41,13 +42,24 @@ enum TestDatabase {
         return database
     }
 
-    /// Restarts the test cluster (`pg_ctl restart`).
-    static func restartServer() throws {
+    /// Skips a test that restarts the cluster when this run cannot: called first, before the
+    /// test starts worker processes (a skip thrown later left them running).
+    @discardableResult
+    static func requireServerControl() throws -> (bin: String, data: String) {
         let env = ProcessInfo.processInfo.environment
         guard let bin = env["BURSAR_TEST_PG_BIN"], let data = env["BURSAR_TEST_PG_DATA"] else {
             throw XCTSkip("BURSAR_TEST_PG_BIN/BURSAR_TEST_PG_DATA are not set: run scripts/test.sh")
         }
-        let command = ["/usr/bin/env", "-C", "/", bin + "/pg_ctl", "-D", data, "-m", "fast", "-w", "restart", "-l", data + "/../postgres.log"]
+        return (bin, data)
+    }
+
+    /// Restarts the test cluster (`pg_ctl restart`).
+    static func restartServer() throws {
+        let (bin, data) = try requireServerControl()
+        let command = [
+            "/usr/bin/env", "-C", "/", bin + "/pg_ctl", "-D", data, "-m", "fast", "-w", "restart", "-l",
+            data + "/../postgres.log",
+        ]
         let result = try run(geteuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + command : command)
         XCTAssertEqual(result.status, 0, result.output)
     }
@@ -55,10 +67,15 @@ enum TestDatabase {
     /// Runs a program to its end and returns its exit status and output. `posix_spawn`, not
     /// Foundation's `Process`: a server that `pg_ctl` leaves running must inherit nothing of ours.
     @discardableResult
-    static func run(_ argv: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String) {
+    static func run(_ argv: [String], environment: [String: String] = [:]) throws -> (
+        status: Int32, output: String, error: String
+    ) {
         let out = NSTemporaryDirectory() + "bursar-test-\(UUID().uuidString).out"
         let err = out + ".err"
-        defer { unlink(out); unlink(err) }
+        defer {
+            unlink(out)
+            unlink(err)
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -69,17 +86,25 @@ enum TestDatabase {
         var pid: pid_t = 0
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = env.map { strdup($0) } + [nil]
-        defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) } }
+        defer {
+            cArgs.forEach { free($0) }
+            cEnv.forEach { free($0) }
+        }
         let status = posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnv)
         guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EINVAL) }
         var exit: Int32 = 0
         while waitpid(pid, &exit, 0) < 0 && errno == EINTR {}
-        return ((exit >> 8) & 0xff, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        return (
+            (exit >> 8) & 0xff, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+            (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        )
     }
 
     /// Runs `bursar ARGS` against `database` and returns status and output.
     @discardableResult
-    static func bursar(_ arguments: [String], database: Database, directory: String? = nil) throws -> (status: Int32, output: String, error: String) {
+    static func bursar(_ arguments: [String], database: Database, directory: String? = nil) throws -> (
+        status: Int32, output: String, error: String
+    ) {
         try run([bursar] + arguments, environment: ["DATABASE_URL": database.conninfo, "BURSAR_HOME": repository.path])
     }
 
@@ -88,7 +113,9 @@ enum TestDatabase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: bursar)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["DATABASE_URL": database.conninfo, "BURSAR_HOME": repository.path]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "DATABASE_URL": database.conninfo, "BURSAR_HOME": repository.path,
+        ]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
@@ -97,7 +124,9 @@ enum TestDatabase {
     }
 
     /// Polls `condition` until it holds or `seconds` pass.
-    static func eventually(_ seconds: Double, every interval: Double = 0.1, _ condition: () async throws -> Bool) async throws -> Bool {
+    static func eventually(_ seconds: Double, every interval: Double = 0.1, _ condition: () async throws -> Bool)
+        async throws -> Bool
+    {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try await condition() { return true }

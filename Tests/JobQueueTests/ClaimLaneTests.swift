@@ -3,6 +3,7 @@ import Logging
 import Postgres
 import Synchronization
 import Testing
+
 @testable import JobQueue
 
 /// Issue 22, the bench line: a busy queue is claimed by two lanes at once. They share the
@@ -28,15 +29,16 @@ import Testing
     @Test func theRunThatFreesTheSlotsAWaitingRunnerWantsWakesIt() {
         let inFlight = InFlight()
         let reservation = inFlight.reserve(queue: "q", limit: 4, atMost: 4, atLeast: 1)
-        let tokens = inFlight.add((1...4).map(job), queue: "q", reservation: reservation,
-                                  leaseValidUntil: .now + .seconds(30))
+        let tokens = inFlight.add(
+            (1...4).map(job), queue: "q", reservation: reservation,
+            leaseValidUntil: .now + .seconds(30))
         #expect(inFlight.isBusy(queue: "q"))
         // The runner waits for two free slots.
         #expect(inFlight.reserve(queue: "q", limit: 4, atMost: 4, atLeast: 2) == 0)
-        #expect(!inFlight.remove(tokens[0], tally: .completed), "one slot: not yet")
-        #expect(inFlight.remove(tokens[1], tally: .completed), "two: wake it")
-        #expect(!inFlight.remove(tokens[2], tally: .completed), "woken once")
-        #expect(inFlight.remove(tokens[3], tally: .completed), "nothing left in flight: a stop waits for that")
+        #expect(inFlight.remove(tokens[0], tally: .completed) == false, "one slot: not yet")
+        #expect(inFlight.remove(tokens[1], tally: .completed) == true, "two: wake it")
+        #expect(inFlight.remove(tokens[2], tally: .completed) == false, "woken once")
+        #expect(inFlight.remove(tokens[3], tally: .completed) == true, "nothing left in flight: a stop waits for that")
         #expect(inFlight.completed == 4)
     }
 }
@@ -90,8 +92,9 @@ struct ClaimLaneTests {
                     var configuration = Supervisor.Configuration(queues: ["default": limit])
                     configuration.drain = true
                     configuration.maintenance = false
-                    let supervisor = Supervisor(client: client, conninfo: url, registry: registry,
-                                                configuration: configuration, logger: Logger(label: "lanes"))
+                    let supervisor = Supervisor(
+                        client: client, conninfo: url, registry: registry,
+                        configuration: configuration, logger: Logger(label: "lanes"))
                     group.addTask { await supervisor.runToEnd() }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
