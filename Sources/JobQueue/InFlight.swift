@@ -18,6 +18,9 @@ final class InFlight: Sendable {
         case timedOut
         case cancelRequested
         case leaseLost
+        /// A graceful stop past its deadline: the run is given back to the queue. Set first, it
+        /// keeps a deadline that passes before the run throws from counting as a failed attempt.
+        case shuttingDown
     }
 
     /// How a run counts in the supervisor's summary.
@@ -189,11 +192,12 @@ final class InFlight: Sendable {
         state.withLock { ($0.perQueue[queue] ?? 0) + ($0.finishing[queue] ?? 0) }
     }
 
-    /// Graceful stop past its deadline: cancels the runs of `queue` (no stop reason: they are
-    /// released, not failed).
+    /// Graceful stop past its deadline: stops the runs of `queue` that nothing stopped before
+    /// (they are released, not failed).
     func cancelRuns(queue: String) {
         let cancels = state.withLock { state in
-            state.entries.values.filter { $0.job.queue == queue }.compactMap(\.cancel)
+            state.stop(
+                tokens: state.entries.filter { $0.value.job.queue == queue }.map(\.key), reason: .shuttingDown)
         }
         for cancel in cancels { cancel() }
     }

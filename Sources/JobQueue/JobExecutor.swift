@@ -116,10 +116,10 @@ struct JobExecutor: Sendable {
             case .timedOut: return .timedOut(timeout)
             case .cancelRequested: return .cancelled("cancelled by an operator")
             case .leaseLost: return .lost
-            case nil: break
-            }
             // Shutdown past its deadline: give it back — unless the handler failed on its own.
-            if Task.isCancelled && Self.isInterruption(error) { return .released }
+            case .shuttingDown where Self.isInterruption(error): return .released
+            case .shuttingDown, nil: break
+            }
             if let snooze = error as? JobSnooze { return .snoozed(snooze.delay) }
             if let cancel = error as? JobCancel { return .cancelled(cancel.reason) }
             if error is JobOwnershipLost { return .lost }

@@ -1,9 +1,10 @@
 import Foundation
-import JobQueue
 import Logging
 import Postgres
 import Synchronization
 import Testing
+
+@testable import JobQueue
 
 /// Issue 22: a run is its handler's task alone (no second task awaiting it), so a graceful stop
 /// cannot wait on the runs' tasks; it waits on the in-flight count — which must cover a run
@@ -85,5 +86,37 @@ struct ShutdownRecordingTests {
         }
         #expect(try rows.first?.int("n") == 0, "every failed run's end was written before the stop returned")
         await client.pool.shutdown()
+    }
+}
+
+/// The reason a run was stopped decides how its end is recorded: a graceful stop's cancel
+/// (released) must not become a timeout (a failed attempt) when the deadline passes before the
+/// cancelled handler throws — as it did while the stop's cancel left no reason behind.
+@Suite struct ShutdownStopReasonTests {
+    final class Cancels: Sendable {
+        let count = Mutex(0)
+    }
+
+    @Test func aStopsCancelOutlivesTheDeadlineThatPassesAfterIt() {
+        let inFlight = InFlight()
+        let job = ClaimedJob(id: 7, kind: "x", queue: "q", args: "{}", attempt: 1, maxAttempts: 5)
+        let token = inFlight.add(job)
+        let cancels = Cancels()
+        let now = ContinuousClock.now
+        inFlight.attach(token, deadline: now + .seconds(1), cancel: { cancels.count.withLock { $0 += 1 } })
+        inFlight.cancelRuns(queue: "q")
+        inFlight.stopOverdue(at: now + .seconds(2))
+        #expect(inFlight.stopReason(token) == .shuttingDown)
+        #expect(cancels.count.withLock { $0 } == 1, "cancelled once")
+    }
+
+    @Test func aRunAttachedAfterTheStopIsCancelledAtOnce() {
+        let inFlight = InFlight()
+        let job = ClaimedJob(id: 8, kind: "x", queue: "q", args: "{}", attempt: 1, maxAttempts: 5)
+        let token = inFlight.add(job)
+        inFlight.cancelRuns(queue: "q")
+        let cancels = Cancels()
+        inFlight.attach(token, deadline: .now + .seconds(60), cancel: { cancels.count.withLock { $0 += 1 } })
+        #expect(cancels.count.withLock { $0 } == 1)
     }
 }
