@@ -12,7 +12,8 @@ import Store
 struct PipelineBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
-        abstract: "Benchmark submit → documents → screening → decision (workers run while the batch is submitted).",
+        abstract: "Benchmark submit → documents → screening → decision "
+            + "(workers run while the batch is submitted).",
         discussion: "Example: bursar bench pipeline --applications 100000 --json")
     @Option var applications = 100_000
     @Option(help: "Worker slots on the applications queue.") var concurrency = 32

@@ -151,8 +151,8 @@ final class InFlight: Sendable {
 
     /// Ends a run; its end is then recorded and said with ``finished(queue:)``. True when its
     /// queue's runner should be woken: the slots it waits for are free, or the queue has nothing
-    /// left running. A signal per
-    /// finished job woke the runner for every one of them, each wake a timer and a task switch.
+    /// left running. A signal per finished job woke the runner for every one of them, each wake
+    /// a timer and a task switch.
     ///
     /// Nil when the run is no longer here: a stop abandoned it (``abandon(queue:)``), and its
     /// end is neither counted nor recorded.

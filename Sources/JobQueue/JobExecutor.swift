@@ -92,17 +92,10 @@ struct JobExecutor: Sendable {
     private func runHandler(_ handler: AnyJobHandler, _ job: ClaimedJob, _ token: InFlight.Token) async -> Ending {
         let ledger = CompletionLedger()
         let timeout = handler.timeout
-        let result: Result<Void, Error>
         do {
             try await QueryLimits.$statementTimeout.withValue(timeout) { try await handler.run(job, ledger) }
-            result = .success(())
-        } catch {
-            result = .failure(error)
-        }
-        switch result {
-        case .success:
             return .succeeded(inline: ledger.completedInline)
-        case .failure(let error):
+        } catch {
             // Its completion committed before it threw: the job is done (a fail would find it
             // completed and change nothing), and counting it failed would misreport it. The
             // error is still said, or a failure after the commit (a notice not sent) vanishes.

@@ -91,29 +91,28 @@ struct QueueRunner: Sendable {
     /// the process's exit is bounded.
     private func finishInFlight() async {
         let clock = ContinuousClock()
-        let deadline = clock.now + configuration.shutdownDeadline
-        while !Task.isCancelled, supervisor.inFlight.live(queue: queue) > 0, clock.now < deadline {
-            await wakeup.wait(timeout: min(.milliseconds(100), deadline - clock.now))
-        }
+        await waitForLiveRuns(until: clock.now + configuration.shutdownDeadline)
         guard supervisor.inFlight.live(queue: queue) > 0 else { return }
         supervisor.inFlight.cancelRuns(queue: queue)
-        // In a task of its own: this one may be cancelled, and the wait must still take place.
+        // The waits below in tasks of their own: this one may be cancelled, and they must still
+        // take place.
         let abandonAfter = configuration.abandonAfter
-        let (queue, inFlight, wakeup) = (self.queue, supervisor.inFlight, self.wakeup)
-        await Task {
-            let stopBy = clock.now + abandonAfter
-            while inFlight.live(queue: queue) > 0, clock.now < stopBy {
-                await wakeup.wait(timeout: min(.milliseconds(100), stopBy - clock.now))
-            }
-        }.value
+        await Task { await waitForLiveRuns(until: clock.now + abandonAfter) }.value
         let abandoned = supervisor.inFlight.abandon(queue: queue)
         supervisor.executor.abandoned(abandoned, after: abandonAfter)
         // The ends still being written (a release, a fail) are waited for: each is bounded by
         // its retries, and the completer must not finish before a completion reaches it.
-        await Task {
-            while inFlight.live(queue: queue) > 0 {
-                await wakeup.wait(timeout: .milliseconds(100))
-            }
-        }.value
+        await Task { await waitForLiveRuns(until: nil) }.value
+    }
+
+    /// Waits until the queue has no run in flight or being recorded, `deadline` passes (nil:
+    /// none) or this task is cancelled; the run that ends the last one wakes it.
+    private func waitForLiveRuns(until deadline: ContinuousClock.Instant?) async {
+        let clock = ContinuousClock()
+        while !Task.isCancelled, supervisor.inFlight.live(queue: queue) > 0 {
+            let left = deadline.map { clock.now.duration(to: $0) } ?? .milliseconds(100)
+            guard left > .zero else { return }
+            await wakeup.wait(timeout: min(.milliseconds(100), left))
+        }
     }
 }
