@@ -85,12 +85,29 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ], swiftSettings: strict),
         .target(
-            name: "Workers", dependencies: ["Store", "JobQueue", "Screening", "Partners", "Lifecycle"], path: "Workers",
+            name: "Workers",
+            dependencies: [
+                "Store", "JobQueue", "Screening", "Partners", "Lifecycle",
+                .product(name: "Logging", package: "swift-log"),
+            ], path: "Workers",
             swiftSettings: strict),
+        // Reading, validating and storing a batch (`bursar submit`, `bench pipeline`).
+        .target(
+            name: "Submission", dependencies: ["Store", "Intake", "Screening", "Formats", "Postgres"],
+            swiftSettings: strict),
+        // The measurements behind `bursar bench …`; BursarApp holds only their commands.
+        .target(
+            name: "Benchmarks",
+            dependencies: [
+                "Submission", "Workers", "Store", "JobQueue", "History", "Intake", "Screening", "Partners", "Formats",
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strict),
         .target(
             name: "BursarApp",
             dependencies: [
                 "Workers", "Store", "Postgres", "Telemetry", "Intake", "Formats", "Banking", "History", "Console",
+                "Submission", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -138,6 +155,7 @@ let package = Package(
             name: "DatabaseTests",
             dependencies: [
                 "Postgres", "JobQueue", "Store", "Workers", "BursarApp", "Telemetry", "Banking", "History",
+                "Benchmarks",
             ], swiftSettings: strict),
         .testTarget(
             name: "ConsoleTests",

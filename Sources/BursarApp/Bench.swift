@@ -1,4 +1,6 @@
 import ArgumentParser
+import Benchmarks
+import Formats
 import Foundation
 import JobQueue
 import Logging
@@ -6,8 +8,9 @@ import Postgres
 import ServiceLifecycle
 import Store
 
-/// `bursar bench queue|pipeline|screening|partners`: benchmarks that report ratios against a
-/// baseline measured in the same run.
+/// `bursar bench queue|pipeline|screening|partners|whatif`: benchmarks that report ratios against
+/// a baseline measured in the same run. The measurements live in the `Benchmarks` target; these
+/// commands read their options and print.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (queue, pipeline, screening, partners).",
@@ -51,6 +54,18 @@ struct Bench: AsyncParsableCommand {
                     try await group.run()
                 }
             }
+        }
+    }
+}
+
+/// How every benchmark prints its fields.
+enum BenchOutput {
+    /// One JSON object (`--json`; each value is already JSON), else a `name: value` line each.
+    static func print(_ fields: [(String, String)], json: Bool) {
+        if json {
+            printLine(JSONWriter.object(fields))
+        } else {
+            for (key, value) in fields { printLine("\(key): \(value)") }
         }
     }
 }

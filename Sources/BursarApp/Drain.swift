@@ -44,11 +44,13 @@ struct Drain: AsyncParsableCommand {
                 printLine("stopped by \(name): jobs not finished went back to the queue")
             }
             for paused in left.pausedQueues {
-                printLine("left \(Wording.count(paused.jobs, "job")) in paused queue \(paused.queue) "
-                    + "(resume it with `bursar queues resume \(paused.queue)`)")
+                printLine(
+                    "left \(Wording.count(paused.jobs, "job")) in paused queue \(paused.queue) "
+                        + "(resume it with `bursar queues resume \(paused.queue)`)")
             }
             if left.scheduledLater > 0 {
-                let next = left.nextScheduledAt.map { " (the next at \(ISO8601DateFormatter().string(from: $0)))" }
+                let next =
+                    left.nextScheduledAt.map { " (the next at \(ISO8601DateFormatter().string(from: $0)))" }
                     ?? ""
                 printLine("left \(Wording.count(left.scheduledLater, "job")) scheduled for later\(next)")
             }
@@ -87,44 +89,5 @@ final class StopSignals: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return first
-    }
-}
-
-/// Runs Bursar's workers in this process (shared by `bursar drain`, `bursard` and the benchmark).
-enum WorkerProcess {
-    static func configuration(concurrency: Int?, drain: Bool) -> Supervisor.Configuration {
-        var queues = JobKinds.queues
-        if let concurrency { for key in queues.keys { queues[key] = key == "payments" ? 1 : concurrency } }
-        var configuration = Supervisor.Configuration(queues: queues)
-        configuration.drain = drain
-        return configuration
-    }
-
-    /// Runs `supervisor` to its end with this process's row in `bursar_workers` beside it
-    /// (`bursar status` lists the process), removed when it ends.
-    static func runRegistered(_ supervisor: Supervisor, database: Database) async -> Supervisor.Summary {
-        let worker = WorkerRegistry.Worker(id: supervisor.configuration.workerID, startedAt: Date().formatted(.iso8601),
-                                           queues: supervisor.configuration.queues.keys.sorted())
-        let done = StopFlag()
-        return await withTaskGroup(of: Supervisor.Summary?.self) { group in
-            group.addTask {
-                await WorkerRegistry.heartbeats(pool: database.pool, worker: worker, until: { done.isSet })
-                return nil
-            }
-            let summary = await supervisor.runToEnd()
-            done.set()
-            await group.waitForAll()
-            return summary
-        }
-    }
-
-    static func drain(database: Database, concurrency: Int?) async throws -> Supervisor.Summary {
-        await supervisor(database: database, concurrency: concurrency, drain: true).runToEnd()
-    }
-
-    /// A supervisor running Bursar's workers; with `drain` it stops once no job is runnable.
-    static func supervisor(database: Database, concurrency: Int?, drain: Bool) -> Supervisor {
-        Supervisor(client: database.queue, conninfo: database.conninfo, registry: BursarWorkers.registry(database: database),
-                   configuration: configuration(concurrency: concurrency, drain: drain), logger: Logger(label: "bursar.drain"))
     }
 }

@@ -1,14 +1,9 @@
 import ArgumentParser
+import Benchmarks
 import Foundation
-import Partners
-import Postgres
-import Screening
-import Store
 
-/// `bursar bench pipeline --applications N`: generates a batch with document files, submits it,
-/// drains it through documents + screening + decision, and reports times and peak RSS, with a
-/// baseline measured in the same run (validating the batch once, without a database). It works
-/// in a program of its own (`bench-pipeline`, a copy of tgp-2026) whose data it replaces.
+/// `bursar bench pipeline --applications N`: submit → documents → screening → decision against
+/// the single-core validation baseline of the same run (``PipelineMeasurement`` says how).
 struct PipelineBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
@@ -19,104 +14,14 @@ struct PipelineBench: AsyncParsableCommand {
     @Option(help: "Worker slots on the applications queue.") var concurrency = 32
     @Flag var json = false
 
-    static let program = "bench-pipeline"
-
     func run() async throws {
-        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("bursar-bench-\(getpid())")
-        try FileManager.default.createDirectory(
-            at: folder.appendingPathComponent("docs"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        var hashes: [String: String] = [:]
-        for type in SyntheticBatch.documentTypes {
-            let bytes =
-                Array("%PDF-1.4\n% bench \(type)\n".utf8) + (0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-            try Data(bytes).write(to: folder.appendingPathComponent("docs/\(type).pdf"))
-            hashes[type] = SHA256.hex(bytes)
+        var measurement = PipelineMeasurement()
+        measurement.applications = applications
+        measurement.concurrency = concurrency
+        if isatty(2) == 1 { measurement.progress = { CLI.progress($0) } }
+        let result = try await Runner.withDatabase(poolSize: measurement.poolSize) { database in
+            try await measurement.run(database)
         }
-        let batch = folder.appendingPathComponent("batch.ndjson")
-        _ = FileManager.default.createFile(atPath: batch.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: batch)
-        for start in stride(from: 0, to: applications, by: 10_000) {
-            let records = SyntheticBatch.records(
-                start..<min(applications, start + 10_000), program: Self.program, hashes: hashes)
-            handle.write(Data((records.joined(separator: "\n") + "\n").utf8))
-        }
-        try handle.close()
-        let baselineSeconds = try Self.validationBaseline(batch)
-
-        let result = try await Runner.withDatabase(poolSize: concurrency + 8) { database -> [(String, String)] in
-            try await prepareProgram(database)
-            // The workers run while the batch is submitted, as `bursard` does beside `bursar
-            // submit`; once every record is stored they finish what is queued and stop.
-            let supervisor = WorkerProcess.supervisor(database: database, concurrency: concurrency, drain: false)
-            async let drained = supervisor.runToEnd()
-            let submitStart = Date()
-            let summary: SubmitSession.Summary
-            do {
-                let reader = try BatchReader(url: batch)
-                summary = try await SubmitSession(
-                    database: database, reader: reader, path: batch.path,
-                    folder: folder.resolvingSymlinksInPath().path, program: nil
-                ).run()
-            } catch {
-                supervisor.stop()
-                _ = await drained
-                throw error
-            }
-            let submitSeconds = Date().timeIntervalSince(submitStart)
-            supervisor.stopWhenIdle()
-            let completed = await drained.completed
-            let totalSeconds = Date().timeIntervalSince(submitStart)
-            var usage = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &usage)
-            return [
-                ("applications", String(applications)), ("accepted", String(summary.accepted)),
-                ("jobs", String(completed)),
-                ("submit_s", String(format: "%.2f", submitSeconds)), ("total_s", String(format: "%.2f", totalSeconds)),
-                ("applications_per_s", String(format: "%.1f", Double(applications) / totalSeconds)),
-                ("submit_share", String(format: "%.2f", submitSeconds / totalSeconds)),
-                ("baseline_validate_s", String(format: "%.2f", baselineSeconds)),
-                ("ratio_to_baseline", String(format: "%.2f", totalSeconds / baselineSeconds)),
-                ("peak_rss_mb", String(format: "%.1f", Double(usage.ru_maxrss) / 1024)),
-            ]
-        }
-        if json { printLine(JSONWriter.object(result)) } else { for (k, v) in result { printLine("\(k): \(v)") } }
-    }
-
-    /// The baseline, measured in the same run: reading and validating every record of the batch
-    /// once on one core (parse, decode, canonical text, sha256) with no database — the least any
-    /// pipeline must do. `ratio_to_baseline` is the end-to-end time over it.
-    static func validationBaseline(_ batch: URL) throws -> Double {
-        let start = Date()
-        let reader = try BatchReader(url: batch)
-        var valid = 0
-        while let item = try reader.next() {
-            let value = try JSONParser.parse(item.bytes)
-            if case .success = ApplicationDecoder.decode(value, defaultProgram: nil),
-                !SHA256.hex(value.canonicalText.utf8).isEmpty
-            {
-                valid += 1
-            }
-        }
-        guard valid > 0 else { throw BursarError.input("the generated batch holds no valid record") }
-        return Date().timeIntervalSince(start)
-    }
-
-    /// A fresh `bench-pipeline` program: tgp-2026's definition and partner list, no data.
-    private func prepareProgram(_ database: Database) async throws {
-        var program = try await ProgramStore(database: database).program("tgp-2026")
-        program.id = Self.program
-        program.ruleSet = "\(Self.program)@1"
-        let json = String(decoding: try program.encoded(), as: UTF8.self)
-        let partners = try await PartnerStore(database: database).partners(program: "tgp-2026")
-        // The previous run's rows are dead: vacuumed and analysed, the tables start each run as a
-        // service's do before a program's first batch (statistics taken, the program empty).
-        try await database.pool.withConnection { connection in
-            try await BenchFixtures.emptyProgram(Self.program, on: connection)
-        }
-        // Through the store, so that the definition is a recorded version of the program's data.
-        _ = try await ProgramStore(database: database).store(program, json: json)
-        try await PartnerStore(database: database).replace(
-            program: Self.program, partners: partners, source: "copy of tgp-2026")
+        BenchOutput.print(result, json: json)
     }
 }

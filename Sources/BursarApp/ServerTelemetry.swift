@@ -5,6 +5,7 @@ import Postgres
 import ServiceLifecycle
 import Store
 import Telemetry
+import Workers
 
 /// What `bursard`'s HTTP endpoint reports about Bursar: readiness is the database answering with
 /// the schema this build needs; gauges are read from the database at scrape time.

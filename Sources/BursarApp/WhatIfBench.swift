@@ -1,96 +1,23 @@
 import ArgumentParser
-import Formats
-import Foundation
-import History
-import Intake
-import Partners
-import Screening
-import Store
+import Benchmarks
 
-/// `bursar bench whatif --applications N`: a what-if over N stored applications (a partner list
-/// without one institution), as a ratio to the single-core validation baseline of the same batch
-/// measured in the same run (`bench pipeline`'s baseline). It works in a program of its own
-/// (`bench-whatif`, a copy of tgp-2026) whose applications it replaces.
+/// `bursar bench whatif --applications N`: a what-if over N stored applications against the
+/// validation baseline of the same batch (``WhatIfMeasurement``).
 struct WhatIfBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "whatif", abstract: "Benchmark what-if over N stored applications.",
         discussion: "Example: bursar bench whatif --applications 100000 --json")
-    @Option var applications = 100_000
+    @Option(help: "Applications stored and decided before the what-if.") var applications = 100_000
     @Flag var json = false
 
-    static let program = "bench-whatif"
+    func validate() throws {
+        guard applications >= 1 else { throw ValidationError("--applications takes a number of 1 or more") }
+    }
 
     func run() async throws {
-        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("bursar-whatif-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let batch = folder.appendingPathComponent("batch.ndjson")
-        let records = SyntheticBatch.records(0..<applications, program: Self.program, hashes: [:])
-        try Data((records.joined(separator: "\n") + "\n").utf8).write(to: batch)
-        let baselineSeconds = try PipelineBench.validationBaseline(batch)
-        var stored: [(Application, String)] = []
-        for record in records {
-            let value = try JSONParser.parse(record)
-            if case .success(let app) = ApplicationDecoder.decode(value, defaultProgram: nil) {
-                stored.append((app, value.canonicalText))
-            }
-        }
-        let result = try await Runner.withDatabase(poolSize: 8) { database -> [(String, String)] in
-            let partners = try await prepareProgram(database)
-            try await WhatIfBenchData.clear(program: Self.program, database: database)
-            for start in stride(from: 0, to: stored.count, by: 10_000) {
-                try await WhatIfBenchData.store(
-                    program: Self.program, applications: Array(stored[start..<min(stored.count, start + 10_000)]),
-                    database: database)
-            }
-            try await seedDecisions(stored, partners: partners, database: database)
-            let without = partners.filter { $0.name != "Chulalongkorn University" }
-            let start = Date()
-            let report = try await WhatIf(database: database).run(
-                program: Self.program, changes: .init(partners: without))
-            let seconds = Date().timeIntervalSince(start)
-            return [
-                ("applications", String(report.applications)), ("changed", String(report.changed)),
-                ("whatif_s", String(format: "%.2f", seconds)),
-                ("baseline_validate_s", String(format: "%.2f", baselineSeconds)),
-                ("ratio_to_baseline", String(format: "%.2f", seconds / baselineSeconds)),
-            ]
-        }
-        if json { printLine(JSONWriter.object(result)) } else { for (k, v) in result { printLine("\(k): \(v)") } }
-    }
-
-    /// The stored decisions a what-if compares with: each application decided under the data in force.
-    private func seedDecisions(_ stored: [(Application, String)], partners: [Partner], database: Database) async throws
-    {
-        let program = try await ProgramStore(database: database).program(Self.program)
-        let versions = try await database.pool.withConnection {
-            try await ProgramData.versions(program: Self.program, on: $0)
-        }
-        let maker = DecisionMaker(
-            program: program, partners: PartnerData(partners: partners, confirmed: [:], rejected: []).matcher(),
-            exclusions: [], withdrawn: [:])
-        for start in stride(from: 0, to: stored.count, by: 10_000) {
-            let chunk = stored[start..<min(stored.count, start + 10_000)].map { app, _ in
-                let documents = app.documents.map { DocumentCheck(type: $0.type, file: $0.file, problem: nil) }
-                return DecisionStore.NewDecision(
-                    decision: maker.decide(app, documents: documents, duplicates: []), revision: 1,
-                    versions: versions, institution: app.affiliation.institution,
-                    institutionCountry: app.affiliation.country, documentsVersion: 1)
-            }
-            try await WhatIfBenchData.decide(chunk, program: Self.program, database: database)
-        }
-    }
-
-    /// A `bench-whatif` program: tgp-2026's definition and partner list.
-    private func prepareProgram(_ database: Database) async throws -> [Partner] {
-        var program = try await ProgramStore(database: database).program("tgp-2026")
-        program.id = Self.program
-        program.ruleSet = "\(Self.program)@1"
-        let partners = try await PartnerStore(database: database).partners(program: "tgp-2026")
-        _ = try await ProgramStore(database: database).store(
-            program, json: String(decoding: try program.encoded(), as: UTF8.self))
-        try await PartnerStore(database: database).replace(
-            program: Self.program, partners: partners, source: "copy of tgp-2026")
-        return partners
+        var measurement = WhatIfMeasurement()
+        measurement.applications = applications
+        let result = try await Runner.withDatabase(poolSize: 8) { database in try await measurement.run(database) }
+        BenchOutput.print(result, json: json)
     }
 }

@@ -237,7 +237,7 @@ struct BankAccountTests {
             #expect(!jobs.contains(number), "no job holds \(number)")
         }
         for role in [officer.name, worker.name] {
-            try? await s.database.pool.withConnection {
+            _ = try? await s.database.pool.withConnection {
                 try await $0.simpleQuery("DROP OWNED BY \(role); DROP ROLE \(role)")  // generated names
             }
         }

@@ -1,4 +1,5 @@
 @testable import BursarApp
+import Workers
 import Foundation
 import Lifecycle
 import Postgres

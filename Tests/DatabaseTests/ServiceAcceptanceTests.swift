@@ -3,6 +3,7 @@ import Postgres
 import Store
 import Testing
 @testable import BursarApp
+import Benchmarks
 
 
 /// Issue 14's acceptance: three `bursard` on one database with their HTTP endpoints. The

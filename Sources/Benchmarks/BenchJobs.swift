@@ -6,9 +6,9 @@ import Store
 /// Job kinds of the queue benchmark and of the queue's multi-process tests (bench.noop,
 /// bench.record, and bench.marker when its folder is given): they know nothing
 /// of scholarships.
-enum BenchJobs {
-    static let noop = "bench.noop"
-    static let record = "bench.record"
+public enum BenchJobs {
+    public static let noop = "bench.noop"
+    public static let record = "bench.record"
 
     struct Key: Codable, Sendable { let key: String }
 
@@ -33,9 +33,9 @@ enum BenchJobs {
         }
     }
 
-    static let marker = "bench.marker"
+    public static let marker = "bench.marker"
     /// The folder `bench.marker` writes its effects in; the kind is served only when it is set.
-    static let markersVariable = "BURSAR_BENCH_MARKERS"
+    public static let markersVariable = "BURSAR_BENCH_MARKERS"
 
     struct MarkerArguments: Codable, Sendable {
         let key: String
@@ -59,14 +59,15 @@ enum BenchJobs {
         }
     }
 
-    static func registry(pool: ConnectionPool) -> JobRegistry {
+    /// A registry of the bench kinds alone (the queue benchmark, `bursar bench worker`).
+    public static func registry(pool: ConnectionPool) -> JobRegistry {
         var registry = JobRegistry()
         register(into: &registry, pool: pool)
         return registry
     }
 
     /// Adds the bench kinds to a registry (`bursard --bench-queue`).
-    static func register(into registry: inout JobRegistry, pool: ConnectionPool) {
+    public static func register(into registry: inout JobRegistry, pool: ConnectionPool) {
         registry.register(Noop())
         registry.register(Record(pool: pool))
         if let directory = ProcessInfo.processInfo.environment[markersVariable] {
