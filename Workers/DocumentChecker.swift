@@ -11,10 +11,13 @@ public enum DocumentChecker {
     /// The check of `document`: its problem, if it has one. A failure of this machine rather than
     /// of the document (too many open files, an I/O error, no permission) throws: the job is
     /// retried, and no check — no decision — is recorded from it.
-    public static func check(_ document: DocumentReference,
-                             batchFolder: String) throws(DocumentReadError) -> DocumentCheck {
-        DocumentCheck(type: document.type, file: document.file,
-                      problem: try problem(document, batchFolder: batchFolder))
+    public static func check(
+        _ document: DocumentReference,
+        batchFolder: String
+    ) throws(DocumentReadError) -> DocumentCheck {
+        DocumentCheck(
+            type: document.type, file: document.file,
+            problem: try problem(document, batchFolder: batchFolder))
     }
 
     static func problem(_ document: DocumentReference, batchFolder: String) throws(DocumentReadError) -> String? {
@@ -49,7 +52,9 @@ public enum DocumentChecker {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw DocumentReadError(type: document.type, code: errno) }
         guard (info.st_mode & S_IFMT) == S_IFREG else { return "\(document.file) is not a regular file" }
-        guard Int(info.st_size) <= maximumSize else { return "\(document.file) is larger than 20 MiB (\(info.st_size) bytes)" }
+        guard Int(info.st_size) <= maximumSize else {
+            return "\(document.file) is larger than 20 MiB (\(info.st_size) bytes)"
+        }
         var hasher = SHA256()
         var head: [UInt8] = []
         var total = 0
@@ -72,8 +77,12 @@ public enum DocumentChecker {
         }
         if let readError { throw DocumentReadError(type: document.type, code: readError) }
         if let failure { return failure }
-        guard isAcceptedFormat(head) else { return "\(document.file) is not a PDF, PNG or JPEG file (by its first bytes)" }
-        guard hasher.finalizeHex() == document.sha256.lowercased() else { return "\(document.file) does not match its sha256" }
+        guard isAcceptedFormat(head) else {
+            return "\(document.file) is not a PDF, PNG or JPEG file (by its first bytes)"
+        }
+        guard hasher.finalizeHex() == document.sha256.lowercased() else {
+            return "\(document.file) does not match its sha256"
+        }
         return nil
     }
 

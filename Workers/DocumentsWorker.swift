@@ -26,14 +26,19 @@ public struct DocumentsWorker: JobHandler {
             Result { () throws(DocumentReadError) in
                 try stored.map { s throws(DocumentReadError) in
                     let folder = args.folder ?? s.batchFolder
-                    return (item: s.item, json: DocumentCheck.json(try s.documents.map { d throws(DocumentReadError) in
-                        try DocumentChecker.check(d, batchFolder: folder)
-                    }))
+                    return (
+                        item: s.item,
+                        json: DocumentCheck.json(
+                            try s.documents.map { d throws(DocumentReadError) in
+                                try DocumentChecker.check(d, batchFolder: folder)
+                            })
+                    )
                 }
             }
         }.get()
         try await database.pool.withTransaction { connection in
-            try await ApplicationStore.saveDocumentChecks(program: args.program, checks: checks, on: connection, queue: database.queue)
+            try await ApplicationStore.saveDocumentChecks(
+                program: args.program, checks: checks, on: connection, queue: database.queue)
             try await job.complete(on: connection)
         }
     }

@@ -25,7 +25,9 @@ actor ScreeningInputs {
 
     /// The partner matcher of `versions.partners` (the list with the officers' decisions), built
     /// on `connection` when not cached.
-    func matcher(_ program: String, versions: ProgramData.Versions, on connection: Connection) async throws -> CachedPartnerMatcher {
+    func matcher(_ program: String, versions: ProgramData.Versions, on connection: Connection) async throws
+        -> CachedPartnerMatcher
+    {
         if let cached = matchers[program], cached.version == versions.partners { return cached.matcher }
         let matcher = CachedPartnerMatcher(try await PartnerStore.matcher(program: program, on: connection).matcher)
         matchers[program] = (versions.partners, matcher)
@@ -44,7 +46,10 @@ actor ScreeningInputs {
     func program(_ id: String) async throws -> Program {
         if let cached = programs[id] { return cached.program }
         let (version, program) = try await database.pool.withConnection { connection in
-            (try await ProgramData.versions(program: id, on: connection).definition, try await ProgramStore.program(id, on: connection))
+            (
+                try await ProgramData.versions(program: id, on: connection).definition,
+                try await ProgramStore.program(id, on: connection)
+            )
         }
         programs[id] = (version, program)
         return program

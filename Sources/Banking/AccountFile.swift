@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// A scholar's bank account as registered (interface §3): the number is personal data, shown
 /// masked and readable by the officer role only.
@@ -13,8 +13,10 @@ public struct BankAccount: Sendable, Equatable {
     /// The holder's name converted to the Zengin set.
     public let holderName: String
 
-    public init(applicantID: String, bankCode: String, branchCode: String, accountType: AccountType,
-                accountNumber: String, holderName: String) {
+    public init(
+        applicantID: String, bankCode: String, branchCode: String, accountType: AccountType,
+        accountNumber: String, holderName: String
+    ) {
         self.applicantID = applicantID
         self.bankCode = bankCode
         self.branchCode = branchCode
@@ -89,8 +91,9 @@ public enum AccountFile {
             throw BankFieldError(field: "bank_code", "\(f[1]) is not a bank of the Zengin code data of \(codes.date)")
         }
         guard codes.branch(bank: f[1], f[2]) != nil else {
-            throw BankFieldError(field: "branch_code",
-                                 "\(f[2]) is not a branch of bank \(f[1]) in the Zengin code data of \(codes.date)")
+            throw BankFieldError(
+                field: "branch_code",
+                "\(f[2]) is not a branch of bank \(f[1]) in the Zengin code data of \(codes.date)")
         }
         guard let type = AccountType(rawValue: f[3]) else {
             throw BankFieldError(field: "account_type", "must be ordinary, current or savings")
@@ -103,8 +106,9 @@ public enum AccountFile {
             throw BankFieldError(field: "holder_kana", error.description)
         }
         guard !name.isEmpty else { throw BankFieldError(field: "holder_kana", "is empty") }
-        return BankAccount(applicantID: f[0], bankCode: f[1], branchCode: f[2], accountType: type, accountNumber: f[4],
-                           holderName: name)
+        return BankAccount(
+            applicantID: f[0], bankCode: f[1], branchCode: f[2], accountType: type, accountNumber: f[4],
+            holderName: name)
     }
 }
 
@@ -140,7 +144,8 @@ public enum ReturnedFile {
             }
             let m = Array(f[1].utf8)
             guard m.count == 7, m[4] == UInt8(ascii: "-"), Digits.exactly(4, String(f[1].prefix(4))),
-                  Digits.exactly(2, String(f[1].suffix(2))), (1...12).contains(Int(f[1].suffix(2)) ?? 0) else {
+                Digits.exactly(2, String(f[1].suffix(2))), (1...12).contains(Int(f[1].suffix(2)) ?? 0)
+            else {
                 reject("month must be YYYY-MM")
                 continue
             }

@@ -17,8 +17,10 @@ public struct Remitter: Sendable, Codable, Equatable {
     }
 
     /// A remitter whose fields are checked; the error names the field that is wrong.
-    public init(code: String, nameKana: String, bankCode: String, branchCode: String, accountType: AccountType,
-                accountNumber: String) throws(BankFieldError) {
+    public init(
+        code: String, nameKana: String, bankCode: String, branchCode: String, accountType: AccountType,
+        accountNumber: String
+    ) throws(BankFieldError) {
         guard Digits.exactly(10, code) else { throw BankFieldError(field: "remitter.code", "must be 10 digits") }
         do {
             _ = try ZenginText.convert(nameKana, field: "remitter.name_kana")
@@ -44,12 +46,13 @@ public struct Remitter: Sendable, Codable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         do {
-            try self.init(code: try c.decode(String.self, forKey: .code),
-                          nameKana: try c.decode(String.self, forKey: .nameKana),
-                          bankCode: try c.decode(String.self, forKey: .bankCode),
-                          branchCode: try c.decode(String.self, forKey: .branchCode),
-                          accountType: try c.decode(AccountType.self, forKey: .accountType),
-                          accountNumber: try c.decode(String.self, forKey: .accountNumber))
+            try self.init(
+                code: try c.decode(String.self, forKey: .code),
+                nameKana: try c.decode(String.self, forKey: .nameKana),
+                bankCode: try c.decode(String.self, forKey: .bankCode),
+                branchCode: try c.decode(String.self, forKey: .branchCode),
+                accountType: try c.decode(AccountType.self, forKey: .accountType),
+                accountNumber: try c.decode(String.self, forKey: .accountNumber))
         } catch let error as BankFieldError {
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: error.description))
         }

@@ -13,8 +13,10 @@ public struct ZenginFile: Sendable, Equatable {
         public let accountNumber: String
 
         /// An account; names are cut at their 15 characters, the number zero-filled to 7 digits.
-        public init(bankCode: String, bankName: String, branchCode: String, branchName: String,
-                    accountType: AccountType, accountNumber: String) {
+        public init(
+            bankCode: String, bankName: String, branchCode: String, branchName: String,
+            accountType: AccountType, accountNumber: String
+        ) {
             self.bankCode = bankCode
             self.bankName = Field.cut(bankName, 15)
             self.branchCode = branchCode
@@ -33,8 +35,10 @@ public struct ZenginFile: Sendable, Equatable {
         public let account: Account
 
         /// A header; the name is cut at its 40 characters.
-        public init(remitterCode: String, remitterName: String, transferMonth: Int, transferDay: Int,
-                    account: Account) {
+        public init(
+            remitterCode: String, remitterName: String, transferMonth: Int, transferDay: Int,
+            account: Account
+        ) {
             self.remitterCode = remitterCode
             self.remitterName = Field.cut(remitterName, 40)
             self.transferDate = Field.zeros(transferMonth, 2) + Field.zeros(transferDay, 2)
@@ -137,8 +141,9 @@ public struct ZenginFile: Sendable, Equatable {
         let code = try h.string(10)
         let name = try h.text(40)
         let date = try h.string(4)
-        let header = Header(remitterCode: code, remitterName: name, transferMonth: Int(date.prefix(2)) ?? 0,
-                            transferDay: Int(date.suffix(2)) ?? 0, account: try h.account(clearingHouse: false))
+        let header = Header(
+            remitterCode: code, remitterName: name, transferMonth: Int(date.prefix(2)) ?? 0,
+            transferDay: Int(date.suffix(2)) ?? 0, account: try h.account(clearingHouse: false))
         var end = records.removeLast()
         guard try end.kind() == "9" else { throw Failure("the last record is not an end record (9)") }
         var trailer = records.removeLast()
@@ -266,8 +271,9 @@ struct Reader {
         let branchName = try text(15)
         if clearingHouse { _ = try string(4) }
         let type = try accountType()
-        return ZenginFile.Account(bankCode: bank, bankName: bankName, branchCode: branch, branchName: branchName,
-                                  accountType: type, accountNumber: try string(7))
+        return ZenginFile.Account(
+            bankCode: bank, bankName: bankName, branchCode: branch, branchName: branchName,
+            accountType: type, accountNumber: try string(7))
     }
 
     mutating func accountType() throws(ZenginFile.Failure) -> AccountType {

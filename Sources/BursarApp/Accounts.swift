@@ -35,8 +35,9 @@ struct Accounts: AsyncParsableCommand {
                 let result = try await database.pool.withTransaction {
                     try await BankAccountStore.importAccounts(lines, program: program, on: $0)
                 }
-                printLine("accounts \(program): \(result.registered) registered, \(result.unchanged) unchanged, "
-                          + "\(result.rejected.count) rejected (Zengin code data of \(codes.date))")
+                printLine(
+                    "accounts \(program): \(result.registered) registered, \(result.unchanged) unchanged, "
+                        + "\(result.rejected.count) rejected (Zengin code data of \(codes.date))")
                 try ImportOutcome.finish(file: file, rejected: result.rejected)
             }
         }
@@ -57,20 +58,27 @@ struct Accounts: AsyncParsableCommand {
                     try await BankAccountStore.accounts(program: program, applicantID: applicantID, on: $0)
                 }
                 guard let current = accounts.first else {
-                    throw BursarError.notFound("\(applicantID) has no bank account in \(program): its owed months are "
-                                               + "held awaiting_account until `bursar accounts import` registers one")
+                    throw BursarError.notFound(
+                        "\(applicantID) has no bank account in \(program): its owed months are "
+                            + "held awaiting_account until `bursar accounts import` registers one")
                 }
                 if json {
-                    printLine(try LifecycleOutput.json(AccountOutput(program: program, applicantID: applicantID,
-                                                                     accounts: accounts)))
+                    printLine(
+                        try LifecycleOutput.json(
+                            AccountOutput(
+                                program: program, applicantID: applicantID,
+                                accounts: accounts)))
                     return
                 }
                 for (index, registered) in accounts.enumerated() {
                     let a = registered.account
-                    let state = index == 0 ? (current.standing == .needsCorrection
-                        ? "in force, needs a correction (a transfer was returned)" : "in force") : "replaced"
-                    printLine("\(applicantID) v\(registered.version): bank \(a.bankCode) branch \(a.branchCode) "
-                              + "\(a.accountType.rawValue) \(a.maskedNumber) \(a.holderName) (\(state))")
+                    let state =
+                        index == 0
+                        ? (current.standing == .needsCorrection
+                            ? "in force, needs a correction (a transfer was returned)" : "in force") : "replaced"
+                    printLine(
+                        "\(applicantID) v\(registered.version): bank \(a.bankCode) branch \(a.branchCode) "
+                            + "\(a.accountType.rawValue) \(a.maskedNumber) \(a.holderName) (\(state))")
                 }
             }
         }
@@ -88,23 +96,33 @@ struct AccountOutput: Encodable {
         let holderKana: String
         let standing: String
         enum CodingKeys: String, CodingKey {
-            case version, bankCode = "bank_code", branchCode = "branch_code", accountType = "account_type"
-            case accountNumber = "account_number_masked", holderKana = "holder_kana", standing
+            case version
+            case bankCode = "bank_code"
+            case branchCode = "branch_code"
+            case accountType = "account_type"
+            case accountNumber = "account_number_masked"
+            case holderKana = "holder_kana"
+            case standing
         }
     }
 
     let program: String
     let applicantID: String
     let accounts: [Account]
-    enum CodingKeys: String, CodingKey { case program, applicantID = "applicant_id", accounts }
+    enum CodingKeys: String, CodingKey {
+        case program
+        case applicantID = "applicant_id"
+        case accounts
+    }
 
     init(program: String, applicantID: String, accounts: [BankAccountStore.Registered]) {
         self.program = program
         self.applicantID = applicantID
         self.accounts = accounts.map { r in
-            Account(version: r.version, bankCode: r.account.bankCode, branchCode: r.account.branchCode,
-                    accountType: r.account.accountType.rawValue, accountNumber: r.account.maskedNumber,
-                    holderKana: r.account.holderName, standing: r.standing == .none ? "replaced" : r.standing.rawValue)
+            Account(
+                version: r.version, bankCode: r.account.bankCode, branchCode: r.account.branchCode,
+                accountType: r.account.accountType.rawValue, accountNumber: r.account.maskedNumber,
+                holderKana: r.account.holderName, standing: r.standing == .none ? "replaced" : r.standing.rawValue)
         }
     }
 }
@@ -113,8 +131,9 @@ struct AccountOutput: Encodable {
 enum ImportOutcome {
     static func finish(file: String, rejected: [RejectedLine]) throws {
         guard !rejected.isEmpty else { return }
-        CLI.printError("\(file): \(rejected.count) line\(rejected.count == 1 ? "" : "s") rejected:\n"
-                       + rejected.sorted { $0.line < $1.line }.map(\.description).joined(separator: "\n"))
+        CLI.printError(
+            "\(file): \(rejected.count) line\(rejected.count == 1 ? "" : "s") rejected:\n"
+                + rejected.sorted { $0.line < $1.line }.map(\.description).joined(separator: "\n"))
         throw ExitCode(3)
     }
 }

@@ -8,11 +8,13 @@ import Store
 /// and when (interface §5). Prints applicant ids, never other applicant data.
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the audit trail: who did what and when (submissions, decisions, events, officer actions, payment runs).",
+        abstract:
+            "Show the audit trail: who did what and when (submissions, decisions, events, officer actions, payment "
+                + "runs).",
         discussion: """
             Who is the operating-system user, the database role, and the name given with --as NAME (or \
-            \(AuditLog.actorVariable)) when an office shares an account. The trail is append-only: the database refuses \
-            to change or delete its rows.
+            \(AuditLog.actorVariable)) when an office shares an account. The trail is append-only: the database \
+            refuses to change or delete its rows.
 
             Example: bursar audit --applicant A-001 --since 2026-04-01 --json
             """)
@@ -30,7 +32,9 @@ struct Audit: AsyncParsableCommand {
             day = PostgresDate(year: date.year, month: date.month, day: date.day)
         }
         let entries = try await Runner.withDatabase { database in
-            try await database.pool.withConnection { try await AuditLog.entries(on: $0, applicantID: applicant, since: day) }
+            try await database.pool.withConnection {
+                try await AuditLog.entries(on: $0, applicantID: applicant, since: day)
+            }
         }
         if json {
             printLine(try CLI.json(entries.map(Report.init)))

@@ -6,7 +6,8 @@ import Logging
 public struct BursarCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bursar",
-        abstract: "Scholarship application processing: submit batches, run the workers, read decisions, manage scholarships.",
+        abstract:
+            "Scholarship application processing: submit batches, run the workers, read decisions, manage scholarships.",
         discussion: """
             The database is DATABASE_URL (a libpq connection string or URI); when it is unset, a private PostgreSQL \
             cluster under .bursar/ in the current directory is created, started and migrated on first use. \
@@ -16,8 +17,10 @@ public struct BursarCommand: AsyncParsableCommand {
             """,
         version: BursarVersion.text,
         subcommands: [
-            Submit.self, Drain.self, Status.self, Show.self, Review.self, Export.self, Events.self, Payments.self, Flags.self,
-            Partners.self, Exclusions.self, Duplicates.self, Documents.self, DB.self, Jobs.self, Queues.self, Bench.self,
+            Submit.self, Drain.self, Status.self, Show.self, Review.self, Export.self, Events.self, Payments.self,
+            Flags.self,
+            Partners.self, Exclusions.self, Duplicates.self, Documents.self, DB.self, Jobs.self, Queues.self,
+            Bench.self,
             Audit.self, Accounts.self, ReplayCommand.self, WhatIfCommand.self, ProgramsCommand.self, Reports.self,
             ConsoleCommand.self,
         ])

@@ -22,7 +22,9 @@ enum CountryName {
             out += rest[..<open]
             let after = rest[rest.index(after: open)...]
             let code = after.prefix(2)
-            if code.count == 2, after.dropFirst(2).first == ")", code.allSatisfy({ $0.isUppercase && $0.isASCII }), ISOCountries.isValid(String(code)) {
+            if code.count == 2, after.dropFirst(2).first == ")", code.allSatisfy({ $0.isUppercase && $0.isASCII }),
+                ISOCountries.isValid(String(code))
+            {
                 out += "(" + of(String(code)) + ")"
                 rest = after.dropFirst(3)
             } else {

@@ -20,10 +20,13 @@ struct Documents: AsyncParsableCommand {
                 Examples: bursar documents recheck A-001 --program tgp-2026
                           bursar documents recheck --program tgp-2026 --from /data/batches/2026-01
                 """)
-        @Argument(help: "The applicant whose documents to check again; omit it to check every application of --program.")
+        @Argument(
+            help: "The applicant whose documents to check again; omit it to check every application of --program.")
         var applicantID: String?
         @OptionGroup var options: ProgramOption
-        @Option(name: .customLong("from"), help: "Read the documents from this folder instead of the recorded batch folder.")
+        @Option(
+            name: .customLong("from"), help: "Read the documents from this folder instead of the recorded batch folder."
+        )
         var folder: String?
         @OptionGroup var why: ReasonOption
 
@@ -40,7 +43,8 @@ struct Documents: AsyncParsableCommand {
             if let folder {
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
-                      let resolved = realpath(folder, nil) else {
+                    let resolved = realpath(folder, nil)
+                else {
                     CLI.printError("\(folder) is not a folder")
                     throw ExitCode(2)
                 }
@@ -49,8 +53,9 @@ struct Documents: AsyncParsableCommand {
             }
             try await Runner.withDatabase { database in
                 let program = try await Runner.existingProgram(options.program, database: database)
-                let count = try await ApplicationStore(database: database).recheckDocuments(program: program, applicantID: applicantID,
-                                                                                            folder: resolvedFolder, reason: why.text)
+                let count = try await ApplicationStore(database: database).recheckDocuments(
+                    program: program, applicantID: applicantID,
+                    folder: resolvedFolder, reason: why.text)
                 printLine("\(count) application\(count == 1 ? "" : "s") queued for a document check and a new decision")
             }
         }

@@ -17,9 +17,9 @@ struct Events: AsyncParsableCommand {
             abstract: "Queue lifecycle events (NDJSON); workers apply them in order per applicant.",
             discussion: """
                 Example: bursar events submit events.ndjson --json
-                Exit status: 0 when every line was queued or ignored as a repeated event, 3 when some lines were rejected \
-                (malformed, or an event_id already used for a different event), 2 when the file cannot be read or holds no \
-                line that parses at all.
+                Exit status: 0 when every line was queued or ignored as a repeated event, 3 when some lines were \
+                rejected (malformed, or an event_id already used for a different event), 2 when the file cannot be \
+                read or holds no line that parses at all.
                 """)
         @Argument(help: "The events file (NDJSON).") var file: String
         @OptionGroup var options: ProgramOption

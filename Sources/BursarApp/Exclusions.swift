@@ -15,7 +15,7 @@ struct Exclusions: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
                 "Load an exclusion list CSV (list,family_name,given_name,birth_date,citizenship,clause,reference); "
-                    + "importing a list again replaces it.",
+                + "importing a list again replaces it.",
             discussion: "Example: bursar exclusions import examples/tgp-2026-sample/exclusions.csv --program tgp-2026")
         @Argument(help: "The CSV file.") var file: String
         @Option(help: "The program.") var program: String
@@ -120,9 +120,9 @@ struct Duplicates: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Resolve a duplicate: withdraw ID in favour of --keep; both are decided again.",
             discussion: """
-                Only a pair that `bursar duplicates list` shows (flagged identity.duplicate) can be resolved. The withdrawn \
-                application's outcome becomes withdrawn (it can no longer be admitted); the kept one is decided again \
-                without identity.duplicate for this pair.
+                Only a pair that `bursar duplicates list` shows (flagged identity.duplicate) can be resolved. The \
+                withdrawn application's outcome becomes withdrawn (it can no longer be admitted); the kept one is \
+                decided again without identity.duplicate for this pair.
 
                 Example: bursar duplicates resolve A-016 --keep A-015 --program tgp-2026 --reason "same passport number"
                 """)

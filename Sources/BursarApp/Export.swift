@@ -130,7 +130,7 @@ struct ScholarshipRecord: Encodable {
 
     static let csvHeader =
         "applicant_id,status,first_payment_month,last_payment_month,months,total_yen,terminated_on,"
-            + "termination_reason,return_ticket,flags,paid_yen,overpaid_yen"
+        + "termination_reason,return_ticket,flags,paid_yen,overpaid_yen"
 
     var csv: String {
         [

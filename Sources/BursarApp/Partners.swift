@@ -1,6 +1,6 @@
 import ArgumentParser
-import History
 import Foundation
+import History
 import Partners
 import Screening
 import Store
@@ -13,8 +13,9 @@ struct Partners: AsyncParsableCommand {
         subcommands: [List.self, Import.self, Match.self, Confirm.self, Reject.self, Evaluate.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a program's partner list: one row per agreement.",
-                                                        discussion: "Example: bursar partners list --program tgp-2026; bursar partners list --json")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a program's partner list: one row per agreement.",
+            discussion: "Example: bursar partners list --program tgp-2026; bursar partners list --json")
         @OptionGroup var options: ProgramOption
         @Flag(help: "Print as JSON lines.") var json = false
 
@@ -41,22 +42,35 @@ struct Partners: AsyncParsableCommand {
             try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
                 let partners = try await PartnerStore(database: database).partners(program: program)
-                if partners.isEmpty { throw BursarError.notFound("\(program) has no partner list; load one with `bursar partners import FILE --program \(program)`") }
+                if partners.isEmpty {
+                    throw BursarError.notFound(
+                        "\(program) has no partner list; load one with `bursar partners import FILE --program "
+                            + "\(program)`"
+                    )
+                }
                 if json {
                     for p in partners {
-                        printLine(try CLI.json(Row(name: p.name, country: p.country, agreements: p.agreements.map {
-                            Row.Agreement(level: AgreementLevel.english($0.level), levelAsListed: $0.level, department: $0.department)
-                        })))
+                        printLine(
+                            try CLI.json(
+                                Row(
+                                    name: p.name, country: p.country,
+                                    agreements: p.agreements.map {
+                                        Row.Agreement(
+                                            level: AgreementLevel.english($0.level), levelAsListed: $0.level,
+                                            department: $0.department)
+                                    })))
                     }
                     return
                 }
                 printLine(["INSTITUTION", "COUNTRY", "AGREEMENT", "DEPARTMENT"].joined(separator: "\t"))
                 for p in partners {
                     for a in p.agreements {
-                        printLine([p.name, p.country, AgreementLevel.english(a.level), a.department].joined(separator: "\t"))
+                        printLine(
+                            [p.name, p.country, AgreementLevel.english(a.level), a.department].joined(separator: "\t"))
                     }
                 }
-                CLI.note("\(partners.count) institutions, \(partners.reduce(0) { $0 + $1.agreements.count }) agreements")
+                CLI.note(
+                    "\(partners.count) institutions, \(partners.reduce(0) { $0 + $1.agreements.count }) agreements")
             }
         }
     }
@@ -70,7 +84,11 @@ struct Partners: AsyncParsableCommand {
 
                 Example: bursar partners import partners-2026.csv --program tgp-2026 --dry-run
                 """)
-        @Argument(help: "The CSV file (columns: name, country; optional japanese_name, level, department, tmu_faculty, aliases).") var file: String
+        @Argument(
+            help: ArgumentHelp(
+                "The CSV file (columns: name, country; optional japanese_name, level, department, tmu_faculty, "
+                    + "aliases).")
+        ) var file: String
         @Option(help: "The program the list belongs to.") var program: String
         @Flag(help: "Show what the import would change, and change nothing.") var dryRun = false
         @Flag(help: "Replace the list even when the import removes more than 5 institutions.")
@@ -91,9 +109,15 @@ struct Partners: AsyncParsableCommand {
             let count = imported.redecided
             let applications = Wording.count(count, "application")
             if dryRun {
-                printLine("dry run: nothing was changed; importing \(partners.count) institutions (\(agreements) agreements) as the partner list of \(program) would change:")
+                printLine(
+                    "dry run: nothing was changed; importing \(partners.count) institutions (\(agreements) agreements) "
+                        + "as the partner list of \(program) would change:"
+                )
             } else {
-                printLine("imported \(partners.count) institutions (\(agreements) agreements) as the partner list of \(program):")
+                printLine(
+                    "imported \(partners.count) institutions (\(agreements) agreements) as the partner list of "
+                        + "\(program):"
+                )
             }
             for line in imported.change.lines { printLine(line) }
             printLine(dryRun ? "\(applications) would be decided again" : "\(applications) queued to be decided again")
@@ -107,10 +131,12 @@ struct Partners: AsyncParsableCommand {
     }
 
     struct Match: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show how an institution name as an applicant wrote it is matched.",
-                                                        discussion: "Example: bursar partners match \"Univ. of Bayreuth\" --country DE --program tgp-2026 --json")
+        static let configuration = CommandConfiguration(
+            abstract: "Show how an institution name as an applicant wrote it is matched.",
+            discussion: "Example: bursar partners match \"Univ. of Bayreuth\" --country DE --program tgp-2026 --json")
         @Argument(help: "The name as written.") var name: String
-        @Option(help: "The institution's country (ISO alpha-2); a guard against same names elsewhere.") var country: String?
+        @Option(help: "The institution's country (ISO alpha-2); a guard against same names elsewhere.") var country:
+            String?
         @OptionGroup var options: ProgramOption
         @Flag(help: "Print as JSON.") var json = false
 
@@ -140,51 +166,73 @@ struct Partners: AsyncParsableCommand {
         func run() async throws {
             let result = try await Runner.withDatabase { database in
                 let program = try await Runner.program(options.program, database: database)
-                return try await PartnerStore(database: database).matcher(program: program).match(institution: name, country: country?.uppercased())
+                return try await PartnerStore(database: database).matcher(program: program).match(
+                    institution: name, country: country?.uppercased())
             }
             if json {
-                printLine(try CLI.json(Report(result: result.result.rawValue, partner: result.partner, candidates: result.candidates.map {
-                    Report.Candidate(partner: $0.partner, score: ($0.score * 100).rounded() / 100)
-                }, reason: result.reason)))
+                printLine(
+                    try CLI.json(
+                        Report(
+                            result: result.result.rawValue, partner: result.partner,
+                            candidates: result.candidates.map {
+                                Report.Candidate(partner: $0.partner, score: ($0.score * 100).rounded() / 100)
+                            }, reason: result.reason)))
                 return
             }
             printLine("\(result.result.rawValue)\(result.partner.map { ": \($0)" } ?? "")")
             printLine("why: \(result.reason)")
-            for c in result.candidates where result.result != .matched { printLine("  candidate: \(c.partner) (similarity \(String(format: "%.2f", c.score)))") }
+            for c in result.candidates where result.result != .matched {
+                printLine("  candidate: \(c.partner) (similarity \(String(format: "%.2f", c.score)))")
+            }
         }
     }
 
     struct Confirm: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Confirm an uncertain spelling as a partner; applications waiting on it are screened again.",
-                                                        discussion: "Example: bursar partners confirm \"Bayreuth\" --partner \"University of Bayreuth\" --reason \"checked with the office\"")
+        static let configuration = CommandConfiguration(
+            abstract: "Confirm an uncertain spelling as a partner; applications waiting on it are screened again.",
+            discussion:
+                "Example: bursar partners confirm \"Bayreuth\" --partner \"University of Bayreuth\" --reason \"checked "
+                    + "with the office\""
+        )
         @Argument(help: "The spelling as applicants wrote it.") var spelling: String
         @Option(help: "The partner's English name, as `partners list` prints it.") var partner: String
         @OptionGroup var why: ReasonOption
         @OptionGroup var options: ProgramOption
 
         func run() async throws {
-            let count = try await Partners.decide(spelling, partner: partner, reason: why.text ?? "", program: options.program)
-            printLine("\"\(spelling)\" is now an alias of \(partner); \(count) application\(count == 1 ? "" : "s") queued for screening again")
+            let count = try await Partners.decide(
+                spelling, partner: partner, reason: why.text ?? "", program: options.program)
+            printLine(
+                "\"\(spelling)\" is now an alias of \(partner); \(Wording.count(count, "application")) queued for "
+                    + "screening again"
+            )
         }
     }
 
     struct Reject: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reject an uncertain spelling: it is not a partner; waiting applications are screened again.",
-                                                        discussion: "Example: bursar partners reject \"Bayreuth Technical College\" --reason \"not the university\"")
+        static let configuration = CommandConfiguration(
+            abstract: "Reject an uncertain spelling: it is not a partner; waiting applications are screened again.",
+            discussion: "Example: bursar partners reject \"Bayreuth Technical College\" --reason \"not the university\""
+        )
         @Argument(help: "The spelling as applicants wrote it.") var spelling: String
         @OptionGroup var why: ReasonOption
         @OptionGroup var options: ProgramOption
 
         func run() async throws {
-            let count = try await Partners.decide(spelling, partner: nil, reason: why.text ?? "", program: options.program)
-            printLine("\"\(spelling)\" is recorded as not a partner; \(count) application\(count == 1 ? "" : "s") queued for screening again")
+            let count = try await Partners.decide(
+                spelling, partner: nil, reason: why.text ?? "", program: options.program)
+            printLine(
+                "\"\(spelling)\" is recorded as not a partner; \(Wording.count(count, "application")) queued for "
+                    + "screening again"
+            )
         }
     }
 
     struct Evaluate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Precision and recall of the matcher on a labelled set (name,country,expected_partner,kind).",
-            discussion: "Relative paths are read from BURSAR_HOME (the folder holding db/). Example: bursar partners evaluate")
+            discussion:
+                "Relative paths are read from BURSAR_HOME (the folder holding db/). Example: bursar partners evaluate")
         @Option(help: "The labelled set.") var cases: String = "db/partners/tgp-2026-evaluation.csv"
         @Option(help: "The partner list CSV.") var list: String = "db/partners/tgp-2026.csv"
 
@@ -197,11 +245,14 @@ struct Partners: AsyncParsableCommand {
             }
             func path(_ file: String) -> String { file.hasPrefix("/") ? file : home.appendingPathComponent(file).path }
             guard let listText = try? String(contentsOfFile: path(list), encoding: .utf8),
-                  let casesText = try? String(contentsOfFile: path(cases), encoding: .utf8) else {
+                let casesText = try? String(contentsOfFile: path(cases), encoding: .utf8)
+            else {
                 CLI.printError("cannot read \(path(list)) or \(path(cases))")
                 throw ExitCode(2)
             }
-            let evaluation = MatcherEvaluation(matcher: PartnerMatcher(partners: try PartnerListCSV.parse(listText)), cases: MatcherEvaluation.cases(csv: casesText))
+            let evaluation = MatcherEvaluation(
+                matcher: PartnerMatcher(partners: try PartnerListCSV.parse(listText)),
+                cases: MatcherEvaluation.cases(csv: casesText))
             printLine(evaluation.report)
             if !evaluation.meetsTargets { throw ExitCode(1) }
         }
@@ -214,7 +265,8 @@ extension Partners {
     static func decide(_ spelling: String, partner: String?, reason: String, program: String?) async throws -> Int {
         try await Runner.withDatabase { database in
             let program = try await Runner.program(program, database: database)
-            return try await PartnerStore(database: database).decide(program: program, spelling: spelling, partner: partner, reason: reason)
+            return try await PartnerStore(database: database).decide(
+                program: program, spelling: spelling, partner: partner, reason: reason)
         }
     }
 }

@@ -28,8 +28,9 @@ struct PaymentsExplain: AsyncParsableCommand {
         }
         try await Runner.withDatabase { database in
             let program = try await Runner.program(options.program, database: database)
-            let standing = try await Self.standing(program: program, applicantID: applicantID, month: month,
-                                                   database: database)
+            let standing = try await Self.standing(
+                program: program, applicantID: applicantID, month: month,
+                database: database)
             let explanation = try await PaymentExplainer(database: database)
                 .explain(program: program, applicantID: applicantID, month: month.description, standing: standing)
             printLine(json ? explanation.json(language) : explanation.text(language))
@@ -38,12 +39,15 @@ struct PaymentsExplain: AsyncParsableCommand {
 
     /// The adapter to the lifecycle: how the month stands (status, amount, why, the paying run).
     /// The one place `payments explain` reads the lifecycle's view of a line.
-    static func standing(program: String, applicantID: String, month: YearMonth,
-                         database: Database) async throws -> PaymentStanding {
+    static func standing(
+        program: String, applicantID: String, month: YearMonth,
+        database: Database
+    ) async throws -> PaymentStanding {
         try await database.pool.withConnection { connection in
             // The fold of the scholarship's events against the ledger of paid months (issue 21).
-            let positions = try await PaymentStore.positions(program: program, applicantID: applicantID,
-                                                             on: connection)
+            let positions = try await PaymentStore.positions(
+                program: program, applicantID: applicantID,
+                on: connection)
             guard let position = positions.first else {
                 throw BursarError.notFound("\(applicantID) has no scholarship in \(program) (not admitted yet?)")
             }
@@ -52,7 +56,8 @@ struct PaymentsExplain: AsyncParsableCommand {
             }
             var run: PaymentRunFacts?
             if let id = position.paid[month]?.runID,
-               let facts = try await HistoryStore.paymentRun(id: id, on: connection) {
+                let facts = try await HistoryStore.paymentRun(id: id, on: connection)
+            {
                 run = PaymentRunFacts(id: id, month: facts.month, ranAt: facts.ranAt, bankFile: facts.bankFile)
             }
             return PaymentStanding(status: line.status.rawValue, amountYen: line.yen, reason: line.reason, run: run)

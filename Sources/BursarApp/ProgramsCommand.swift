@@ -66,7 +66,7 @@ struct ProgramsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
                 "Import a program definition: a new definition version (audited); every application of the program "
-                    + "is decided again.",
+                + "is decided again.",
             discussion: """
                 Exit 0 applied, 2 the file cannot be read or is not a definition. --dry-run reports what `whatif \
                 --program-file` reports.

@@ -6,9 +6,10 @@ import Store
 /// `bursar queues pause|resume NAME`: exit 1 for a queue that does not exist (none is created).
 /// Each leaves one audit row (`queues.pause`, `queues.resume`) with its `--reason`.
 struct Queues: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Pause or resume a queue.",
-                                                    discussion: "Example: bursar queues pause lifecycle --reason \"payment run\"; bursar queues resume lifecycle",
-                                                    subcommands: [Pause.self, Resume.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Pause or resume a queue.",
+        discussion: "Example: bursar queues pause lifecycle --reason \"payment run\"; bursar queues resume lifecycle",
+        subcommands: [Pause.self, Resume.self])
 
     /// Fails with exit status 1 unless `name` is one of Bursar's queues or one the database knows.
     static func requireKnown(_ name: String, database: Database) async throws {
@@ -25,8 +26,9 @@ struct Queues: AsyncParsableCommand {
             try await requireKnown(name, database: database)
             return try await database.pool.withTransaction { connection in
                 guard try await database.queue.setPaused(paused, queue: name, on: connection) else { return false }
-                try await AuditLog.record(on: connection, action: paused ? "queues.pause" : "queues.resume", program: nil,
-                                          reason: reason, detail: ["queue": name])
+                try await AuditLog.record(
+                    on: connection, action: paused ? "queues.pause" : "queues.resume", program: nil,
+                    reason: reason, detail: ["queue": name])
                 return true
             }
         }
@@ -37,8 +39,9 @@ struct Queues: AsyncParsableCommand {
     }
 
     struct Pause: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Pause a queue: its jobs wait until it is resumed.",
-                                                        discussion: "Example: bursar queues pause lifecycle --reason \"checking the May events first\"")
+        static let configuration = CommandConfiguration(
+            abstract: "Pause a queue: its jobs wait until it is resumed.",
+            discussion: "Example: bursar queues pause lifecycle --reason \"checking the May events first\"")
         @Argument(help: "The queue.") var name: String
         @OptionGroup var why: ReasonOption
 
@@ -49,8 +52,9 @@ struct Queues: AsyncParsableCommand {
     }
 
     struct Resume: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Resume a paused queue.",
-                                                        discussion: "Example: bursar queues resume lifecycle --reason \"events checked\"")
+        static let configuration = CommandConfiguration(
+            abstract: "Resume a paused queue.",
+            discussion: "Example: bursar queues resume lifecycle --reason \"events checked\"")
         @Argument(help: "The queue.") var name: String
         @OptionGroup var why: ReasonOption
 

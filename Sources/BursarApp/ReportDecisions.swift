@@ -57,10 +57,12 @@ struct ReportDecisions: AsyncParsableCommand {
         }
         if json {
             let byClause = report.clauses.map { ($0.clause, Output.Clause(failed: $0.failed, review: $0.review)) }
-            printLine(try CLI.json(Output(
-                program: report.program, applicants: report.applicants,
-                byOutcome: Dictionary(uniqueKeysWithValues: report.outcomes.map { ($0.outcome, $0.count) }),
-                byClause: Dictionary(uniqueKeysWithValues: byClause))))
+            printLine(
+                try CLI.json(
+                    Output(
+                        program: report.program, applicants: report.applicants,
+                        byOutcome: Dictionary(uniqueKeysWithValues: report.outcomes.map { ($0.outcome, $0.count) }),
+                        byClause: Dictionary(uniqueKeysWithValues: byClause))))
         } else if csv {
             printLine(CSV.row(["kind", "key", "count"]))
             for o in report.outcomes { printLine(CSV.row(["outcome", o.outcome, "\(o.count)"])) }

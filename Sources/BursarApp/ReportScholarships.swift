@@ -32,7 +32,9 @@ struct ReportScholarships: AsyncParsableCommand {
 
         enum CodingKeys: String, CodingKey {
             case status, scholarships, months
-            case totalYen = "total_yen", paidYen = "paid_yen", overpaidYen = "overpaid_yen"
+            case totalYen = "total_yen"
+            case paidYen = "paid_yen"
+            case overpaidYen = "overpaid_yen"
         }
 
         mutating func add(_ position: PaymentPosition) {
@@ -49,7 +51,11 @@ struct ReportScholarships: AsyncParsableCommand {
         let program: String
         let byStatus: [Row]
         let all: Row
-        enum CodingKeys: String, CodingKey { case program, byStatus = "by_status", all }
+        enum CodingKeys: String, CodingKey {
+            case program
+            case byStatus = "by_status"
+            case all
+        }
     }
 
     func validate() throws {
@@ -86,13 +92,17 @@ struct ReportScholarships: AsyncParsableCommand {
         } else if csv {
             printLine(CSV.row(["status", "scholarships", "months", "total_yen", "paid_yen", "overpaid_yen"]))
             for row in byStatus + [all] {
-                printLine(CSV.row([row.status, "\(row.scholarships)", "\(row.months)", "\(row.totalYen)",
-                                   "\(row.paidYen)", "\(row.overpaidYen)"]))
+                printLine(
+                    CSV.row([
+                        row.status, "\(row.scholarships)", "\(row.months)", "\(row.totalYen)",
+                        "\(row.paidYen)", "\(row.overpaidYen)",
+                    ]))
             }
         } else {
             printLine("scholarships of \(program): \(all.scholarships)")
             for row in byStatus + [all] {
-                let yen = "entitled \(Wording.yen(row.totalYen)), paid \(Wording.yen(row.paidYen)), "
+                let yen =
+                    "entitled \(Wording.yen(row.totalYen)), paid \(Wording.yen(row.paidYen)), "
                     + "overpaid \(Wording.yen(row.overpaidYen))"
                 printLine("  \(row.status): \(row.scholarships) (\(Wording.count(row.months, "month")); \(yen))")
             }

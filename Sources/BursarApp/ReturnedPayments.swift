@@ -29,8 +29,9 @@ struct ReturnedPayments: AsyncParsableCommand {
             let result = try await database.pool.withTransaction {
                 try await ZenginRunStore.recordReturns(lines, program: program, on: $0)
             }
-            printLine("returned transfers \(program): \(result.returned) recorded, "
-                      + "\(result.unchanged) already recorded, \(result.rejected.count) rejected")
+            printLine(
+                "returned transfers \(program): \(result.returned) recorded, "
+                    + "\(result.unchanged) already recorded, \(result.rejected.count) rejected")
             try ImportOutcome.finish(file: file, rejected: result.rejected)
         }
     }

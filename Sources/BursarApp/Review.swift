@@ -13,7 +13,7 @@ struct Review: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
                 "List each application in needs_review with the clauses left to a person and why, and the "
-                    + "uncertain spellings.",
+                + "uncertain spellings.",
             discussion: """
                 Resolve an uncertain spelling with `bursar partners confirm SPELLING --partner NAME` or \
                 `bursar partners reject SPELLING`; the applications holding it are decided again.

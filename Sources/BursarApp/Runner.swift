@@ -5,7 +5,9 @@ import Store
 
 /// Runs a command body with the database open, turning known errors into messages and exit codes.
 enum Runner {
-    static func withDatabase<T>(poolSize: Int = 8, requireSchema: Bool = true, _ body: (Database) async throws -> T) async throws -> T {
+    static func withDatabase<T>(poolSize: Int = 8, requireSchema: Bool = true, _ body: (Database) async throws -> T)
+        async throws -> T
+    {
         CLI.bootstrapLoggingOnce()
         let database: Database
         do {
@@ -34,7 +36,8 @@ enum Runner {
         if let named = named ?? ProgramOption.environmentDefault { return named }
         let ids = try await ProgramStore(database: database).programIDs()
         if ids.count == 1 { return ids[0] }
-        throw BursarError.input("name the program with --program or BURSAR_PROGRAM (known: \(ids.joined(separator: ", ")))")
+        throw BursarError.input(
+            "name the program with --program or BURSAR_PROGRAM (known: \(ids.joined(separator: ", ")))")
     }
 
     /// ``program(_:database:)``, and an error (exit status 1) when the database has no such
@@ -42,7 +45,9 @@ enum Runner {
     static func existingProgram(_ named: String?, database: Database) async throws -> String {
         let program = try await program(named, database: database)
         let ids = try await ProgramStore(database: database).programIDs()
-        guard ids.contains(program) else { throw BursarError.notFound("no program \(program) (known: \(ids.joined(separator: ", ")))") }
+        guard ids.contains(program) else {
+            throw BursarError.notFound("no program \(program) (known: \(ids.joined(separator: ", ")))")
+        }
         return program
     }
 }
@@ -57,7 +62,13 @@ extension CLI {
 final class OnceFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var done = false
-    func claim() -> Bool { lock.lock(); defer { lock.unlock() }; if done { return false }; done = true; return true }
+    func claim() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if done { return false }
+        done = true
+        return true
+    }
 }
 
 /// Prints JSON values built with `JSONWriter`.

@@ -14,35 +14,50 @@ struct ServiceOptions: ParsableArguments {
         case text, json
     }
 
-    @Option(help: """
-        The database (a libpq connection string or URI) without a password: a command line is visible to every \
-        user (ps). Environment: DATABASE_URL; the password in PGPASSFILE or PGPASSWORD.
-        """)
+    @Option(
+        help: """
+            The database (a libpq connection string or URI) without a password: a command line is visible to every \
+            user (ps). Environment: DATABASE_URL; the password in PGPASSFILE or PGPASSWORD.
+            """)
     var databaseURL: String?
 
-    @Option(help: "Port of the HTTP endpoint (/healthz, /readyz, /metrics); 0 for none (default \(ServiceOptions.defaultHTTPPort)). Environment: BURSAR_HTTP_PORT.")
+    @Option(
+        help: ArgumentHelp(
+            "Port of the HTTP endpoint (/healthz, /readyz, /metrics); 0 for none (default "
+                + "\(ServiceOptions.defaultHTTPPort)). Environment: BURSAR_HTTP_PORT.")
+    )
     var httpPort: Int?
 
-    @Option(help: """
-        Address the HTTP endpoint listens on (default 127.0.0.1, this host only; 0.0.0.0 for every interface). \
-        Environment: BURSAR_HTTP_HOST.
-        """)
+    @Option(
+        help: """
+            Address the HTTP endpoint listens on (default 127.0.0.1, this host only; 0.0.0.0 for every interface). \
+            Environment: BURSAR_HTTP_HOST.
+            """)
     var httpHost: String?
 
-    @Option(help: "Queues to run with their concurrency, e.g. applications=16,lifecycle=4,payments=1 (default: all). Environment: BURSAR_QUEUES.")
+    @Option(
+        help: ArgumentHelp(
+            "Queues to run with their concurrency, e.g. applications=16,lifecycle=4,payments=1 (default: all). "
+                + "Environment: BURSAR_QUEUES.")
+    )
     var queues: String?
 
     @Option(help: "Log format: text or json (one object a line). Environment: BURSAR_LOG_FORMAT.")
     var logFormat: LogFormat?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info). Environment: BURSAR_LOG_LEVEL.")
+    @Option(
+        help: ArgumentHelp(
+            "Log level: trace, debug, info, notice, warning, error, critical (default info). Environment: "
+                + "BURSAR_LOG_LEVEL.")
+    )
     var logLevel: String?
 
     /// The environment `bursard` reads, for its help.
     static let environmentHelp = """
         Environment (a flag wins): DATABASE_URL (the database; unset: the embedded cluster under .bursar/), \
         BURSAR_HOME (the folder holding db/), BURSAR_HTTP_PORT, BURSAR_HTTP_HOST, BURSAR_QUEUES, BURSAR_LOG_FORMAT, \
-        BURSAR_LOG_LEVEL, BURSAR_ACTOR (a name recorded in the audit trail beside the login); libpq's PG* variables (PGPASSFILE for the password) apply to the connection.
+        BURSAR_LOG_LEVEL, BURSAR_ACTOR (a name recorded in the audit trail beside the login); libpq's PG* variables \
+        (PGPASSFILE for the password) apply to the connection.
         """
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -53,7 +68,9 @@ struct ServiceOptions: ParsableArguments {
         if let httpPort {
             port = httpPort
         } else if let text = environment["BURSAR_HTTP_PORT"], !text.isEmpty {
-            guard let value = Int(text) else { throw ValidationError("BURSAR_HTTP_PORT must be a port number, not \(text)") }
+            guard let value = Int(text) else {
+                throw ValidationError("BURSAR_HTTP_PORT must be a port number, not \(text)")
+            }
             port = value
         } else {
             port = Self.defaultHTTPPort
@@ -74,7 +91,10 @@ struct ServiceOptions: ParsableArguments {
         for item in text.split(separator: ",") {
             let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, let limit = Int(parts[1]), limit > 0, configuration.queues[parts[0]] != nil else {
-                throw ValidationError("--queues takes NAME=N pairs of known queues (\(configuration.queues.keys.sorted().joined(separator: ", "))), not \(item)")
+                throw ValidationError(
+                    "--queues takes NAME=N pairs of known queues "
+                        + "(\(configuration.queues.keys.sorted().joined(separator: ", "))), not \(item)"
+                )
             }
             chosen[parts[0]] = limit
         }
@@ -86,7 +106,8 @@ struct ServiceOptions: ParsableArguments {
     func applyDatabaseURL() throws {
         guard let databaseURL else { return }
         if ConnectionTarget.password(in: databaseURL) != nil {
-            throw ValidationError("""
+            throw ValidationError(
+                """
                 --database-url carries a password, which every user of this machine can read in `ps`; leave it out \
                 and put it in a password file (PGPASSFILE, mode 0600) or set DATABASE_URL in the service's environment
                 """)
@@ -97,9 +118,13 @@ struct ServiceOptions: ParsableArguments {
     /// Starts logging in the chosen format (once per process).
     func bootstrapLogging() throws {
         let formatText = logFormat?.rawValue ?? environment["BURSAR_LOG_FORMAT"] ?? LogFormat.text.rawValue
-        guard let format = LogFormat(rawValue: formatText) else { throw ValidationError("the log format is text or json, not \(formatText)") }
+        guard let format = LogFormat(rawValue: formatText) else {
+            throw ValidationError("the log format is text or json, not \(formatText)")
+        }
         let levelText = logLevel ?? environment["BURSAR_LOG_LEVEL"] ?? Logger.Level.info.rawValue
-        guard let level = Logger.Level(rawValue: levelText) else { throw ValidationError("unknown log level \(levelText)") }
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw ValidationError("unknown log level \(levelText)")
+        }
         guard CLI.once.claim() else { return }
         LoggingSystem.bootstrap { label in
             switch format {

@@ -8,7 +8,9 @@ import Store
 /// and the processes working now.
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the job queue: jobs per queue and state, throughput, failures, oldest waiting, processes working now.",
+        abstract:
+            "Show the job queue: jobs per queue and state, throughput, failures, oldest waiting, processes working "
+                + "now.",
         discussion: "Example: bursar status; bursar status --json")
 
     @Flag(help: "Print as JSON.")
@@ -84,20 +86,31 @@ struct Status: AsyncParsableCommand {
         }
 
         init(_ stats: QueueStatistics, workers: [WorkerRegistry.Worker]) {
-            queues = Dictionary(uniqueKeysWithValues: stats.queues.map { q in
-                (q.name, Queue(counts: Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0.rawValue, q.counts[$0] ?? 0) }),
-                               oldestRunnableAgeSeconds: q.oldestRunnableAgeSeconds.map { ($0 * 1000).rounded() / 1000 }, paused: q.paused))
-            })
+            queues = Dictionary(
+                uniqueKeysWithValues: stats.queues.map { q in
+                    (
+                        q.name,
+                        Queue(
+                            counts: Dictionary(
+                                uniqueKeysWithValues: JobState.allCases.map { ($0.rawValue, q.counts[$0] ?? 0) }),
+                            oldestRunnableAgeSeconds: q.oldestRunnableAgeSeconds.map { ($0 * 1000).rounded() / 1000 },
+                            paused: q.paused)
+                    )
+                })
             completedLastMinute = stats.completedLastMinute
-            recentFailures = stats.recentFailures.map { Failure(kind: $0.kind, count: $0.count, lastError: $0.lastMessage) }
+            recentFailures = stats.recentFailures.map {
+                Failure(kind: $0.kind, count: $0.count, lastError: $0.lastMessage)
+            }
             self.workers = workers.map(Worker.init)
         }
     }
 
     func run() async throws {
         let (stats, workers) = try await Runner.withDatabase { database in
-            (try await QueueStatistics.load(pool: database.pool),
-             try await database.pool.withConnection { try await WorkerRegistry.live(on: $0) })
+            (
+                try await QueueStatistics.load(pool: database.pool),
+                try await database.pool.withConnection { try await WorkerRegistry.live(on: $0) }
+            )
         }
         if json {
             printLine(try CLI.json(Report(stats, workers: workers)))
@@ -111,18 +124,28 @@ struct Status: AsyncParsableCommand {
         let widths = states.map { state in
             max(state.rawValue.count, stats.queues.map { String($0.counts[state] ?? 0).count }.max() ?? 0) + 2
         }
-        func cell(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count + 1), withPad: " ", startingAt: 0) }
-        printLine(cell("queue", nameWidth) + zip(states, widths).map { cell($0.rawValue, $1) }.joined() + "oldest waiting")
+        func cell(_ text: String, _ width: Int) -> String {
+            text.padding(toLength: max(width, text.count + 1), withPad: " ", startingAt: 0)
+        }
+        printLine(
+            cell("queue", nameWidth) + zip(states, widths).map { cell($0.rawValue, $1) }.joined() + "oldest waiting")
         for (q, name) in zip(stats.queues, names) {
             let oldest = q.oldestRunnableAgeSeconds.map { String(format: "%.1fs", $0) } ?? "-"
-            printLine(cell(name, nameWidth) + zip(states, widths).map { cell(String(q.counts[$0] ?? 0), $1) }.joined() + oldest)
+            printLine(
+                cell(name, nameWidth) + zip(states, widths).map { cell(String(q.counts[$0] ?? 0), $1) }.joined()
+                    + oldest)
         }
         printLine("(completed, discarded and cancelled: last hour)")
         printLine("completed in the last minute: \(stats.completedLastMinute)")
-        for f in stats.recentFailures { printLine("failures of \(f.kind): \(f.count) — last: \(f.lastMessage.prefix(200))") }
+        for f in stats.recentFailures {
+            printLine("failures of \(f.kind): \(f.count) — last: \(f.lastMessage.prefix(200))")
+        }
         printLine(workers.isEmpty ? "no process is working now" : "processes working now:")
         for w in workers {
-            printLine("  \(w.host) pid \(w.pid), started \(w.startedAt), \(w.inFlight) job\(w.inFlight == 1 ? "" : "s") in flight (\(w.queues.joined(separator: ", ")))")
+            printLine(
+                "  \(w.host) pid \(w.pid), started \(w.startedAt), \(Wording.count(w.inFlight, "job")) in flight "
+                    + "(\(w.queues.joined(separator: ", ")))"
+            )
         }
     }
 }

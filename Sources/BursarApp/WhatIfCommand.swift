@@ -13,7 +13,7 @@ struct WhatIfCommand: AsyncParsableCommand {
         commandName: "whatif",
         abstract:
             "Decide every application's latest revision under changed program data and list what would change "
-                + "(stores nothing).",
+            + "(stores nothing).",
         discussion: """
             Each option replaces only the data it names; admitted scholarships are listed first. Exit 2 when a file \
             cannot be read.

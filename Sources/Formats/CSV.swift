@@ -8,7 +8,9 @@ public enum CSV {
     /// One field, quoted when it holds a comma, a quote or a line break.
     public static func field(_ text: String) -> String {
         // By scalar: "\r\n" is one Character, equal to neither "\r" nor "\n".
-        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+            return text
+        }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
@@ -57,8 +59,7 @@ public enum CSV {
         var count = 0
         var previousCR = false
         for scalar in field.unicodeScalars {
-            if scalar == "\n" { count += previousCR ? 0 : 1 }
-            else if scalar == "\r" { count += 1 }
+            if scalar == "\n" { count += previousCR ? 0 : 1 } else if scalar == "\r" { count += 1 }
             previousCR = scalar == "\r"
         }
         return count

@@ -22,7 +22,9 @@ extension JSONValue {
             out.raw(0x5D)
         case .object(let members):
             // Sorted by name; of a repeated name the last value counts (as JSON parsers do).
-            let order = members.indices.sorted { members[$0].0 != members[$1].0 ? members[$0].0 < members[$1].0 : $0 < $1 }
+            let order = members.indices.sorted {
+                members[$0].0 != members[$1].0 ? members[$0].0 < members[$1].0 : $0 < $1
+            }
             out.raw(0x7B)
             var first = true
             for (n, index) in order.enumerated() {

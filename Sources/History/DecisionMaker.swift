@@ -12,8 +12,10 @@ public struct DecisionMaker: Sendable {
     private let exclusionsByDay: [String: PersonIndex<ExclusionImpact.Entry>]
     private let withdrawn: [String: String]
 
-    public init(program: Program, rules: RuleSet = .tokyoGlobalPartner, partners: any PartnerMatching,
-                exclusions: [ExclusionImpact.Entry], withdrawn: [String: String]) {
+    public init(
+        program: Program, rules: RuleSet = .tokyoGlobalPartner, partners: any PartnerMatching,
+        exclusions: [ExclusionImpact.Entry], withdrawn: [String: String]
+    ) {
         screener = Screener(program: program, rules: rules, partners: partners)
         exclusionsByDay = ExclusionImpact.byDay(exclusions)
         self.withdrawn = withdrawn
@@ -25,8 +27,9 @@ public struct DecisionMaker: Sendable {
         let name = PersonName(family: application.familyName, given: application.givenName)
         let day = exclusionsByDay[application.birthDate.description]
         let hits = ExclusionImpact.hits(name: name, citizenships: application.citizenships, in: day)
-        var decision = screener.decide(application, documents: documents, exclusions: hits,
-                                       duplicates: duplicates.map(DuplicateHit.init(otherApplicantID:)))
+        var decision = screener.decide(
+            application, documents: documents, exclusions: hits,
+            duplicates: duplicates.map(DuplicateHit.init(otherApplicantID:)))
         if let kept = withdrawn[application.applicantID] { decision = decision.withdrawn(inFavourOf: kept) }
         return decision
     }

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// Reads a batch file record by record without loading it whole: NDJSON (one object a line)
 /// or the JSON form `{"program": "...", "applications": [ ... ]}`, streamed in 64 KiB chunks.
@@ -401,7 +401,9 @@ public final class BatchReader {
             guard try nextByte() == UInt8(ascii: ":") else { throw fileError("':' was expected") }
             try skipSpace()
             let value = try captureValue()
-            if key == "program", program == nil, case .string(let id)? = try? JSONParser.parse(value.bytes) { program = id }
+            if key == "program", program == nil, case .string(let id)? = try? JSONParser.parse(value.bytes) {
+                program = id
+            }
         }
     }
 }
@@ -429,7 +431,8 @@ public enum BatchFileError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
-        case .notAFile(let path, let kind): return "\(path) is \(kind), not a batch file: name the NDJSON or JSON file itself"
+        case .notAFile(let path, let kind):
+            return "\(path) is \(kind), not a batch file: name the NDJSON or JSON file itself"
         case .malformed(let message): return message
         }
     }

@@ -54,8 +54,10 @@ public enum KnownFields {
         }
     }
 
-    private static func prune(_ value: JSONValue, path: String, known: Set<String>?,
-                              ignored: inout [String]) -> JSONValue {
+    private static func prune(
+        _ value: JSONValue, path: String, known: Set<String>?,
+        ignored: inout [String]
+    ) -> JSONValue {
         switch value {
         case .object(let members):
             guard let known else { return value }

@@ -37,8 +37,10 @@ public struct JobInsert: Sendable {
     /// At most one live job (waiting or running) per key; a second insert with a live key does nothing.
     public var uniqueKey: String?
 
-    public init(kind: String, queue: String = "default", args: String = "{}", priority: Int = 100,
-                maxAttempts: Int = 5, scheduledAt: Date? = nil, uniqueKey: String? = nil) {
+    public init(
+        kind: String, queue: String = "default", args: String = "{}", priority: Int = 100,
+        maxAttempts: Int = 5, scheduledAt: Date? = nil, uniqueKey: String? = nil
+    ) {
         self.kind = kind
         self.queue = queue
         self.args = args
@@ -49,13 +51,16 @@ public struct JobInsert: Sendable {
     }
 
     /// A job whose arguments are a `Codable` value.
-    public init<Args: Encodable>(kind: String, queue: String = "default", arguments: Args, priority: Int = 100,
-                                 maxAttempts: Int = 5, scheduledAt: Date? = nil, uniqueKey: String? = nil) throws {
+    public init<Args: Encodable>(
+        kind: String, queue: String = "default", arguments: Args, priority: Int = 100,
+        maxAttempts: Int = 5, scheduledAt: Date? = nil, uniqueKey: String? = nil
+    ) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let text = String(decoding: try encoder.encode(arguments), as: UTF8.self)
-        self.init(kind: kind, queue: queue, args: text, priority: priority, maxAttempts: maxAttempts,
-                  scheduledAt: scheduledAt, uniqueKey: uniqueKey)
+        self.init(
+            kind: kind, queue: queue, args: text, priority: priority, maxAttempts: maxAttempts,
+            scheduledAt: scheduledAt, uniqueKey: uniqueKey)
     }
 }
 

@@ -63,8 +63,16 @@ public struct JobOwnershipLost: Error, Sendable, CustomStringConvertible {
 final class CompletionLedger: @unchecked Sendable {
     private let lock = NSLock()
     private var inline = false
-    func markCompletedInline() { lock.lock(); inline = true; lock.unlock() }
-    var completedInline: Bool { lock.lock(); defer { lock.unlock() }; return inline }
+    func markCompletedInline() {
+        lock.lock()
+        inline = true
+        lock.unlock()
+    }
+    var completedInline: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return inline
+    }
 }
 
 /// A handler with its argument type erased, as the supervisor keeps it.

@@ -51,9 +51,10 @@ public enum JobMetrics {
         let duration: Metrics.Timer
 
         init(kind: String) {
-            processed = Dictionary(uniqueKeysWithValues: Outcome.allCases.map {
-                ($0, Counter(label: processedLabel, dimensions: [("kind", kind), ("outcome", $0.rawValue)]))
-            })
+            processed = Dictionary(
+                uniqueKeysWithValues: Outcome.allCases.map {
+                    ($0, Counter(label: processedLabel, dimensions: [("kind", kind), ("outcome", $0.rawValue)]))
+                })
             failed = Counter(label: failedLabel, dimensions: [("kind", kind)])
             duration = Metrics.Timer(label: durationLabel, dimensions: [("kind", kind)])
         }

@@ -19,7 +19,8 @@ extension JobQueueClient {
         try await inTransaction(connection) { connection in
             guard let state = try await QueueDriver.lockState(id: id, on: connection) else { return nil }
             switch state {
-            case .available, .scheduled, .retryable: try await QueueDriver.finalizeWaiting(id: id, as: .cancelled, on: connection)
+            case .available, .scheduled, .retryable:
+                try await QueueDriver.finalizeWaiting(id: id, as: .cancelled, on: connection)
             case .running: try await QueueDriver.requestCancel(id: id, on: connection)
             case .completed, .discarded, .cancelled: break
             }

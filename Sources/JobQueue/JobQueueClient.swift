@@ -49,7 +49,9 @@ public struct JobQueueClient: Sendable {
     /// Claims up to `limit` runnable jobs of `queue` for `worker`, in priority, time and id order,
     /// skipping rows other workers hold. Nothing is claimed from a paused queue.
     public func claim(queue: String, limit: Int, worker: String, lease: Duration) async throws -> [ClaimedJob] {
-        try await pool.withConnection { try await QueueDriver.claim(queue: queue, limit: limit, worker: worker, lease: lease, on: $0) }
+        try await pool.withConnection {
+            try await QueueDriver.claim(queue: queue, limit: limit, worker: worker, lease: lease, on: $0)
+        }
     }
 
     /// Marks `job` completed on `connection`, inside the transaction that holds the job's effects.

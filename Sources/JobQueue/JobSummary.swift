@@ -50,8 +50,10 @@ public struct JobFilter: Sendable {
     /// Only jobs with a smaller id: the next page starts below the last id of the previous.
     public var before: Int64?
 
-    public init(state: JobState? = nil, kind: String? = nil, queue: String? = nil, limit: Int = 100,
-                before: Int64? = nil) {
+    public init(
+        state: JobState? = nil, kind: String? = nil, queue: String? = nil, limit: Int = 100,
+        before: Int64? = nil
+    ) {
         self.state = state
         self.kind = kind
         self.queue = queue

@@ -22,8 +22,9 @@ final class OutageLog: @unchecked Sendable {
         let first = failures == 1
         lock.unlock()
         if first {
-            logger.warning("\(subject) fails; retrying with backoff (said once until it works again)",
-                           metadata: ["while": "\(what)", "error": "\(error)"])
+            logger.warning(
+                "\(subject) fails; retrying with backoff (said once until it works again)",
+                metadata: ["while": "\(what)", "error": "\(error)"])
         }
     }
 
@@ -37,7 +38,11 @@ final class OutageLog: @unchecked Sendable {
     }
 
     /// True while an outage is under way.
-    var isFailing: Bool { lock.lock(); defer { lock.unlock() }; return failures > 0 }
+    var isFailing: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return failures > 0
+    }
 }
 
 /// Exponential backoff with jitter for a loop that failed: 100 ms doubling to 5 s.

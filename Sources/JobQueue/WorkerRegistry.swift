@@ -27,8 +27,10 @@ public enum WorkerRegistry {
         /// Seconds since its last heartbeat (filled in by ``live(on:)``).
         public var heartbeatAgeSeconds: Double
 
-        public init(id: String, host: String = Worker.hostName, pid: Int = Int(getpid()), startedAt: String, queues: [String],
-                    inFlight: Int = 0, heartbeatAgeSeconds: Double = 0) {
+        public init(
+            id: String, host: String = Worker.hostName, pid: Int = Int(getpid()), startedAt: String, queues: [String],
+            inFlight: Int = 0, heartbeatAgeSeconds: Double = 0
+        ) {
             self.id = id
             self.host = host
             self.pid = pid
@@ -49,10 +51,12 @@ public enum WorkerRegistry {
 
     /// Upserts the worker's row; it counts as live for `lifetime` seconds.
     public static func heartbeat(on connection: Connection, worker: Worker, lifetime: Double = 15) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO bursar_workers (worker_id, host, pid, started_at, heartbeat_at, expires_at, queues)
             VALUES ($1, $2, $3, $4::timestamptz, now(), now() + make_interval(secs => $5::float8), $6::text[])
-            ON CONFLICT (worker_id) DO UPDATE SET heartbeat_at = now(), expires_at = excluded.expires_at, queues = excluded.queues
+            ON CONFLICT (worker_id) DO UPDATE SET heartbeat_at = now(), expires_at = excluded.expires_at,
+                queues = excluded.queues
             """, worker.id, worker.host, worker.pid, worker.startedAt, String(lifetime), TextArray(worker.queues))
         try await connection.query("DELETE FROM bursar_workers WHERE expires_at < now() - $1::interval", keepLapsed)
     }
@@ -64,27 +68,33 @@ public enum WorkerRegistry {
 
     /// The processes whose heartbeat has not lapsed, by host and pid.
     public static func live(on connection: Connection) async throws -> [Worker] {
-        let rows = try await connection.query("""
-            SELECT worker_id, host, pid, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS started,
+        let rows = try await connection.query(
+            """
+            SELECT worker_id, host, pid, to_char(started_at AT TIME ZONE 'UTC',
+                'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS started,
                    array_to_string(queues, ',') AS queue_list,
-                   (SELECT count(*) FROM bursar_jobs j WHERE j.state = 'running' AND j.attempted_by = w.worker_id)::int AS in_flight,
+                   (SELECT count(*) FROM bursar_jobs j WHERE j.state = 'running'
+                       AND j.attempted_by = w.worker_id)::int AS in_flight,
                    extract(epoch FROM now() - heartbeat_at)::float8 AS age
             FROM bursar_workers w WHERE expires_at > now() ORDER BY host, pid, worker_id
             """)
         return try rows.map { row in
-            Worker(id: try row.string("worker_id"), host: try row.string("host"), pid: try row.int("pid"),
-                   startedAt: try row.string("started"),
-                   queues: try row.string("queue_list").split(separator: ",").map(String.init),
-                   inFlight: try row.int("in_flight"), heartbeatAgeSeconds: try row.double("age") ?? 0)
+            Worker(
+                id: try row.string("worker_id"), host: try row.string("host"), pid: try row.int("pid"),
+                startedAt: try row.string("started"),
+                queues: try row.string("queue_list").split(separator: ",").map(String.init),
+                inFlight: try row.int("in_flight"), heartbeatAgeSeconds: try row.double("age") ?? 0)
         }
     }
 
     /// Heartbeats every `every` seconds until `stopped()` returns true (or the task is
     /// cancelled), then deregisters. Errors are passed to `onError` and retried at the next beat
     /// (a database restart must not stop the workers).
-    public static func heartbeats(pool: ConnectionPool, worker: Worker, every: Double = 5,
-                                  until stopped: @escaping @Sendable () -> Bool,
-                                  onError: @escaping @Sendable (any Error) -> Void = { _ in }) async {
+    public static func heartbeats(
+        pool: ConnectionPool, worker: Worker, every: Double = 5,
+        until stopped: @escaping @Sendable () -> Bool,
+        onError: @escaping @Sendable (any Error) -> Void = { _ in }
+    ) async {
         while !Task.isCancelled && !stopped() {
             do {
                 try await pool.withConnection { try await heartbeat(on: $0, worker: worker, lifetime: every * 3) }

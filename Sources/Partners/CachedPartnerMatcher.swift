@@ -18,7 +18,10 @@ public final class CachedPartnerMatcher: PartnerMatching, @unchecked Sendable {
     public func match(institution: String, country: String?) -> PartnerMatch {
         let key = (country ?? "") + "\u{1}" + institution
         lock.lock()
-        if let known = answers[key] { lock.unlock(); return known }
+        if let known = answers[key] {
+            lock.unlock()
+            return known
+        }
         lock.unlock()
         let answer = matcher.match(institution: institution, country: country)
         lock.lock()

@@ -43,9 +43,10 @@ struct CommaParts {
     /// a region ("Bangkok", "Sydney NSW").
     static func isPlace(_ part: String) -> Bool {
         let words = InstitutionName(part).words
-        return (1...3).contains(words.count) && !words.contains { word in
-            NameStructure.headWords.contains(word) || NameStructure.fieldWords.contains(word)
-                || InstitutionName.isDistinguishing(word) || InstitutionName.genericWords.contains(word)
-        }
+        return (1...3).contains(words.count)
+            && !words.contains { word in
+                NameStructure.headWords.contains(word) || NameStructure.fieldWords.contains(word)
+                    || InstitutionName.isDistinguishing(word) || InstitutionName.genericWords.contains(word)
+            }
     }
 }

@@ -62,7 +62,8 @@ public struct InstitutionName: Sendable, Equatable {
         guard scalars.count >= 7, scalars.count <= 16 else { return nil }
         // One edit of a word of seven letters or more leaves its first three or its last three
         // letters as they were: a cheap test before the edit distance.
-        let head = scalars.prefix(3), tail = scalars.suffix(3)
+        let head = scalars.prefix(3)
+        let tail = scalars.suffix(3)
         for synonym in longSynonyms where abs(synonym.scalars.count - scalars.count) <= 1 {
             guard synonym.scalars.prefix(3) == head || synonym.scalars.suffix(3) == tail else { continue }
             if Similarity.editDistance(word, synonym.key, limit: 1) <= 1 { return synonym.canonical }
@@ -70,7 +71,8 @@ public struct InstitutionName: Sendable, Equatable {
         return nil
     }
 
-    private static let longSynonyms: [(key: String, scalars: [Unicode.Scalar], canonical: String)] = synonyms
+    private static let longSynonyms: [(key: String, scalars: [Unicode.Scalar], canonical: String)] =
+        synonyms
         .filter { $0.key.count >= 8 }
         .sorted { $0.key < $1.key }
         .map { (key: $0.key, scalars: Array($0.key.unicodeScalars), canonical: $0.value) }
@@ -96,15 +98,20 @@ public struct InstitutionName: Sendable, Equatable {
 
     static let synonyms: [String: String] = {
         var map: [String: String] = [:]
-        for word in ["univ", "universitat", "universitaet", "universite", "universidad", "universidade", "universitas",
-                     "universiti", "universita", "universiteit", "universitet", "uniwersytet", "universitatea",
-                     "universitesi", "universiteti", "universitetas", "universitetet", "yliopisto", "universty",
-                     "univeristy", "unversity", "universitetskaya", "egyetem", "uni", "u", "univerzita", "univerza",
-                     "sveuciliste", "universitatii", "daigaku", "daehakgyo", "daehak", "daxue", "vishwavidyalaya",
-                     "visvavidyalaya", "vidyalaya", "mahawitthayalai", "panepistimio", "universitetti"] { map[word] = "university" }
+        for word in [
+            "univ", "universitat", "universitaet", "universite", "universidad", "universidade", "universitas",
+            "universiti", "universita", "universiteit", "universitet", "uniwersytet", "universitatea",
+            "universitesi", "universiteti", "universitetas", "universitetet", "yliopisto", "universty",
+            "univeristy", "unversity", "universitetskaya", "egyetem", "uni", "u", "univerzita", "univerza",
+            "sveuciliste", "universitatii", "daigaku", "daehakgyo", "daehak", "daxue", "vishwavidyalaya",
+            "visvavidyalaya", "vidyalaya", "mahawitthayalai", "panepistimio", "universitetti",
+        ] { map[word] = "university" }
         for word in ["inst", "institut", "instituto", "istituto", "institutet", "instytut"] { map[word] = "institute" }
-        for word in ["tech", "technologie", "tecnologia", "teknologi", "technologii", "tecnologico", "technol"] { map[word] = "technology" }
-        for word in ["politecnico", "polytechnique", "politechnika", "politeknik", "polytechnical", "poly", "polytech"] { map[word] = "polytechnic" }
+        for word in ["tech", "technologie", "tecnologia", "teknologi", "technologii", "tecnologico", "technol"] {
+            map[word] = "technology"
+        }
+        for word in ["politecnico", "polytechnique", "politechnika", "politeknik", "polytechnical", "poly", "polytech"]
+        { map[word] = "polytechnic" }
         for word in ["sci", "scienze", "sciences", "ciencias", "sciencias", "wissenschaften"] { map[word] = "science" }
         for word in ["centre", "centro", "ctr", "zentrum"] { map[word] = "center" }
         for word in ["acad", "akademia", "akademie", "accademia", "academia"] { map[word] = "academy" }
@@ -113,7 +120,9 @@ public struct InstitutionName: Sendable, Equatable {
         for word in ["nacional", "nazionale", "nationale", "natl", "nat"] { map[word] = "national" }
         for word in ["negeri", "estatal", "staatliche"] { map[word] = "state" }
         // Roman numerals are numbers: "Rennes II" is "Rennes 2".
-        for (numeral, digits) in [("i", "1"), ("ii", "2"), ("iii", "3"), ("iv", "4"), ("v", "5"), ("vi", "6"), ("vii", "7"), ("viii", "8")] {
+        for (numeral, digits) in [
+            ("i", "1"), ("ii", "2"), ("iii", "3"), ("iv", "4"), ("v", "5"), ("vi", "6"), ("vii", "7"), ("viii", "8"),
+        ] {
             map[numeral] = digits
         }
         map["angewandte"] = "applied"

@@ -61,7 +61,14 @@ public struct MatcherEvaluation: Sendable {
     }
 
     public init(matcher: PartnerMatcher, cases: [Case]) {
-        var pos = 0, posMatched = 0, posUncertain = 0, posNone = 0, neg = 0, falseMatch = 0, negUncertain = 0, wrong = 0
+        var pos = 0
+        var posMatched = 0
+        var posUncertain = 0
+        var posNone = 0
+        var neg = 0
+        var falseMatch = 0
+        var negUncertain = 0
+        var wrong = 0
         var failures: [Failure] = []
         for c in cases {
             let got = matcher.match(institution: c.name, country: c.country)
@@ -69,14 +76,22 @@ public struct MatcherEvaluation: Sendable {
                 pos += 1
                 switch got.result {
                 case .matched where got.partner == expected: posMatched += 1
-                case .matched: wrong += 1; failures.append(Failure(testCase: c, got: got))
-                case .uncertain: posUncertain += 1; failures.append(Failure(testCase: c, got: got))
-                case .none: posNone += 1; failures.append(Failure(testCase: c, got: got))
+                case .matched:
+                    wrong += 1
+                    failures.append(Failure(testCase: c, got: got))
+                case .uncertain:
+                    posUncertain += 1
+                    failures.append(Failure(testCase: c, got: got))
+                case .none:
+                    posNone += 1
+                    failures.append(Failure(testCase: c, got: got))
                 }
             } else {
                 neg += 1
                 switch got.result {
-                case .matched: falseMatch += 1; failures.append(Failure(testCase: c, got: got))
+                case .matched:
+                    falseMatch += 1
+                    failures.append(Failure(testCase: c, got: got))
                 case .uncertain: negUncertain += 1
                 case .none: break
                 }
@@ -87,8 +102,14 @@ public struct MatcherEvaluation: Sendable {
         let missed = Set(failures.filter { $0.testCase.kind == Self.applicantForm }.compactMap(\.testCase.expected))
         covered = matcher.partners.filter { written.contains($0.name) && !missed.contains($0.name) }.count
         partnerCount = matcher.partners.count
-        positives = pos; positivesMatched = posMatched; positivesUncertain = posUncertain; positivesNone = posNone
-        negatives = neg; falseMatches = falseMatch; negativesUncertain = negUncertain; wrongPartner = wrong
+        positives = pos
+        positivesMatched = posMatched
+        positivesUncertain = posUncertain
+        positivesNone = posNone
+        negatives = neg
+        falseMatches = falseMatch
+        negativesUncertain = negUncertain
+        wrongPartner = wrong
         self.failures = failures
     }
 
@@ -104,8 +125,9 @@ public struct MatcherEvaluation: Sendable {
                 + "targets (100%, ≥\(Int(Self.recallTarget * 100))%, no positive \"none\"): "
                 + (meetsTargets ? "met" : "NOT met"),
         ]
-        lines.append("partners matched under the forms applicants write (kind \(Self.applicantForm)): "
-                     + "\(covered)/\(partnerCount)")
+        lines.append(
+            "partners matched under the forms applicants write (kind \(Self.applicantForm)): "
+                + "\(covered)/\(partnerCount)")
         for failure in failures {
             let side = failure.testCase.expected == nil ? "NEG" : "POS"
             let got = "\(failure.got.result.rawValue) \(failure.got.partner ?? ""): \(failure.got.reason)"

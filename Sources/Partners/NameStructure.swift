@@ -35,12 +35,14 @@ struct NameStructure {
     /// Canonical words that name a field of study or work: behind the head they make the name's
     /// structure part of its identity.
     static let fieldWords: Set<String> = [
-        "science", "technology", "technical", "applied", "medicine", "medical", "pharmacy", "education", "law", "political",
+        "science", "technology", "technical", "applied", "medicine", "medical", "pharmacy", "education", "law",
+        "political",
         "economics", "business", "arts", "art", "engineering", "agriculture", "agricultural", "health", "nursing",
         "geosciences", "studies", "music", "sport", "sports", "fine", "languages", "foreign", "fisheries", "forestry",
         "maritime", "aviation", "social", "humanities", "management", "finance", "commerce", "design", "theology",
         "veterinary", "dentistry", "mining", "space", "research", "professions", "visual", "oncology", "molecular",
-        "electronics", "teachers", "pedagogical", "industry", "industrial", "transport", "communications", "information",
+        "electronics", "teachers", "pedagogical", "industry", "industrial", "transport", "communications",
+        "information",
     ]
 
     /// True when `a`'s words, mapped to the `b` words they were paired with, stand as `b`'s do.
@@ -51,14 +53,18 @@ struct NameStructure {
     static func keepsStructure(_ a: [String], _ b: [String], pairs: [Int?]) -> Bool {
         // The head of `a` is the word paired with `b`'s head (a misspelt "Hocschule" is still
         // the head), else `a`'s own.
-        guard let hb = NameStructure(b).head, let ha = pairs.firstIndex(of: hb) ?? NameStructure(a).head else { return true }
-        var preA: [String] = [], postA: [String] = []
+        guard let hb = NameStructure(b).head, let ha = pairs.firstIndex(of: hb) ?? NameStructure(a).head else {
+            return true
+        }
+        var preA: [String] = []
+        var postA: [String] = []
         for (i, j) in pairs.enumerated() where i != ha {
             guard let j, j != hb else { continue }
             if i < ha { preA.append(b[j]) } else { postA.append(b[j]) }
         }
         let paired = Set(pairs.compactMap { $0 })
-        var preB: [String] = [], postB: [String] = []
+        var preB: [String] = []
+        var postB: [String] = []
         for j in b.indices where j != hb && paired.contains(j) {
             if j < hb { preB.append(b[j]) } else { postB.append(b[j]) }
         }

@@ -24,7 +24,9 @@ public struct Partner: Sendable, Equatable {
     /// Other names: the OCR spelling where it was corrected, common other forms.
     public var aliases: [String]
 
-    public init(name: String, japaneseName: String = "", country: String, agreements: [Agreement], aliases: [String] = []) {
+    public init(
+        name: String, japaneseName: String = "", country: String, agreements: [Agreement], aliases: [String] = []
+    ) {
         self.name = name
         self.japaneseName = japaneseName
         self.country = country

@@ -23,7 +23,9 @@ public enum PartnerListCSV {
     public static func parse(_ text: String) throws(ListError) -> [Partner] {
         // A real CSV reader: quoted fields may hold commas, quotes and line breaks.
         let rows = CSV.rows(text)
-        guard let headerRow = rows.first else { throw ListError(errors: [LineError(line: 1, message: "the file is empty")]) }
+        guard let headerRow = rows.first else {
+            throw ListError(errors: [LineError(line: 1, message: "the file is empty")])
+        }
         // A list has 7 columns; a million of them is not a partner list (exclusions refuse them too).
         guard headerRow.fields.count <= maxColumns else {
             let message = "the header has \(headerRow.fields.count) columns; at most \(maxColumns) are read"
@@ -32,10 +34,20 @@ public enum PartnerListCSV {
         let columns = headerRow.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         func column(_ names: String...) -> Int? { names.lazy.compactMap { columns.firstIndex(of: $0) }.first }
         guard let nameColumn = column("name", "english_name"), let countryColumn = column("country") else {
-            throw ListError(errors: [LineError(line: 1, message: "the header must name the columns \"name\" and \"country\"; it has \(columns.joined(separator: ", "))")])
+            throw ListError(errors: [
+                LineError(
+                    line: 1,
+                    message:
+                        "the header must name the columns \"name\" and \"country\"; it has "
+                            + "\(columns.joined(separator: ", "))"
+                )
+            ])
         }
-        let japanese = column("japanese_name"), level = column("level", "agreement_level"), department = column("department")
-        let faculty = column("tmu_faculty", "home_faculty"), aliases = column("aliases")
+        let japanese = column("japanese_name")
+        let level = column("level", "agreement_level")
+        let department = column("department")
+        let faculty = column("tmu_faculty", "home_faculty")
+        let aliases = column("aliases")
 
         var partners: [Partner] = []
         var index: [String: Int] = [:]
@@ -47,28 +59,41 @@ public enum PartnerListCSV {
                 errors.append(LineError(line: row.line, message: message))
                 continue
             }
-            func value(_ i: Int?) -> String { i.flatMap { $0 < fields.count ? fields[$0].trimmingCharacters(in: .whitespaces) : nil } ?? "" }
-            let name = value(nameColumn), country = value(countryColumn).uppercased()
-            if name.isEmpty { errors.append(LineError(line: row.line, message: "the name is empty")); continue }
+            func value(_ i: Int?) -> String {
+                i.flatMap { $0 < fields.count ? fields[$0].trimmingCharacters(in: .whitespaces) : nil } ?? ""
+            }
+            let name = value(nameColumn)
+            let country = value(countryColumn).uppercased()
+            if name.isEmpty {
+                errors.append(LineError(line: row.line, message: "the name is empty"))
+                continue
+            }
             if !ISOCountries.isValid(country) {
-                errors.append(LineError(line: row.line, message: "\"\(country)\" is not an ISO 3166-1 alpha-2 country code")); continue
+                errors.append(
+                    LineError(line: row.line, message: "\"\(country)\" is not an ISO 3166-1 alpha-2 country code"))
+                continue
             }
             let levels = value(level).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             let departments = value(department).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             let faculties = value(faculty).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             let count = max(levels.count, 1)
             let agreements = (0..<count).map { i in
-                Partner.Agreement(level: i < levels.count ? levels[i] : "", department: i < departments.count ? departments[i] : "",
-                                  homeFaculty: i < faculties.count ? faculties[i] : "")
+                Partner.Agreement(
+                    level: i < levels.count ? levels[i] : "", department: i < departments.count ? departments[i] : "",
+                    homeFaculty: i < faculties.count ? faculties[i] : "")
             }
-            let aliasList = value(aliases).split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let aliasList = value(aliases).split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter
+            { !$0.isEmpty }
             let key = name.lowercased() + "|" + country
             if let existing = index[key] {
                 partners[existing].agreements += agreements
                 partners[existing].aliases += aliasList.filter { !partners[existing].aliases.contains($0) }
             } else {
                 index[key] = partners.count
-                partners.append(Partner(name: name, japaneseName: value(japanese), country: country, agreements: agreements, aliases: aliasList))
+                partners.append(
+                    Partner(
+                        name: name, japaneseName: value(japanese), country: country, agreements: agreements,
+                        aliases: aliasList))
             }
         }
         if !errors.isEmpty { throw ListError(errors: errors) }

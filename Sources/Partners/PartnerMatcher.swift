@@ -10,10 +10,11 @@ import Screening
 /// spelling slips, or the same letters with different spacing. Bracketed parts are tried on their
 /// own ("Universiti Teknologi Malaysia (UTM)"), the partner's country at the end of a name and a
 /// unit set beside it by a comma ("Faculty of Engineering, …") are set aside (``CommaParts``; a
-/// place after a comma leaves the match uncertain). It is **uncertain** when it differs only in generic words ("university") or lacks or
-/// adds a proper name while sharing others. It is **none** when it differs in a word that tells
-/// institutions apart ("national", "western", "extension", a number …), has the same words in
-/// another structure, or is in another country than the partner (the country is a guard).
+/// place after a comma leaves the match uncertain). It is **uncertain** when it differs only in
+/// generic words ("university") or lacks or adds a proper name while sharing others. It is
+/// **none** when it differs in a word that tells institutions apart ("national", "western",
+/// "extension", a number …), has the same words in another structure, or is in another country
+/// than the partner (the country is a guard).
 public struct PartnerMatcher: PartnerMatching {
     struct Entry: Sendable {
         let partner: Int
@@ -51,7 +52,8 @@ public struct PartnerMatcher: PartnerMatching {
                 let name = InstitutionName(written)
                 guard !name.words.isEmpty else { continue }
                 byCountry[Self.countryGroup(partner.country), default: []].append(entries.count)
-                entries.append(Entry(partner: p, written: written, name: name, trigrams: Similarity.trigrams(name.words)))
+                entries.append(
+                    Entry(partner: p, written: written, name: name, trigrams: Similarity.trigrams(name.words)))
             }
         }
         self.entries = entries
@@ -70,10 +72,14 @@ public struct PartnerMatcher: PartnerMatching {
     /// The key under which an officer's decision on a spelling is kept: its canonical words in
     /// the order written, so a decision on "Hanoi University of Science and Technology" is not
     /// one on "University of Science and Technology of Hanoi" (see ``NameStructure``).
-    public static func decisionKey(_ spelling: String) -> String { InstitutionName(spelling).words.joined(separator: " ") }
+    public static func decisionKey(_ spelling: String) -> String {
+        InstitutionName(spelling).words.joined(separator: " ")
+    }
 
     private enum Verdict: Int, Comparable {
-        case none = 0, uncertain = 1, matched = 2
+        case none = 0
+        case uncertain = 1
+        case matched = 2
         static func < (a: Verdict, b: Verdict) -> Bool { a.rawValue < b.rawValue }
     }
 
@@ -99,8 +105,12 @@ public struct PartnerMatcher: PartnerMatching {
         if let rest = commas.withoutPlace {
             let answer = matchBrackets(rest, country: country)
             if answer.result == .matched, let partner = answer.partner {
-                return PartnerMatch(result: .uncertain, partner: nil, candidates: [.init(partner: partner, score: 1)],
-                                    reason: "the name before the place matches \(partner); whether the place is its own is for a person to confirm")
+                return PartnerMatch(
+                    result: .uncertain, partner: nil, candidates: [.init(partner: partner, score: 1)],
+                    reason:
+                        "the name before the place matches \(partner); whether the place is its own is for a person to "
+                            + "confirm"
+                )
             }
         }
         return written
@@ -127,8 +137,9 @@ public struct PartnerMatcher: PartnerMatching {
         let matchedPartners = Set(([main] + inner).compactMap { $0?.result == .matched ? $0?.partner : nil })
         if matchedPartners.count > 1 {
             let names = matchedPartners.sorted()
-            return PartnerMatch(result: .uncertain, partner: nil, candidates: names.map { .init(partner: $0, score: 1) },
-                                reason: "the parts of the name match different partners (\(names.joined(separator: "; ")))")
+            return PartnerMatch(
+                result: .uncertain, partner: nil, candidates: names.map { .init(partner: $0, score: 1) },
+                reason: "the parts of the name match different partners (\(names.joined(separator: "; ")))")
         }
         if let main, main.result == .matched, let partner = main.partner {
             let asideable = zip(parts.inner, inner).allSatisfy { text, answer in
@@ -142,13 +153,19 @@ public struct PartnerMatcher: PartnerMatching {
             // The bracketed part matched; the rest must not name another institution. An unknown
             // abbreviation before a bracketed full name ("UBT (Universität Bayreuth)") does not;
             // an abbreviation against an abbreviation ("HUST (USTH)") says nothing certain.
-            let outerIsAbbreviation = parts.outer.split(separator: " ").allSatisfy { Parenthetical.isAbbreviation(String($0)) }
-            if main == nil || (main?.result == .uncertain && main?.candidates.contains { $0.partner == partner } == true)
-                || (outerIsAbbreviation && !Parenthetical.isAbbreviation(parts.inner[index])) {
+            let outerIsAbbreviation = parts.outer.split(separator: " ").allSatisfy {
+                Parenthetical.isAbbreviation(String($0))
+            }
+            if main == nil
+                || (main?.result == .uncertain && main?.candidates.contains { $0.partner == partner } == true)
+                || (outerIsAbbreviation && !Parenthetical.isAbbreviation(parts.inner[index]))
+            {
                 return inner[index].explained("the bracketed \"\(parts.inner[index])\" matches")
             }
-            return PartnerMatch(result: .uncertain, partner: nil, candidates: [.init(partner: partner, score: 1)],
-                                reason: "the bracketed part matches \(partner) but the rest of the name does not (\(main?.reason ?? ""))")
+            return PartnerMatch(
+                result: .uncertain, partner: nil, candidates: [.init(partner: partner, score: 1)],
+                reason:
+                    "the bracketed part matches \(partner) but the rest of the name does not (\(main?.reason ?? ""))")
         }
         return whole
     }
@@ -156,11 +173,14 @@ public struct PartnerMatcher: PartnerMatching {
     /// Matches a name as written, and without the partner's country at its end.
     private func matchWithCountry(_ institution: String, country: String?) -> PartnerMatch {
         let written = matchWhole(institution, country: country)
-        guard written.result != .matched, let country, let shorter = CountryNames.withoutTrailingCountry(institution, country: country) else {
+        guard written.result != .matched, let country,
+            let shorter = CountryNames.withoutTrailingCountry(institution, country: country)
+        else {
             return written
         }
         let stripped = matchWhole(shorter, country: country)
-        return stripped.result == .matched ? stripped.explained("the name without its country at the end matches") : written
+        return stripped.result == .matched
+            ? stripped.explained("the name without its country at the end matches") : written
     }
 
     /// Matches one name, brackets read as punctuation; `lookElsewhere` names a partner of another
@@ -168,17 +188,22 @@ public struct PartnerMatcher: PartnerMatching {
     private func matchWhole(_ institution: String, country: String?, lookElsewhere: Bool = false) -> PartnerMatch {
         let name = InstitutionName(institution)
         guard !name.words.isEmpty else {
-            return PartnerMatch(result: .none, partner: nil, candidates: [], reason: "the name has no letters to compare")
+            return PartnerMatch(
+                result: .none, partner: nil, candidates: [], reason: "the name has no letters to compare")
         }
         let key = name.words.joined(separator: " ")
         if let decision = decisions[key] {
             if let partnerName = decision, let partner = partners.first(where: { $0.name == partnerName }),
-               country.map({ Self.countryGroup($0) == Self.countryGroup(partner.country) }) ?? true {
-                return PartnerMatch(result: .matched, partner: partner.name, candidates: [.init(partner: partner.name, score: 1)],
-                                    reason: "an officer confirmed this spelling as \(partner.name)")
+                country.map({ Self.countryGroup($0) == Self.countryGroup(partner.country) }) ?? true
+            {
+                return PartnerMatch(
+                    result: .matched, partner: partner.name, candidates: [.init(partner: partner.name, score: 1)],
+                    reason: "an officer confirmed this spelling as \(partner.name)")
             }
             if decision == nil {
-                return PartnerMatch(result: .none, partner: nil, candidates: [], reason: "an officer rejected this spelling as a partner")
+                return PartnerMatch(
+                    result: .none, partner: nil, candidates: [],
+                    reason: "an officer rejected this spelling as a partner")
             }
         }
         let pool: [Int] = country.map { byCountry[Self.countryGroup($0)] ?? [] } ?? Array(entries.indices)
@@ -194,7 +219,9 @@ public struct PartnerMatcher: PartnerMatching {
             // comparison (the cheap trigram measure already said so).
             guard similarity >= 0.15 || name.joined == entry.name.joined else { continue }
             let (verdict, why) = compare(name, entry.name)
-            if best == nil || verdict > best!.verdict || (verdict == best!.verdict && similarity > (scores[entries[best!.entry].partner] ?? 0)) {
+            if best == nil || verdict > best!.verdict
+                || (verdict == best!.verdict && similarity > (scores[entries[best!.entry].partner] ?? 0))
+            {
                 best = (verdict, e, why)
             }
         }
@@ -205,8 +232,9 @@ public struct PartnerMatcher: PartnerMatching {
             let entry = entries[best.entry]
             let partner = partners[entry.partner]
             let via = entry.written == partner.name ? "" : " (listed as \"\(entry.written)\")"
-            return PartnerMatch(result: .matched, partner: partner.name, candidates: [.init(partner: partner.name, score: 1)],
-                                reason: "\(best.why)\(via)")
+            return PartnerMatch(
+                result: .matched, partner: partner.name, candidates: [.init(partner: partner.name, score: 1)],
+                reason: "\(best.why)\(via)")
         }
         if let best, best.verdict == .uncertain {
             let partner = partners[entries[best.entry].partner]
@@ -214,18 +242,24 @@ public struct PartnerMatcher: PartnerMatching {
             if !list.contains(where: { $0.partner == partner.name }) {
                 list.insert(.init(partner: partner.name, score: scores[entries[best.entry].partner] ?? 0), at: 0)
             }
-            return PartnerMatch(result: .uncertain, partner: nil, candidates: Array(list), reason: "\(best.why) of \(partner.name)")
+            return PartnerMatch(
+                result: .uncertain, partner: nil, candidates: Array(list), reason: "\(best.why) of \(partner.name)")
         }
         if let country, pool.isEmpty || best == nil {
             let elsewhere = lookElsewhere ? sameNameElsewhere(name, country: country) : nil
-            return PartnerMatch(result: .none, partner: nil, candidates: [],
-                                reason: elsewhere.map { "no partner in \(country); \($0) is a partner in another country" } ?? "no partner in \(country)")
+            return PartnerMatch(
+                result: .none, partner: nil, candidates: [],
+                reason: elsewhere.map { "no partner in \(country); \($0) is a partner in another country" }
+                    ?? "no partner in \(country)")
         }
         if let country, lookElsewhere, let elsewhere = sameNameElsewhere(name, country: country) {
-            return PartnerMatch(result: .none, partner: nil, candidates: Array(candidates),
-                                reason: "\(elsewhere) has this name but is in another country, not \(country)")
+            return PartnerMatch(
+                result: .none, partner: nil, candidates: Array(candidates),
+                reason: "\(elsewhere) has this name but is in another country, not \(country)")
         }
-        let closest = best.map { "closest listed name \"\(entries[$0.entry].written)\": \($0.why)" } ?? "nothing close on the list"
+        let closest =
+            best.map { "closest listed name \"\(entries[$0.entry].written)\": \($0.why)" }
+            ?? "nothing close on the list"
         return PartnerMatch(result: .none, partner: nil, candidates: Array(candidates), reason: closest)
     }
 
@@ -275,20 +309,32 @@ public struct PartnerMatcher: PartnerMatching {
         let left = a.words.indices.filter { pairs[$0] == nil }.map { a.words[$0] }
         let right = b.words.indices.filter { !used[$0] }.map { b.words[$0] }
         if !NameStructure.keepsStructure(a.words, b.words, pairs: pairs) {
-            return (.none, "the same words in another structure name another institution (\"\(a.words.joined(separator: " "))\" is not \"\(b.words.joined(separator: " "))\")")
+            return (
+                .none,
+                "the same words in another structure name another institution "
+                    + "(\"\(a.words.joined(separator: " "))\" is not \"\(b.words.joined(separator: " "))\")"
+            )
         }
         if a.sortedWords == b.sortedWords { return (.matched, "same name after normalization, words reordered") }
         if !left.isEmpty, left.joined() == right.joined() {
-            return (.matched, "same name but for spacing (\(left.joined(separator: " ")) / \(right.joined(separator: " ")))")
+            return (
+                .matched, "same name but for spacing (\(left.joined(separator: " ")) / \(right.joined(separator: " ")))"
+            )
         }
-        if left.isEmpty && right.isEmpty { return (.matched, "same name but for spelling (\(slips.joined(separator: ", ")))") }
+        if left.isEmpty && right.isEmpty {
+            return (.matched, "same name but for spelling (\(slips.joined(separator: ", ")))")
+        }
 
         let unpaired = left + right
         if let word = unpaired.first(where: InstitutionName.isDistinguishing) {
             return (.none, "differs in \"\(word)\", which names another institution")
         }
         if unpaired.allSatisfy({ InstitutionName.genericWords.contains($0) }) {
-            return (.uncertain, "same name but for the generic word\(unpaired.count > 1 ? "s" : "") \(unpaired.map { "\"\($0)\"" }.joined(separator: ", "))")
+            return (
+                .uncertain,
+                "same name but for the generic "
+                    + "word\(unpaired.count > 1 ? "s" : "") \(unpaired.map { "\"\($0)\"" }.joined(separator: ", "))"
+            )
         }
         // One proper name more or less, with at least two proper names shared, may still be the
         // same institution written longer or shorter ("…, Bristol"); anything more is another one

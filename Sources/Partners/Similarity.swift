@@ -21,9 +21,19 @@ enum Similarity {
     /// Shared trigrams over all distinct trigrams (pg_trgm's `similarity`).
     static func similarity(_ x: [UInt64], _ y: [UInt64]) -> Double {
         if x.isEmpty && y.isEmpty { return 1 }
-        var i = 0, j = 0, shared = 0
+        var i = 0
+        var j = 0
+        var shared = 0
         while i < x.count && j < y.count {
-            if x[i] == y[j] { shared += 1; i += 1; j += 1 } else if x[i] < y[j] { i += 1 } else { j += 1 }
+            if x[i] == y[j] {
+                shared += 1
+                i += 1
+                j += 1
+            } else if x[i] < y[j] {
+                i += 1
+            } else {
+                j += 1
+            }
         }
         return Double(shared) / Double(x.count + y.count - shared)
     }
@@ -31,7 +41,8 @@ enum Similarity {
     /// Optimal string alignment distance (Damerau–Levenshtein without repeated edits), capped:
     /// returns `limit + 1` as soon as the distance is known to exceed `limit`.
     static func editDistance(_ a: String, _ b: String, limit: Int) -> Int {
-        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        let x = Array(a.unicodeScalars)
+        let y = Array(b.unicodeScalars)
         if abs(x.count - y.count) > limit { return limit + 1 }
         if x.isEmpty || y.isEmpty { return max(x.count, y.count) }
         var previous2 = [Int](repeating: 0, count: y.count + 1)

@@ -100,8 +100,9 @@ public actor Connection {
         guard let conn, PQstatus(conn) == CONNECTION_OK else {
             var message = conn.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? "out of memory"
             // libpq may quote the password token of a malformed URL.
-            message = ConnectionTarget.scrub(message.trimmingCharacters(in: .whitespacesAndNewlines),
-                                             conninfo: conninfo)
+            message = ConnectionTarget.scrub(
+                message.trimmingCharacters(in: .whitespacesAndNewlines),
+                conninfo: conninfo)
             if let conn { PQfinish(conn) }
             throw PostgresError(
                 kind: .connection,
@@ -180,7 +181,8 @@ public actor Connection {
 
     /// Runs one parameterized statement and returns its rows.
     @discardableResult
-    public nonisolated func query(_ sql: String, _ parameters: [any PostgresBindable] = []) async throws -> PostgresRows {
+    public nonisolated func query(_ sql: String, _ parameters: [any PostgresBindable] = []) async throws -> PostgresRows
+    {
         let texts = parameters.map { $0.postgresText }
         let limit = QueryLimits.statementTimeout
         return try await cancellable { try await self.runQuery(sql, texts, limit: limit) }
@@ -361,7 +363,10 @@ enum CopyText {
     static func append(_ row: [String?], to buffer: inout [UInt8]) {
         for (i, value) in row.enumerated() {
             if i > 0 { buffer.append(9) }
-            guard let value else { buffer.append(contentsOf: [92, 78]); continue }  // \N
+            guard let value else {
+                buffer.append(contentsOf: [92, 78])
+                continue
+            }  // \N
             buffer.appendEscaped(value, isSpecial: { $0 == 92 || $0 == 9 || $0 == 10 || $0 == 13 }) { byte, out in
                 switch byte {
                 case 92: out += [92, 92]

@@ -111,10 +111,11 @@ public actor ConnectionPool {
     private func timeOutWaiter(_ id: Int) {
         guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
         let seconds = checkoutTimeout.components.seconds
-        waiters.remove(at: index).continuation.resume(throwing: PostgresError(
-            kind: .connection,
-            message: "no database connection became free within \(seconds) s (all \(size) in use)",
-            hint: "raise the pool size or lower the concurrency"))
+        waiters.remove(at: index).continuation.resume(
+            throwing: PostgresError(
+                kind: .connection,
+                message: "no database connection became free within \(seconds) s (all \(size) in use)",
+                hint: "raise the pool size or lower the concurrency"))
     }
 
     private func cancelWaiter(_ id: Int) {
@@ -154,7 +155,8 @@ public actor ConnectionPool {
     public func shutdown() async {
         closed = true
         for waiter in waiters {
-            waiter.continuation.resume(throwing: PostgresError(kind: .usage, message: "the connection pool is shut down"))
+            waiter.continuation.resume(
+                throwing: PostgresError(kind: .usage, message: "the connection pool is shut down"))
         }
         waiters.removeAll()
         for connection in idle { await connection.close() }

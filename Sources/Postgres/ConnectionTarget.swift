@@ -10,12 +10,16 @@ public enum ConnectionTarget {
             parts.password = nil
             parts.user = nil
             var host = parts.host ?? ""
-            if host.isEmpty, let item = parts.queryItems?.first(where: { $0.name == "host" }) { host = item.value ?? "" }
+            if host.isEmpty, let item = parts.queryItems?.first(where: { $0.name == "host" }) {
+                host = item.value ?? ""
+            }
             let port = parts.port.map { ":\($0)" } ?? ""
             let db = parts.path.isEmpty ? "" : parts.path
             return "\(host.isEmpty ? "localhost" : host)\(port)\(db)"
         }
-        var host = "localhost", port = "", db = ""
+        var host = "localhost"
+        var port = ""
+        var db = ""
         for pair in conninfo.split(separator: " ") {
             let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard kv.count == 2 else { continue }
@@ -37,7 +41,8 @@ public enum ConnectionTarget {
         var scrubbed = ""
         var rest = Substring(message)
         while let open = rest.firstIndex(of: "\""),
-              let close = rest[rest.index(after: open)...].firstIndex(of: "\"") {
+            let close = rest[rest.index(after: open)...].firstIndex(of: "\"")
+        {
             let token = rest[rest.index(after: open)..<close]
             scrubbed += rest[..<open]
             let secretPart = token.count >= 2 && (secret.contains(token) || token.contains(secret))
@@ -56,11 +61,11 @@ public enum ConnectionTarget {
             if !value.isEmpty { return String(value) }
         }
         guard let scheme = conninfo.range(of: "://"), let at = conninfo.range(of: "@", options: .backwards),
-              scheme.upperBound < at.lowerBound else { return nil }
+            scheme.upperBound < at.lowerBound
+        else { return nil }
         let userInfo = conninfo[scheme.upperBound..<at.lowerBound]
         guard let colon = userInfo.firstIndex(of: ":") else { return nil }
         let secret = userInfo[userInfo.index(after: colon)...]
         return secret.isEmpty ? nil : String(secret)
     }
 }
-

@@ -16,7 +16,8 @@ public struct PostgresNotification: Sendable {
 public enum NotificationListener {
     /// Listens to `channels` until the consuming task is cancelled.
     public static func listen(conninfo: String, channels: [String]) -> AsyncStream<PostgresNotification> {
-        let (stream, continuation) = AsyncStream<PostgresNotification>.makeStream(bufferingPolicy: .bufferingNewest(1024))
+        let (stream, continuation) = AsyncStream<PostgresNotification>.makeStream(
+            bufferingPolicy: .bufferingNewest(1024))
         let state = ListenerState()
         continuation.onTermination = { _ in state.stop() }
         let thread = Thread {
@@ -31,8 +32,16 @@ public enum NotificationListener {
 final class ListenerState: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
-    func stop() { lock.lock(); stopped = true; lock.unlock() }
-    var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+    func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+    }
+    var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
 }
 
 private struct ListenerLoop {
@@ -63,7 +72,11 @@ private struct ListenerLoop {
             var descriptor = pollfd(fd: PQsocket(live), events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, 50)
             if ready < 0 { continue }
-            if PQconsumeInput(live) == 0 { PQfinish(live); conn = nil; continue }
+            if PQconsumeInput(live) == 0 {
+                PQfinish(live)
+                conn = nil
+                continue
+            }
             while let note = PQnotifies(live) {
                 let channel = String(cString: note.pointee.relname)
                 let payload = String(cString: note.pointee.extra)

@@ -75,9 +75,14 @@ enum PostgresArray {
         out.append(UInt8(ascii: "{"))
         for (i, element) in elements.enumerated() {
             if i > 0 { out.append(comma) }
-            guard let element else { out.append(contentsOf: "NULL".utf8); continue }
+            guard let element else {
+                out.append(contentsOf: "NULL".utf8)
+                continue
+            }
             out.append(quote)
-            out.appendEscaped(element, isSpecial: { $0 == quote || $0 == backslash }) { byte, out in out += [backslash, byte] }
+            out.appendEscaped(element, isSpecial: { $0 == quote || $0 == backslash }) { byte, out in
+                out += [backslash, byte]
+            }
             out.append(quote)
         }
         out.append(UInt8(ascii: "}"))
@@ -87,7 +92,9 @@ enum PostgresArray {
     static func decode(_ literal: String) -> [String?] {
         var utf8 = literal
         return utf8.withUTF8 { bytes -> [String?] in
-            guard bytes.count >= 2, bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else { return [literal] }
+            guard bytes.count >= 2, bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else {
+                return [literal]
+            }
             var result: [String?] = []
             var i = 1
             let end = bytes.count - 1

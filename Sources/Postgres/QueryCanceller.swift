@@ -32,8 +32,16 @@ final class QueryCanceller: @unchecked Sendable {
         running = false
     }
 
-    func begin() { lock.lock(); running = true; lock.unlock() }
-    func end() { lock.lock(); running = false; lock.unlock() }
+    func begin() {
+        lock.lock()
+        running = true
+        lock.unlock()
+    }
+    func end() {
+        lock.lock()
+        running = false
+        lock.unlock()
+    }
 
     /// Asks the server to cancel the statement in progress, if one is.
     func cancelRunning() {

@@ -5,7 +5,11 @@ public struct PostgresDate: Sendable, Hashable, CustomStringConvertible, Postgre
     public var year: Int
     public var month: Int
     public var day: Int
-    public init(year: Int, month: Int, day: Int) { self.year = year; self.month = month; self.day = day }
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
     public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
     public var postgresText: String? { description }
 }

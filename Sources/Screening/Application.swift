@@ -20,9 +20,11 @@ public struct Application: Sendable, Equatable {
 
 /// Status of residence in Japan now.
 public enum JapanStatus: String, Sendable, CaseIterable {
-    case none, student, permanentResident = "permanent_resident"
+    case none, student
+    case permanentResident = "permanent_resident"
     case specialPermanentResident = "special_permanent_resident"
-    case longTermResident = "long_term_resident", other
+    case longTermResident = "long_term_resident"
+    case other
 }
 
 /// The TMU course applied for.
@@ -42,9 +44,12 @@ public struct Qualification: Sendable, Equatable {
 
 public struct Affiliation: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
-        case university, governmentAgency = "government_agency"
-        case localGovernmentAgency = "local_government_agency", company
-        case researchInstitute = "research_institute", other
+        case university
+        case governmentAgency = "government_agency"
+        case localGovernmentAgency = "local_government_agency"
+        case company
+        case researchInstitute = "research_institute"
+        case other
     }
     public enum Status: String, Sendable, CaseIterable { case enrolled, graduated }
     public enum Level: String, Sendable, CaseIterable { case bachelor, master, doctoral, staff }
@@ -101,10 +106,16 @@ public enum LanguageEvidence: Sendable, Equatable {
 
 public struct Declarations: Sendable, Equatable {
     public enum EmploymentIntent: String, Sendable, CaseIterable {
-        case tokyoCompany = "tokyo_company", universityOrResearch = "university_or_research"
-        case publicOrganization = "public_organization", none
+        case tokyoCompany = "tokyo_company"
+        case universityOrResearch = "university_or_research"
+        case publicOrganization = "public_organization"
+        case none
     }
-    public enum Support: String, Sendable, CaseIterable { case scholarship, researchFund = "research_fund", other }
+    public enum Support: String, Sendable, CaseIterable {
+        case scholarship
+        case researchFund = "research_fund"
+        case other
+    }
     public var willLearnJapanese: Bool
     public var willJoinNetwork: Bool
     public var healthOK: Bool
@@ -129,9 +140,14 @@ public struct DocumentReference: Sendable, Equatable {
 }
 
 public enum DocumentType: String, Sendable, CaseIterable, Codable {
-    case applicationForm = "application_form", transcript, degreeCertificate = "degree_certificate"
-    case languageCertificate = "language_certificate", housingReferralForm = "housing_referral_form"
-    case passport, researchPlan = "research_plan", recommendationLetter = "recommendation_letter"
+    case applicationForm = "application_form"
+    case transcript
+    case degreeCertificate = "degree_certificate"
+    case languageCertificate = "language_certificate"
+    case housingReferralForm = "housing_referral_form"
+    case passport
+    case researchPlan = "research_plan"
+    case recommendationLetter = "recommendation_letter"
 
     /// The type in words ("housing referral form").
     public var displayName: String { String(rawValue.map { $0 == "_" ? " " : $0 }) }

@@ -11,10 +11,14 @@ public enum ApplicationDecoder {
     public static let maxTextLength = 300
 
     /// Decodes `value`; `defaultProgram` is the batch's program when the record has none.
-    public static func decode(_ value: JSONValue, defaultProgram: String? = nil) -> Result<Application, RecordRejection> {
+    public static func decode(_ value: JSONValue, defaultProgram: String? = nil) -> Result<Application, RecordRejection>
+    {
         var reader = FieldReader()
         guard case .object = value else {
-            return .failure(RecordRejection(applicantID: nil, errors: [FieldError(field: "", message: "a record must be a JSON object, not \(value.typeName)")]))
+            return .failure(
+                RecordRejection(
+                    applicantID: nil,
+                    errors: [FieldError(field: "", message: "a record must be a JSON object, not \(value.typeName)")]))
         }
         let id = reader.applicantID(value["applicant_id"], "applicant_id")
         var program = reader.optionalString(value["program"], "program", maxLength: 64)
@@ -35,8 +39,9 @@ public enum ApplicationDecoder {
         let applied = reader.date(value["application_date"], "application_date")
         if let birth, let applied {
             // The dates are not repeated: a birth date is personal data (say which field and why).
-            if birth >= applied { reader.fail("birth_date", "is not before application_date") }
-            else if birth.age(on: applied) > 120 {
+            if birth >= applied {
+                reader.fail("birth_date", "is not before application_date")
+            } else if birth.age(on: applied) > 120 {
                 reader.fail("birth_date", "gives an age over 120 on application_date")
             }
         }
@@ -53,11 +58,12 @@ public enum ApplicationDecoder {
         else {
             return .failure(RecordRejection(applicantID: id, errors: reader.errors))
         }
-        return .success(Application(
-            applicantID: id, program: program, familyName: family, givenName: given, birthDate: birth,
-            citizenships: citizenships, japanStatus: status, course: course, applicationDate: applied,
-            qualification: qualification, affiliation: affiliation, transcripts: transcripts,
-            language: language, declarations: declarations, documents: documents))
+        return .success(
+            Application(
+                applicantID: id, program: program, familyName: family, givenName: given, birthDate: birth,
+                citizenships: citizenships, japanStatus: status, course: course, applicationDate: applied,
+                qualification: qualification, affiliation: affiliation, transcripts: transcripts,
+                language: language, declarations: declarations, documents: documents))
     }
 
     /// Best-effort applicant id of a record that may be invalid, for rejection reports.

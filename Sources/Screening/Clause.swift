@@ -22,10 +22,16 @@ public struct ClauseResult: Sendable, Equatable {
     public struct Fact: Sendable, Equatable {
         public let name: String
         public let value: String
-        public init(_ name: String, _ value: String) { self.name = name; self.value = value }
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
     }
 
-    public init(id: String, status: ClauseStatus, explanation: String, facts: [Fact] = [], categories: [String] = [], condition: Bool = false) {
+    public init(
+        id: String, status: ClauseStatus, explanation: String, facts: [Fact] = [], categories: [String] = [],
+        condition: Bool = false
+    ) {
         self.id = id
         self.status = status
         self.explanation = explanation
@@ -84,9 +90,13 @@ public struct DocumentCheck: Sendable, Equatable {
 
     /// Checks as a JSON array (the stored form).
     public static func json(_ checks: [DocumentCheck]) -> String {
-        "[" + checks.map {
-            JSONWriter.object([("type", JSONWriter.string($0.type.rawValue)), ("file", JSONWriter.string($0.file)), ("problem", JSONWriter.optionalString($0.problem))])
-        }.joined(separator: ",") + "]"
+        "["
+            + checks.map {
+                JSONWriter.object([
+                    ("type", JSONWriter.string($0.type.rawValue)), ("file", JSONWriter.string($0.file)),
+                    ("problem", JSONWriter.optionalString($0.problem)),
+                ])
+            }.joined(separator: ",") + "]"
     }
 
     /// Reads the stored form back.
@@ -94,8 +104,11 @@ public struct DocumentCheck: Sendable, Equatable {
         guard case .array(let items) = try JSONParser.parse(json) else { return [] }
         return items.compactMap { item in
             guard case .string(let type)? = item["type"], let documentType = DocumentType(rawValue: type),
-                  case .string(let file)? = item["file"] else { return nil }
-            if case .string(let problem)? = item["problem"] { return DocumentCheck(type: documentType, file: file, problem: problem) }
+                case .string(let file)? = item["file"]
+            else { return nil }
+            if case .string(let problem)? = item["problem"] {
+                return DocumentCheck(type: documentType, file: file, problem: problem)
+            }
             return DocumentCheck(type: documentType, file: file, problem: nil)
         }
     }

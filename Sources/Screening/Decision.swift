@@ -35,7 +35,9 @@ public struct Decision: Sendable, Equatable {
     /// asking an ineligible applicant to complete their file helps nobody; otherwise a failed
     /// document makes it `incomplete`; otherwise anything left to a person makes it
     /// `needs_review`; otherwise `eligible`.
-    public init(applicantID: String, ruleSet: String, clauses: [ClauseResult], gpaTrace: GPAResult, partner: PartnerMatch? = nil) {
+    public init(
+        applicantID: String, ruleSet: String, clauses: [ClauseResult], gpaTrace: GPAResult, partner: PartnerMatch? = nil
+    ) {
         self.partner = partner
         self.applicantID = applicantID
         self.ruleSet = ruleSet
@@ -79,7 +81,9 @@ public struct Decision: Sendable, Equatable {
     public func withdrawn(inFavourOf kept: String) -> Decision {
         let withdrawal = ClauseResult(
             id: "identity.duplicate", status: .notApplicable,
-            explanation: "An officer withdrew this application as a duplicate of \(kept), which stands (bursar duplicates resolve); it can no longer be admitted.",
+            explanation:
+                "An officer withdrew this application as a duplicate of \(kept), which stands (bursar duplicates "
+                    + "resolve); it can no longer be admitted.",
             facts: [.init("kept application", kept)])
         var clauses = self.clauses.map { $0.id == "identity.duplicate" ? withdrawal : $0 }
         if !clauses.contains(where: { $0.id == "identity.duplicate" }) { clauses.append(withdrawal) }

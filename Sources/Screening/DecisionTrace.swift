@@ -37,18 +37,21 @@ public struct DecisionTrace: Sendable, Codable, Equatable {
 
     public init(_ decision: Decision) {
         clauses = decision.clauses.map {
-            Clause(id: $0.id, status: $0.status, explanation: $0.explanation,
-                   facts: $0.facts.map { [$0.name, $0.value] }, condition: $0.condition)
+            Clause(
+                id: $0.id, status: $0.status, explanation: $0.explanation,
+                facts: $0.facts.map { [$0.name, $0.value] }, condition: $0.condition)
         }
         courses = decision.gpaTrace.lines.map {
             let weight = $0.weight.denominator == 1 ? "\($0.weight.numerator)" : $0.weight.decimalString(places: 3)
-            return CourseLine(transcript: $0.transcript, title: $0.title, grade: $0.grade, gradePoint: $0.gradePoint,
-                              weight: weight, lookAlike: $0.lookAlike)
+            return CourseLine(
+                transcript: $0.transcript, title: $0.title, grade: $0.grade, gradePoint: $0.gradePoint,
+                weight: weight, lookAlike: $0.lookAlike)
         }
         gpaExact = decision.gpaTrace.exact?.description
         studies = decision.gpaTrace.studies.map {
-            Study(key: $0.key, transcripts: $0.transcripts, gpaExcluded: $0.excluded?.description,
-                  gpaCountedAtZero: $0.countedAtZero?.description)
+            Study(
+                key: $0.key, transcripts: $0.transcripts, gpaExcluded: $0.excluded?.description,
+                gpaCountedAtZero: $0.countedAtZero?.description)
         }
     }
 
@@ -124,8 +127,10 @@ public struct DecisionRecord: Sendable, Equatable {
     public let conditions: [String]
     public let ruleSet: String?
 
-    public init(applicantID: String, revision: Int, outcome: Outcome, gpa: String?, categories: [String],
-                failed: [String], review: [String], conditions: [String], ruleSet: String?) {
+    public init(
+        applicantID: String, revision: Int, outcome: Outcome, gpa: String?, categories: [String],
+        failed: [String], review: [String], conditions: [String], ruleSet: String?
+    ) {
         self.applicantID = applicantID
         self.revision = revision
         self.outcome = outcome
@@ -152,9 +157,12 @@ public struct DecisionRecord: Sendable, Equatable {
 
     /// One CSV row; list fields are joined with `;`.
     public var csv: String {
-        [applicantID, String(revision), outcome.rawValue, gpa ?? "", categories.joined(separator: ";"),
-         failed.joined(separator: ";"), review.joined(separator: ";"), conditions.joined(separator: ";"), ruleSet ?? ""]
-            .map(CSV.field).joined(separator: ",")
+        [
+            applicantID, String(revision), outcome.rawValue, gpa ?? "", categories.joined(separator: ";"),
+            failed.joined(separator: ";"), review.joined(separator: ";"), conditions.joined(separator: ";"),
+            ruleSet ?? "",
+        ]
+        .map(CSV.field).joined(separator: ",")
     }
 }
 
@@ -162,8 +170,10 @@ public struct DecisionRecord: Sendable, Equatable {
 public enum DecisionReport {
     /// The report. `applicant` is the name as on the passport, when known; `explain` rewrites
     /// each clause's explanation for a person (the CLI names countries there).
-    public static func render(record: DecisionRecord, trace: DecisionTrace, decidedAt: String, applicant: String? = nil,
-                              explain: (String) -> String = { $0 }) -> String {
+    public static func render(
+        record: DecisionRecord, trace: DecisionTrace, decidedAt: String, applicant: String? = nil,
+        explain: (String) -> String = { $0 }
+    ) -> String {
         var lines: [String] = []
         let who = "Applicant \(record.applicantID)\(applicant.map { " (\($0))" } ?? "")"
         lines.append("\(who) — revision \(record.revision), rule set \(record.ruleSet ?? "?"), decided \(decidedAt)")
@@ -192,7 +202,9 @@ public enum DecisionReport {
             lines.append("")
             lines.append("GPA trace (grade → points × weight):")
             for course in trace.courses {
-                let outside = course.lookAlike == true ? "excluded, or 0 × \(course.weight) (a look-alike mark)"
+                let outside =
+                    course.lookAlike == true
+                    ? "excluded, or 0 × \(course.weight) (a look-alike mark)"
                     : "excluded (outside the scale)"
                 let points = course.gradePoint.map { "\($0) × \(course.weight)" } ?? outside
                 lines.append("  [\(course.transcript)] \(course.title): \(course.grade) → \(points)")

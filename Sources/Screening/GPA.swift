@@ -103,16 +103,19 @@ public enum GPACalculator {
                 let gp = ConversionTable.gradePoint(of: course.grade, pattern: transcript.pattern)
                 var lookAlike = false
                 if case .lookAlike = course.grade { lookAlike = true }
-                lines.append(.init(transcript: t, title: course.title, grade: course.grade.description,
-                                   gradePoint: gp, weight: weight, lookAlike: lookAlike))
+                lines.append(
+                    .init(
+                        transcript: t, title: course.title, grade: course.grade.description,
+                        gradePoint: gp, weight: weight, lookAlike: lookAlike))
             }
         }
         let studies = zip(keys, members).map { key, indexes in
             let own = lines.filter { indexes.contains($0.transcript) }
-            return GPAResult.Study(key: key, transcripts: indexes,
-                                   excluded: gpa(own, reading: .excluded),
-                                   countedAtZero: gpa(own, reading: .countedAtZero),
-                                   lookAlikes: own.filter(\.lookAlike))
+            return GPAResult.Study(
+                key: key, transcripts: indexes,
+                excluded: gpa(own, reading: .excluded),
+                countedAtZero: gpa(own, reading: .countedAtZero),
+                lookAlikes: own.filter(\.lookAlike))
         }
         return GPAResult(studies: studies, lines: lines)
     }

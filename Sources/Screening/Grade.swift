@@ -2,7 +2,8 @@ import Foundation
 
 /// The rows of the guideline's Conversion Table ("Grading System" patterns 1–6).
 public enum GradingPattern: Int, Sendable, CaseIterable {
-    case one = 1, two, three, four, five, six
+    case one = 1
+    case two, three, four, five, six
 }
 
 /// A grade as it stands on a transcript, after it was checked against its pattern.

@@ -12,7 +12,10 @@ public struct PartnerMatch: Sendable, Equatable {
     public struct Candidate: Sendable, Equatable {
         public let partner: String
         public let score: Double
-        public init(partner: String, score: Double) { self.partner = partner; self.score = score }
+        public init(partner: String, score: Double) {
+            self.partner = partner
+            self.score = score
+        }
     }
 
     public let result: Result

@@ -44,7 +44,8 @@ public struct PersonName: Sendable, Hashable {
         if Self.withinOneEdit(mine, other.familyFirst) || Self.withinOneEdit(mine, other.givenFirst) { return .close }
         // A missing middle name: every word of the shorter name is in the longer, and the shorter
         // still has at least two words (a family and a given name).
-        let a = sortedWords, b = other.sortedWords
+        let a = sortedWords
+        let b = other.sortedWords
         let (short, long) = a.count <= b.count ? (a, b) : (b, a)
         if short.count >= 2, short.count < long.count, Self.isSubmultiset(short, of: long) { return .close }
         return .none
@@ -61,14 +62,28 @@ public struct PersonName: Sendable, Hashable {
 
     /// True when `a` and `b` differ by at most one insertion, deletion or substitution.
     static func withinOneEdit(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        let x = Array(a.unicodeScalars)
+        let y = Array(b.unicodeScalars)
         if abs(x.count - y.count) > 1 { return false }
-        var i = 0, j = 0, edits = 0
+        var i = 0
+        var j = 0
+        var edits = 0
         while i < x.count && j < y.count {
-            if x[i] == y[j] { i += 1; j += 1; continue }
+            if x[i] == y[j] {
+                i += 1
+                j += 1
+                continue
+            }
             edits += 1
             if edits > 1 { return false }
-            if x.count > y.count { i += 1 } else if x.count < y.count { j += 1 } else { i += 1; j += 1 }
+            if x.count > y.count {
+                i += 1
+            } else if x.count < y.count {
+                j += 1
+            } else {
+                i += 1
+                j += 1
+            }
         }
         edits += (x.count - i) + (y.count - j)
         return edits <= 1

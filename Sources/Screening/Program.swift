@@ -1,5 +1,5 @@
-import Foundation
 import Banking
+import Foundation
 
 /// A program's definition: everything of its guideline that is data rather than logic
 /// (interface §4). Loaded from `db/programs/<id>.json` and stored in the database.

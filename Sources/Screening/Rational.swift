@@ -17,7 +17,10 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     public init?(decimal text: String) {
         var digits = Substring(text)
         var negative = false
-        if digits.first == "-" { negative = true; digits = digits.dropFirst() }
+        if digits.first == "-" {
+            negative = true
+            digits = digits.dropFirst()
+        }
         let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.count <= 9,
             whole.allSatisfy({ $0.isASCII && $0.isNumber })
@@ -52,9 +55,11 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     public static func * (a: Rational, b: Rational) -> Rational {
-        let g1 = gcd(abs(a.numerator), b.denominator), g2 = gcd(abs(b.numerator), a.denominator)
-        return Rational((a.numerator / Swift.max(g1, 1)) * (b.numerator / Swift.max(g2, 1)),
-                        (a.denominator / Swift.max(g2, 1)) * (b.denominator / Swift.max(g1, 1)))
+        let g1 = gcd(abs(a.numerator), b.denominator)
+        let g2 = gcd(abs(b.numerator), a.denominator)
+        return Rational(
+            (a.numerator / Swift.max(g1, 1)) * (b.numerator / Swift.max(g2, 1)),
+            (a.denominator / Swift.max(g2, 1)) * (b.denominator / Swift.max(g1, 1)))
     }
 
     public static func / (a: Rational, b: Rational) -> Rational {

@@ -15,14 +15,19 @@ public struct Screener: Sendable {
 
     /// Screens `application` with the results of its document checks and of the person-level
     /// lists (exclusion entries and other applications naming the same person).
-    public func decide(_ application: Application, documents: [DocumentCheck],
-                       exclusions: [ExclusionHit] = [], duplicates: [DuplicateHit] = []) -> Decision {
+    public func decide(
+        _ application: Application, documents: [DocumentCheck],
+        exclusions: [ExclusionHit] = [], duplicates: [DuplicateHit] = []
+    ) -> Decision {
         let context = ScreeningContext(
             application: application, program: program,
             gpa: GPACalculator.compute(application.transcripts),
-            partner: partners.match(institution: application.affiliation.institution, country: application.affiliation.country),
+            partner: partners.match(
+                institution: application.affiliation.institution, country: application.affiliation.country),
             documents: documents, exclusions: exclusions, duplicates: duplicates, locations: locations)
         let results = rules.clauses.flatMap { $0.evaluate(context) }
-        return Decision(applicantID: application.applicantID, ruleSet: program.ruleSet, clauses: results, gpaTrace: context.gpa, partner: context.partner)
+        return Decision(
+            applicantID: application.applicantID, ruleSet: program.ruleSet, clauses: results, gpaTrace: context.gpa,
+            partner: context.partner)
     }
 }

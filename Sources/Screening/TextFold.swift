@@ -16,10 +16,17 @@ public enum TextFold {
         out.reserveCapacity(text.utf8.count)
         let decomposed = text.precomposedStringWithCompatibilityMapping.decomposedStringWithCanonicalMapping
         for ch in decomposed {
-            if let replacement = special[ch] { out += replacement; continue }
+            if let replacement = special[ch] {
+                out += replacement
+                continue
+            }
             for scalar in ch.unicodeScalars {
                 let props = scalar.properties
-                if props.generalCategory == .nonspacingMark || props.generalCategory == .spacingMark || props.generalCategory == .enclosingMark { continue }
+                if props.generalCategory == .nonspacingMark || props.generalCategory == .spacingMark
+                    || props.generalCategory == .enclosingMark
+                {
+                    continue
+                }
                 if props.isAlphabetic || props.numericType != nil {
                     out.unicodeScalars.append(contentsOf: String(scalar).lowercased().unicodeScalars)
                 } else if scalar == "'" || scalar == "’" || scalar == "`" {
@@ -43,7 +50,10 @@ public enum TextFold {
             case 0x61...0x7A, 0x30...0x39: current.append(byte)
             case 0x27, 0x60: continue  // O'Brien = OBrien
             default:
-                if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)); current.removeAll(keepingCapacity: true) }
+                if !current.isEmpty {
+                    words.append(String(decoding: current, as: UTF8.self))
+                    current.removeAll(keepingCapacity: true)
+                }
             }
         }
         if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }

@@ -14,13 +14,17 @@ public enum AuditLog {
     public static let actorVariable = "BURSAR_ACTOR"
 
     /// Records one action in the caller's transaction.
-    public static func record(on connection: Connection, action: String, program: String?, applicantID: String? = nil,
-                              reason: String? = nil, detail: [String: String] = [:]) async throws {
+    public static func record(
+        on connection: Connection, action: String, program: String?, applicantID: String? = nil,
+        reason: String? = nil, detail: [String: String] = [:]
+    ) async throws {
         let json = JSONWriter.object(detail.sorted { $0.key < $1.key }.map { ($0.key, JSONWriter.string($0.value)) })
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO audit_log (action, program, applicant_id, reason, detail, os_user, actor)
             VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)
-            """, action, program, applicantID, reason.flatMap { $0.isEmpty ? nil : $0 }, JSONText(json), operatingSystemUser, actor)
+            """, action, program, applicantID, reason.flatMap { $0.isEmpty ? nil : $0 }, JSONText(json),
+            operatingSystemUser, actor)
     }
 
     /// One row about one applicant, for ``record(on:action:rows:)``.
@@ -42,7 +46,8 @@ public enum AuditLog {
         let details = rows.map { row in
             JSONWriter.object(row.detail.sorted { $0.key < $1.key }.map { ($0.key, JSONWriter.string($0.value)) })
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO audit_log (action, program, applicant_id, detail, os_user, actor)
             SELECT $1, p, a, d::jsonb, $5, $6 FROM unnest($2::text[], $3::text[], $4::text[]) AS t(p, a, d)
             """, action, TextArray(rows.map(\.program)), TextArray(rows.map(\.applicantID)), TextArray(details),
@@ -51,8 +56,11 @@ public enum AuditLog {
 
     /// The person acting: `BURSAR_ACTOR` when set and not blank.
     public static var actor: String? {
-        guard let name = ProcessInfo.processInfo.environment[actorVariable]?.trimmingCharacters(in: .whitespacesAndNewlines),
-              !name.isEmpty else { return nil }
+        guard
+            let name = ProcessInfo.processInfo.environment[actorVariable]?.trimmingCharacters(
+                in: .whitespacesAndNewlines),
+            !name.isEmpty
+        else { return nil }
         return name
     }
 
@@ -81,20 +89,26 @@ public enum AuditLog {
 
     /// The rows for `applicantID` (all when nil) recorded at or after `since`, oldest first,
     /// at most `limit`.
-    public static func entries(on connection: Connection, applicantID: String?, since: PostgresDate?, limit: Int = 10_000) async throws -> [Entry] {
-        let rows = try await connection.query("""
-            SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at_text, action, program, applicant_id,
+    public static func entries(
+        on connection: Connection, applicantID: String?, since: PostgresDate?, limit: Int = 10_000
+    ) async throws -> [Entry] {
+        let rows = try await connection.query(
+            """
+            SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at_text, action, program,
+                applicant_id,
                    reason, detail::text AS detail_text, os_user, db_role, actor
             FROM audit_log
-            WHERE ($1::text IS NULL OR applicant_id = $1) AND ($2::date IS NULL OR at >= $2::date::timestamp AT TIME ZONE 'UTC')
+            WHERE ($1::text IS NULL OR applicant_id = $1) AND ($2::date IS NULL
+                OR at >= $2::date::timestamp AT TIME ZONE 'UTC')
             ORDER BY id LIMIT $3
             """, applicantID, since, limit)
         return try rows.map { row in
-            Entry(id: try row.int64("id"), at: try row.string("at_text"), action: try row.string("action"),
-                  program: try row.optionalString("program"), applicantID: try row.optionalString("applicant_id"),
-                  reason: try row.optionalString("reason"), detail: try row.string("detail_text"),
-                  operatingSystemUser: try row.optionalString("os_user"), databaseRole: try row.optionalString("db_role"),
-                  actor: try row.optionalString("actor"))
+            Entry(
+                id: try row.int64("id"), at: try row.string("at_text"), action: try row.string("action"),
+                program: try row.optionalString("program"), applicantID: try row.optionalString("applicant_id"),
+                reason: try row.optionalString("reason"), detail: try row.string("detail_text"),
+                operatingSystemUser: try row.optionalString("os_user"), databaseRole: try row.optionalString("db_role"),
+                actor: try row.optionalString("actor"))
         }
     }
 }

@@ -14,7 +14,9 @@ public enum BankTransferFile {
     public static func text(_ lines: [PaymentStore.BankLine]) -> String {
         var text = header + "\n"
         for line in lines {
-            text += [line.applicantID, line.familyName, line.givenName, line.month, String(line.yen)].map(cell).joined(separator: ",") + "\n"
+            text +=
+                [line.applicantID, line.familyName, line.givenName, line.month, String(line.yen)].map(cell).joined(
+                    separator: ",") + "\n"
         }
         return text
     }
@@ -33,8 +35,9 @@ public enum BankTransferFile {
     /// writable by group or others — anyone who may write there could plant the next run's file.
     public static func checkFolder(_ folder: URL) throws(BursarError) -> URL {
         if mkdir(folder.path, 0o700) != 0 && errno != EEXIST {
-            throw .setup("cannot create the folder \(folder.path) for bank-transfer files: "
-                         + "\(PrivateFile.reason(errno)); create it (mode 0700) or choose another with --folder")
+            throw .setup(
+                "cannot create the folder \(folder.path) for bank-transfer files: "
+                    + "\(PrivateFile.reason(errno)); create it (mode 0700) or choose another with --folder")
         }
         guard let resolved = realpath(folder.path, nil) else {
             throw .setup("cannot open the folder \(folder.path): \(PrivateFile.reason(errno))")
@@ -46,13 +49,15 @@ public enum BankTransferFile {
             throw .setup("\(folder.path) is not a folder; --folder names the folder bank-transfer files go into")
         }
         guard info.st_uid == geteuid() else {
-            throw .setup("the folder \(path) belongs to another user; bank-transfer files go only into a folder "
-                         + "of the user running the payment run")
+            throw .setup(
+                "the folder \(path) belongs to another user; bank-transfer files go only into a folder "
+                    + "of the user running the payment run")
         }
         guard info.st_mode & 0o022 == 0 else {
             let mode = String(info.st_mode & 0o777, radix: 8)
-            throw .setup("the folder \(path) may be written by group or others (mode \(mode)), "
-                         + "who could plant a bank-transfer file there; run `chmod go-w \(path)` and run again")
+            throw .setup(
+                "the folder \(path) may be written by group or others (mode \(mode)), "
+                    + "who could plant a bank-transfer file there; run `chmod go-w \(path)` and run again")
         }
         return URL(fileURLWithPath: path, isDirectory: true)
     }
@@ -69,7 +74,8 @@ public enum BankTransferFile {
         } catch {
             var info = stat()
             guard lstat(url.path, &info) == 0 else { throw error }
-            throw .setup("""
+            throw .setup(
+                """
                 a file named \(name) is already in \(folder.path), and Bursar did not write it (its run starts now). \
                 Nothing was paid. Move it away, find out who put it there, and run again.
                 """)

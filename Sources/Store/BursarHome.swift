@@ -12,14 +12,17 @@ public enum BursarHome {
             return url
         }
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
-        for start in [executable.deletingLastPathComponent(), URL(fileURLWithPath: FileManager.default.currentDirectoryPath)] {
+        for start in [
+            executable.deletingLastPathComponent(), URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        ] {
             var folder = start.standardizedFileURL
             for _ in 0..<8 {
                 if hasData(folder) { return folder }
                 folder = folder.deletingLastPathComponent()
             }
         }
-        throw BursarError.setup("cannot find Bursar's db/ folder (migrations, programs); set BURSAR_HOME to the folder that holds it")
+        throw BursarError.setup(
+            "cannot find Bursar's db/ folder (migrations, programs); set BURSAR_HOME to the folder that holds it")
     }
 
     static func hasData(_ folder: URL) -> Bool {

@@ -22,7 +22,8 @@ public struct Database: Sendable {
         let embedded = (environment["DATABASE_URL"] ?? "").isEmpty
         let conninfo = embedded ? try await EmbeddedPostgres().start() : environment["DATABASE_URL"]!
         let pool = ConnectionPool(conninfo: conninfo, size: poolSize)
-        let database = Database(conninfo: conninfo, pool: pool, queue: JobQueueClient(pool: pool), home: home, embedded: embedded)
+        let database = Database(
+            conninfo: conninfo, pool: pool, queue: JobQueueClient(pool: pool), home: home, embedded: embedded)
         if embedded {
             _ = try await database.migrate()
         } else if requireSchema {
@@ -44,10 +45,11 @@ public struct Database: Sendable {
     public func migrate() async throws -> [String] {
         let migrator = try Migrator(folder: home.appendingPathComponent("db/migrations"))
         return try await pool.withConnection { connection in
-            try await QueueSchema.migrate(on: connection) + migrator.migrate(connection) {
-                // Still under the migration lock: several machines load program data once.
-                try await ProgramStore(database: self).syncFromFiles()
-            }
+            try await QueueSchema.migrate(on: connection)
+                + migrator.migrate(connection) {
+                    // Still under the migration lock: several machines load program data once.
+                    try await ProgramStore(database: self).syncFromFiles()
+                }
         }
     }
 
@@ -58,9 +60,10 @@ public struct Database: Sendable {
             (try await Migrator.currentVersion($0), try await QueueSchema.currentVersion(on: $0))
         }
         if current < migrator.latestVersion || queue < QueueSchema.latestVersion {
-            throw BursarError.setup("""
-                the database schema is at version \(current) (job queue \(queue)) but this Bursar needs \(migrator.latestVersion) \
-                (job queue \(QueueSchema.latestVersion)): run `bursar db migrate`
+            throw BursarError.setup(
+                """
+                the database schema is at version \(current) (job queue \(queue)) but this Bursar needs \
+                \(migrator.latestVersion) (job queue \(QueueSchema.latestVersion)): run `bursar db migrate`
                 """)
         }
     }

@@ -23,11 +23,13 @@ public struct DecisionReport: Sendable {
             SELECT DISTINCT ON (program, applicant_id) outcome, failed, review FROM decisions
             WHERE $1::text IS NULL OR program = $1 ORDER BY program, applicant_id, id DESC
             """
-        let outcomeRows = try await connection.query("""
+        let outcomeRows = try await connection.query(
+            """
             SELECT outcome, count(*)::int AS n FROM (\(latest)) l GROUP BY outcome ORDER BY outcome
             """, program)
         let outcomes = try outcomeRows.map { (outcome: try $0.string("outcome"), count: try $0.int("n")) }
-        let clauseRows = try await connection.query("""
+        let clauseRows = try await connection.query(
+            """
             SELECT clause, sum(failed)::int AS failed, sum(review)::int AS review FROM (
                 SELECT unnest(failed) AS clause, 1 AS failed, 0 AS review FROM (\(latest)) f
                 UNION ALL
@@ -37,7 +39,8 @@ public struct DecisionReport: Sendable {
         let clauses = try clauseRows.map {
             ClauseCount(clause: try $0.string("clause"), failed: try $0.int("failed"), review: try $0.int("review"))
         }
-        return DecisionReport(program: program, applicants: outcomes.reduce(0) { $0 + $1.count }, outcomes: outcomes,
-                              clauses: clauses)
+        return DecisionReport(
+            program: program, applicants: outcomes.reduce(0) { $0 + $1.count }, outcomes: outcomes,
+            clauses: clauses)
     }
 }

@@ -112,7 +112,8 @@ public struct DecisionStore: Sendable {
         """
 
     private static let latestSQL = """
-        SELECT h.program, h.applicant_id, h.latest_revision AS revision, d.outcome, d.gpa, d.categories, d.failed, d.review,
+        SELECT h.program, h.applicant_id, h.latest_revision AS revision, d.outcome, d.gpa, d.categories, d.failed,
+            d.review,
                d.conditions, d.rule_set, d.trace, d.decided_at
         FROM applicants h
         LEFT JOIN LATERAL (

@@ -1,6 +1,5 @@
 import Foundation
 import Subprocess
-
 import SystemPackage
 
 /// The embedded default (interface §1, top): with `DATABASE_URL` unset, a private PostgreSQL
@@ -21,7 +20,9 @@ import SystemPackage
 public struct EmbeddedPostgres: Sendable {
     public let folder: URL
 
-    public init(folder: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".bursar")) {
+    public init(
+        folder: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".bursar")
+    ) {
         self.folder = folder.standardizedFileURL
     }
 
@@ -34,17 +35,23 @@ public struct EmbeddedPostgres: Sendable {
         let lock = open(folder.appendingPathComponent("lock").path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard lock >= 0 else { throw .setup("cannot create \(folder.path)/lock: \(String(cString: strerror(errno)))") }
         flock(lock, LOCK_EX)
-        defer { flock(lock, LOCK_UN); close(lock) }
+        defer {
+            flock(lock, LOCK_UN)
+            close(lock)
+        }
 
         let home = try clusterHome()
-        let data = home.appendingPathComponent("data"), run = home.appendingPathComponent("run"), log = home.appendingPathComponent("log")
+        let data = home.appendingPathComponent("data")
+        let run = home.appendingPathComponent("run")
+        let log = home.appendingPathComponent("log")
         // Quoted: a folder name may hold a space, a quote or a backslash.
         let conninfo = "host=\(Self.conninfoValue(run.path)) port=5432 dbname=postgres user=bursar"
         if !FileManager.default.fileExists(atPath: data.appendingPathComponent("PG_VERSION").path) {
             for sub in [run, data, log] { try makeServerFolder(sub) }
-            try await runServerTool(bin.appendingPathComponent("initdb"),
-                                    ["-D", data.path, "-U", "bursar", "--auth=trust", "-E", "UTF8", "--locale=C"],
-                                    what: "initializing the embedded PostgreSQL cluster")
+            try await runServerTool(
+                bin.appendingPathComponent("initdb"),
+                ["-D", data.path, "-U", "bursar", "--auth=trust", "-E", "UTF8", "--locale=C"],
+                what: "initializing the embedded PostgreSQL cluster")
             let settings = """
 
                 # Bursar's embedded cluster: Unix socket in its run folder only.
@@ -72,8 +79,10 @@ public struct EmbeddedPostgres: Sendable {
             running = false
         }
         if !running {
-            try await runServerTool(pgCtl, ["-D", data.path, "-l", log.appendingPathComponent("postgres.log").path, "-w", "-t", "60", "start"],
-                                    what: "starting the embedded PostgreSQL cluster (log: \(log.path)/postgres.log)")
+            try await runServerTool(
+                pgCtl,
+                ["-D", data.path, "-l", log.appendingPathComponent("postgres.log").path, "-w", "-t", "60", "start"],
+                what: "starting the embedded PostgreSQL cluster (log: \(log.path)/postgres.log)")
         }
         return conninfo
     }
@@ -84,9 +93,12 @@ public struct EmbeddedPostgres: Sendable {
         let bin = try await Self.binaries()
         let home = try clusterHome(create: false)
         let data = home.appendingPathComponent("data")
-        guard FileManager.default.fileExists(atPath: data.appendingPathComponent("postmaster.pid").path) else { return false }
-        try await runServerTool(bin.appendingPathComponent("pg_ctl"), ["-D", data.path, "-m", "fast", "-w", "stop"],
-                                what: "stopping the embedded cluster")
+        guard FileManager.default.fileExists(atPath: data.appendingPathComponent("postmaster.pid").path) else {
+            return false
+        }
+        try await runServerTool(
+            bin.appendingPathComponent("pg_ctl"), ["-D", data.path, "-m", "fast", "-w", "stop"],
+            what: "stopping the embedded cluster")
         return true
     }
 
@@ -99,7 +111,9 @@ public struct EmbeddedPostgres: Sendable {
             try checkPrivate(named, owner: try serverUser().uid)
             return named
         }
-        if FileManager.default.fileExists(atPath: folder.appendingPathComponent("data/PG_VERSION").path) { return folder }
+        if FileManager.default.fileExists(atPath: folder.appendingPathComponent("data/PG_VERSION").path) {
+            return folder
+        }
         let socketPath = folder.appendingPathComponent("run/.s.PGSQL.5432").path
         if !isRoot && socketPath.utf8.count < 100 { return folder }
         guard create else { return folder }
@@ -127,14 +141,16 @@ public struct EmbeddedPostgres: Sendable {
         guard isRoot else { return NSTemporaryDirectory() }
         let parent = Self.rootParent
         if mkdir(parent, 0o711) != 0 && errno != EEXIST {
-            throw .setup("""
+            throw .setup(
+                """
                 as root the embedded cluster lives under \(parent), which cannot be created \
                 (\(String(cString: strerror(errno)))); create it (owner root, mode 0711) or set DATABASE_URL
                 """)
         }
         var info = stat()
         guard lstat(parent, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == 0,
-              info.st_mode & 0o022 == 0 else {
+            info.st_mode & 0o022 == 0
+        else {
             throw .setup("\(parent) must be a folder owned by root that only root may write (chmod 0711 \(parent))")
         }
         return parent
@@ -157,7 +173,10 @@ public struct EmbeddedPostgres: Sendable {
     private func serverUser() throws(BursarError) -> (uid: uid_t, gid: gid_t) {
         guard isRoot else { return (geteuid(), getegid()) }
         guard let user = getpwnam("postgres") else {
-            throw .setup("running as root needs the 'postgres' system user to own the embedded cluster (apt-get install postgresql creates it)")
+            throw .setup(
+                "running as root needs the 'postgres' system user to own the embedded cluster (apt-get install "
+                    + "postgresql creates it)"
+            )
         }
         return (user.pointee.pw_uid, user.pointee.pw_gid)
     }
@@ -172,11 +191,15 @@ public struct EmbeddedPostgres: Sendable {
             throw .setup("\(url.path) is not a folder (a symbolic link is refused): remove it or run Bursar elsewhere")
         }
         guard info.st_uid == geteuid() else {
-            throw .setup("\(url.path) belongs to another user (uid \(info.st_uid)); Bursar keeps its cluster only in a folder of its own user")
+            throw .setup(
+                "\(url.path) belongs to another user (uid \(info.st_uid)); Bursar keeps its cluster only in a folder "
+                    + "of its own user"
+            )
         }
         // Ours but open to others: close it (a cluster created in it as root stays reachable by
         // its server user through the group-less path it was made with).
-        let legacyRootCluster = isRoot && FileManager.default.fileExists(atPath: url.appendingPathComponent("data/PG_VERSION").path)
+        let legacyRootCluster =
+            isRoot && FileManager.default.fileExists(atPath: url.appendingPathComponent("data/PG_VERSION").path)
         if info.st_mode & 0o077 != 0 && !legacyRootCluster {
             chmod(url.path, 0o700)
         }
@@ -196,10 +219,16 @@ public struct EmbeddedPostgres: Sendable {
     private func checkPrivate(_ url: URL, owner: uid_t) throws(BursarError) {
         var info = stat()
         guard lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw .setup("the embedded cluster's folder \(url.path) is missing or not a folder: remove \(folder.path)/cluster to start afresh")
+            throw .setup(
+                "the embedded cluster's folder \(url.path) is missing or not a folder: remove \(folder.path)/cluster "
+                    + "to start afresh"
+            )
         }
         guard info.st_uid == owner, info.st_mode & 0o077 == 0 else {
-            throw .setup("the embedded cluster's folder \(url.path) is not private (owner uid \(info.st_uid), mode \(String(info.st_mode & 0o777, radix: 8))); refusing to use it")
+            throw .setup(
+                "the embedded cluster's folder \(url.path) is not private (owner uid \(info.st_uid), mode "
+                    + "\(String(info.st_mode & 0o777, radix: 8))); refusing to use it"
+            )
         }
     }
 
@@ -218,7 +247,8 @@ public struct EmbeddedPostgres: Sendable {
     /// starts in `/` (the server user may not be allowed into the current directory), with the
     /// `PG*` variables removed so that a caller's settings cannot point it elsewhere.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], what: String = "") async throws(BursarError) -> String {
+    static func run(_ executable: String, _ arguments: [String], what: String = "") async throws(BursarError) -> String
+    {
         var environment: [Environment.Key: String] = [:]
         for (key, value) in ProcessInfo.processInfo.environment where !key.hasPrefix("PG") {
             environment[Environment.Key(stringLiteral: key)] = value
@@ -227,9 +257,10 @@ public struct EmbeddedPostgres: Sendable {
         let label = what.isEmpty ? "running \(executable)" : what
         let ended: (succeeded: Bool, status: String, text: String)
         do {
-            let result = try await Subprocess.run(.path(FilePath(executable)), arguments: Arguments(arguments),
-                                                  environment: .custom(environment), workingDirectory: FilePath("/"),
-                                                  output: .string(limit: 1 << 20), error: .combinedWithOutput)
+            let result = try await Subprocess.run(
+                .path(FilePath(executable)), arguments: Arguments(arguments),
+                environment: .custom(environment), workingDirectory: FilePath("/"),
+                output: .string(limit: 1 << 20), error: .combinedWithOutput)
             ended = (result.terminationStatus.isSuccess, "\(result.terminationStatus)", result.standardOutput)
         } catch {
             throw .setup("\(label) failed: \(error)")
@@ -251,8 +282,14 @@ public struct EmbeddedPostgres: Sendable {
         for candidate in candidates {
             let folder = URL(fileURLWithPath: candidate)
             if FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("pg_ctl").path),
-               FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("initdb").path) { return folder }
+                FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("initdb").path)
+            {
+                return folder
+            }
         }
-        throw .setup("PostgreSQL's server programs (initdb, pg_ctl) are not installed: install them (Debian: apt-get install postgresql) or set DATABASE_URL to an existing database")
+        throw .setup(
+            "PostgreSQL's server programs (initdb, pg_ctl) are not installed: install them (Debian: apt-get install "
+                + "postgresql) or set DATABASE_URL to an existing database"
+        )
     }
 }

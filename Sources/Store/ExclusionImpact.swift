@@ -15,8 +15,10 @@ public enum ExclusionImpact {
         let clause: String
         let reference: String
 
-        public init(list: String, family: String, given: String, birthDate: String, citizenship: String,
-                    clause: String, reference: String) {
+        public init(
+            list: String, family: String, given: String, birthDate: String, citizenship: String,
+            clause: String, reference: String
+        ) {
             self.list = list
             self.name = PersonName(family: family, given: given)
             self.birthDate = birthDate
@@ -27,10 +29,11 @@ public enum ExclusionImpact {
 
         /// An entry as stored (`exclusion_entries`, birth date as `born`).
         init(row: PostgresRow) throws {
-            self.init(list: try row.string("list"), family: try row.string("family_name"),
-                      given: try row.string("given_name"), birthDate: try row.string("born"),
-                      citizenship: try row.string("citizenship"), clause: try row.string("clause"),
-                      reference: try row.string("reference"))
+            self.init(
+                list: try row.string("list"), family: try row.string("family_name"),
+                given: try row.string("given_name"), birthDate: try row.string("born"),
+                citizenship: try row.string("citizenship"), clause: try row.string("clause"),
+                reference: try row.string("reference"))
         }
     }
 
@@ -53,20 +56,24 @@ public enum ExclusionImpact {
 
     /// A person's hits as a comparable value.
     private static func hitSet(name: PersonName, citizenships: [String], in day: PersonIndex<Entry>?) -> Set<[String]> {
-        Set(hits(name: name, citizenships: citizenships, in: day).map {
-            [$0.list, $0.clause, $0.reference, $0.strength.rawValue]
-        })
+        Set(
+            hits(name: name, citizenships: citizenships, in: day).map {
+                [$0.list, $0.clause, $0.reference, $0.strength.rawValue]
+            })
     }
 
     /// The affected applicants of `program` with their latest revision, reading the applicants'
     /// current identity on `connection`.
-    static func affected(program: String, old: [Entry], new: [Entry],
-                         on connection: Connection) async throws -> [(String, Int)] {
+    static func affected(
+        program: String, old: [Entry], new: [Entry],
+        on connection: Connection
+    ) async throws -> [(String, Int)] {
         let days = Set(old.map(\.birthDate) + new.map(\.birthDate))
         guard !days.isEmpty else { return [] }
         let oldByDay = byDay(old)
         let newByDay = byDay(new)
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT applicant_id, latest_revision, birth_date::text AS born, family_name, given_name, citizenships
             FROM applicants
             WHERE program = $1 AND birth_date = ANY($2::date[]) ORDER BY applicant_id

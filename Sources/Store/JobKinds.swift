@@ -26,7 +26,10 @@ public struct ApplicationsJob: Codable, Sendable, Hashable {
             self.applicantID = applicantID
             self.revision = revision
         }
-        enum CodingKeys: String, CodingKey { case applicantID = "applicant_id", revision }
+        enum CodingKeys: String, CodingKey {
+            case applicantID = "applicant_id"
+            case revision
+        }
     }
 
     public let program: String
@@ -45,11 +48,15 @@ public struct ApplicationsJob: Codable, Sendable, Hashable {
     public static let batchSize = 100
 
     /// Jobs of `kind` for `items`, `batchSize` applications each.
-    public static func jobs(kind: String, program: String, items: [Item], folder: String? = nil, priority: Int = 100) throws -> [JobInsert] {
+    public static func jobs(kind: String, program: String, items: [Item], folder: String? = nil, priority: Int = 100)
+        throws -> [JobInsert]
+    {
         try stride(from: 0, to: items.count, by: batchSize).map { start in
-            try JobInsert(kind: kind, queue: "applications",
-                          arguments: ApplicationsJob(program: program, items: Array(items[start..<min(items.count, start + batchSize)]), folder: folder),
-                          priority: priority)
+            try JobInsert(
+                kind: kind, queue: "applications",
+                arguments: ApplicationsJob(
+                    program: program, items: Array(items[start..<min(items.count, start + batchSize)]), folder: folder),
+                priority: priority)
         }
     }
 }
@@ -59,10 +66,14 @@ public struct ApplicationsJob: Codable, Sendable, Hashable {
 /// decision. Callers enqueue in the transaction that records the change, under the program's
 /// data lock (``ProgramData``).
 public enum Rescreening {
-    public static func enqueue(program: String, applicants: [(String, Int)], on connection: Connection,
-                               queue: JobQueueClient) async throws {
+    public static func enqueue(
+        program: String, applicants: [(String, Int)], on connection: Connection,
+        queue: JobQueueClient
+    ) async throws {
         guard !applicants.isEmpty else { return }
         let items = applicants.map { ApplicationsJob.Item(applicantID: $0.0, revision: $0.1) }
-        try await queue.enqueue(try ApplicationsJob.jobs(kind: JobKinds.screen, program: program, items: items, priority: 50), on: connection)
+        try await queue.enqueue(
+            try ApplicationsJob.jobs(kind: JobKinds.screen, program: program, items: items, priority: 50),
+            on: connection)
     }
 }

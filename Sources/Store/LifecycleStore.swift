@@ -36,7 +36,8 @@ public enum LifecycleStore {
         try await connection.query(
             """
             SELECT count(pg_advisory_xact_lock(k)) AS n
-            FROM (SELECT DISTINCT hashtext('lifecycle:' || p || ':' || a) AS k FROM unnest($1::text[], $2::text[]) AS t(p, a) ORDER BY k) AS keys
+            FROM (SELECT DISTINCT hashtext('lifecycle:' || p || ':' || a) AS k FROM unnest($1::text[],
+                $2::text[]) AS t(p, a) ORDER BY k) AS keys
             """, TextArray(applicants.map(\.program)), TextArray(applicants.map(\.applicantID)))
     }
 
@@ -54,7 +55,8 @@ public enum LifecycleStore {
         for item in events {
             let rows = try await connection.query(
                 """
-                INSERT INTO lifecycle_events (program, event_id, applicant_id, type, body) VALUES ($1, $2, $3, $4, $5::jsonb)
+                INSERT INTO lifecycle_events (program, event_id, applicant_id, type, body) VALUES ($1, $2, $3, $4,
+                    $5::jsonb)
                 ON CONFLICT (program, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq
                 """, item.program, item.event.eventID, item.event.applicantID, item.event.typeName, JSONText(item.body))
             if !rows.isEmpty {
@@ -308,8 +310,10 @@ public enum LifecycleStore {
         let state = String(decoding: try encoder.encode(scholarship), as: UTF8.self)
         try await connection.query(
             """
-            INSERT INTO scholarships (program, applicant_id, course, status, state, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, now())
-            ON CONFLICT (program, applicant_id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = now()
+            INSERT INTO scholarships (program, applicant_id, course, status, state, updated_at) VALUES ($1, $2, $3, $4,
+                $5::jsonb, now())
+            ON CONFLICT (program, applicant_id) DO UPDATE SET status = excluded.status, state = excluded.state,
+                updated_at = now()
             """, program, scholarship.applicantID, scholarship.course.rawValue, scholarship.status.rawValue,
             JSONText(state))
     }

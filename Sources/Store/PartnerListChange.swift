@@ -65,7 +65,9 @@ public struct PartnerListChange: Sendable, Equatable {
 
     /// The change in lines a program officer reads.
     public var lines: [String] {
-        var lines = ["\(added.count) added, \(removed.count) removed, \(renamed.count) renamed, \(changed.count) changed"]
+        var lines = [
+            "\(added.count) added, \(removed.count) removed, \(renamed.count) renamed, \(changed.count) changed"
+        ]
         lines += added.map { "  added: \($0)" }
         lines += removed.map { "  removed: \($0)" }
         lines += renamed.map { "  renamed: \($0.from) → \($0.to.name)" }

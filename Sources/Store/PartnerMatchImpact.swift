@@ -12,21 +12,27 @@ enum PartnerMatchImpact {
     /// The affected applicants with their latest revision. `spellingKey` narrows the search to
     /// decisions that read spellings with that key (an officer's decision on one spelling).
     /// Decisions made before the institution was recorded on them are taken as affected.
-    static func affected(program: String, before: PartnerMatcher, after: PartnerMatcher, spellingKey: String?,
-                         on connection: Connection) async throws -> [(String, Int)] {
+    static func affected(
+        program: String, before: PartnerMatcher, after: PartnerMatcher, spellingKey: String?,
+        on connection: Connection
+    ) async throws -> [(String, Int)] {
         let rows: PostgresRows
         if let spellingKey {
-            rows = try await connection.query("""
+            rows = try await connection.query(
+                """
                 SELECT d.applicant_id, h.latest_revision, d.institution, d.institution_country
                 FROM decisions d JOIN applicants h ON h.program = d.program AND h.applicant_id = d.applicant_id
                 WHERE d.program = $1 AND d.partner_key = $2
-                  AND d.id = (SELECT max(x.id) FROM decisions x WHERE x.program = d.program AND x.applicant_id = d.applicant_id)
+                  AND d.id = (SELECT max(x.id) FROM decisions x WHERE x.program = d.program
+                      AND x.applicant_id = d.applicant_id)
                 """, program, spellingKey)
         } else {
-            rows = try await connection.query("""
+            rows = try await connection.query(
+                """
                 SELECT h.applicant_id, h.latest_revision, d.institution, d.institution_country FROM applicants h
                 JOIN LATERAL (SELECT institution, institution_country FROM decisions x
-                              WHERE x.program = h.program AND x.applicant_id = h.applicant_id ORDER BY x.id DESC LIMIT 1) d ON true
+                              WHERE x.program = h.program
+                                  AND x.applicant_id = h.applicant_id ORDER BY x.id DESC LIMIT 1) d ON true
                 WHERE h.program = $1
                 """, program)
         }
@@ -44,7 +50,9 @@ enum PartnerMatchImpact {
             if let known = changed[spelling] {
                 differs = known
             } else {
-                differs = before.match(institution: institution, country: country).shown != after.match(institution: institution, country: country).shown
+                differs =
+                    before.match(institution: institution, country: country).shown
+                    != after.match(institution: institution, country: country).shown
                 changed[spelling] = differs
             }
             if differs { affected.append(target) }

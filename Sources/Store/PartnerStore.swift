@@ -17,8 +17,12 @@ public struct PartnerStore: Sendable {
 
     public func listInfo(program: String) async throws -> ListInfo? {
         try await database.pool.withConnection { connection in
-            try await connection.query("SELECT source, partners, imported_at FROM partner_lists WHERE program = $1", program).first.map {
-                ListInfo(source: try $0.string("source"), partners: try $0.int("partners"), importedAt: try $0.timestamp("imported_at"))
+            try await connection.query(
+                "SELECT source, partners, imported_at FROM partner_lists WHERE program = $1", program
+            ).first.map {
+                ListInfo(
+                    source: try $0.string("source"), partners: try $0.int("partners"),
+                    importedAt: try $0.timestamp("imported_at"))
             }
         }
     }
@@ -47,79 +51,117 @@ public struct PartnerStore: Sendable {
     /// A dry run changes nothing and says what the import would do. With `maxRemovals`, an import
     /// removing more institutions than that is refused (a one-row file had replaced all 166).
     @discardableResult
-    public func replace(program: String, partners: [Partner], source: String, dryRun: Bool = false,
-                        maxRemovals: Int? = nil) async throws -> Imported {
+    public func replace(
+        program: String, partners: [Partner], source: String, dryRun: Bool = false,
+        maxRemovals: Int? = nil
+    ) async throws -> Imported {
         try await database.pool.withTransaction { connection in
             try await ProgramData.lockForChange(program: program, on: connection)
             let before = try await Self.matcher(program: program, on: connection)
             let after = PartnerMatcher(partners: partners, confirmed: before.confirmed, rejected: before.rejected)
             let change = PartnerListChange(old: before.matcher.partners, new: partners)
-            let affected = try await PartnerMatchImpact.affected(program: program, before: before.matcher, after: after,
-                                                                 spellingKey: nil, on: connection)
+            let affected = try await PartnerMatchImpact.affected(
+                program: program, before: before.matcher, after: after,
+                spellingKey: nil, on: connection)
             guard !dryRun else { return Imported(change: change, redecided: affected.count) }
             if let maxRemovals, change.removed.count > maxRemovals {
                 throw TooManyRemovals(removed: change.removed.count, before: before.matcher.partners.count)
             }
             try await connection.query("DELETE FROM partners WHERE program = $1", program)
             let rows: [[String?]] = partners.enumerated().map { i, p in
-                let agreements = "[" + p.agreements.map {
-                    JSONWriter.object([("level", JSONWriter.string($0.level)), ("department", JSONWriter.string($0.department)),
-                                       ("home_faculty", JSONWriter.string($0.homeFaculty))])
-                }.joined(separator: ",") + "]"
-                return [program, String(i), p.name, p.japaneseName, p.country, agreements, TextArray(p.aliases).postgresText]
+                let agreements =
+                    "["
+                    + p.agreements.map {
+                        JSONWriter.object([
+                            ("level", JSONWriter.string($0.level)), ("department", JSONWriter.string($0.department)),
+                            ("home_faculty", JSONWriter.string($0.homeFaculty)),
+                        ])
+                    }.joined(separator: ",") + "]"
+                return [
+                    program, String(i), p.name, p.japaneseName, p.country, agreements,
+                    TextArray(p.aliases).postgresText,
+                ]
             }
-            try await connection.copyIn("COPY partners (program, position, name, japanese_name, country, agreements, aliases) FROM STDIN", rows: rows)
-            try await connection.query("""
+            try await connection.copyIn(
+                "COPY partners (program, position, name, japanese_name, country, agreements, aliases) FROM STDIN",
+                rows: rows)
+            try await connection.query(
+                """
                 INSERT INTO partner_lists (program, source, partners, imported_at) VALUES ($1, $2, $3, now())
-                ON CONFLICT (program) DO UPDATE SET source = excluded.source, partners = excluded.partners, imported_at = now()
+                ON CONFLICT (program) DO UPDATE SET source = excluded.source, partners = excluded.partners,
+                    imported_at = now()
                 """, program, source, partners.count)
-            let version = try await ProgramData.recordChange(.partners, program: program, change: "partners.import", on: connection)
+            let version = try await ProgramData.recordChange(
+                .partners, program: program, change: "partners.import", on: connection)
             try await Rescreening.enqueue(program: program, applicants: affected, on: connection, queue: database.queue)
-            try await AuditLog.record(on: connection, action: "partners.import", program: program, detail: [
-                "partners": "\(partners.count)", "source": source, "version": "\(version)", "rescreened": "\(affected.count)",
-                "added": "\(change.added.count)", "removed": "\(change.removed.count)", "renamed": "\(change.renamed.count)",
-            ])
+            try await AuditLog.record(
+                on: connection, action: "partners.import", program: program,
+                detail: [
+                    "partners": "\(partners.count)", "source": source, "version": "\(version)",
+                    "rescreened": "\(affected.count)",
+                    "added": "\(change.added.count)", "removed": "\(change.removed.count)",
+                    "renamed": "\(change.renamed.count)",
+                ])
             return Imported(change: change, redecided: affected.count)
         }
     }
 
     /// The program's partners in list order.
     public func partners(program: String) async throws -> [Partner] {
-        try await database.pool.withConnection { connection in try await Self.partners(program: program, on: connection) }
+        try await database.pool.withConnection { connection in try await Self.partners(program: program, on: connection)
+        }
     }
 
     /// The program's partners in list order, on `connection`.
     public static func partners(program: String, on connection: Connection) async throws -> [Partner] {
-        try await connection.query("""
+        try await connection.query(
+            """
             SELECT name, japanese_name, country, agreements::text AS agreements, aliases
             FROM partners WHERE program = $1 ORDER BY position
-            """, program).map { row in
+            """, program
+        ).map { row in
             let agreements: [Partner.Agreement]
             if case .array(let items) = try JSONParser.parse(try row.string("agreements")) {
                 agreements = items.map { item in
-                    func text(_ key: String) -> String { if case .string(let s)? = item[key] { return s }; return "" }
-                    return Partner.Agreement(level: text("level"), department: text("department"), homeFaculty: text("home_faculty"))
+                    func text(_ key: String) -> String {
+                        if case .string(let s)? = item[key] { return s }
+                        return ""
+                    }
+                    return Partner.Agreement(
+                        level: text("level"), department: text("department"), homeFaculty: text("home_faculty"))
                 }
-            } else { agreements = [] }
-            return Partner(name: try row.string("name"), japaneseName: try row.string("japanese_name"), country: try row.string("country"),
-                           agreements: agreements, aliases: try row.strings("aliases"))
+            } else {
+                agreements = []
+            }
+            return Partner(
+                name: try row.string("name"), japaneseName: try row.string("japanese_name"),
+                country: try row.string("country"),
+                agreements: agreements, aliases: try row.strings("aliases"))
         }
     }
 
     /// A matcher for the program's list with the officers' decisions applied.
     public func matcher(program: String) async throws -> PartnerMatcher {
-        try await database.pool.withConnection { connection in try await Self.matcher(program: program, on: connection).matcher }
+        try await database.pool.withConnection { connection in
+            try await Self.matcher(program: program, on: connection).matcher
+        }
     }
 
     /// The program's matcher on `connection`, with the officers' decisions it was built from.
     public static func matcher(program: String, on connection: Connection) async throws
-        -> (matcher: PartnerMatcher, confirmed: [String: String], rejected: Set<String>) {
+        -> (matcher: PartnerMatcher, confirmed: [String: String], rejected: Set<String>)
+    {
         let partners = try await partners(program: program, on: connection)
         var confirmed: [String: String] = [:]
         var rejected: Set<String> = []
-        for row in try await connection.query("SELECT spelling, partner FROM partner_decisions WHERE program = $1", program) {
-            if let partner = try row.optionalString("partner") { confirmed[try row.string("spelling")] = partner }
-            else { rejected.insert(try row.string("spelling")) }
+        for row in try await connection.query(
+            "SELECT spelling, partner FROM partner_decisions WHERE program = $1", program)
+        {
+            if let partner = try row.optionalString("partner") {
+                confirmed[try row.string("spelling")] = partner
+            } else {
+                rejected.insert(try row.string("spelling"))
+            }
         }
         return (PartnerMatcher(partners: partners, confirmed: confirmed, rejected: rejected), confirmed, rejected)
     }
@@ -136,24 +178,33 @@ public struct PartnerStore: Sendable {
             try await ProgramData.lockForChange(program: program, on: connection)
             let before = try await Self.matcher(program: program, on: connection)
             if let partner, !before.matcher.partners.contains(where: { $0.name == partner }) {
-                throw BursarError.notFound("\"\(partner)\" is not on the partner list of \(program); use the exact English name as `bursar partners list` prints it")
+                throw BursarError.notFound(
+                    "\"\(partner)\" is not on the partner list of \(program); use the exact English name as `bursar "
+                        + "partners list` prints it"
+                )
             }
             var confirmed = before.confirmed.filter { PartnerMatcher.decisionKey($0.key) != key }
             var rejected = before.rejected.filter { PartnerMatcher.decisionKey($0) != key }
             if let partner { confirmed[spelling] = partner } else { rejected.insert(spelling) }
             let after = PartnerMatcher(partners: before.matcher.partners, confirmed: confirmed, rejected: rejected)
-            let affected = try await PartnerMatchImpact.affected(program: program, before: before.matcher, after: after,
-                                                                 spellingKey: key, on: connection)
-            try await connection.query("""
-                INSERT INTO partner_decisions (program, spelling_key, spelling, partner, reason) VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (program, spelling_key) DO UPDATE SET spelling = excluded.spelling, partner = excluded.partner,
+            let affected = try await PartnerMatchImpact.affected(
+                program: program, before: before.matcher, after: after,
+                spellingKey: key, on: connection)
+            try await connection.query(
+                """
+                INSERT INTO partner_decisions (program, spelling_key, spelling, partner, reason) VALUES ($1, $2, $3, $4,
+                    $5)
+                ON CONFLICT (program, spelling_key) DO UPDATE SET spelling = excluded.spelling,
+                    partner = excluded.partner,
                     reason = excluded.reason, decided_at = now()
                 """, program, key, spelling, partner, reason)
             let action = partner == nil ? "partners.reject" : "partners.confirm"
-            let version = try await ProgramData.recordChange(.partners, program: program, change: action, on: connection)
+            let version = try await ProgramData.recordChange(
+                .partners, program: program, change: action, on: connection)
             try await Rescreening.enqueue(program: program, applicants: affected, on: connection, queue: database.queue)
-            try await AuditLog.record(on: connection, action: action, program: program, reason: reason,
-                                      detail: ["partner": partner ?? "", "version": "\(version)", "rescreened": "\(affected.count)"])
+            try await AuditLog.record(
+                on: connection, action: action, program: program, reason: reason,
+                detail: ["partner": partner ?? "", "version": "\(version)", "rescreened": "\(affected.count)"])
             return affected.count
         }
     }

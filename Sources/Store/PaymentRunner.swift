@@ -24,15 +24,18 @@ public enum PaymentRunner {
     ///
     /// With `zengin` (the transfer date), the run's file is the Zengin total-transfer file
     /// (interface §3) instead of the CSV.
-    public static func run(program: String, month: YearMonth, folder: URL, database: Database,
-                           zengin: CalendarDate? = nil) async throws -> Report {
+    public static func run(
+        program: String, month: YearMonth, folder: URL, database: Database,
+        zengin: CalendarDate? = nil
+    ) async throws -> Report {
         let folder = try BankTransferFile.checkFolder(folder)
         return try await database.pool.withConnection { connection in
             let key = "payments:\(program)"
             try await connection.query("SELECT pg_advisory_lock(hashtext($1))", key)
             do {
-                let report = try await locked(program: program, month: month, folder: folder, zengin: zengin,
-                                              home: database.home, on: connection)
+                let report = try await locked(
+                    program: program, month: month, folder: folder, zengin: zengin,
+                    home: database.home, on: connection)
                 try await connection.query("SELECT pg_advisory_unlock(hashtext($1))", key)
                 return report
             } catch {
@@ -43,12 +46,16 @@ public enum PaymentRunner {
         }
     }
 
-    private static func locked(program: String, month: YearMonth, folder: URL, zengin: CalendarDate?, home: URL,
-                               on connection: Connection) async throws -> Report {
+    private static func locked(
+        program: String, month: YearMonth, folder: URL, zengin: CalendarDate?, home: URL,
+        on connection: Connection
+    ) async throws -> Report {
         var recovered: [URL] = []
         for orphan in try await PaymentStore.unwrittenRuns(program: program, on: connection) {
-            let file = try await writeFile(runID: orphan.id, program: program, month: orphan.month, home: home,
-                                           on: connection) { name, bytes throws(BursarError) in
+            let file = try await writeFile(
+                runID: orphan.id, program: program, month: orphan.month, home: home,
+                on: connection
+            ) { name, bytes throws(BursarError) in
                 try BankTransferFile.rewrite(bytes, folder: folder, name: name)
             }
             recovered.append(file)
@@ -59,15 +66,17 @@ public enum PaymentRunner {
         let record: PaymentStore.RunRecord
         do {
             record = try await connection.withTransaction { transaction in
-                let record = try await PaymentStore.run(program: program, month: month, folder: folder,
-                                                        on: transaction)
+                let record = try await PaymentStore.run(
+                    program: program, month: month, folder: folder,
+                    on: transaction)
                 guard !record.paid.isEmpty else { return record }
                 var name = record.bankFile.lastPathComponent
                 if let zengin {
                     let codes = try ZenginData.codes(home: home)
-                    let file = try await ZenginRunStore.record(runID: record.id, program: program, month: month,
-                                                               transferDate: zengin, folder: folder, codes: codes,
-                                                               on: transaction)
+                    let file = try await ZenginRunStore.record(
+                        runID: record.id, program: program, month: month,
+                        transferDate: zengin, folder: folder, codes: codes,
+                        on: transaction)
                     name = file.lastPathComponent
                 }
                 reserved.file = try BankTransferFile.reserve(folder: folder, name: name)
@@ -78,8 +87,10 @@ public enum PaymentRunner {
             throw error
         }
         guard let file = reserved.file else { return Report(record: record, bankFile: nil, recovered: recovered) }
-        let written = try await writeFile(runID: record.id, program: program, month: month, home: home,
-                                          on: connection) { _, bytes throws(BursarError) in
+        let written = try await writeFile(
+            runID: record.id, program: program, month: month, home: home,
+            on: connection
+        ) { _, bytes throws(BursarError) in
             try file.finish(bytes)
             return file.url
         }
@@ -89,15 +100,18 @@ public enum PaymentRunner {
     /// Writes a committed run's file from its committed rows (with `write`, given the file's own
     /// name and its bytes) and records it written: the Zengin file when the run recorded Zengin
     /// transfers, the CSV otherwise.
-    private static func writeFile(runID: Int64, program: String, month: YearMonth, home: URL,
-                                  on connection: Connection,
-                                  _ write: (String, [UInt8]) throws(BursarError) -> URL) async throws -> URL {
+    private static func writeFile(
+        runID: Int64, program: String, month: YearMonth, home: URL,
+        on connection: Connection,
+        _ write: (String, [UInt8]) throws(BursarError) -> URL
+    ) async throws -> URL {
         let (name, bytes) = try await file(runID: runID, program: program, month: month, home: home, on: connection)
         let file: URL
         do {
             file = try write(name, bytes)
         } catch {
-            throw BursarError.setup("""
+            throw BursarError.setup(
+                """
                 the payments of run \(runID) (\(month)) are recorded, but its bank-transfer file could not be \
                 written: \(error). Fix the folder and run `bursar payments run` again: it writes the missing file \
                 and pays nothing twice.
@@ -113,15 +127,21 @@ extension PaymentRunner {
     /// Zengin file when the run recorded Zengin transfers, the CSV otherwise. What a run writes,
     /// and what the officers' console hands an officer (it reads no path stored anywhere).
     /// A Zengin file reads account numbers: officer role only.
-    public static func file(runID: Int64, program: String, month: YearMonth, home: URL,
-                            on connection: Connection) async throws -> (name: String, bytes: [UInt8]) {
+    public static func file(
+        runID: Int64, program: String, month: YearMonth, home: URL,
+        on connection: Connection
+    ) async throws -> (name: String, bytes: [UInt8]) {
         if let zengin = try await ZenginRunStore.file(runID: runID, program: program, home: home, on: connection) {
-            return (ZenginRunStore.fileName(program: program, month: month.description, runID: runID),
-                    try zengin.encoded())
+            return (
+                ZenginRunStore.fileName(program: program, month: month.description, runID: runID),
+                try zengin.encoded()
+            )
         }
         let lines = try await PaymentStore.bankLines(runID: runID, on: connection)
-        return (BankTransferFile.name(program: program, month: month.description, runID: runID),
-                Array(BankTransferFile.text(lines).utf8))
+        return (
+            BankTransferFile.name(program: program, month: month.description, runID: runID),
+            Array(BankTransferFile.text(lines).utf8)
+        )
     }
 }
 

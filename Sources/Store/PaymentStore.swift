@@ -200,11 +200,13 @@ public enum PaymentStore {
     public static func bankLines(runID: Int64, on connection: Connection) async throws -> [BankLine] {
         try await connection.query(
             """
-            SELECT p.applicant_id, coalesce(a.family_name, '') AS family_name, coalesce(a.given_name, '') AS given_name, p.month, p.amount_yen
+            SELECT p.applicant_id, coalesce(a.family_name, '') AS family_name, coalesce(a.given_name, '') AS given_name,
+                p.month, p.amount_yen
             FROM payments p
             -- Outer joins: a paid month is always a line of the file, names or not.
             LEFT JOIN applicants h ON h.program = p.program AND h.applicant_id = p.applicant_id
-            LEFT JOIN applications a ON a.program = h.program AND a.applicant_id = h.applicant_id AND a.revision = h.latest_revision
+            LEFT JOIN applications a ON a.program = h.program AND a.applicant_id = h.applicant_id
+                AND a.revision = h.latest_revision
             WHERE p.run_id = $1 AND p.status = 'paid'
             ORDER BY p.applicant_id, p.month
             """, runID
@@ -228,7 +230,8 @@ public enum PaymentStore {
     )] {
         try await connection.query(
             """
-            SELECT id, month, bank_file FROM payment_runs WHERE program = $1 AND written_at IS NULL AND bank_file IS NOT NULL
+            SELECT id, month,
+                bank_file FROM payment_runs WHERE program = $1 AND written_at IS NULL AND bank_file IS NOT NULL
               AND EXISTS (SELECT 1 FROM payments p WHERE p.run_id = payment_runs.id) ORDER BY id
             """, program
         ).map { (try $0.int64("id"), try month($0.string("month")), URL(fileURLWithPath: try $0.string("bank_file"))) }

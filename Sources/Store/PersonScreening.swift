@@ -14,10 +14,13 @@ public struct PersonScreening: Sendable {
     /// for all of them; each day's entries are indexed by name (``PersonIndex``). Entries come in
     /// the order of the kept exclusion versions (`program_data_snapshot`), so that a decision's
     /// hits replay in the order it named them.
-    public static func exclusionHits(for apps: [Application], program: String,
-                                     on connection: Connection) async throws -> [String: [ExclusionHit]] {
+    public static func exclusionHits(
+        for apps: [Application], program: String,
+        on connection: Connection
+    ) async throws -> [String: [ExclusionHit]] {
         guard !apps.isEmpty else { return [:] }
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT list, family_name, given_name, birth_date::text AS born, citizenship, clause, reference
             FROM exclusion_entries WHERE program = $1 AND birth_date = ANY($2::date[])
             ORDER BY list, birth_date, reference, family_name, given_name, citizenship, clause
@@ -42,14 +45,18 @@ public struct PersonScreening: Sendable {
     /// therefore reads the few applicants whose names can be its own, not everyone born on its
     /// day (a placeholder birth date such as 1 January made that quadratic). Rows stored before
     /// the key existed (`name_key` null) are read as candidates of every name, as before.
-    public static func duplicates(for apps: [Application], program: String,
-                                  on connection: Connection) async throws -> [String: [DuplicateHit]] {
+    public static func duplicates(
+        for apps: [Application], program: String,
+        on connection: Connection
+    ) async throws -> [String: [DuplicateHit]] {
         guard !apps.isEmpty else { return [:] }
         // The lookup per (day, country, key) is a LATERAL subquery behind OFFSET 0, which the
         // planner cannot flatten: it stays index probes on (program, birth_date, name_key) per
         // triple whatever the statistics say (as a plain join, stale statistics during a first
         // large batch made it a scan).
-        var days: [String] = [], countries: [String] = [], keys: [String] = []
+        var days: [String] = []
+        var countries: [String] = []
+        var keys: [String] = []
         var names: [String: PersonName] = [:]
         for app in apps {
             let name = PersonName(family: app.familyName, given: app.givenName)
@@ -60,7 +67,8 @@ public struct PersonScreening: Sendable {
                 keys.append(name.letterKey)
             }
         }
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT h.applicant_id, h.family_name, h.given_name, h.birth_date::text AS born, h.citizenships
             FROM (SELECT DISTINCT day, country, key
                   FROM unnest($2::date[], $3::text[], $4::text[]) AS w(day, country, key)) w
@@ -75,9 +83,12 @@ public struct PersonScreening: Sendable {
             WHERE NOT EXISTS (SELECT 1 FROM duplicate_resolutions r
                               WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
             """, program, TextArray(days), TextArray(countries), TextArray(keys))
-        let resolved = Set(try await connection.query("""
-            SELECT applicant_id FROM duplicate_resolutions WHERE program = $1 AND applicant_id = ANY($2::text[])
-            """, program, TextArray(apps.map(\.applicantID))).map { try $0.string("applicant_id") })
+        let resolved = Set(
+            try await connection.query(
+                """
+                SELECT applicant_id FROM duplicate_resolutions WHERE program = $1 AND applicant_id = ANY($2::text[])
+                """, program, TextArray(apps.map(\.applicantID))
+            ).map { try $0.string("applicant_id") })
         struct Candidate {
             let applicantID: String
             let citizenships: [String]
@@ -86,16 +97,19 @@ public struct PersonScreening: Sendable {
         var seen = Set<String>()
         for row in rows where seen.insert(try row.string("applicant_id")).inserted {
             let name = PersonName(family: try row.string("family_name"), given: try row.string("given_name"))
-            let candidate = Candidate(applicantID: try row.string("applicant_id"),
-                                      citizenships: try row.strings("citizenships"))
+            let candidate = Candidate(
+                applicantID: try row.string("applicant_id"),
+                citizenships: try row.strings("citizenships"))
             byDay[try row.string("born"), default: []].append((name, candidate))
         }
         let indexes = byDay.mapValues { PersonIndex($0, sameOnly: true) }
         var hits: [String: [DuplicateHit]] = [:]
         for app in apps where !resolved.contains(app.applicantID) {
             guard let day = indexes[app.birthDate.description], let name = names[app.applicantID] else { continue }
-            for other in day.same(as: name) where other.applicantID != app.applicantID
-                && other.citizenships.contains(where: app.citizenships.contains) {
+            for other in day.same(as: name)
+            where other.applicantID != app.applicantID
+                && other.citizenships.contains(where: app.citizenships.contains)
+            {
                 hits[app.applicantID, default: []].append(DuplicateHit(otherApplicantID: other.applicantID))
             }
         }
@@ -105,8 +119,10 @@ public struct PersonScreening: Sendable {
     /// The applicants that the current decisions of `applicants` named as the same person — read
     /// before their new decisions are stored, so that a pair a new revision dissolves can be
     /// screened again on the other side too.
-    public static func currentDuplicatePartners(of applicants: [String], program: String,
-                                                on connection: Connection) async throws -> [String: [String]] {
+    public static func currentDuplicatePartners(
+        of applicants: [String], program: String,
+        on connection: Connection
+    ) async throws -> [String: [String]] {
         guard !applicants.isEmpty else { return [:] }
         let rows = try await connection.query(currentDuplicatePartnersSQL, program, TextArray(applicants))
         var partners: [String: [String]] = [:]
@@ -140,37 +156,51 @@ public struct PersonScreening: Sendable {
     /// Replaces an exclusion list atomically and, in the same transaction, records the new
     /// version of the program's exclusion lists and queues every application whose hits on the
     /// list change (an entry added or removed that names it). Returns (entries, re-screened).
-    public func importList(program: String, list: String, entries: [ExclusionEntry], source: String,
-                           reason: String? = nil) async throws -> (Int, Int) {
+    public func importList(
+        program: String, list: String, entries: [ExclusionEntry], source: String,
+        reason: String? = nil
+    ) async throws -> (Int, Int) {
         try await database.pool.withTransaction { connection in
             try await ProgramData.lockForChange(program: program, on: connection)
-            let old = try await connection.query("""
+            let old = try await connection.query(
+                """
                 SELECT list, family_name, given_name, birth_date::text AS born, citizenship, clause, reference
                 FROM exclusion_entries WHERE program = $1 AND list = $2
-                """, program, list).map(ExclusionImpact.Entry.init(row:))
+                """, program, list
+            ).map(ExclusionImpact.Entry.init(row:))
             let new = entries.map {
-                ExclusionImpact.Entry(list: list, family: $0.familyName, given: $0.givenName,
-                                      birthDate: $0.birthDate.description, citizenship: $0.citizenship,
-                                      clause: $0.clause, reference: $0.reference)
+                ExclusionImpact.Entry(
+                    list: list, family: $0.familyName, given: $0.givenName,
+                    birthDate: $0.birthDate.description, citizenship: $0.citizenship,
+                    clause: $0.clause, reference: $0.reference)
             }
             try await connection.query("DELETE FROM exclusion_entries WHERE program = $1 AND list = $2", program, list)
             let columns = "program, list, family_name, given_name, birth_date, citizenship, clause, reference"
-            try await connection.copyIn("COPY exclusion_entries (\(columns)) FROM STDIN", rows: entries.map {
-                [program, list, $0.familyName, $0.givenName, $0.birthDate.description, $0.citizenship, $0.clause,
-                 $0.reference]
-            })
-            try await connection.query("""
+            try await connection.copyIn(
+                "COPY exclusion_entries (\(columns)) FROM STDIN",
+                rows: entries.map {
+                    [
+                        program, list, $0.familyName, $0.givenName, $0.birthDate.description, $0.citizenship, $0.clause,
+                        $0.reference,
+                    ]
+                })
+            try await connection.query(
+                """
                 INSERT INTO exclusion_lists (program, list, entries, source, imported_at) VALUES ($1, $2, $3, $4, now())
                 ON CONFLICT (program, list) DO UPDATE
                     SET entries = excluded.entries, source = excluded.source, imported_at = now()
                 """, program, list, entries.count, source)
-            let version = try await ProgramData.recordChange(.exclusions, program: program, change: "exclusions.import",
-                                                             on: connection)
+            let version = try await ProgramData.recordChange(
+                .exclusions, program: program, change: "exclusions.import",
+                on: connection)
             let targets = try await ExclusionImpact.affected(program: program, old: old, new: new, on: connection)
             try await Rescreening.enqueue(program: program, applicants: targets, on: connection, queue: database.queue)
-            try await AuditLog.record(on: connection, action: "exclusions.import", program: program, reason: reason,
-                                      detail: ["list": list, "file": source, "entries": "\(entries.count)",
-                                               "version": "\(version)", "rescreened": "\(targets.count)"])
+            try await AuditLog.record(
+                on: connection, action: "exclusions.import", program: program, reason: reason,
+                detail: [
+                    "list": list, "file": source, "entries": "\(entries.count)",
+                    "version": "\(version)", "rescreened": "\(targets.count)",
+                ])
             return (entries.count, targets.count)
         }
     }
@@ -178,9 +208,11 @@ public struct PersonScreening: Sendable {
     /// The program's lists and their sizes.
     public func lists(program: String) async throws -> [(list: String, entries: Int, importedAt: Date?)] {
         try await database.pool.withConnection { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 SELECT list, entries, imported_at FROM exclusion_lists WHERE program = $1 ORDER BY list
-                """, program).map {
+                """, program
+            ).map {
                 (try $0.string("list"), try $0.int("entries"), try $0.timestamp("imported_at"))
             }
         }
@@ -189,7 +221,8 @@ public struct PersonScreening: Sendable {
     /// Open duplicate pairs: applicants whose latest decision has `identity.duplicate` in review.
     public func openDuplicates(program: String) async throws -> [(applicantID: String, others: [String])] {
         try await database.pool.withConnection { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT d.applicant_id, d.trace FROM decisions d
                 -- From the index decisions_duplicate_review (migration 058): the decisions naming
                 -- a duplicate, of which the applicants' latest are kept.
@@ -223,27 +256,33 @@ public struct PersonScreening: Sendable {
     /// application stands). In the same transaction it records the new version of the program's
     /// duplicate resolutions and queues the applications it affects: `drop` (whose decision
     /// becomes `withdrawn`), `keep`, and any other application the two were flagged with.
-    public func resolveDuplicate(program: String, drop: String, keep: String,
-                                 reason: String? = nil) async throws -> Resolution {
+    public func resolveDuplicate(
+        program: String, drop: String, keep: String,
+        reason: String? = nil
+    ) async throws -> Resolution {
         guard drop != keep else {
             throw BursarError.input("--keep must name the other application of the pair, not \(drop) itself")
         }
         return try await database.pool.withTransaction { connection in
             try await ProgramData.lockForChange(program: program, on: connection)
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT applicant_id, latest_revision FROM applicants
                 WHERE program = $1 AND applicant_id = ANY($2::text[])
                 """, program, TextArray([drop, keep]))
-            let revisions = Dictionary(uniqueKeysWithValues: try rows.map {
-                (try $0.string("applicant_id"), try $0.int("latest_revision"))
-            })
+            let revisions = Dictionary(
+                uniqueKeysWithValues: try rows.map {
+                    (try $0.string("applicant_id"), try $0.int("latest_revision"))
+                })
             guard revisions[drop] != nil else { throw BursarError.notFound("no application \(drop) in \(program)") }
             guard revisions[keep] != nil else { throw BursarError.notFound("no application \(keep) in \(program)") }
             var resolved: [String: String] = [:]
-            for row in try await connection.query("""
+            for row in try await connection.query(
+                """
                 SELECT applicant_id, kept FROM duplicate_resolutions
                 WHERE program = $1 AND applicant_id = ANY($2::text[])
-                """, program, TextArray([drop, keep])) {
+                """, program, TextArray([drop, keep]))
+            {
                 resolved[try row.string("applicant_id")] = try row.string("kept")
             }
             if resolved[drop] == keep { return Resolution(alreadyResolved: true, redecided: 0) }
@@ -251,33 +290,40 @@ public struct PersonScreening: Sendable {
             let flagged = partners[drop, default: []].contains(keep) || partners[keep, default: []].contains(drop)
             let reversed = resolved[keep] == drop
             guard flagged || reversed else {
-                throw BursarError.input("""
+                throw BursarError.input(
+                    """
                     \(drop) and \(keep) are not flagged as the same person (identity.duplicate): only a pair that \
                     `bursar duplicates list --program \(program)` shows can be resolved
                     """)
             }
             if reversed {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     DELETE FROM duplicate_resolutions WHERE program = $1 AND applicant_id = $2
                     """, program, keep)
             }
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO duplicate_resolutions (program, applicant_id, kept) VALUES ($1, $2, $3)
                 ON CONFLICT (program, applicant_id) DO UPDATE SET kept = excluded.kept, resolved_at = now()
                 """, program, drop, keep)
-            let version = try await ProgramData.recordChange(.duplicates, program: program,
-                                                             change: "duplicates.resolve", on: connection)
+            let version = try await ProgramData.recordChange(
+                .duplicates, program: program,
+                change: "duplicates.resolve", on: connection)
             let others = Set(partners.values.joined()).subtracting([drop, keep])
-            let latest = try await connection.query("""
+            let latest = try await connection.query(
+                """
                 SELECT applicant_id, latest_revision FROM applicants
                 WHERE program = $1 AND applicant_id = ANY($2::text[]) ORDER BY applicant_id
-                """, program, TextArray([drop, keep] + others.sorted())).map {
+                """, program, TextArray([drop, keep] + others.sorted())
+            ).map {
                 (try $0.string("applicant_id"), try $0.int("latest_revision"))
             }
             try await Rescreening.enqueue(program: program, applicants: latest, on: connection, queue: database.queue)
-            try await AuditLog.record(on: connection, action: "duplicates.resolve", program: program, applicantID: drop,
-                                      reason: reason,
-                                      detail: ["kept": keep, "version": "\(version)", "rescreened": "\(latest.count)"])
+            try await AuditLog.record(
+                on: connection, action: "duplicates.resolve", program: program, applicantID: drop,
+                reason: reason,
+                detail: ["kept": keep, "version": "\(version)", "rescreened": "\(latest.count)"])
             return Resolution(alreadyResolved: false, redecided: latest.count)
         }
     }

@@ -52,9 +52,11 @@ public enum ProgramData {
     /// The latest version of each kind.
     public static func versions(program: String, on connection: Connection) async throws -> Versions {
         var versions = Versions(definition: 0, partners: 0, exclusions: 0, duplicates: 0)
-        for row in try await connection.query("""
+        for row in try await connection.query(
+            """
             SELECT kind, max(version) AS version FROM program_data_versions WHERE program = $1 GROUP BY kind
-            """, program) {
+            """, program)
+        {
             let version = try row.int("version")
             switch Kind(rawValue: try row.string("kind")) {
             case .definition: versions.definition = version
@@ -70,19 +72,27 @@ public enum ProgramData {
     /// Appends a version of `kind` holding its data as it now stands on `connection` (call it
     /// after the change, under ``lockForChange(program:on:)``). Returns the new version.
     @discardableResult
-    public static func recordChange(_ kind: Kind, program: String, change: String, on connection: Connection) async throws -> Int {
-        try await connection.query("""
+    public static func recordChange(_ kind: Kind, program: String, change: String, on connection: Connection)
+        async throws -> Int
+    {
+        try await connection.query(
+            """
             INSERT INTO program_data_versions (program, kind, version, change, snapshot)
             SELECT $1, $2, coalesce(max(version), 0) + 1, $3, program_data_snapshot($1, $2)
             FROM program_data_versions WHERE program = $1 AND kind = $2
             RETURNING version
-            """, program, kind.rawValue, change).first!.int("version")
+            """, program, kind.rawValue, change
+        ).first!.int("version")
     }
 
     /// The data of `kind` as version `version` held it (canonical JSON text), or nil.
-    public static func snapshot(_ kind: Kind, program: String, version: Int, on connection: Connection) async throws -> String? {
-        try await connection.query("""
+    public static func snapshot(_ kind: Kind, program: String, version: Int, on connection: Connection) async throws
+        -> String?
+    {
+        try await connection.query(
+            """
             SELECT snapshot FROM program_data_versions WHERE program = $1 AND kind = $2 AND version = $3
-            """, program, kind.rawValue, version).first?.string("snapshot")
+            """, program, kind.rawValue, version
+        ).first?.string("snapshot")
     }
 }

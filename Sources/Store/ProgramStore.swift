@@ -52,7 +52,8 @@ public struct ProgramStore: Sendable {
             let rows = try await connection.query(
                 """
                 INSERT INTO programs (id, rule_set, definition) VALUES ($1, $2, $3::jsonb)
-                ON CONFLICT (id) DO UPDATE SET rule_set = excluded.rule_set, definition = excluded.definition, updated_at = now()
+                ON CONFLICT (id) DO UPDATE SET rule_set = excluded.rule_set, definition = excluded.definition,
+                    updated_at = now()
                 WHERE programs.definition <> excluded.definition
                 RETURNING (xmax = 0) AS created
                 """, program.id, program.ruleSet, JSONText(json))
@@ -71,7 +72,7 @@ public struct ProgramStore: Sendable {
                 detail: ["version": "\(version)", "rule_set": program.ruleSet, "rescreened": "\(applications.count)"])
             return
                 "program \(program.id) (\(program.ruleSet), definition version \(version); \(applications.count) "
-                    + "applications queued to be decided again)"
+                + "applications queued to be decided again)"
         }
     }
 

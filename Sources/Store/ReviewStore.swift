@@ -164,7 +164,8 @@ public struct ReviewStore: Sendable {
             try await connection.query(
                 """
                 SELECT a.family_name, a.given_name FROM applicants h
-                JOIN applications a ON a.program = h.program AND a.applicant_id = h.applicant_id AND a.revision = h.latest_revision
+                JOIN applications a ON a.program = h.program AND a.applicant_id = h.applicant_id
+                    AND a.revision = h.latest_revision
                 WHERE h.program = $1 AND h.applicant_id = $2
                 """, program, applicantID
             ).first.map { (try $0.string("family_name"), try $0.string("given_name")) }

@@ -53,7 +53,8 @@ public final class MetricsRegistry: Sendable {
     }
 
     private func set(_ sample: GaugeSample) {
-        registry.makeGauge(name: sample.name, labels: sample.labels.map { ($0.name, $0.value) }, help: sample.help).set(sample.value)
+        registry.makeGauge(name: sample.name, labels: sample.labels.map { ($0.name, $0.value) }, help: sample.help).set(
+            sample.value)
     }
 
     private static func key(_ sample: GaugeSample) -> String {

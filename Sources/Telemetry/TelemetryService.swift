@@ -20,8 +20,10 @@ public struct TelemetryService: Service {
         /// At most this many connections at once; more wait in the listen backlog.
         public var maximumConnections: Int
 
-        public init(host: String = "127.0.0.1", port: Int, idleTimeout: Duration = .seconds(10),
-                    maximumConnections: Int = 32) {
+        public init(
+            host: String = "127.0.0.1", port: Int, idleTimeout: Duration = .seconds(10),
+            maximumConnections: Int = 32
+        ) {
             self.host = host
             self.port = port
             self.idleTimeout = idleTimeout
@@ -37,8 +39,11 @@ public struct TelemetryService: Service {
     ///   - readiness: what `/readyz` asks.
     ///   - gauges: values read at each scrape (beside the process's swift-metrics counters).
     ///   - onListening: called with the port once the server listens (port 0 picks a free one).
-    public init(configuration: Configuration, readiness: any ReadinessCheck, gauges: @escaping GaugeSampler = { [] },
-                metrics: MetricsRegistry = .shared, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+    public init(
+        configuration: Configuration, readiness: any ReadinessCheck, gauges: @escaping GaugeSampler = { [] },
+        metrics: MetricsRegistry = .shared, logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
         let router = Router()
         router.get("/healthz") { _, _ in
             Self.text("ok\n", status: .ok)
@@ -80,13 +85,16 @@ public struct TelemetryService: Service {
         } catch is CancellationError {
             return
         } catch {
-            logger.error("the HTTP endpoint cannot listen; the workers run without it", metadata: ["port": "\(port)", "error": "\(error)"])
+            logger.error(
+                "the HTTP endpoint cannot listen; the workers run without it",
+                metadata: ["port": "\(port)", "error": "\(error)"])
             try? await gracefulShutdown()
         }
     }
 
     private static func text(_ body: String, status: HTTPResponse.Status) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: body)))
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }

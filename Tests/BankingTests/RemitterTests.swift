@@ -29,8 +29,10 @@ struct RemitterTests {
 
     @Test("a remitter with a field that is not valid is refused at load, naming the field")
     func refused() {
-        let good: [String: String] = ["code": "1234567890", "name_kana": "ﾀﾞｲｶﾞｸ", "bank_code": "0001",
-                                      "branch_code": "001", "account_type": "ordinary", "account_number": "1234567"]
+        let good: [String: String] = [
+            "code": "1234567890", "name_kana": "ﾀﾞｲｶﾞｸ", "bank_code": "0001",
+            "branch_code": "001", "account_type": "ordinary", "account_number": "1234567",
+        ]
         let bad: [(String, String, String)] = [
             ("code", "123", "remitter.code"), ("name_kana", "大学", "remitter.name_kana"),
             ("bank_code", "1", "remitter.bank_code"), ("branch_code", "0001", "remitter.branch_code"),

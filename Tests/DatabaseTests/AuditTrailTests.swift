@@ -3,7 +3,6 @@ import Postgres
 import Store
 import Testing
 
-
 /// The audit trail (issue 14, interface §5 `bursar audit`): who did what, append-only.
 @Suite(.enabled(if: databaseAvailable, "needs scripts/test.sh"))
 struct AuditTrailTests {
@@ -11,12 +10,16 @@ struct AuditTrailTests {
     /// and `bursar audit --json` reads it back.
     @Test func officerActionLeavesOneRowWithReasonAndWho() async throws {
         let database = try await TestDatabase.migrated()
-        let confirmed = try TestDatabase.bursar(["--as", "Officer Hanako", "partners", "confirm", "IIT KGP",
-                                                 "--partner", "Indian Institute of Technology Kharagpur",
-                                                 "--reason", "registrar confirmed the spelling", "--program", "tgp-2026"], database: database)
+        let confirmed = try TestDatabase.bursar(
+            [
+                "--as", "Officer Hanako", "partners", "confirm", "IIT KGP",
+                "--partner", "Indian Institute of Technology Kharagpur",
+                "--reason", "registrar confirmed the spelling", "--program", "tgp-2026",
+            ], database: database)
         #expect(confirmed.status == 0, "\(confirmed.error)")
         let rows = try await database.pool.withConnection { connection in
-            try await connection.query("SELECT reason, actor, os_user, db_role FROM audit_log WHERE action = 'partners.confirm'")
+            try await connection.query(
+                "SELECT reason, actor, os_user, db_role FROM audit_log WHERE action = 'partners.confirm'")
         }
         #expect(rows.count == 1)
         let row = try #require(rows.first)
@@ -43,12 +46,17 @@ struct AuditTrailTests {
         let database = try await TestDatabase.migrated()
         try await database.pool.withConnection { connection in
             try await connection.query("INSERT INTO audit_log (action, db_role) VALUES ('test.action', 'someone_else')")
-            let role = try await connection.query("SELECT db_role FROM audit_log WHERE action = 'test.action'").first?.optionalString("db_role")
+            let role = try await connection.query("SELECT db_role FROM audit_log WHERE action = 'test.action'").first?
+                .optionalString("db_role")
             #expect(role == "postgres")
-            await #expect(throws: PostgresError.self) { try await connection.query("UPDATE audit_log SET reason = 'rewritten'") }
+            await #expect(throws: PostgresError.self) {
+                try await connection.query("UPDATE audit_log SET reason = 'rewritten'")
+            }
             await #expect(throws: PostgresError.self) { try await connection.query("DELETE FROM audit_log") }
             await #expect(throws: PostgresError.self) { try await connection.simpleQuery("TRUNCATE audit_log") }
-            let count = try await connection.query("SELECT count(*)::int AS n FROM audit_log WHERE action = 'test.action'").first!.int("n")
+            let count = try await connection.query(
+                "SELECT count(*)::int AS n FROM audit_log WHERE action = 'test.action'"
+            ).first!.int("n")
             #expect(count == 1)
         }
         await database.close()

@@ -251,7 +251,8 @@ struct BankAccountTests {
         let password = "pw-\(UUID().uuidString)"
         try await database.pool.withConnection { connection in
             // A generated name and password, not user data.
-            try await connection.simpleQuery("""
+            try await connection.simpleQuery(
+                """
                 SET password_encryption = 'scram-sha-256';
                 CREATE ROLE \(name) LOGIN PASSWORD '\(password)' IN ROLE \(group)
                 """)

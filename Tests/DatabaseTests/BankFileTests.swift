@@ -27,8 +27,10 @@ struct BankFileTests {
     }
 
     /// `payments run --month MONTH --folder FOLDER` as the officer.
-    static func run(_ month: String, folder: URL,
-                    as officer: String) throws -> (status: Int32, output: String, error: String) {
+    static func run(
+        _ month: String, folder: URL,
+        as officer: String
+    ) throws -> (status: Int32, output: String, error: String) {
         try RealLogins.bursar(["payments", "run", "--month", month, "--folder", folder.path], as: officer)
     }
 
@@ -40,7 +42,8 @@ struct BankFileTests {
     func plantedFileRefusesTheRun() async throws {
         let (s, officer, folder) = try await Self.start()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let nextRun = try await s.count("""
+        let nextRun = try await s.count(
+            """
             SELECT (CASE WHEN is_called THEN last_value + 1 ELSE last_value END)::int AS n FROM payment_runs_id_seq
             """)
         let name = BankTransferFile.name(program: "tgp-2026", month: "2026-04", runID: Int64(nextRun))
@@ -77,8 +80,9 @@ struct BankFileTests {
         // By hand, as the superuser with triggers off: what no login may do.
         try await s.database.pool.withConnection { connection in
             try await connection.simpleQuery("SET session_replication_role = replica")
-            try await connection.query("UPDATE payment_runs SET bank_file = $1, written_at = NULL WHERE id = $2",
-                                       elsewhere.path, stopped.id)
+            try await connection.query(
+                "UPDATE payment_runs SET bank_file = $1, written_at = NULL WHERE id = $2",
+                elsewhere.path, stopped.id)
             try await connection.simpleQuery("SET session_replication_role = origin")
         }
         let next = try Self.run("2026-05", folder: folder, as: officer)
@@ -118,8 +122,10 @@ struct BankFileTests {
         }
         #expect(try await s.count("SELECT count(*)::int AS n FROM payment_runs") == 0)
         #expect(try Self.csvFiles(folder).isEmpty)
-        #expect(!FileManager.default.fileExists(atPath: folder.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("escaped-2026-04-run1-bank-transfer.csv").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: folder.deletingLastPathComponent().deletingLastPathComponent()
+                    .appendingPathComponent("escaped-2026-04-run1-bank-transfer.csv").path))
         await s.finish()
     }
 

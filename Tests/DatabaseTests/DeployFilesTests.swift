@@ -25,7 +25,8 @@ import Testing
         let pattern = try! NSRegularExpression(pattern: #"/usr/local/bin/(bursard?)((?:[ \t]+[^ \t\n"&;|\]]+)*)"#)
         for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
             let program = String(text[Range(match.range(at: 1), in: text)!])
-            let words = String(text[Range(match.range(at: 2), in: text)!]).split(whereSeparator: \.isWhitespace).map(String.init)
+            let words = String(text[Range(match.range(at: 2), in: text)!]).split(whereSeparator: \.isWhitespace).map(
+                String.init)
             found.append((program, words))
         }
         return found
@@ -33,7 +34,10 @@ import Testing
 
     private func variables(_ text: String) -> Set<String> {
         let pattern = try! NSRegularExpression(pattern: #"\b(DATABASE_URL|BURSAR_[A-Z_]+)\b"#)
-        return Set(pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { String(text[Range($0.range, in: text)!]) })
+        return Set(
+            pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).map {
+                String(text[Range($0.range, in: text)!])
+            })
     }
 
     /// Checks each invocation's subcommands and flags against the matching `--help`.
@@ -48,8 +52,9 @@ import Testing
             let usage = try help([binary] + subcommands)
             for flag in words where flag.hasPrefix("--") {
                 let name = String(flag.split(separator: "=")[0])
-                #expect(usage.contains(name + " ") || usage.contains(name + "\n") || usage.contains(name + "]"),
-                        "\(file): \(program) \(subcommands.joined(separator: " ")) has no option \(name)")
+                #expect(
+                    usage.contains(name + " ") || usage.contains(name + "\n") || usage.contains(name + "]"),
+                    "\(file): \(program) \(subcommands.joined(separator: " ")) has no option \(name)")
             }
         }
         let environment = try help([Self.bursard])
@@ -71,7 +76,9 @@ import Testing
         try checkInvocations(of: "bursard.service")
         let text = try read("bursard.service")
         #expect(text.contains("bursar_worker"), "the unit documents its worker login")
-        #expect(!text.contains("ExecStartPre=/usr/local/bin/bursar db migrate"), "the worker role cannot migrate: the unit does not try")
+        #expect(
+            !text.contains("ExecStartPre=/usr/local/bin/bursar db migrate"),
+            "the worker role cannot migrate: the unit does not try")
         #expect(text.contains("--http-port"))
     }
 
@@ -142,11 +149,14 @@ import Testing
     /// Issue 27: every documented URL asks for TLS with a verified server (compose's container
     /// network excepted: its database has no certificate), and the HTTP bind address is written down.
     @Test func documentedURLsVerifyTheServer() throws {
-        let readme = try String(contentsOf: TestDatabase.repository.appendingPathComponent("README.md"),
-                                encoding: .utf8)
-        let documents = [("bursard.service", try read("bursard.service")),
-                         ("bursar-payments.service", try read("bursar-payments.service")), ("README.md", readme),
-                         ("bursar-console.service", try read("bursar-console.service"))]
+        let readme = try String(
+            contentsOf: TestDatabase.repository.appendingPathComponent("README.md"),
+            encoding: .utf8)
+        let documents = [
+            ("bursard.service", try read("bursard.service")),
+            ("bursar-payments.service", try read("bursar-payments.service")), ("README.md", readme),
+            ("bursar-console.service", try read("bursar-console.service")),
+        ]
         for (name, text) in documents {
             let pattern = try NSRegularExpression(pattern: #"postgres(ql)?://[^\s'"`]+"#)
             for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
@@ -159,4 +169,3 @@ import Testing
         #expect(try read("postgresql.conf").contains("log_statement = 'ddl'"))
     }
 }
-

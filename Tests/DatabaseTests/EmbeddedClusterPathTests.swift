@@ -1,6 +1,7 @@
 import Foundation
-@testable import Store
 import Testing
+
+@testable import Store
 
 /// Issue 27: the embedded cluster works from a folder whose name holds a quote, and as root it
 /// lives under /var/lib/bursar, never under /tmp (which boot cleaning empties).

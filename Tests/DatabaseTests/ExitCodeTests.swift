@@ -6,8 +6,10 @@ import Testing
 /// over the binary: a usage error (unknown option, invalid value, options that cannot go
 /// together) exits 64 (EX_USAGE, as ArgumentParser's own checks); what does not exist or does not
 /// apply at run time exits 1; an unreadable file 2; and where interface.md names a code, that one.
-@Suite(.enabled(if: !(ProcessInfo.processInfo.environment["BURSAR_TEST_DATABASE_URL"] ?? "").isEmpty,
-                "BURSAR_TEST_DATABASE_URL is not set: run scripts/test.sh"))
+@Suite(
+    .enabled(
+        if: !(ProcessInfo.processInfo.environment["BURSAR_TEST_DATABASE_URL"] ?? "").isEmpty,
+        "BURSAR_TEST_DATABASE_URL is not set: run scripts/test.sh"))
 struct ExitCodeTests {
     static let table: [(arguments: [String], status: Int32, why: String)] = [
         // Usage errors: 64.
@@ -20,10 +22,14 @@ struct ExitCodeTests {
         (["payments", "list", "--month", "2026-4"], 64, "bad month"),
         (["payments", "explain", "S-1", "April"], 64, "bad month"),
         (["payments", "explain", "S-1", "2026-04", "--lang", "fr"], 64, "unknown language"),
-        (["payments", "run", "--month", "2026-04", "--transfer-date", "2026-04-20"], 64,
-         "--transfer-date without --format zengin"),
-        (["payments", "run", "--month", "2026-04", "--format", "zengin", "--transfer-date", "soon"], 64,
-         "bad transfer date"),
+        (
+            ["payments", "run", "--month", "2026-04", "--transfer-date", "2026-04-20"], 64,
+            "--transfer-date without --format zengin"
+        ),
+        (
+            ["payments", "run", "--month", "2026-04", "--format", "zengin", "--transfer-date", "soon"], 64,
+            "bad transfer date"
+        ),
         (["audit", "--since", "yesterday"], 64, "bad day"),
         (["payments", "hold", "S-1", "--reason", " "], 64, "a blank reason"),
         (["flags", "clear", "S-1", "academic.gpa_below_2_3", "--reason", " "], 64, "a blank reason"),
@@ -45,8 +51,9 @@ struct ExitCodeTests {
         defer { Task { await database.close() } }
         for row in Self.table {
             let result = try TestDatabase.bursar(row.arguments, database: database)
-            #expect(result.status == row.status,
-                    "\(row.arguments.joined(separator: " ")) (\(row.why)): exit \(result.status), \(result.error)")
+            #expect(
+                result.status == row.status,
+                "\(row.arguments.joined(separator: " ")) (\(row.why)): exit \(result.status), \(result.error)")
             #expect(!result.error.isEmpty, "\(row.arguments.joined(separator: " ")) says why on standard error")
         }
     }

@@ -32,11 +32,13 @@ struct HTTPEndpointTests {
     /// `applicant outcome failed-clauses` of every latest decision.
     static func outcomes(_ database: Database) async throws -> [String] {
         try await database.pool.withConnection { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 SELECT DISTINCT ON (applicant_id)
                        applicant_id || ' ' || outcome || ' ' || array_to_string(failed, ',') AS d
                 FROM decisions ORDER BY applicant_id, id DESC
-                """).map { try $0.string("d") }
+                """
+            ).map { try $0.string("d") }
         }
     }
 
@@ -57,8 +59,10 @@ struct HTTPEndpointTests {
         // The review's limit: 100 file descriptors for the whole process.
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/bin/sh")
-        server.arguments = ["-c", "ulimit -n 100 && exec \"$0\" --http-port \(port) --log-level warning",
-                            TestDatabase.repository.appendingPathComponent(".build/debug/bursard").path]
+        server.arguments = [
+            "-c", "ulimit -n 100 && exec \"$0\" --http-port \(port) --log-level warning",
+            TestDatabase.repository.appendingPathComponent(".build/debug/bursard").path,
+        ]
         server.environment = ProcessInfo.processInfo.environment.merging([
             "DATABASE_URL": logins.worker, "BURSAR_HOME": TestDatabase.repository.path,
         ]) { $1 }
@@ -77,9 +81,11 @@ struct HTTPEndpointTests {
         #expect(submitted.status == 0, "\(submitted.error)")
         let finished = try await TestDatabase.eventually(180, every: 0.5) {
             try await database.pool.withConnection { connection in
-                try await connection.query("""
+                try await connection.query(
+                    """
                     SELECT count(*)::int AS n FROM bursar_jobs WHERE state NOT IN ('completed')
-                    """).first!.int("n") == 0
+                    """
+                ).first!.int("n") == 0
             }
         }
         #expect(finished, "every job completed while the idle connections were open")
@@ -95,9 +101,11 @@ struct HTTPEndpointTests {
         // backend counts once, at its start) grow by a few at most, not by 300.
         func sessions() async throws -> Int {
             try await database.pool.withConnection { connection in
-                try await connection.query("""
+                try await connection.query(
+                    """
                     SELECT sessions::int AS n FROM pg_stat_database WHERE datname = current_database()
-                    """).first!.int("n")
+                    """
+                ).first!.int("n")
             }
         }
         try await Task.sleep(for: .seconds(2))

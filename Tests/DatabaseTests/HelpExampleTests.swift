@@ -9,14 +9,17 @@ struct HelpExampleTests {
     static func commands(_ root: ParsableCommand.Type, path: String) -> [(String, ParsableCommand.Type)] {
         let configuration = root.configuration
         guard configuration.shouldDisplay else { return [] }
-        return [(path, root)] + configuration.subcommands.flatMap { sub in
-            commands(sub, path: path + " " + (sub.configuration.commandName ?? String(describing: sub).lowercased()))
-        }
+        return [(path, root)]
+            + configuration.subcommands.flatMap { sub in
+                commands(
+                    sub, path: path + " " + (sub.configuration.commandName ?? String(describing: sub).lowercased()))
+            }
     }
 
     @Test("bursar and bursard: each visible command's help has an example")
     func everyCommandHasAnExample() {
-        let all = Self.commands(BursarCommand.self, path: "bursar") + Self.commands(BursardCommand.self, path: "bursard")
+        let all =
+            Self.commands(BursarCommand.self, path: "bursar") + Self.commands(BursardCommand.self, path: "bursard")
         #expect(all.count > 20)
         let missing = all.filter { !$0.1.configuration.discussion.contains("Example") }.map(\.0)
         #expect(missing.isEmpty, "no example in the help of: \(missing.joined(separator: ", "))")

@@ -18,9 +18,12 @@ struct IntakeListFileTests {
     @Test("a NUL byte in an exclusion list names its line and field, not a raw PostgreSQL error")
     func nulByte() async throws {
         let database = try await TestDatabase.migrated()
-        let run = try IntakeCorpusTests.bursar(["exclusions", "import", Self.corpus("exclusions-nul.csv"),
-            "--program", "tgp-2026"],
-                                               database: database)
+        let run = try IntakeCorpusTests.bursar(
+            [
+                "exclusions", "import", Self.corpus("exclusions-nul.csv"),
+                "--program", "tgp-2026",
+            ],
+            database: database)
         #expect(run.status == 3, "\(run.output)\(run.error)")
         #expect(run.error.contains("line 2: family_name contains a NUL byte"), "\(run.error)")
         #expect(!run.error.contains("22021") && !run.error.contains("PostgreSQL"), "\(run.error)")
@@ -30,9 +33,12 @@ struct IntakeListFileTests {
     @Test("an exclusion list with its header only says so instead of nothing")
     func headerOnly() async throws {
         let database = try await TestDatabase.migrated()
-        let run = try IntakeCorpusTests.bursar(["exclusions", "import", Self.corpus("exclusions-header-only.csv"),
-            "--program", "tgp-2026"],
-                                               database: database)
+        let run = try IntakeCorpusTests.bursar(
+            [
+                "exclusions", "import", Self.corpus("exclusions-header-only.csv"),
+                "--program", "tgp-2026",
+            ],
+            database: database)
         #expect(run.status == 3, "\(run.output)\(run.error)")
         #expect(run.error.contains("has a header but no entries"), "\(run.error)")
         await database.close()
@@ -44,13 +50,16 @@ struct IntakeListFileTests {
         let before = try await Self.partners(database)
         #expect(before > 100)
         let file = Self.corpus("partners-one-row.csv")
-        let run = try IntakeCorpusTests.bursar(["partners", "import", file, "--program", "tgp-2026"],
+        let run = try IntakeCorpusTests.bursar(
+            ["partners", "import", file, "--program", "tgp-2026"],
             database: database)
         #expect(run.status == 1, "\(run.output)\(run.error)")
-        #expect(run.error.contains("would remove \(before - 1) of the \(before)")
-            && run.error.contains("--yes"), "\(run.error)")
+        #expect(
+            run.error.contains("would remove \(before - 1) of the \(before)")
+                && run.error.contains("--yes"), "\(run.error)")
         #expect(try await Self.partners(database) == before)
-        let yes = try IntakeCorpusTests.bursar(["partners", "import", file, "--program", "tgp-2026", "--yes"],
+        let yes = try IntakeCorpusTests.bursar(
+            ["partners", "import", file, "--program", "tgp-2026", "--yes"],
             database: database)
         #expect(yes.status == 0, "\(yes.output)\(yes.error)")
         #expect(try await Self.partners(database) == 1)
@@ -64,7 +73,8 @@ struct IntakeListFileTests {
         defer { unlink(file) }
         let header = "name,country" + String(repeating: ",x", count: 1_000_000)
         try (header + "\nUniversity of Bayreuth,DE\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let run = try IntakeCorpusTests.bursar(["partners", "import", file, "--program", "tgp-2026", "--yes"],
+        let run = try IntakeCorpusTests.bursar(
+            ["partners", "import", file, "--program", "tgp-2026", "--yes"],
             database: database, limit: 60)
         #expect(run.status == 3, "\(run.output)\(run.error)")
         #expect(run.error.contains("1000002 columns; at most 32"), "\(run.error)")
@@ -74,7 +84,8 @@ struct IntakeListFileTests {
     @Test("a device or a file past the size cap is refused by what it is, never read whole")
     func devicesAndSizeCap() async throws {
         let database = try await TestDatabase.migrated()
-        let zero = try IntakeCorpusTests.bursar(["exclusions", "import", "/dev/zero", "--program", "tgp-2026"],
+        let zero = try IntakeCorpusTests.bursar(
+            ["exclusions", "import", "/dev/zero", "--program", "tgp-2026"],
             database: database)
         #expect(zero.status == 2, "\(zero.error)")
         #expect(zero.error.contains("is a device") && !zero.error.contains("permission denied"), "\(zero.error)")

@@ -235,7 +235,8 @@ struct EventsReaderTests {
         let s = try await LifecycleScenario.start()
         var bytes = Data([0xEF, 0xBB, 0xBF])
         bytes.append(Data((PaymentSettlementTests.admitted("S-01-base") + "\r\n").utf8))
-        let repeatedKey = #"{"event_id": "g2", "type": "academic_report", "applicant_id": "S-01-base", "#
+        let repeatedKey =
+            #"{"event_id": "g2", "type": "academic_report", "applicant_id": "S-01-base", "#
             + #""date": "2026-09-30", "term": "a", "gpa": "2.10", "gpa": "2.90"}"#
         bytes.append(Data(repeatedKey.utf8))
         bytes.append(Data("\r\n".utf8))

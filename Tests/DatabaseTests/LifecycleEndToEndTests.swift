@@ -19,8 +19,10 @@ final class LifecycleEndToEndTests: XCTestCase {
             {"event_id": "e4", "type": "arrived", "applicant_id": "S-07-partner-only", "date": "2026-03-01"}
             {"event_id": "e5", "type": "admitted", "applicant_id": "NOBODY", "date": "2026-02-01"}
             {"event_id": "e6", "type": "admitted", "applicant_id": "S-07-partner-only", "date": "2026-02-01"}
-            {"event_id": "e7", "type": "academic_report", "applicant_id": "S-07-partner-only", "date": "2026-09-30", "term": "2026-1", "gpa": "2.10"}
-            {"event_id": "e8", "type": "termination", "applicant_id": "S-08-sister-city", "date": "2026-09-30", "reason": "health"}
+            {"event_id": "e7", "type": "academic_report", "applicant_id": "S-07-partner-only", "date": "2026-09-30", \
+            "term": "2026-1", "gpa": "2.10"}
+            {"event_id": "e8", "type": "termination", "applicant_id": "S-08-sister-city", "date": "2026-09-30", \
+            "reason": "health"}
             {"event_id": "e9", "type": "arrived", "applicant_id": "S-07-partner-only", "date": "2026-03-25"}
             """
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).ndjson")

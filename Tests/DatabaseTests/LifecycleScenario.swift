@@ -2,9 +2,9 @@ import Foundation
 import Lifecycle
 import Postgres
 import Store
+import Workers
 
 @testable import BursarApp
-import Workers
 
 /// A fresh database holding the public sample, decided, and the CLI as an officer runs it:
 /// events, payment runs, flags, through the same commands (the `bursar` executable) or the same

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Testing
+
 @testable import Store
 
 /// Migration 064 builds an index of `decisions` while workers write to it: a migration whose
@@ -50,16 +51,19 @@ struct MigrationOutsideTransactionTests {
         #expect(!Migrator.Migration.buildsConcurrently("REFRESH MATERIALIZED VIEW CONCURRENTLY v;"))
     }
 
-    @Test("Migration 064 run again after an interruption rebuilds an index left invalid, keeps a valid one",
-          .enabled(if: databaseAvailable))
+    @Test(
+        "Migration 064 run again after an interruption rebuilds an index left invalid, keeps a valid one",
+        .enabled(if: databaseAvailable))
     func interruptedIndexBuildIsRepaired() async throws {
         let database = try await TestDatabase.migrated(poolSize: 2)
         func valid() async throws -> Bool? {
             try await database.pool.withConnection { connection in
-                try await connection.query("""
+                try await connection.query(
+                    """
                     SELECT indisvalid AS valid FROM pg_index
                     WHERE indexrelid = to_regclass('decisions_partner_uncertain')
-                    """).first.map { try $0.bool("valid") }
+                    """
+                ).first.map { try $0.bool("valid") }
             }
         }
         func oid() async throws -> Int64 {
@@ -76,7 +80,8 @@ struct MigrationOutsideTransactionTests {
         #expect(try await valid() == true)
         // As a build that stopped half way leaves it: invalid, and 064 not recorded.
         try await database.pool.withConnection { connection in
-            try await connection.simpleQuery("""
+            try await connection.simpleQuery(
+                """
                 UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'decisions_partner_uncertain'::regclass
                 """)
         }
@@ -106,9 +111,11 @@ struct MigrationOutsideTransactionTests {
         let writer = try await Connection.connect(conninfo)
         #expect(try await migrator.migrate(connection) == ["001_t.sql", "002_x.sql"])
         #expect(try await migrator.migrate(connection).isEmpty, "applied once")
-        let valid = try await connection.query("""
+        let valid = try await connection.query(
+            """
             SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = 't_c'::regclass
-            """).first!.bool("valid")
+            """
+        ).first!.bool("valid")
         #expect(valid)
         // A writer inserts while the index exists: its predicate reads the new column.
         try await writer.query("INSERT INTO t (id, c) VALUES (1, true), (2, false)")

@@ -11,23 +11,31 @@ struct OfficerAuditTests {
     typealias Events = PaymentSettlementTests
 
     /// Rows of `action` and their reasons.
-    func rows(_ action: String, _ s: LifecycleScenario) async throws -> [(reason: String?, applicant: String?, detail: String)] {
+    func rows(_ action: String, _ s: LifecycleScenario) async throws -> [(
+        reason: String?, applicant: String?, detail: String
+    )] {
         try await s.database.pool.withConnection { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 SELECT reason, applicant_id, detail::text AS detail FROM audit_log WHERE action = $1 ORDER BY id
-                """, action).map { (try $0.optionalString("reason"), try $0.optionalString("applicant_id"), try $0.string("detail")) }
+                """, action
+            ).map { (try $0.optionalString("reason"), try $0.optionalString("applicant_id"), try $0.string("detail")) }
         }
     }
 
     /// Inserts `job` and returns its id.
     func insert(_ job: JobInsert, _ s: LifecycleScenario) async throws -> Int64 {
-        guard case .inserted(let id) = try await s.database.queue.enqueue(job) else { throw ScenarioError("\(job.kind) was not inserted") }
+        guard case .inserted(let id) = try await s.database.queue.enqueue(job) else {
+            throw ScenarioError("\(job.kind) was not inserted")
+        }
         return id
     }
 
     /// Runs `bursar ARGS`, expects exit 0, then exactly one new row of `action` with `reason`.
-    func expectOneRow(_ action: String, reason: String, after arguments: [String], _ s: LifecycleScenario,
-                      sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    func expectOneRow(
+        _ action: String, reason: String, after arguments: [String], _ s: LifecycleScenario,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let before = try await rows(action, s).count
         let run = try s.cli(arguments)
         #expect(run.status == 0, "\(arguments): \(run.error)", sourceLocation: sourceLocation)
@@ -47,7 +55,8 @@ struct OfficerAuditTests {
         #expect(submitted.first?.detail.contains(#""accepted": "16""#) == true, "\(submitted)")
 
         // Decisions: one row per decision, naming its id, outcome and rule set.
-        let unmatched = try await s.count("""
+        let unmatched = try await s.count(
+            """
             SELECT count(*)::int AS n FROM decisions d WHERE NOT EXISTS (
                 SELECT 1 FROM audit_log a WHERE a.action = 'decision' AND a.applicant_id = d.applicant_id
                   AND (a.detail->>'decision_id')::bigint = d.id AND a.detail->>'outcome' = d.outcome
@@ -58,8 +67,9 @@ struct OfficerAuditTests {
         #expect(try await rows("decision", s).count == decisions)
 
         // Events: one row for the file, one per event queued.
-        try await s.events(Events.admitted("S-07-partner-only"), Events.arrived("S-07-partner-only", on: "2026-03-30"),
-                           Events.report("S-07-partner-only", on: "2026-04-10", term: "2025-2", gpa: "2.10"))
+        try await s.events(
+            Events.admitted("S-07-partner-only"), Events.arrived("S-07-partner-only", on: "2026-03-30"),
+            Events.report("S-07-partner-only", on: "2026-04-10", term: "2025-2", gpa: "2.10"))
         #expect(try await rows("events.submit", s).count == 1)
         let queued = try await rows("event.queued", s)
         #expect(queued.count == 3 && queued.allSatisfy { $0.applicant == "S-07-partner-only" })
@@ -69,29 +79,50 @@ struct OfficerAuditTests {
         let run = try #require(try await rows("payments.run", s).first)
         #expect(run.detail.contains(#""month": "2026-04""#) && run.detail.contains(#""file": "#), "\(run.detail)")
 
-        try await expectOneRow("flags.clear", reason: "tutor's report accepted",
-                               after: ["flags", "clear", "S-07-partner-only", "academic.gpa_below_2_3", "--reason", "tutor's report accepted"], s)
-        try await expectOneRow("partners.reject", reason: "not a university",
-                               after: ["partners", "reject", "Bayreuth Evening School", "--reason", "not a university", "--program", "tgp-2026"], s)
+        try await expectOneRow(
+            "flags.clear", reason: "tutor's report accepted",
+            after: [
+                "flags", "clear", "S-07-partner-only", "academic.gpa_below_2_3", "--reason", "tutor's report accepted",
+            ], s)
+        try await expectOneRow(
+            "partners.reject", reason: "not a university",
+            after: [
+                "partners", "reject", "Bayreuth Evening School", "--reason", "not a university", "--program",
+                "tgp-2026",
+            ], s)
         let exclusions = TestDatabase.repository.appendingPathComponent("examples/tgp-2026-sample/exclusions.csv").path
-        try await expectOneRow("exclusions.import", reason: "registry of 2026-03",
-                               after: ["exclusions", "import", exclusions, "--program", "tgp-2026", "--reason", "registry of 2026-03"], s)
-        try await expectOneRow("duplicates.resolve", reason: "same passport",
-                               after: ["duplicates", "resolve", "S-16-same-person-b", "--keep", "S-15-same-person-a",
-                                       "--program", "tgp-2026", "--reason", "same passport"], s)
-        try await expectOneRow("documents.recheck", reason: "a clearer scan arrived",
-                               after: ["documents", "recheck", "S-01-base", "--program", "tgp-2026", "--reason", "a clearer scan arrived"], s)
-        try await expectOneRow("queues.pause", reason: "checking events",
-                               after: ["queues", "pause", "lifecycle", "--reason", "checking events"], s)
-        try await expectOneRow("queues.resume", reason: "checked",
-                               after: ["queues", "resume", "lifecycle", "--reason", "checked"], s)
+        try await expectOneRow(
+            "exclusions.import", reason: "registry of 2026-03",
+            after: ["exclusions", "import", exclusions, "--program", "tgp-2026", "--reason", "registry of 2026-03"], s)
+        try await expectOneRow(
+            "duplicates.resolve", reason: "same passport",
+            after: [
+                "duplicates", "resolve", "S-16-same-person-b", "--keep", "S-15-same-person-a",
+                "--program", "tgp-2026", "--reason", "same passport",
+            ], s)
+        try await expectOneRow(
+            "documents.recheck", reason: "a clearer scan arrived",
+            after: [
+                "documents", "recheck", "S-01-base", "--program", "tgp-2026", "--reason", "a clearer scan arrived",
+            ], s)
+        try await expectOneRow(
+            "queues.pause", reason: "checking events",
+            after: ["queues", "pause", "lifecycle", "--reason", "checking events"], s)
+        try await expectOneRow(
+            "queues.resume", reason: "checked",
+            after: ["queues", "resume", "lifecycle", "--reason", "checked"], s)
 
         // Jobs: a waiting job is cancelled, retried and discarded, one row each; an action that
         // does not apply exits 1 and leaves no row.
         let job = try await insert(JobInsert(kind: "audit_probe", queue: "parked"), s)
-        try await expectOneRow("jobs.cancel", reason: "sent twice", after: ["jobs", "cancel", String(job), "--reason", "sent twice"], s)
-        try await expectOneRow("jobs.retry", reason: "was not a duplicate", after: ["jobs", "retry", String(job), "--reason", "was not a duplicate"], s)
-        try await expectOneRow("jobs.discard", reason: "no longer needed", after: ["jobs", "discard", String(job), "--reason", "no longer needed"], s)
+        try await expectOneRow(
+            "jobs.cancel", reason: "sent twice", after: ["jobs", "cancel", String(job), "--reason", "sent twice"], s)
+        try await expectOneRow(
+            "jobs.retry", reason: "was not a duplicate",
+            after: ["jobs", "retry", String(job), "--reason", "was not a duplicate"], s)
+        try await expectOneRow(
+            "jobs.discard", reason: "no longer needed",
+            after: ["jobs", "discard", String(job), "--reason", "no longer needed"], s)
         #expect(try s.cli(["jobs", "discard", String(job), "--reason", "again"]).status == 1)
         #expect(try s.cli(["jobs", "cancel", String(job), "--reason", "again"]).status == 1)
         #expect(try await rows("jobs.discard", s).count == 1)
@@ -102,9 +133,12 @@ struct OfficerAuditTests {
         #expect(audit.status == 0, "\(audit.error)")
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(audit.output.utf8)) as? [[String: Any]])
         let actions = Set(entries.compactMap { $0["action"] as? String })
-        for action in ["applications.submit", "decision", "events.submit", "event.queued", "payments.run", "flags.clear", "partners.reject",
-                       "exclusions.import", "duplicates.resolve", "documents.recheck", "queues.pause", "queues.resume",
-                       "jobs.cancel", "jobs.retry", "jobs.discard"] {
+        for action in [
+            "applications.submit", "decision", "events.submit", "event.queued", "payments.run", "flags.clear",
+            "partners.reject",
+            "exclusions.import", "duplicates.resolve", "documents.recheck", "queues.pause", "queues.resume",
+            "jobs.cancel", "jobs.retry", "jobs.discard",
+        ] {
             #expect(actions.contains(action), "\(action) is missing from bursar audit --json")
         }
         let discard = try #require(entries.first { $0["action"] as? String == "jobs.discard" })
@@ -113,7 +147,9 @@ struct OfficerAuditTests {
         let one = try s.cli(["audit", "--applicant", "S-07-partner-only", "--json"])
         let mine = try #require(try JSONSerialization.jsonObject(with: Data(one.output.utf8)) as? [[String: Any]])
         #expect(!mine.isEmpty && mine.allSatisfy { $0["applicant_id"] as? String == "S-07-partner-only" })
-        #expect(Set(mine.compactMap { $0["action"] as? String }).isSuperset(of: ["decision", "event.queued", "flags.clear"]))
+        #expect(
+            Set(mine.compactMap { $0["action"] as? String }).isSuperset(of: ["decision", "event.queued", "flags.clear"])
+        )
         await s.finish()
     }
 

@@ -8,7 +8,9 @@ import Testing
 struct OfficerCLITests {
     static let sample = TestDatabase.repository.appendingPathComponent("examples/tgp-2026-sample")
 
-    func bursar(_ arguments: [String], _ database: Database, environment: [String: String] = [:]) throws -> IntakeCorpusTests.Run {
+    func bursar(_ arguments: [String], _ database: Database, environment: [String: String] = [:]) throws
+        -> IntakeCorpusTests.Run
+    {
         try IntakeCorpusTests.bursar(arguments, database: database, limit: 60, environment: environment)
     }
 
@@ -17,9 +19,12 @@ struct OfficerCLITests {
         let database = try await TestDatabase.migrated()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("officer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: Self.sample.appendingPathComponent("docs"), to: folder.appendingPathComponent("docs"))
+        try FileManager.default.copyItem(
+            at: Self.sample.appendingPathComponent("docs"), to: folder.appendingPathComponent("docs"))
         let text = try String(contentsOf: Self.sample.appendingPathComponent("batch.ndjson"), encoding: .utf8)
-            .replacingOccurrences(of: "\"institution\": \"University of Bayreuth\", \"kind\"", with: "\"institution\": \"Bayreuth\", \"kind\"")
+            .replacingOccurrences(
+                of: "\"institution\": \"University of Bayreuth\", \"kind\"",
+                with: "\"institution\": \"Bayreuth\", \"kind\"")
         try text.write(to: folder.appendingPathComponent("batch.ndjson"), atomically: true, encoding: .utf8)
         let submitted = try bursar(["submit", folder.appendingPathComponent("batch.ndjson").path], database)
         #expect(submitted.status == 0, "\(submitted.output)\(submitted.error)")
@@ -43,8 +48,10 @@ struct OfficerCLITests {
         let completed = try await database.pool.withConnection {
             try await $0.query("SELECT min(id) AS id FROM bursar_jobs WHERE state = 'completed'")[0].int64("id")
         }
-        #expect(try bursar(["jobs", "retry", String(completed)], database).status == 1, "a completed job cannot be retried")
-        #expect(try bursar(["jobs", "cancel", String(completed)], database).status == 1, "an ended job cannot be cancelled")
+        #expect(
+            try bursar(["jobs", "retry", String(completed)], database).status == 1, "a completed job cannot be retried")
+        #expect(
+            try bursar(["jobs", "cancel", String(completed)], database).status == 1, "an ended job cannot be cancelled")
         #expect(try bursar(["jobs", "retry", "987654"], database).status == 1)
         #expect(try bursar(["jobs", "show", "987654"], database).status == 1)
         let shown = try bursar(["jobs", "show", String(completed), "--json"], database)
@@ -77,7 +84,8 @@ struct OfficerCLITests {
         let lines = status.output.split(separator: "\n").map(String.init)
         let header = try #require(lines.first)
         let paused = try #require(lines.first { $0.hasPrefix("lifecycle (paused)") })
-        let column = header.distance(from: header.startIndex, to: try #require(header.range(of: "available")).lowerBound)
+        let column = header.distance(
+            from: header.startIndex, to: try #require(header.range(of: "available")).lowerBound)
         let cells = Array(paused)
         #expect(cells.count > column && cells[column] == "0" && cells[column - 1] == " ", "\(status.output)")
         #expect(try bursar(["queues", "resume", "lifecycle"], database).status == 0)
@@ -111,7 +119,8 @@ struct OfficerCLITests {
         #expect(spellings.first?["applications"] as? Int == 1)
 
         let duplicates = try bursar(["duplicates", "list", "--json"], database)
-        let pairs = try #require(try JSONSerialization.jsonObject(with: Data(duplicates.output.utf8)) as? [[String: Any]])
+        let pairs = try #require(
+            try JSONSerialization.jsonObject(with: Data(duplicates.output.utf8)) as? [[String: Any]])
         #expect(pairs.contains { $0["applicant_id"] as? String == "S-15-same-person-a" })
         await database.close()
     }
@@ -124,11 +133,15 @@ struct OfficerCLITests {
         #expect(!berlin.output.contains("(DE)"))
         #expect(berlin.output.contains("Applies only to applicants for the doctoral course."), "\(berlin.output)")
         let name = try await ReviewStore(database: database).name(program: "tgp-2026", applicantID: "S-08-sister-city")
-        #expect(berlin.output.hasPrefix("Applicant S-08-sister-city (\(name!.given) \(name!.family))"), "\(berlin.output)")
+        #expect(
+            berlin.output.hasPrefix("Applicant S-08-sister-city (\(name!.given) \(name!.family))"), "\(berlin.output)")
 
         let review = try bursar(["show", "S-07-partner-only"], database)
-        let clauseLines = review.output.split(separator: "\n").filter { $0.contains(" eligibility.") && $0.hasPrefix("  ") }
-        let columns = Set(clauseLines.map { $0.distance(from: $0.startIndex, to: $0.range(of: "eligibility.")!.lowerBound) })
+        let clauseLines = review.output.split(separator: "\n").filter {
+            $0.contains(" eligibility.") && $0.hasPrefix("  ")
+        }
+        let columns = Set(
+            clauseLines.map { $0.distance(from: $0.startIndex, to: $0.range(of: "eligibility.")!.lowerBound) })
         #expect(clauseLines.contains { $0.hasPrefix("  REVIEW eligibility.2") }, "\(review.output)")
         #expect(columns.count == 1, "clause ids start in one column: \(review.output)")
         await database.close()

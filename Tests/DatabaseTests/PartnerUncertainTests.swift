@@ -2,6 +2,7 @@ import Foundation
 import Postgres
 import Screening
 import Testing
+
 @testable import Store
 
 /// Issue 26, the main job's speed: the index of decisions holding an uncertain partner spelling
@@ -35,12 +36,14 @@ struct PartnerUncertainTests {
         let database = try await TestDatabase.migrated()
         try submitAndDrain(database)
         let (mismatches, decided) = try await database.pool.withConnection { connection in
-            let row = try await connection.query("""
+            let row = try await connection.query(
+                """
                 SELECT count(*) FILTER (WHERE partner_uncertain IS DISTINCT FROM
                                         jsonb_path_exists(trace::jsonb, \(Self.path), '{}', true))::int AS mismatches,
                        count(*) FILTER (WHERE partner_uncertain IS NOT NULL)::int AS decided
                 FROM decisions
-                """).first!
+                """
+            ).first!
             return (try row.int("mismatches"), try row.int("decided"))
         }
         #expect(decided >= 16, "every decision of the sample stores the answer")
@@ -81,17 +84,20 @@ struct PartnerUncertainTests {
         // The current decision of one applicant again, as a worker of the previous version
         // writes it (no partner_uncertain), its trace naming an uncertain match.
         let (applicant, stored) = try await database.pool.withConnection { connection in
-            let row = try await connection.query("""
+            let row = try await connection.query(
+                """
                 SELECT d.applicant_id, d.trace FROM decisions d
                 WHERE d.partner_key IS NOT NULL AND NOT coalesce(d.partner_uncertain, false)
                 ORDER BY d.id LIMIT 1
-                """).first!
+                """
+            ).first!
             return (try row.string("applicant_id"), try row.string("trace"))
         }
         let uncertain = try Self.trace(stored, clause: "eligibility.2", facts: [["partner match", "uncertain"]])
         func append(trace: String, answer: Bool?) async throws {
             try await database.pool.withConnection { connection in
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO decisions (program, applicant_id, revision, outcome, gpa, categories, failed, review,
                                            conditions, rule_set, trace, partner_key, partner_uncertain)
                     SELECT program, applicant_id, revision, outcome, gpa, categories, failed, review, conditions,

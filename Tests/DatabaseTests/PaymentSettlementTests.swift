@@ -16,10 +16,12 @@ struct PaymentSettlementTests {
         #"{"event_id": "arr-\#(id)", "type": "arrived", "applicant_id": "\#(id)", "date": "\#(date)"}"#
     }
     static func terminated(_ id: String, on date: String, reason: String = "health") -> String {
-        #"{"event_id": "term-\#(id)", "type": "termination", "applicant_id": "\#(id)", "date": "\#(date)", "reason": "\#(reason)"}"#
+        #"{"event_id": "term-\#(id)", "type": "termination", "applicant_id": "\#(id)", "date": "\#(date)", "#
+            + #""reason": "\#(reason)"}"#
     }
     static func report(_ id: String, on date: String, term: String, gpa: String) -> String {
-        #"{"event_id": "rep-\#(id)-\#(term)", "type": "academic_report", "applicant_id": "\#(id)", "date": "\#(date)", "term": "\#(term)", "gpa": "\#(gpa)"}"#
+        #"{"event_id": "rep-\#(id)-\#(term)", "type": "academic_report", "applicant_id": "\#(id)", "#
+            + #""date": "\#(date)", "term": "\#(term)", "gpa": "\#(gpa)"}"#
     }
 
     /// "Scholarship payments begin in the month of enrollment. However, if a student's arrival in

@@ -8,11 +8,14 @@ final class PostgresClientTests: XCTestCase {
         let connection = try await Connection.connect(try await TestDatabase.create())
         let text = "東京都立大学 — Ünïcödé 🎓🇯🇵"
         let bytes = Bytea([0, 1, 0, 255, 0, 42])
-        let bigJSON = "{\"items\": [" + (0..<20_000).map { "{\"n\": \($0), \"s\": \"値\($0)\"}" }.joined(separator: ",") + "]}"
+        let bigJSON =
+            "{\"items\": [" + (0..<20_000).map { "{\"n\": \($0), \"s\": \"値\($0)\"}" }.joined(separator: ",") + "]}"
         let exact = "12345678901234567890.123456789"
         let row = try await connection.query(
-            "SELECT $1::text AS t, $2::text AS n, $3::bytea AS b, $4::jsonb AS j, $5::numeric AS d, $6::int AS i, $7::bool AS f, $8::date AS day, $9::bigint AS big",
-            text, Optional<String>.none, bytes, JSONText(bigJSON), exact, 42, true, "2026-04-01", Int64.max).first!
+            "SELECT $1::text AS t, $2::text AS n, $3::bytea AS b, $4::jsonb AS j, $5::numeric AS d, $6::int AS i, "
+                + "$7::bool AS f, $8::date AS day, $9::bigint AS big",
+            text, Optional<String>.none, bytes, JSONText(bigJSON), exact, 42, true, "2026-04-01", Int64.max
+        ).first!
         XCTAssertEqual(try row.string("t"), text)
         XCTAssertTrue(try row.isNull("n"))
         XCTAssertEqual(try row.bytea("b"), bytes.bytes)
@@ -23,13 +26,18 @@ final class PostgresClientTests: XCTestCase {
         XCTAssertEqual(try row.bool("f"), true)
         XCTAssertEqual(try row.date("day"), PostgresDate(year: 2026, month: 4, day: 1))
         XCTAssertEqual(try row.int64("big"), Int64.max)
-        let elements: [String?] = ["a,b", "c\"d", nil, "é", "back\\slash\\\"", "{braces}", "", "NULL", " spaced ", "🎓\n\ttab",
-                                   String(repeating: "{\"k\": \"v\\\"\"}", count: 600)]
-        let arrays = try await connection.query("SELECT $1::text[] AS a, array_length($1::text[], 1) AS n", TextArray(elements)).first!
+        let elements: [String?] = [
+            "a,b", "c\"d", nil, "é", "back\\slash\\\"", "{braces}", "", "NULL", " spaced ", "🎓\n\ttab",
+            String(repeating: "{\"k\": \"v\\\"\"}", count: 600),
+        ]
+        let arrays = try await connection.query(
+            "SELECT $1::text[] AS a, array_length($1::text[], 1) AS n", TextArray(elements)
+        ).first!
         XCTAssertEqual(try arrays.array("a"), elements, "the array literal is written and read back byte for byte")
         XCTAssertEqual(try arrays.int("n"), elements.count)
         // The server's own spelling of an array (unquoted where it can) reads back too.
-        let server = try await connection.query("SELECT ARRAY['plain', 'NULL', '', 'a b', 'q\"', 'b\\s', NULL] AS a").first!
+        let server = try await connection.query("SELECT ARRAY['plain', 'NULL', '', 'a b', 'q\"', 'b\\s', NULL] AS a")
+            .first!
         XCTAssertEqual(try server.array("a"), ["plain", "NULL", "", "a b", "q\"", "b\\s", nil])
         await connection.close()
     }
@@ -68,7 +76,8 @@ final class PostgresClientTests: XCTestCase {
         let url = try await TestDatabase.create()
         let setup = try await Connection.connect(url)
         try await setup.simpleQuery("CREATE TABLE counter (n int); INSERT INTO counter VALUES (0)")
-        let a = try await Connection.connect(url), b = try await Connection.connect(url)
+        let a = try await Connection.connect(url)
+        let b = try await Connection.connect(url)
         let attempts = AttemptCounter()
         // Two serializable transactions read then write the same row at once: one must fail with
         // 40001 and be run again by withTransaction.
@@ -96,7 +105,8 @@ final class PostgresClientTests: XCTestCase {
         let sender = try await Connection.connect(url)
         let received = Date.Box()
         let listener = Task {
-            for await note in NotificationListener.listen(conninfo: url, channels: ["bursar_test"]) where note.payload == "ping" {
+            for await note in NotificationListener.listen(conninfo: url, channels: ["bursar_test"])
+            where note.payload == "ping" {
                 received.set(Date())
             }
             return Date()
@@ -120,7 +130,9 @@ final class PostgresClientTests: XCTestCase {
         let rows: [[String?]] = (0..<100_000).map { [String($0), "name \($0)\t\\with tab", $0 % 10 == 0 ? nil : "n"] }
         let copied = try await connection.copyIn("COPY c (id, name, note) FROM STDIN", rows: rows)
         XCTAssertEqual(copied, 100_000)
-        let check = try await connection.query("SELECT count(*)::int AS n, count(note)::int AS notes, max(name) FILTER (WHERE id = 7) AS seven FROM c").first!
+        let check = try await connection.query(
+            "SELECT count(*)::int AS n, count(note)::int AS notes, max(name) FILTER (WHERE id = 7) AS seven FROM c"
+        ).first!
         XCTAssertEqual(try check.int("n"), 100_000)
         XCTAssertEqual(try check.int("notes"), 90_000)
         XCTAssertEqual(try check.string("seven"), "name 7\t\\with tab")
@@ -131,14 +143,17 @@ final class PostgresClientTests: XCTestCase {
         let sum = try await withThrowingTaskGroup(of: Int.self) { group in
             for i in 0..<64 {
                 group.addTask {
-                    try await pool.withConnection { try await $0.query("SELECT $1::int AS v, pg_sleep(0.01)", i).first!.int("v") }
+                    try await pool.withConnection {
+                        try await $0.query("SELECT $1::int AS v, pg_sleep(0.01)", i).first!.int("v")
+                    }
                 }
             }
             return try await group.reduce(0, +)
         }
         XCTAssertEqual(sum, (0..<64).reduce(0, +))
         let backends = try await pool.withConnection {
-            try await $0.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()").first!.int("n")
+            try await $0.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()")
+                .first!.int("n")
         }
         XCTAssertLessThanOrEqual(backends, 4)
         await pool.shutdown()
@@ -185,7 +200,15 @@ extension Date {
     final class Box: @unchecked Sendable {
         private let lock = NSLock()
         private var value: Date?
-        func set(_ date: Date) { lock.lock(); if value == nil { value = date }; lock.unlock() }
-        func get() -> Date? { lock.lock(); defer { lock.unlock() }; return value }
+        func set(_ date: Date) {
+            lock.lock()
+            if value == nil { value = date }
+            lock.unlock()
+        }
+        func get() -> Date? {
+            lock.lock()
+            defer { lock.unlock() }
+            return value
+        }
     }
 }

@@ -16,19 +16,23 @@ struct RealLogins {
         // The roles as a deployment makes them: deploy/roles.sql, run by a superuser in the database.
         let bin = ProcessInfo.processInfo.environment["BURSAR_TEST_PG_BIN"] ?? "/usr/bin"
         let roles = TestDatabase.repository.appendingPathComponent("deploy/roles.sql").path
-        let made = try TestDatabase.run([bin + "/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                                         "-d", database.conninfo, "-f", roles])
+        let made = try TestDatabase.run([
+            bin + "/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+            "-d", database.conninfo, "-f", roles,
+        ])
         guard made.status == 0 else { throw ScenarioError("deploy/roles.sql: \(made.error)") }
         let password = "pw-\(UUID().uuidString)"  // generated here, not user data
         try await database.pool.withConnection { connection in
-            try await connection.simpleQuery("""
+            try await connection.simpleQuery(
+                """
                 SET password_encryption = 'scram-sha-256';
                 ALTER ROLE bursard PASSWORD '\(password)';
                 ALTER ROLE bursar_cli PASSWORD '\(password)';
                 """)
         }
-        return RealLogins(worker: try url(database.conninfo, user: "bursard", password: password),
-                          officer: try url(database.conninfo, user: "bursar_cli", password: password))
+        return RealLogins(
+            worker: try url(database.conninfo, user: "bursard", password: password),
+            officer: try url(database.conninfo, user: "bursar_cli", password: password))
     }
 
     /// `conninfo` with another user and password.
@@ -42,9 +46,12 @@ struct RealLogins {
 
     /// `bursar ARGS` as `login`.
     @discardableResult
-    static func bursar(_ arguments: [String],
-                       as login: String) throws -> (status: Int32, output: String, error: String) {
-        try TestDatabase.run([TestDatabase.bursar] + arguments,
-                             environment: ["DATABASE_URL": login, "BURSAR_HOME": TestDatabase.repository.path])
+    static func bursar(
+        _ arguments: [String],
+        as login: String
+    ) throws -> (status: Int32, output: String, error: String) {
+        try TestDatabase.run(
+            [TestDatabase.bursar] + arguments,
+            environment: ["DATABASE_URL": login, "BURSAR_HOME": TestDatabase.repository.path])
     }
 }

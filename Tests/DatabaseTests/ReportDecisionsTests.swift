@@ -12,7 +12,8 @@ struct ReportDecisionsTests {
         let database = try await TestDatabase.migrated()
         try await database.pool.withConnection { connection in
             // A: eligible, then decided again ineligible on clause 3 (the latest counts); B in review on 5; C eligible.
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO decisions (program, applicant_id, revision, outcome,
                     categories, failed, review, conditions, rule_set, trace)
                 VALUES ('tgp-2026', 'A', 1, 'eligible', '{}', '{}', '{}', '{}', 'r', '{}'),
@@ -21,19 +22,22 @@ struct ReportDecisionsTests {
                        ('tgp-2026', 'C', 1, 'eligible', '{}', '{}', '{}', '{}', 'r', '{}')
                 """)
         }
-        let json = try IntakeCorpusTests.bursar(["report", "decisions", "--program", "tgp-2026", "--json"],
+        let json = try IntakeCorpusTests.bursar(
+            ["report", "decisions", "--program", "tgp-2026", "--json"],
             database: database)
         #expect(json.status == 0, "\(json.error)")
         let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
         #expect(object?["applicants"] as? Int == 3)
         #expect(object?["by_outcome"] as? [String: Int] == ["eligible": 1, "ineligible": 1, "review": 1])
         let clauses = object?["by_clause"] as? [String: [String: Int]]
-        #expect(clauses == ["eligibility.3": ["failed": 1, "review": 0], "eligibility.5": ["failed": 0, "review": 1]])
+        #expect(
+            clauses == ["eligibility.3": ["failed": 1, "review": 0], "eligibility.5": ["failed": 0, "review": 1]])
         let csv = try IntakeCorpusTests.bursar(["report", "decisions", "--csv"], database: database)
-        #expect(csv.output.split(separator: "\n").map(String.init) == [
-            "kind,key,count", "outcome,eligible,1", "outcome,ineligible,1", "outcome,review,1",
-            "failed,eligibility.3,1", "review,eligibility.5,1",
-        ], "\(csv.output)")
+        #expect(
+            csv.output.split(separator: "\n").map(String.init) == [
+                "kind,key,count", "outcome,eligible,1", "outcome,ineligible,1", "outcome,review,1",
+                "failed,eligibility.3,1", "review,eligibility.5,1",
+            ], "\(csv.output)")
         let text = try IntakeCorpusTests.bursar(["report", "decisions"], database: database)
         #expect(text.output.contains("eligibility.3: 1 failed, 0 in review"), "\(text.output)")
         let unknown = try IntakeCorpusTests.bursar(["report", "decisions", "--program", "nope"], database: database)

@@ -4,7 +4,6 @@ import Postgres
 import Store
 import Testing
 
-
 /// The least-privilege roles of migration 029 (issue 14): a login in `bursar_worker` runs every
 /// statement `bursard` runs and nothing more.
 @Suite(.enabled(if: databaseAvailable, "needs scripts/test.sh"))
@@ -17,7 +16,8 @@ struct RoleTests {
         let password = "pw-\(UUID().uuidString)"
         try await database.pool.withConnection { connection in
             // generated name and password, not user data
-            try await connection.simpleQuery("""
+            try await connection.simpleQuery(
+                """
                 SET password_encryption = 'scram-sha-256';
                 CREATE ROLE \(name) LOGIN PASSWORD '\(password)' IN ROLE \(group)
                 """)
@@ -52,7 +52,9 @@ struct RoleTests {
             "INSERT INTO schema_migrations (version, name, checksum) VALUES (999, 'x', 'x')",
         ]
         for statement in refused {
-            await #expect(throws: PostgresError.self, "\(statement) must be refused") { try await connection.simpleQuery(statement) }
+            await #expect(throws: PostgresError.self, "\(statement) must be refused") {
+                try await connection.simpleQuery(statement)
+            }
         }
         await connection.close()
         try await drop(worker.name, database: database)
@@ -69,16 +71,19 @@ struct RoleTests {
         let worker = try await login(in: "bursar_worker", database: database)
         let sample = TestDatabase.shared.appendingPathComponent("examples/tgp-2026-sample/batch.ndjson").path
         let environment = { (url: String) in ["DATABASE_URL": url, "BURSAR_HOME": TestDatabase.repository.path] }
-        let submitted = try TestDatabase.run([TestDatabase.bursar, "submit", sample], environment: environment(officer.url))
+        let submitted = try TestDatabase.run(
+            [TestDatabase.bursar, "submit", sample], environment: environment(officer.url))
         #expect(submitted.status == 0, "\(submitted.error)")
         let drained = try TestDatabase.run([TestDatabase.bursar, "drain"], environment: environment(worker.url))
         #expect(drained.status == 0, "\(drained.error)")
         let counts = try await database.pool.withConnection { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 SELECT (SELECT count(*)::int FROM applications) AS applications,
                        (SELECT count(DISTINCT applicant_id)::int FROM decisions) AS decided,
                        (SELECT count(*)::int FROM bursar_jobs WHERE state NOT IN ('completed')) AS unfinished
-                """).first!
+                """
+            ).first!
         }
         #expect(try counts.int("applications") > 0)
         #expect(try counts.int("decided") == (try counts.int("applications")))
@@ -92,7 +97,8 @@ struct RoleTests {
         #expect(claimed.count == 2)
         #expect(try await client.complete([claimed[0]]) == 1)
         try await client.fail(claimed[1], message: "role test", retryIn: .seconds(1))
-        let statuses = try TestDatabase.run([TestDatabase.bursar, "status", "--json"], environment: environment(worker.url))
+        let statuses = try TestDatabase.run(
+            [TestDatabase.bursar, "status", "--json"], environment: environment(worker.url))
         #expect(statuses.status == 0, "\(statuses.error)")
         await pool.shutdown()
         try await drop(officer.name, database: database)

@@ -2,14 +2,16 @@ import Foundation
 import Postgres
 import Store
 
-
 /// A migrated database holding the public sample batch, decided, driven through the `bursar`
 /// CLI as an officer would.
 struct SampleScenario {
     enum Failure: Error, CustomStringConvertible {
         case command([String], Int32, String)
         var description: String {
-            switch self { case .command(let args, let status, let output): "bursar \(args.joined(separator: " ")) exited \(status): \(output)" }
+            switch self {
+            case .command(let args, let status, let output):
+                "bursar \(args.joined(separator: " ")) exited \(status): \(output)"
+            }
         }
     }
 
@@ -28,7 +30,9 @@ struct SampleScenario {
     @discardableResult
     func run(_ arguments: [String], status: Int32 = 0) throws -> String {
         let result = try TestDatabase.bursar(arguments, database: database)
-        guard result.status == status else { throw Failure.command(arguments, result.status, result.output + result.error) }
+        guard result.status == status else {
+            throw Failure.command(arguments, result.status, result.output + result.error)
+        }
         return result.output + result.error
     }
 
@@ -37,7 +41,8 @@ struct SampleScenario {
         var out: [String: [String: Any]] = [:]
         for line in try run(["export", "decisions", "--format", "ndjson"]).split(separator: "\n") {
             guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let id = object["applicant_id"] as? String else { continue }
+                let id = object["applicant_id"] as? String
+            else { continue }
             out[id] = object
         }
         return out
@@ -59,7 +64,10 @@ struct SampleScenario {
     /// The sample's record of `applicantID` as one NDJSON line.
     static func line(of applicantID: String) throws -> String {
         let batch = try String(contentsOf: sample.appendingPathComponent("batch.ndjson"), encoding: .utf8)
-        guard let line = batch.split(separator: "\n").first(where: { $0.contains("\"applicant_id\": \"\(applicantID)\"") }) else {
+        guard
+            let line = batch.split(separator: "\n").first(where: { $0.contains("\"applicant_id\": \"\(applicantID)\"") }
+            )
+        else {
             throw Failure.command(["(sample)"], 0, "no \(applicantID) in the sample")
         }
         return String(line)
@@ -67,10 +75,13 @@ struct SampleScenario {
 
     /// A batch folder of its own (with a copy of the sample's documents) holding `lines`.
     static func batchFolder(_ lines: [String]) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bursar-scenario-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "bursar-scenario-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: sample.appendingPathComponent("docs"), to: folder.appendingPathComponent("docs"))
-        try (lines.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("batch.ndjson"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(
+            at: sample.appendingPathComponent("docs"), to: folder.appendingPathComponent("docs"))
+        try (lines.joined(separator: "\n") + "\n").write(
+            to: folder.appendingPathComponent("batch.ndjson"), atomically: true, encoding: .utf8)
         return folder
     }
 
@@ -78,7 +89,9 @@ struct SampleScenario {
     func submitRevision(of applicantID: String, _ change: (String) -> String) throws {
         let original = try Self.line(of: applicantID)
         let revised = change(original)
-        guard revised != original else { throw Failure.command(["(revision)"], 0, "the change left \(applicantID) as it was") }
+        guard revised != original else {
+            throw Failure.command(["(revision)"], 0, "the change left \(applicantID) as it was")
+        }
         let folder = try Self.batchFolder([revised])
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = try run(["submit", folder.appendingPathComponent("batch.ndjson").path])
@@ -95,7 +108,9 @@ struct SampleScenario {
 
     /// An exclusion list CSV with `rows`.
     static func exclusions(_ rows: [String]) throws -> String {
-        try file((["list,family_name,given_name,birth_date,citizenship,clause,reference"] + rows).joined(separator: "\n") + "\n", suffix: ".csv")
+        try file(
+            (["list,family_name,given_name,birth_date,citizenship,clause,reference"] + rows).joined(separator: "\n")
+                + "\n", suffix: ".csv")
     }
 
     /// Submits lifecycle events (NDJSON lines) and drains.
@@ -109,7 +124,8 @@ struct SampleScenario {
         var flags: [String: [String]] = [:]
         for line in try run(["export", "scholarships"]).split(separator: "\n") {
             guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let id = object["applicant_id"] as? String else { continue }
+                let id = object["applicant_id"] as? String
+            else { continue }
             flags[id] = object["flags"] as? [String] ?? []
         }
         return flags

@@ -9,15 +9,21 @@ import Workers
 /// this machine cannot read (too many open files) is a retry, never a decision.
 @Suite("Secrets and read errors")
 struct SecretsAndReadErrorsTests {
-    @Test("libpq's malformed-URI errors lose the password token", arguments: [
-        ("postgresql://bursard:s3cret/x@127.0.0.1:5432/bursar",
-         #"invalid integer value "s3cret" for connection option "port""#),
-        ("postgresql://bursard:s3c%zzret@127.0.0.1/bursar", #"invalid percent-encoded token: "s3c%zzret""#),
-        ("postgresql://bursard:s3cret@[127.0.0.1/bursar",
-         #"end of string reached when looking for matching "]" in IPv6 host address in URI: "#
-            + #""postgresql://bursard:s3cret@[127.0.0.1/bursar""#),
-        ("host=db password=s3cret port=x", #"invalid integer value "x" for connection option "port" (s3cret)"#),
-    ])
+    @Test(
+        "libpq's malformed-URI errors lose the password token",
+        arguments: [
+            (
+                "postgresql://bursard:s3cret/x@127.0.0.1:5432/bursar",
+                #"invalid integer value "s3cret" for connection option "port""#
+            ),
+            ("postgresql://bursard:s3c%zzret@127.0.0.1/bursar", #"invalid percent-encoded token: "s3c%zzret""#),
+            (
+                "postgresql://bursard:s3cret@[127.0.0.1/bursar",
+                #"end of string reached when looking for matching "]" in IPv6 host address in URI: "#
+                    + #""postgresql://bursard:s3cret@[127.0.0.1/bursar""#
+            ),
+            ("host=db password=s3cret port=x", #"invalid integer value "x" for connection option "port" (s3cret)"#),
+        ])
     func scrubbed(url: String, message: String) {
         let scrubbed = ConnectionTarget.scrub(message, conninfo: url)
         #expect(!scrubbed.contains("s3c"), "\(scrubbed)")
@@ -26,15 +32,18 @@ struct SecretsAndReadErrorsTests {
 
     @Test("a message without the password is left as it is")
     func unchangedWithoutPassword() {
-        let message = #"connection to server at "127.0.0.1", port 5432 failed: "#
+        let message =
+            #"connection to server at "127.0.0.1", port 5432 failed: "#
             + #"FATAL:  password authentication failed for user "bursard""#
         #expect(ConnectionTarget.scrub(message, conninfo: "postgresql://bursard:s3cret@127.0.0.1/bursar") == message)
     }
 
     @Test("bursar does not print the password of a malformed DATABASE_URL")
     func cliDoesNotEcho() throws {
-        for url in ["postgresql://bursard:s3cret/x@127.0.0.1:1/bursar",
-                    "postgresql://bursard:s3c%zzret@127.0.0.1:1/bursar"] {
+        for url in [
+            "postgresql://bursard:s3cret/x@127.0.0.1:1/bursar",
+            "postgresql://bursard:s3c%zzret@127.0.0.1:1/bursar",
+        ] {
             let result = try TestDatabase.run([TestDatabase.bursar, "status"], environment: ["DATABASE_URL": url])
             #expect(result.status != 0)
             #expect(!(result.output + result.error).contains("s3c"), "\(result.error)")

@@ -1,10 +1,10 @@
+import Benchmarks
 import Foundation
 import Postgres
 import Store
 import Testing
-@testable import BursarApp
-import Benchmarks
 
+@testable import BursarApp
 
 /// Issue 14's acceptance: three `bursard` on one database with their HTTP endpoints. The
 /// database is a private embedded cluster (not the shared test server), so stopping it does not
@@ -25,7 +25,9 @@ struct ServiceAcceptanceTests {
         let batch = try Self.writeBatch(in: home, count: Self.applications)
 
         let ports = try (0..<3).map { _ in try Self.freePort() }
-        let environment = ProcessInfo.processInfo.environment.merging(["DATABASE_URL": conninfo, "BURSAR_HOME": TestDatabase.repository.path]) { $1 }
+        let environment = ProcessInfo.processInfo.environment.merging([
+            "DATABASE_URL": conninfo, "BURSAR_HOME": TestDatabase.repository.path,
+        ]) { $1 }
         let servers = try ports.map { port in
             let process = Process()
             process.executableURL = TestDatabase.repository.appendingPathComponent(".build/debug/bursard")
@@ -38,26 +40,33 @@ struct ServiceAcceptanceTests {
         }
         defer { for server in servers where server.isRunning { server.terminate() } }
         for port in ports {
-            let ready = try await TestDatabase.eventually(30, every: 0.2) { Self.get(port: port, path: "/readyz")?.status == 200 }
+            let ready = try await TestDatabase.eventually(30, every: 0.2) {
+                Self.get(port: port, path: "/readyz")?.status == 200
+            }
             #expect(ready, "bursard on \(port) became ready")
             #expect(Self.get(port: port, path: "/healthz")?.status == 200)
         }
 
-        let submitted = try TestDatabase.run([TestDatabase.bursar, "submit", batch.path], environment: ["DATABASE_URL": conninfo, "BURSAR_HOME": TestDatabase.repository.path])
+        let submitted = try TestDatabase.run(
+            [TestDatabase.bursar, "submit", batch.path],
+            environment: ["DATABASE_URL": conninfo, "BURSAR_HOME": TestDatabase.repository.path])
         #expect(submitted.status == 0, "\(submitted.error)")
         let finished = try await TestDatabase.eventually(120, every: 0.5) {
             try await database.pool.withConnection { connection in
-                try await connection.query("SELECT count(*)::int AS n FROM bursar_jobs WHERE state <> 'completed'").first!.int("n") == 0
+                try await connection.query("SELECT count(*)::int AS n FROM bursar_jobs WHERE state <> 'completed'")
+                    .first!.int("n") == 0
             }
         }
         #expect(finished, "every job completed")
         let decided = try await database.pool.withConnection { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 SELECT (SELECT count(DISTINCT applicant_id)::int FROM decisions) AS decided,
                        (SELECT count(*)::int FROM decisions) AS decisions,
                        (SELECT count(*)::int FROM bursar_jobs WHERE state = 'completed') AS completed,
                        (SELECT coalesce(sum(attempt), 0)::int FROM bursar_jobs) AS attempts
-                """).first!
+                """
+            ).first!
         }
         #expect(try decided.int("decided") == Self.applications, "every application decided")
         #expect(try decided.int("decisions") == Self.applications, "… once")
@@ -80,21 +89,28 @@ struct ServiceAcceptanceTests {
         #expect(runsByProcesses == (try decided.int("attempts")))
 
         // `bursar status` shows the three processes working now.
-        let status = try TestDatabase.run([TestDatabase.bursar, "status", "--json"], environment: ["DATABASE_URL": conninfo, "BURSAR_HOME": TestDatabase.repository.path])
-        let statusJSON = try #require(try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [String: Any])
+        let status = try TestDatabase.run(
+            [TestDatabase.bursar, "status", "--json"],
+            environment: ["DATABASE_URL": conninfo, "BURSAR_HOME": TestDatabase.repository.path])
+        let statusJSON = try #require(
+            try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [String: Any])
         let workers = try #require(statusJSON["workers"] as? [[String: Any]])
         #expect(Set(workers.compactMap { $0["pid"] as? Int }) == Set(servers.map { Int($0.processIdentifier) }))
 
         // /readyz: 503 while the database is stopped, 200 again after it restarts.
         try await cluster.stop()
         for port in ports {
-            let down = try await TestDatabase.eventually(20, every: 0.2) { Self.get(port: port, path: "/readyz")?.status == 503 }
+            let down = try await TestDatabase.eventually(20, every: 0.2) {
+                Self.get(port: port, path: "/readyz")?.status == 503
+            }
             #expect(down, "bursard on \(port) reports not ready while the database is down")
             #expect(Self.get(port: port, path: "/healthz")?.status == 200, "the process is still up")
         }
         _ = try await cluster.start()
         for port in ports {
-            let up = try await TestDatabase.eventually(30, every: 0.2) { Self.get(port: port, path: "/readyz")?.status == 200 }
+            let up = try await TestDatabase.eventually(30, every: 0.2) {
+                Self.get(port: port, path: "/readyz")?.status == 200
+            }
             #expect(up, "bursard on \(port) is ready again")
         }
         for server in servers { server.terminate() }
@@ -109,14 +125,17 @@ struct ServiceAcceptanceTests {
     /// A folder of our own, 0700 (the embedded cluster refuses anything else).
     static func privateFolder() throws -> URL {
         var template = Array((NSTemporaryDirectory() + "/bursar-acceptance-XXXXXX").utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { throw POSIXError(.EIO) }
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw POSIXError(.EIO)
+        }
         return URL(fileURLWithPath: String(cString: made))
     }
 
     /// The synthetic batch of `bursar bench pipeline`, with its documents, in `folder`.
     static func writeBatch(in folder: URL, count: Int) throws -> URL {
         let batchFolder = folder.appendingPathComponent("batch")
-        try FileManager.default.createDirectory(at: batchFolder.appendingPathComponent("docs"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: batchFolder.appendingPathComponent("docs"), withIntermediateDirectories: true)
         var hashes: [String: String] = [:]
         for type in SyntheticBatch.documentTypes {
             let bytes = Array("%PDF-1.4\n% acceptance \(type)\n".utf8)
@@ -124,14 +143,16 @@ struct ServiceAcceptanceTests {
             hashes[type] = SHA256.hex(bytes)
         }
         let file = batchFolder.appendingPathComponent("batch.ndjson")
-        try (SyntheticBatch.records(count: count, hashes: hashes).joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        try (SyntheticBatch.records(count: count, hashes: hashes).joined(separator: "\n") + "\n").write(
+            to: file, atomically: true, encoding: .utf8)
         return file
     }
 
     /// The sum of a metric's samples whose labels contain `filter`.
     static func sum(_ text: String, metric: String, where filter: String) -> Int {
         var total = 0.0
-        for line in text.split(separator: "\n") where line.hasPrefix(metric + "{") && (filter.isEmpty || line.contains(filter)) {
+        for line in text.split(separator: "\n")
+        where line.hasPrefix(metric + "{") && (filter.isEmpty || line.contains(filter)) {
             total += Double(line.split(separator: " ").last ?? "") ?? 0
         }
         return Int(total)
@@ -147,7 +168,9 @@ struct ServiceAcceptanceTests {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0
+            }
         }
         guard bound else { throw POSIXError(.EADDRINUSE) }
         return Int(UInt16(bigEndian: address.sin_port))
@@ -165,7 +188,9 @@ struct ServiceAcceptanceTests {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
         guard connected else { return nil }
         let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
@@ -178,7 +203,9 @@ struct ServiceAcceptanceTests {
             response += buffer[0..<n]
         }
         let text = String(decoding: response, as: UTF8.self)
-        guard let headerEnd = text.range(of: "\r\n\r\n"), let status = Int(text.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        guard let headerEnd = text.range(of: "\r\n\r\n"),
+            let status = Int(text.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
         return (status, String(text[headerEnd.upperBound...]))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Testing
+
 @testable import Store
 
 /// Issue 26, "the main job three times faster": `bench pipeline` spent most of its database time
@@ -24,12 +25,14 @@ struct StaleStatisticsPlanTests {
                 try await connection.simpleQuery("ALTER TABLE \(table) SET (autovacuum_enabled = false)")
                 try await connection.simpleQuery("ANALYZE \(table)")
             }
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO applicants (program, applicant_id, latest_revision, content_hash, birth_date, family_name,
                                         given_name, citizenships)
                 SELECT $1, 'S-' || g, 1, 'h', DATE '2000-01-01', 'F', 'G', ARRAY['VN'] FROM generate_series(1, $2) g
                 """, program, stored)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO applications (program, applicant_id, revision, content, content_hash, batch_dir, birth_date,
                                           family_name, given_name, citizenships)
                 SELECT $1, 'S-' || g, 1, '{}', 'h', '/', DATE '2000-01-01', 'F', 'G', ARRAY['VN']

@@ -6,7 +6,8 @@ import Testing
 /// SIGINT and SIGTERM during a large submit (issue #26 finding 2): reading stops, the chunk in
 /// flight commits or rolls back whole, the command says how many records are stored, writes its
 /// audit row and exits 130/143; a re-submit stores the rest exactly once.
-@Suite("Submit stopped by a signal",
+@Suite(
+    "Submit stopped by a signal",
     .enabled(if: ProcessInfo.processInfo.environment["BURSAR_TEST_DATABASE_URL"] != nil))
 struct SubmitSignalTests {
     /// A batch of `count` copies of the sample's first application under distinct ids.
@@ -15,7 +16,8 @@ struct SubmitSignalTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let sample = TestDatabase.repository.appendingPathComponent("examples/tgp-2026-sample/batch.ndjson")
         let template = try String(contentsOf: sample, encoding: .utf8).split(separator: "\n")[0]
-        let text = (0..<count).map { template.replacingOccurrences(of: "\"S-01-base\"", with: "\"G-\($0)\"") }
+        let text =
+            (0..<count).map { template.replacingOccurrences(of: "\"S-01-base\"", with: "\"G-\($0)\"") }
             .joined(separator: "\n") + "\n"
         let file = folder + "/batch.ndjson"
         try text.write(toFile: file, atomically: true, encoding: .utf8)
@@ -26,8 +28,9 @@ struct SubmitSignalTests {
         try await database.pool.withConnection { try await $0.query(sql)[0].int("n") }
     }
 
-    @Test("a submit stopped by a signal says what was stored, has its audit row; a re-submit stores the rest once",
-          arguments: [(SIGINT, 130, 60_000), (SIGTERM, 143, 20_000)])
+    @Test(
+        "a submit stopped by a signal says what was stored, has its audit row; a re-submit stores the rest once",
+        arguments: [(SIGINT, 130, 60_000), (SIGTERM, 143, 20_000)])
     func stoppedSubmit(signal: Int32, status: Int32, count: Int) async throws {
         let database = try await TestDatabase.migrated()
         let (folder, file) = try Self.batch(count: count)
@@ -47,7 +50,8 @@ struct SubmitSignalTests {
         #expect(run.error.contains("\(stored) records are stored"), "\(run.error)")
         #expect(run.output.contains("accepted: \(stored)"), "\(run.output)")
         let audit = try await database.pool.withConnection { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 SELECT detail->>'accepted' AS accepted, detail->>'interrupted' AS interrupted FROM audit_log
                 WHERE action = 'applications.submit'
                 """)
@@ -56,14 +60,18 @@ struct SubmitSignalTests {
         #expect(try audit.first?.optionalString("interrupted") == name)
         #expect(try audit.first?.optionalString("accepted") == "\(stored)")
 
-        let again = IntakeCorpusTests.finish(try IntakeCorpusTests.start(["submit", file],
-            database: database), limit: 900)
+        let again = IntakeCorpusTests.finish(
+            try IntakeCorpusTests.start(
+                ["submit", file],
+                database: database), limit: 900)
         #expect(again.status == 0, "\(again.output)\(again.error)")
         #expect(again.output.contains("accepted: \(count - stored)"), "\(again.output)")
         #expect(again.output.contains("unchanged: \(stored)"), "\(again.output)")
         #expect(try await Self.count("SELECT count(*)::int AS n FROM applications", database) == count)
-        #expect(try await Self.count("SELECT count(*)::int AS n FROM applicants"
-            + " WHERE latest_revision <> 1", database) == 0)
+        #expect(
+            try await Self.count(
+                "SELECT count(*)::int AS n FROM applicants"
+                    + " WHERE latest_revision <> 1", database) == 0)
         await database.close()
     }
 }

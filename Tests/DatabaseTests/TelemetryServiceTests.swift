@@ -20,7 +20,9 @@ import Testing
         func samples() -> [GaugeSample] {
             lock.withLock {
                 scrapes += 1
-                return scrapes == 1 ? [GaugeSample(name: "test_jobs", labels: [.init("state", "available")], value: 7, help: "test")] : []
+                return scrapes == 1
+                    ? [GaugeSample(name: "test_jobs", labels: [.init("state", "available")], value: 7, help: "test")]
+                    : []
             }
         }
     }
@@ -29,10 +31,11 @@ import Testing
         let control = Switch()
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         MetricsRegistry.shared.bootstrap()
-        let service = TelemetryService(configuration: .init(host: "127.0.0.1", port: 0),
-                                       readiness: ClosureReadinessCheck { control.readiness },
-                                       gauges: { control.samples() }, logger: Logger(label: "test"),
-                                       onListening: { portSink.yield($0) })
+        let service = TelemetryService(
+            configuration: .init(host: "127.0.0.1", port: 0),
+            readiness: ClosureReadinessCheck { control.readiness },
+            gauges: { control.samples() }, logger: Logger(label: "test"),
+            onListening: { portSink.yield($0) })
         let group = ServiceGroup(services: [service], logger: Logger(label: "test"))
         let running = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
@@ -49,15 +52,17 @@ import Testing
         JobMetrics.finished(kind: "test.kind", outcome: .failed, duration: .milliseconds(4))
         let first = try #require(ServiceAcceptanceTests.get(port: port, path: "/metrics")?.body)
         #expect(first.contains(#"test_jobs{state="available"} 7"#))
-        #expect(ServiceAcceptanceTests.sum(first, metric: "bursar_jobs_processed_total", where: #"kind="test.kind""#) == 2)
+        #expect(
+            ServiceAcceptanceTests.sum(first, metric: "bursar_jobs_processed_total", where: #"kind="test.kind""#) == 2)
         #expect(ServiceAcceptanceTests.sum(first, metric: "bursar_jobs_failed_total", where: #"kind="test.kind""#) == 1)
         #expect(first.contains("bursar_job_duration_seconds_count{kind=\"test.kind\"} 2"))
         let second = try #require(ServiceAcceptanceTests.get(port: port, path: "/metrics")?.body)
         #expect(second.contains(#"test_jobs{state="available"} 0"#), "a gauge whose rows vanished reads 0")
 
         // A second process on the same port keeps running without HTTP (logged), until shutdown.
-        let sameport = TelemetryService(configuration: .init(host: "127.0.0.1", port: port), readiness: ClosureReadinessCheck { .ready },
-                                      logger: Logger(label: "test"))
+        let sameport = TelemetryService(
+            configuration: .init(host: "127.0.0.1", port: port), readiness: ClosureReadinessCheck { .ready },
+            logger: Logger(label: "test"))
         let secondGroup = ServiceGroup(services: [sameport], logger: Logger(label: "test"))
         let secondEnded = Switch()
         let secondRunning = Task {

@@ -4,8 +4,10 @@ import Testing
 
 /// Pieces that make text hard to encode: separators, quotes, escapes, line breaks of every
 /// kind, control characters and non-ASCII scalars.
-private let pieces = ["a", "Z", "0", " ", ",", "\"", "\\", "/", "\n", "\r\n", "\r", "\t", "\u{1}", "\u{1F}",
-                      "é", "日本", "😀", "\u{FEFF}", "|", ";"]
+private let pieces = [
+    "a", "Z", "0", " ", ",", "\"", "\\", "/", "\n", "\r\n", "\r", "\t", "\u{1}", "\u{1F}",
+    "é", "日本", "😀", "\u{FEFF}", "|", ";",
+]
 
 /// Strings assembled from the hard pieces.
 private let awkwardText = Gen<String?>.element(of: pieces).map { $0 ?? "" }.array(of: 0...10).map { $0.joined() }
@@ -24,10 +26,14 @@ struct CodecPropertyTests {
     @Test("canonical text parses back to the same value, and is its own canonical text")
     func canonicalTextRoundTrip() async throws {
         await propertyCheck(input: awkwardText.array(of: 0...5), Gen.int(in: -1_000...1_000)) { keys, number in
-            let value = JSONValue.object(keys.enumerated().map { ("k\($0.offset)\($0.element)", .string($0.element)) }
-                + [("n", .number(String(number))), ("list", .array(keys.map(JSONValue.string)))])
+            let value = JSONValue.object(
+                keys.enumerated().map { ("k\($0.offset)\($0.element)", .string($0.element)) }
+                    + [("n", .number(String(number))), ("list", .array(keys.map(JSONValue.string)))])
             let text = value.canonicalText
-            guard let parsed = try? JSONParser.parse(text) else { Issue.record("canonical text does not parse: \(text)"); return }
+            guard let parsed = try? JSONParser.parse(text) else {
+                Issue.record("canonical text does not parse: \(text)")
+                return
+            }
             #expect(parsed.canonicalText == text)
             #expect(parsed["n"] == .number(String(number)))
         }

@@ -64,7 +64,9 @@ struct BatchReaderTests {
     @Test("a line over 16 MiB is rejected as that line and reading goes on")
     func overlongLineIsOneRecord() throws {
         var bytes = Array("{\"a\": 1}\n".utf8)
-        bytes += Array("{\"long\": \"".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: BatchReader.maxRecordBytes) + Array("\"}\n".utf8)
+        bytes +=
+            Array("{\"long\": \"".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: BatchReader.maxRecordBytes)
+            + Array("\"}\n".utf8)
         bytes += Array("{\"b\": 2}\n".utf8)
         let items = try within { try readAll(try file("long.ndjson", bytes)) }
         #expect(items.map(\.line) == [1, 2, 3])
@@ -75,14 +77,16 @@ struct BatchReaderTests {
 
     @Test("a UTF-8 byte order mark is ignored; CR LF lines and blank lines read as NDJSON")
     func byteOrderMarkAndLineEnds() throws {
-        let items = try readAll(try file("bom.ndjson", [0xEF, 0xBB, 0xBF] + Array("{\"a\": 1}\r\n\r\n{\"b\": 2}\r\n".utf8)))
+        let items = try readAll(
+            try file("bom.ndjson", [0xEF, 0xBB, 0xBF] + Array("{\"a\": 1}\r\n\r\n{\"b\": 2}\r\n".utf8)))
         #expect(items.map(\.line) == [1, 3])
         #expect(items[0].bytes == Array("{\"a\": 1}".utf8))
     }
 
     @Test("a one-line JSON form is streamed element by element, each with its place")
     func oneLineJSONForm() throws {
-        let text = "{\"program\": \"tgp-2026\", \"applications\": [{\"a\": 1}, {\"b\": [1, {\"c\": \"]\"}]}, {\"bad\" 1}]}"
+        let text =
+            "{\"program\": \"tgp-2026\", \"applications\": [{\"a\": 1}, {\"b\": [1, {\"c\": \"]\"}]}, {\"bad\" 1}]}"
         let reader = try BatchReader(path: try file("one-line.json", text))
         #expect(reader.form == .jsonObject)
         #expect(reader.program == "tgp-2026")
@@ -95,14 +99,16 @@ struct BatchReaderTests {
 
     @Test("an NDJSON record that names its program first is still NDJSON")
     func ndjsonStartingWithProgram() throws {
-        let items = try readAll(try file("p.ndjson", "{\"program\": \"tgp-2026\", \"applicant_id\": \"A\"}\n{\"program\": \"tgp-2026\"}\n"))
+        let items = try readAll(
+            try file("p.ndjson", "{\"program\": \"tgp-2026\", \"applicant_id\": \"A\"}\n{\"program\": \"tgp-2026\"}\n"))
         #expect(items.count == 2)
         #expect(items.allSatisfy { $0.record == nil })
     }
 
     @Test("the JSON form over several lines gives each record the line it starts on")
     func multiLineJSONForm() throws {
-        let text = "{\n  \"applications\": [\n    {\"a\": 1},\n    {\n      \"b\": 2\n    }\n  ],\n  \"program\": \"x\"\n}\n"
+        let text =
+            "{\n  \"applications\": [\n    {\"a\": 1},\n    {\n      \"b\": 2\n    }\n  ],\n  \"program\": \"x\"\n}\n"
         let reader = try BatchReader(path: try file("multi.json", text))
         var lines: [Int] = []
         while let item = try reader.next() { lines.append(item.line) }
@@ -113,7 +119,9 @@ struct BatchReaderTests {
     @Test("form detection reads a large one-line JSON form in one pass (no rescans)")
     func largeOneLineFormIsLinear() throws {
         let record = "{\"applicant_id\": \"A\", \"note\": \"" + String(repeating: "y", count: 1_000) + "\"}"
-        let text = "{\"program\": \"p\", \"applications\": [" + Array(repeating: record, count: 20_000).joined(separator: ",") + "]}"
+        let text =
+            "{\"program\": \"p\", \"applications\": [" + Array(repeating: record, count: 20_000).joined(separator: ",")
+            + "]}"
         let count = try within(.seconds(10)) { try readAll(try file("big.json", text)).count }
         #expect(count == 20_000)
     }

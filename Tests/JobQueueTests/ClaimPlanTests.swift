@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Testing
+
 @testable import JobQueue
 
 /// Issue 12, "plans under real statistics": a queue in service is analysed while it holds
@@ -18,15 +19,18 @@ struct ClaimPlanTests {
     /// A database analysed with history only, then given a backlog the statistics never saw.
     private func burstAfterAnalyse() async throws -> Connection {
         let connection = try await Connection.connect(try await QueueTestDatabase.create())
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO bursar_jobs (kind, queue, state, attempt, finalized_at)
             SELECT 'x', 'history', 'completed', 1, now() - g * interval '1 second' FROM generate_series(1, 20000) AS g
             """)
-        try await connection.query("INSERT INTO bursar_jobs (kind, queue, state) SELECT 'x', 'later', 'scheduled' FROM generate_series(1, 50)")
+        try await connection.query(
+            "INSERT INTO bursar_jobs (kind, queue, state) SELECT 'x', 'later', 'scheduled' FROM generate_series(1, 50)")
         // The statistics must stay those of the history: autovacuum would analyse the burst.
         try await connection.simpleQuery("ALTER TABLE bursar_jobs SET (autovacuum_enabled = off)")
         try await connection.simpleQuery("VACUUM (ANALYZE) bursar_jobs")
-        try await connection.query("INSERT INTO bursar_jobs (kind, queue) SELECT 'x', 'burst' FROM generate_series(1, 20000)")
+        try await connection.query(
+            "INSERT INTO bursar_jobs (kind, queue) SELECT 'x', 'burst' FROM generate_series(1, 20000)")
         return connection
     }
 
@@ -37,11 +41,14 @@ struct ClaimPlanTests {
     /// Prepares the body of the installed `bursar_claim` as `claim`, optionally under the
     /// function's own settings (its `SET` clauses), so that tests can look at its plan.
     private func prepareClaimBody(withItsSettings: Bool, on connection: Connection) async throws {
-        let function = try await connection.query("""
+        let function = try await connection.query(
+            """
             SELECT prosrc, array_to_string(proconfig, chr(10)) AS settings FROM pg_proc
             WHERE proname = 'bursar_claim' AND pronamespace = 'public'::regnamespace
-            """).first!
-        try await connection.simpleQuery("PREPARE claim(text, bigint, text, float8) AS " + (try function.string("prosrc")))
+            """
+        ).first!
+        try await connection.simpleQuery(
+            "PREPARE claim(text, bigint, text, float8) AS " + (try function.string("prosrc")))
         guard withItsSettings else { return }
         for setting in try function.string("settings").split(separator: "\n") {
             let parts = setting.split(separator: "=", maxSplits: 1)
@@ -51,7 +58,8 @@ struct ClaimPlanTests {
 
     /// The ids of the `count` oldest jobs of the burst, the ones a claim must take first.
     private func oldestBurstIDs(_ count: Int64, on connection: Connection) async throws -> [Int64] {
-        let oldest = try await connection.query("SELECT min(id) AS id FROM bursar_jobs WHERE queue = 'burst'").first!.int64("id")
+        let oldest = try await connection.query("SELECT min(id) AS id FROM bursar_jobs WHERE queue = 'burst'").first!
+            .int64("id")
         return Array(oldest..<(oldest + count))
     }
 
@@ -70,11 +78,13 @@ struct ClaimPlanTests {
         // Page visits counted by this transaction (the counter also holds earlier statements'
         // until the session reports them, hence the difference).
         func visited() async throws -> Int {
-            try await connection.query("SELECT pg_stat_get_xact_blocks_fetched('bursar_jobs'::regclass)::bigint AS n").first!.int("n")
+            try await connection.query("SELECT pg_stat_get_xact_blocks_fetched('bursar_jobs'::regclass)::bigint AS n")
+                .first!.int("n")
         }
         try await connection.simpleQuery("BEGIN")
         let before = try await visited()
-        let claimed = try await QueueDriver.claim(queue: "burst", limit: 10, worker: "w", lease: .seconds(30), on: connection)
+        let claimed = try await QueueDriver.claim(
+            queue: "burst", limit: 10, worker: "w", lease: .seconds(30), on: connection)
         let pages = try await visited() - before
         try await connection.simpleQuery("COMMIT")
         // 10 rows read and written: a few dozen page visits. The backlog is over 200 pages.
@@ -100,7 +110,8 @@ struct ClaimPlanTests {
             #expect(!plan.contains("Hash Join") && !plan.contains("Merge Join"), "\(mode): \(plan)")
         }
         // And it claims the oldest jobs first, 200 of them.
-        let claimed = try await QueueDriver.claim(queue: "burst", limit: 200, worker: "w", lease: .seconds(30), on: connection)
+        let claimed = try await QueueDriver.claim(
+            queue: "burst", limit: 200, worker: "w", lease: .seconds(30), on: connection)
         #expect(claimed.map(\.id).sorted() == (try await oldestBurstIDs(200, on: connection)))
         await connection.close()
     }
@@ -128,7 +139,10 @@ struct ClaimPlanTests {
     @Test func liveCountsUseThePartialIndexesAndCountEveryState() async throws {
         let connection = try await burstAfterAnalyse()
         _ = try await QueueDriver.claim(queue: "burst", limit: 7, worker: "w", lease: .seconds(30), on: connection)
-        try await connection.query("UPDATE bursar_jobs SET state = 'retryable' WHERE id IN (SELECT id FROM bursar_jobs WHERE queue = 'later' LIMIT 3)")
+        try await connection.query(
+            "UPDATE bursar_jobs SET state = 'retryable' WHERE id IN (SELECT id FROM bursar_jobs WHERE queue = 'later' "
+                + "LIMIT 3)"
+        )
         try await connection.simpleQuery("ANALYZE bursar_jobs")
         // Half of this small table is available jobs, so a scan of it is the cheaper plan here;
         // in service the finished rows are millions. What is pinned is that every part has an
@@ -139,7 +153,9 @@ struct ClaimPlanTests {
         try await connection.simpleQuery("RESET enable_seqscan")
         #expect(!plan.contains("\"Node Type\": \"Seq Scan\""), "\(plan)")
         let counts = try await QueueDriver.liveCounts(on: connection)
-        func count(_ queue: String, _ state: String) -> Int? { counts.first { $0.queue == queue && $0.state == state }?.count }
+        func count(_ queue: String, _ state: String) -> Int? {
+            counts.first { $0.queue == queue && $0.state == state }?.count
+        }
         #expect(count("burst", "available") == 19_993)
         #expect(count("burst", "running") == 7)
         #expect(count("later", "scheduled") == 47)

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Testing
+
 @testable import JobQueue
 
 /// Issue 22, item 8: `jobs list --state S` for a rare state on a table of millions of finished
@@ -21,7 +22,8 @@ struct JobListPlanTests {
         let url = try await QueueTestDatabase.create()
         let connection = try await Connection.connect(url)
         // The rare rows first (the oldest ids), then a million finished ones after them.
-        try await connection.simpleQuery("""
+        try await connection.simpleQuery(
+            """
             INSERT INTO bursar_jobs (kind, state, attempt, finalized_at)
             SELECT 'x', 'discarded', 1, now() - interval '3 days' FROM generate_series(1, 150);
             INSERT INTO bursar_jobs (kind, state, attempt, finalized_at)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Postgres
 import Testing
+
 @testable import JobQueue
 
 /// The maintenance loops on an injected clock: each service passes when *its* interval has gone
@@ -9,26 +10,33 @@ import Testing
 @Suite(.enabled(if: QueueTestDatabase.available, "BURSAR_TEST_DATABASE_URL is not set: run scripts/test.sh"))
 struct MaintenanceClockTests {
     private func state(_ pool: ConnectionPool, _ id: Int64) async throws -> String? {
-        try await pool.withConnection { try await $0.query("SELECT state FROM bursar_jobs WHERE id = $1", id).first?.string("state") }
+        try await pool.withConnection {
+            try await $0.query("SELECT state FROM bursar_jobs WHERE id = $1", id).first?.string("state")
+        }
     }
 
     /// A running job whose lease lapsed a minute ago (its process died), past the rescuer's grace.
     private func lapsed(_ pool: ConnectionPool) async throws -> Int64 {
         try await pool.withConnection {
-            try await $0.query("""
+            try await $0.query(
+                """
                 INSERT INTO bursar_jobs (kind, state, attempt, attempted_by, lease_expires_at)
                 VALUES ('x', 'running', 1, 'gone', now() - interval '1 minute') RETURNING id
-                """).first!.int64("id")
+                """
+            ).first!.int64("id")
         }
     }
 
     /// A job completed two days ago, past the default retention of a day.
     private func oldCompleted(_ pool: ConnectionPool) async throws -> Int64 {
         try await pool.withConnection {
-            try await $0.query("""
-                INSERT INTO bursar_jobs (kind, state, attempt, finalized_at) VALUES ('x', 'completed', 1, now() - interval '2 days')
+            try await $0.query(
+                """
+                INSERT INTO bursar_jobs (kind, state, attempt, finalized_at)
+                VALUES ('x', 'completed', 1, now() - interval '2 days')
                 RETURNING id
-                """).first!.int64("id")
+                """
+            ).first!.int64("id")
         }
     }
 
@@ -44,7 +52,8 @@ struct MaintenanceClockTests {
         configuration.hook = { service, result in
             if case .success(let count) = result { report.yield((service, count, clock.now.offset)) }
         }
-        let maintenance = Maintenance(client: JobQueueClient(pool: pool), holder: "m", configuration: configuration, logger: Logger(label: "t"))
+        let maintenance = Maintenance(
+            client: JobQueueClient(pool: pool), holder: "m", configuration: configuration, logger: Logger(label: "t"))
         let running = Task { await maintenance.run(clock: clock) }
         // The elector and the three loops asleep: the first election (and any first passes) are done.
         try await QueueTestDatabase.within(.seconds(30)) { await clock.waitForSleepers(4) }

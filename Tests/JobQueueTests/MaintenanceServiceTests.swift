@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Postgres
 import Testing
+
 @testable import JobQueue
 
 /// The maintenance services one at a time: each pass is stepped by hand on rows written the way
@@ -9,20 +10,27 @@ import Testing
 @Suite(.enabled(if: QueueTestDatabase.available, "BURSAR_TEST_DATABASE_URL is not set: run scripts/test.sh"))
 struct MaintenanceServiceTests {
     private func state(_ pool: ConnectionPool, _ id: Int64) async throws -> String {
-        try await pool.withConnection { try await $0.query("SELECT state FROM bursar_jobs WHERE id = $1", id).first!.string("state") }
+        try await pool.withConnection {
+            try await $0.query("SELECT state FROM bursar_jobs WHERE id = $1", id).first!.string("state")
+        }
     }
 
     /// Inserts a job in `state`; a running one holds a lease that lapsed a minute ago (past the
     /// rescuer's grace).
-    private func insert(_ pool: ConnectionPool, state: String, key: String? = nil, due: String = "now() - interval '1 second'") async throws -> Int64 {
+    private func insert(
+        _ pool: ConnectionPool, state: String, key: String? = nil, due: String = "now() - interval '1 second'"
+    ) async throws -> Int64 {
         try await pool.withConnection {
-            try await $0.query("""
-                INSERT INTO bursar_jobs (kind, state, attempt, attempted_by, lease_expires_at, scheduled_at, finalized_at, unique_key)
+            try await $0.query(
+                """
+                INSERT INTO bursar_jobs (kind, state, attempt, attempted_by, lease_expires_at, scheduled_at,
+                                         finalized_at, unique_key)
                 VALUES ('x', $1, CASE WHEN $1 = 'available' THEN 0 ELSE 1 END, 'gone',
                         CASE WHEN $1 = 'running' THEN now() - interval '1 minute' END, \(due),
                         CASE WHEN $1 = 'completed' THEN now() - interval '2 days' END, $2)
                 RETURNING id
-                """, state, key).first!.int64("id")
+                """, state, key
+            ).first!.int64("id")
         }
     }
 
@@ -31,15 +39,18 @@ struct MaintenanceServiceTests {
     @Test func eachServiceRunsAndFailsOnItsOwn() async throws {
         let pool = ConnectionPool(conninfo: try await QueueTestDatabase.create(), size: 2)
         try await pool.withConnection {
-            try await $0.simpleQuery("""
-                CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no deletes'; END $$;
+            try await $0.simpleQuery(
+                """
+                CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql
+                    AS $$ BEGIN RAISE EXCEPTION 'no deletes'; END $$;
                 CREATE TRIGGER refuse BEFORE DELETE ON bursar_jobs FOR EACH ROW EXECUTE FUNCTION refuse();
                 """)
         }
         let lapsed = try await insert(pool, state: "running")
         let due = try await insert(pool, state: "retryable")
         let old = try await insert(pool, state: "completed")
-        let pass = await Maintenance(client: JobQueueClient(pool: pool), holder: "m", logger: Logger(label: "t")).runOnce()
+        let pass = await Maintenance(client: JobQueueClient(pool: pool), holder: "m", logger: Logger(label: "t"))
+            .runOnce()
         #expect(pass.rescued == 1)
         #expect(pass.scheduled == 1)
         #expect(pass.cleaned == nil)
@@ -54,8 +65,10 @@ struct MaintenanceServiceTests {
     @Test func aFailingServiceDoesNotStopTheOthersLoops() async throws {
         let pool = ConnectionPool(conninfo: try await QueueTestDatabase.create(), size: 3)
         try await pool.withConnection {
-            try await $0.simpleQuery("""
-                CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no deletes'; END $$;
+            try await $0.simpleQuery(
+                """
+                CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql
+                    AS $$ BEGIN RAISE EXCEPTION 'no deletes'; END $$;
                 CREATE TRIGGER refuse BEFORE DELETE ON bursar_jobs FOR EACH ROW EXECUTE FUNCTION refuse();
                 """)
         }
@@ -70,7 +83,8 @@ struct MaintenanceServiceTests {
             case .failure: report.yield((service, false, 0))
             }
         }
-        let maintenance = Maintenance(client: JobQueueClient(pool: pool), holder: "m", configuration: configuration, logger: Logger(label: "t"))
+        let maintenance = Maintenance(
+            client: JobQueueClient(pool: pool), holder: "m", configuration: configuration, logger: Logger(label: "t"))
         let running = Task { await maintenance.run() }
         let lapsed = try await insert(pool, state: "running")
         let seen = try await QueueTestDatabase.within(.seconds(20)) {
@@ -112,21 +126,25 @@ struct MaintenanceServiceTests {
     @Test func keyedJobFailingBesideAWaitingDuplicateFromTheOldSchema() async throws {
         let url = try await QueueTestDatabase.createEmpty()
         let pool = ConnectionPool(conninfo: url, size: 2)
-        try await pool.withConnection { try await $0.simpleQuery(QueueMigrationSQL.v1) }  // as db/migrations/001 left it
+        // As db/migrations/001 left it.
+        try await pool.withConnection { try await $0.simpleQuery(QueueMigrationSQL.v1) }
         let client = JobQueueClient(pool: pool)
         // The old insert, whose conflict target was the old index: it let the duplicate in.
         let oldInsert = """
             INSERT INTO bursar_jobs (kind, unique_key) VALUES ('x', 'k')
-            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('available', 'scheduled', 'retryable') DO NOTHING
+            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('available', 'scheduled', 'retryable')
+                DO NOTHING
             """
         let first = try await pool.withConnection { try await $0.query(oldInsert).affectedRows }
         // Claimed as the old binary did (the claim function came with queue migration 5).
         let claimedRow = try await pool.withConnection {
-            try await $0.query("""
+            try await $0.query(
+                """
                 UPDATE bursar_jobs SET state = 'running', attempt = 1, attempted_at = now(), attempted_by = 'w',
                     lease_expires_at = now() + interval '30 seconds'
                 WHERE unique_key = 'k' RETURNING id, kind, queue, args, attempt, max_attempts
-                """).first!
+                """
+            ).first!
         }
         let running = [try ClaimedJob(row: claimedRow)]
         let duplicate = try await pool.withConnection { try await $0.query(oldInsert).affectedRows }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Postgres
 import Testing
+
 @testable import JobQueue
 
 /// The pool's checkout timeout and the outage log's single line.
@@ -9,7 +10,8 @@ import Testing
     /// Defect 6: a caller that cannot get a connection fails after the checkout timeout instead
     /// of waiting forever behind work that holds every connection.
     @Test(.enabled(if: QueueTestDatabase.available)) func checkoutTimesOut() async throws {
-        let pool = ConnectionPool(conninfo: try await QueueTestDatabase.create(), size: 1, checkoutTimeout: .milliseconds(200))
+        let pool = ConnectionPool(
+            conninfo: try await QueueTestDatabase.create(), size: 1, checkoutTimeout: .milliseconds(200))
         let holder = Task { try await pool.withConnection { try await $0.query("SELECT pg_sleep(3)") } }
         try await Task.sleep(for: .milliseconds(100))
         let start = ContinuousClock.now
@@ -27,7 +29,9 @@ import Testing
         let lines = CapturedLines()
         let logger = Logger(label: "t") { _ in CapturingHandler(lines: lines) }
         let outage = OutageLog(logger: logger)
-        for attempt in 0..<50 { outage.failed("claiming", PostgresError(kind: .connection, message: "refused \(attempt)")) }
+        for attempt in 0..<50 {
+            outage.failed("claiming", PostgresError(kind: .connection, message: "refused \(attempt)"))
+        }
         #expect(outage.isFailing)
         outage.succeeded()
         outage.succeeded()
@@ -48,8 +52,16 @@ import Testing
 final class CapturedLines: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [(level: Logger.Level, message: String)] = []
-    func add(_ level: Logger.Level, _ message: String) { lock.lock(); lines.append((level, message)); lock.unlock() }
-    var all: [(level: Logger.Level, message: String)] { lock.lock(); defer { lock.unlock() }; return lines }
+    func add(_ level: Logger.Level, _ message: String) {
+        lock.lock()
+        lines.append((level, message))
+        lock.unlock()
+    }
+    var all: [(level: Logger.Level, message: String)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines
+    }
 }
 
 struct CapturingHandler: LogHandler {
@@ -60,8 +72,10 @@ struct CapturingHandler: LogHandler {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+        file: String, function: String, line: UInt
+    ) {
         lines.add(level, message.description)
     }
 }

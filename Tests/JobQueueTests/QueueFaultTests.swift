@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Postgres
 import Testing
+
 @testable import JobQueue
 
 /// Issue 22: the queue under faults and deploys. Each test failed on the code before its fix.
@@ -22,10 +23,12 @@ struct QueueFaultTests {
     /// transaction: inside one, `pg_stat_activity` is a snapshot).
     private func untilWaitingForALock(_ admin: Connection) async throws {
         try await QueueTestDatabase.within(.seconds(20)) {
-            while try await admin.query("""
+            while try await admin.query(
+                """
                 SELECT count(*)::int AS n FROM pg_stat_activity
                 WHERE datname = current_database() AND wait_event_type = 'Lock'
-                """).first!.int("n") == 0 {
+                """
+            ).first!.int("n") == 0 {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
@@ -78,8 +81,9 @@ struct QueueFaultTests {
         let job = id(try await client.enqueue(JobInsert(kind: NewKind.kind, maxAttempts: 1)))
         var configuration = Supervisor.Configuration(queues: ["default": 2])
         configuration.maintenance = false
-        let old = Supervisor(client: client, conninfo: url, registry: JobRegistry(), configuration: configuration,
-                             logger: Logger(label: "old"))
+        let old = Supervisor(
+            client: client, conninfo: url, registry: JobRegistry(), configuration: configuration,
+            logger: Logger(label: "old"))
         let running = Task { await old.runToEnd() }
         let ended = try await QueueTestDatabase.within(.seconds(20)) {
             while true {
@@ -101,8 +105,9 @@ struct QueueFaultTests {
         var registry = JobRegistry()
         registry.register(NewKind())
         configuration.drain = true
-        let new = Supervisor(client: client, conninfo: url, registry: registry, configuration: configuration,
-                             logger: Logger(label: "new"))
+        let new = Supervisor(
+            client: client, conninfo: url, registry: registry, configuration: configuration,
+            logger: Logger(label: "new"))
         let summary = try await QueueTestDatabase.within(.seconds(20)) { await new.runToEnd() }
         #expect(summary.completed == 1)
         #expect(try await client.job(id: job)?.state == .completed)
@@ -140,15 +145,17 @@ struct QueueFaultTests {
     @Test func cleanerSkipsRetainedRowsInItsIndex() async throws {
         let url = try await QueueTestDatabase.create()
         let connection = try await Connection.connect(url)
-        try await connection.simpleQuery("""
+        try await connection.simpleQuery(
+            """
             INSERT INTO bursar_jobs (kind, state, attempt, finalized_at)
             SELECT 'x', 'discarded', 1, now() - interval '2 days' FROM generate_series(1, 20000);
             INSERT INTO bursar_jobs (kind, state, attempt, finalized_at)
             SELECT 'x', 'completed', 1, now() - interval '2 days' FROM generate_series(1, 100);
             ANALYZE bursar_jobs
             """)
-        let plan = try await connection.query("EXPLAIN (ANALYZE, COSTS OFF) " + QueueDriver.cleanSQL,
-                                              Double(24 * 3600), Double(7 * 24 * 3600), 10_000)
+        let plan = try await connection.query(
+            "EXPLAIN (ANALYZE, COSTS OFF) " + QueueDriver.cleanSQL,
+            Double(24 * 3600), Double(7 * 24 * 3600), 10_000)
         let lines = try plan.map { try $0.string("QUERY PLAN") }
         let removed = lines.compactMap { line -> Int? in
             guard let range = line.range(of: "Rows Removed by Filter: ") else { return nil }
@@ -288,8 +295,9 @@ struct BoundedShutdownTests {
         configuration.maintenance = false
         configuration.shutdownDeadline = .milliseconds(500)
         configuration.abandonAfter = .milliseconds(500)
-        let supervisor = Supervisor(client: client, conninfo: url, registry: registry, configuration: configuration,
-                                    logger: Logger(label: "t"))
+        let supervisor = Supervisor(
+            client: client, conninfo: url, registry: registry, configuration: configuration,
+            logger: Logger(label: "t"))
         let running = Task { await supervisor.runToEnd() }
         try await QueueTestDatabase.within(.seconds(20)) { for await _ in started { return } }
         supervisor.stop()

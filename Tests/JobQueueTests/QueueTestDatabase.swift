@@ -29,7 +29,9 @@ enum QueueTestDatabase {
 
     /// Runs `body` and fails when it takes longer than `limit`: a hang becomes a failure, not a
     /// stuck suite (the body runs unstructured, so one that ignores cancellation cannot hold us).
-    static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws
+        -> T
+    {
         try await withCheckedThrowingContinuation { continuation in
             let once = OnceResume(continuation)
             let work = Task {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Postgres
 import Testing
+
 @testable import JobQueue
 
 /// `bursar jobs cancel ID` of a running job (found by trying it: the job ran on to the end):
@@ -39,8 +40,9 @@ struct RunningCancelTests {
         configuration.drain = true
         configuration.maintenance = false
         configuration.lease = .milliseconds(1500)
-        let supervisor = Supervisor(client: client, conninfo: url, registry: registry, configuration: configuration,
-                                    logger: Logger(label: "test"))
+        let supervisor = Supervisor(
+            client: client, conninfo: url, registry: registry, configuration: configuration,
+            logger: Logger(label: "test"))
         let running = Task { await supervisor.runToEnd() }
         try await QueueTestDatabase.within(.seconds(20)) {
             for await _ in started { return }

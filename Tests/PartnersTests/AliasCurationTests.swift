@@ -15,7 +15,8 @@ struct AliasCurationTests {
     }
 
     let partners = try! Fixtures.tgpPartners()
-    let rows: [Row] = try! Fixtures.text("db/partners/tgp-2026-aliases.csv").split(separator: "\n").dropFirst().map { line in
+    let rows: [Row] = try! Fixtures.text("db/partners/tgp-2026-aliases.csv").split(separator: "\n").dropFirst().map {
+        line in
         let fields = CSV.parseLine(String(line))
         return Row(partner: fields[0], alias: fields[1], kind: fields[2], source: fields[3])
     }
@@ -47,7 +48,8 @@ struct AliasCurationTests {
         for partner in partners {
             for name in partner.allNames {
                 let got = matcher.match(institution: name, country: partner.country)
-                #expect(got.partner == partner.name, "\(name) → \(got.result.rawValue) \(got.partner ?? ""): \(got.reason)")
+                #expect(
+                    got.partner == partner.name, "\(name) → \(got.result.rawValue) \(got.partner ?? ""): \(got.reason)")
             }
         }
     }

@@ -19,28 +19,43 @@ struct CoverageTests {
         #expect(Set(forms.compactMap(\.expected)).count == 166, "one form or more for every partner")
     }
 
-    @Test("the issue's forms match their partner", arguments: [
-        ("SOAS University of London (School of Oriental and African Studies)", "GB",
-         "School of Oriental and African Studies, University of London"),
-        ("Kyiv Aviation Institute (formerly National Aviation University until 2024)", "UA", "Kyiv Aviation Institute"),
-        ("Politeknik Elektronika Negeri Surabaya (PENS / EEPIS)", "ID",
-         "Electronics Engineering Polytechnic Institute of Surabaya"),
-        ("Hemvati Nandan Bahuguna Garhwal University (A Central University)", "IN",
-         "Hemvati Nandan Bahuguna Garhwal University"),
-        ("University of Bielsko-Biala (formerly University of Technology and Humanities in Bielsko-Biala)", "PL",
-         "University of Bielsko-Biala"),
-        ("Kyiv Aviation Institute (1933–2024)", "UA", "Kyiv Aviation Institute"),
-    ])
+    @Test(
+        "the issue's forms match their partner",
+        arguments: [
+            (
+                "SOAS University of London (School of Oriental and African Studies)", "GB",
+                "School of Oriental and African Studies, University of London"
+            ),
+            (
+                "Kyiv Aviation Institute (formerly National Aviation University until 2024)", "UA",
+                "Kyiv Aviation Institute"
+            ),
+            (
+                "Politeknik Elektronika Negeri Surabaya (PENS / EEPIS)", "ID",
+                "Electronics Engineering Polytechnic Institute of Surabaya"
+            ),
+            (
+                "Hemvati Nandan Bahuguna Garhwal University (A Central University)", "IN",
+                "Hemvati Nandan Bahuguna Garhwal University"
+            ),
+            (
+                "University of Bielsko-Biala (formerly University of Technology and Humanities in Bielsko-Biala)", "PL",
+                "University of Bielsko-Biala"
+            ),
+            ("Kyiv Aviation Institute (1933–2024)", "UA", "Kyiv Aviation Institute"),
+        ])
     func issueForms(name: String, country: String, partner: String) throws {
         let got = PartnerMatcher(partners: try Fixtures.tgpPartners()).match(institution: name, country: country)
         #expect(got.result == .matched && got.partner == partner, "\(got.reason)")
     }
 
-    @Test("a status in brackets is set aside only with a name that matches by itself", arguments: [
-        ("Garhwal Central University (A Central University)", "IN"),
-        ("Kyiv Aviation Institute (a campus in Poland)", "UA"),
-        ("Tomsk Polytechnic University (A State University)", "RU"),
-    ])
+    @Test(
+        "a status in brackets is set aside only with a name that matches by itself",
+        arguments: [
+            ("Garhwal Central University (A Central University)", "IN"),
+            ("Kyiv Aviation Institute (a campus in Poland)", "UA"),
+            ("Tomsk Polytechnic University (A State University)", "RU"),
+        ])
     func statusIsNoName(name: String, country: String) throws {
         let got = PartnerMatcher(partners: try Fixtures.tgpPartners()).match(institution: name, country: country)
         #expect(got.result != .matched, "\(got.partner ?? "") — \(got.reason)")

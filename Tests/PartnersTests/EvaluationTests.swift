@@ -7,7 +7,8 @@ import Testing
 struct EvaluationTests {
     /// Read and scored once for both tests (a suite is instantiated for every test).
     static let cases = MatcherEvaluation.cases(csv: try! Fixtures.text("db/partners/tgp-2026-evaluation.csv"))
-    static let evaluation = MatcherEvaluation(matcher: PartnerMatcher(partners: try! Fixtures.tgpPartners()), cases: cases)
+    static let evaluation = MatcherEvaluation(
+        matcher: PartnerMatcher(partners: try! Fixtures.tgpPartners()), cases: cases)
     var cases: [MatcherEvaluation.Case] { Self.cases }
     var evaluation: MatcherEvaluation { Self.evaluation }
 
@@ -27,18 +28,24 @@ struct EvaluationTests {
         #expect(cases.filter { $0.expected == nil }.count >= 250)
         let usth = "University of Science and Technology of Hanoi"
         let required: [(String, String?)] = [
-            ("Hanoi University of Science and Technology", nil), ("University of Science and Technology of Hanoi (USTH)", usth),
-            ("Universiti Teknologi Malaysia (UTM)", "Universiti Teknologi Malaysia"), ("Universität Wien", "University of Vienna"),
+            ("Hanoi University of Science and Technology", nil),
+            ("University of Science and Technology of Hanoi (USTH)", usth),
+            ("Universiti Teknologi Malaysia (UTM)", "Universiti Teknologi Malaysia"),
+            ("Universität Wien", "University of Vienna"),
             ("Universität Bayreuth", "University of Bayreuth"), ("Aarhus Universitet", "Aarhus University"),
-            ("National Tsing Hua University (NTHU)", "National Tsing Hua University"), ("Tokyo University of Science", nil),
+            ("National Tsing Hua University (NTHU)", "National Tsing Hua University"),
+            ("Tokyo University of Science", nil),
             ("Kyoto Institute of Technology", nil),
         ]
         for (name, expected) in required {
             #expect(cases.contains { $0.name == name && $0.expected == expected }, "\(name) is in the set")
         }
         let kinds = Set(cases.map(\.kind))
-        for kind in ["alias_local", "alias_former", "alias_abbreviation", "parenthetical", "diacritics", "abbreviation", "article",
-                     "ampersand", "country_suffix", "word_order", "order", "typo_drop", "japanese", "script_variant"] {
+        for kind in [
+            "alias_local", "alias_former", "alias_abbreviation", "parenthetical", "diacritics", "abbreviation",
+            "article",
+            "ampersand", "country_suffix", "word_order", "order", "typo_drop", "japanese", "script_variant",
+        ] {
             #expect(kinds.contains(kind), "forms of kind \(kind)")
         }
     }

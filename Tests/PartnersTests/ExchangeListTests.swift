@@ -17,8 +17,10 @@ struct ExchangeListTests {
             if let name = got.partner, name != partner.name {
                 // The mechanical conversion keeps one row per spelling ("University of Paderborn",
                 // "Universität Paderborn"): both are the same institution.
-                #expect(InstitutionName(name).sortedWords == InstitutionName(partner.name).sortedWords
-                    || InstitutionName(name).joined == InstitutionName(partner.name).joined, "\(partner.name) → \(name)")
+                #expect(
+                    InstitutionName(name).sortedWords == InstitutionName(partner.name).sortedWords
+                        || InstitutionName(name).joined == InstitutionName(partner.name).joined,
+                    "\(partner.name) → \(name)")
             }
         }
     }
@@ -27,6 +29,7 @@ struct ExchangeListTests {
     func hardNegatives() {
         #expect(matcher.match(institution: "Universitaet Wien", country: "AT").partner == "Universität Wien")
         #expect(matcher.match(institution: "Technische Universität Wien", country: "AT").partner != "Universität Wien")
-        #expect(matcher.match(institution: "Medizinische Universität Wien", country: "AT").partner != "Universität Wien")
+        #expect(
+            matcher.match(institution: "Medizinische Universität Wien", country: "AT").partner != "Universität Wien")
     }
 }

@@ -3,7 +3,8 @@ import Partners
 
 /// Files of the repository (`db/`) and of `../shared`, found from this source file's path.
 enum Fixtures {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared")
 
     static func text(_ relative: String) throws -> String {

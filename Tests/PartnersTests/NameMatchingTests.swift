@@ -1,6 +1,7 @@
-@testable import Partners
 import Screening
 import Testing
+
+@testable import Partners
 
 /// Interface §4: "Spelling, case, accents, punctuation and word order variants of a listed name
 /// match; a different institution whose name shares words with a listed one does not." Issue 13:
@@ -11,7 +12,9 @@ struct NameMatchingTests {
     static let tgp = PartnerMatcher(partners: try! Fixtures.tgpPartners())
     var tgp: PartnerMatcher { Self.tgp }
 
-    private func partner(_ name: String, _ country: String) -> PartnerMatch { tgp.match(institution: name, country: country) }
+    private func partner(_ name: String, _ country: String) -> PartnerMatch {
+        tgp.match(institution: name, country: country)
+    }
 
     @Test("HUST is not USTH: the same words in another structure name another institution")
     func hustIsNotUsth() {
@@ -20,9 +23,11 @@ struct NameMatchingTests {
         #expect(hust.reason.contains("another structure"), "\(hust.reason)")
         #expect(partner("Hanoi University of Science & Technology (HUST)", "VN").result == .none)
         #expect(partner("Hanoi University of Science and Technology, Vietnam", "VN").result == .none)
-        for usth in ["University of Science and Technology of Hanoi", "University of Science and Technology, Hanoi", "USTH",
-                     "Univ. of Science & Technology of Hanoi", "University of Science and Technology of Hanoi (USTH)",
-                     "Université des Sciences et des Technologies de Hanoï"] {
+        for usth in [
+            "University of Science and Technology of Hanoi", "University of Science and Technology, Hanoi", "USTH",
+            "Univ. of Science & Technology of Hanoi", "University of Science and Technology of Hanoi (USTH)",
+            "Université des Sciences et des Technologies de Hanoï",
+        ] {
             #expect(partner(usth, "VN").partner == "University of Science and Technology of Hanoi", "\(usth)")
         }
     }
@@ -36,36 +41,51 @@ struct NameMatchingTests {
         ])
         #expect(list.match(institution: "Tokyo University of Science", country: "JP").result == .none)
         #expect(list.match(institution: "Kyoto Institute of Technology", country: "JP").result == .none)
-        #expect(list.match(institution: "Tokyo University", country: "JP").partner == "University of Tokyo", "a whole flip keeps the name")
+        #expect(
+            list.match(institution: "Tokyo University", country: "JP").partner == "University of Tokyo",
+            "a whole flip keeps the name")
         #expect(list.match(institution: "University of Kyoto", country: "JP").partner == "Kyoto University")
         #expect(list.match(institution: "Hanoi University of Science and Technology", country: "VN").result == .none)
     }
 
-    @Test("word order variants within a structure match", arguments: [
-        ("University of Mahidol", "TH", "Mahidol University"), ("State Polytechnic of Semarang", "ID", "Semarang State Polytechnic"),
-        ("University of Rome La Sapienza", "IT", "Sapienza University of Rome"), ("State University of Tomsk", "RU", "Tomsk State University"),
-        ("Medical University of Kaohsiung", "TW", "Kaohsiung Medical University"), ("University of Kaohsiung Medical", "TW", "Kaohsiung Medical University"),
-        ("Tor Vergata University of Rome", "IT", "University of Rome \"Tor Vergata\""), ("Bayreuth University", "DE", "University of Bayreuth"),
-    ])
+    @Test(
+        "word order variants within a structure match",
+        arguments: [
+            ("University of Mahidol", "TH", "Mahidol University"),
+            ("State Polytechnic of Semarang", "ID", "Semarang State Polytechnic"),
+            ("University of Rome La Sapienza", "IT", "Sapienza University of Rome"),
+            ("State University of Tomsk", "RU", "Tomsk State University"),
+            ("Medical University of Kaohsiung", "TW", "Kaohsiung Medical University"),
+            ("University of Kaohsiung Medical", "TW", "Kaohsiung Medical University"),
+            ("Tor Vergata University of Rome", "IT", "University of Rome \"Tor Vergata\""),
+            ("Bayreuth University", "DE", "University of Bayreuth"),
+        ])
     func orderWithinStructure(name: String, country: String, expected: String) {
         #expect(partner(name, country).partner == expected, "\(partner(name, country).reason)")
     }
 
     @Test("another structure needs a curated alias: University of Technology Eindhoven is TU/e's own English form")
     func crossStructureAlias() {
-        #expect(NameStructure.keepsStructure(["university", "technology", "eindhoven"], ["eindhoven", "university", "technology"],
-                                             pairs: [1, 2, 0]) == false)
+        #expect(
+            NameStructure.keepsStructure(
+                ["university", "technology", "eindhoven"], ["eindhoven", "university", "technology"],
+                pairs: [1, 2, 0]) == false)
         #expect(partner("University of Technology Eindhoven", "NL").partner == "Eindhoven University of Technology")
-        #expect(partner("University of Applied Sciences Kempten", "DE").partner == "Kempten University of Applied Sciences")
+        #expect(
+            partner("University of Applied Sciences Kempten", "DE").partner == "Kempten University of Applied Sciences")
     }
 
-    @Test("bracketed parts are tried on their own", arguments: [
-        ("Universiti Teknologi Malaysia (UTM)", "MY", "Universiti Teknologi Malaysia"), ("UTM (Universiti Teknologi Malaysia)", "MY", "Universiti Teknologi Malaysia"),
-        ("National Tsing Hua University (NTHU)", "TW", "National Tsing Hua University"), ("National Tsing Hua University (Taiwan)", "TW", "National Tsing Hua University"),
-        ("Eindhoven University of Technology (TU/e)", "NL", "Eindhoven University of Technology"),
-        ("Western Sydney University (formerly University of Western Sydney)", "AU", "Western Sydney University"),
-        ("China University of Geosciences (Wuhan)", "CN", "China University of Geosciences"),
-    ])
+    @Test(
+        "bracketed parts are tried on their own",
+        arguments: [
+            ("Universiti Teknologi Malaysia (UTM)", "MY", "Universiti Teknologi Malaysia"),
+            ("UTM (Universiti Teknologi Malaysia)", "MY", "Universiti Teknologi Malaysia"),
+            ("National Tsing Hua University (NTHU)", "TW", "National Tsing Hua University"),
+            ("National Tsing Hua University (Taiwan)", "TW", "National Tsing Hua University"),
+            ("Eindhoven University of Technology (TU/e)", "NL", "Eindhoven University of Technology"),
+            ("Western Sydney University (formerly University of Western Sydney)", "AU", "Western Sydney University"),
+            ("China University of Geosciences (Wuhan)", "CN", "China University of Geosciences"),
+        ])
     func parentheticals(name: String, country: String, expected: String) {
         #expect(partner(name, country).result == .matched, "\(partner(name, country).reason)")
         #expect(partner(name, country).partner == expected)
@@ -73,7 +93,9 @@ struct NameMatchingTests {
 
     @Test("a bracketed place or another partner's name is not set aside")
     func bracketsThatMatter() {
-        #expect(partner("China University of Geosciences (Beijing)", "CN").result == .uncertain, "the Beijing university is another one")
+        #expect(
+            partner("China University of Geosciences (Beijing)", "CN").result == .uncertain,
+            "the Beijing university is another one")
         #expect(partner("University of Seoul (Chung-Ang University)", "KR").result == .uncertain, "two partners named")
         #expect(partner("Indian Institute of Technology (Indian School of Mines) Dhanbad", "IN").result == .none)
         #expect(partner("HUST (USTH)", "VN").result == .uncertain, "an abbreviation against an abbreviation")
@@ -83,20 +105,30 @@ struct NameMatchingTests {
     @Test("a unit beside the name is set aside; a place after it leaves the match to a person")
     func commaParts() {
         #expect(partner("Faculty of Engineering, Chulalongkorn University", "TH").partner == "Chulalongkorn University")
-        #expect(partner("Chulalongkorn University, Faculty of Architecture", "TH").partner == "Chulalongkorn University")
-        #expect(partner("Saint Mary's University, Calgary", "CA").result == .uncertain, "St. Mary's in Calgary is another university")
+        #expect(
+            partner("Chulalongkorn University, Faculty of Architecture", "TH").partner == "Chulalongkorn University")
+        #expect(
+            partner("Saint Mary's University, Calgary", "CA").result == .uncertain,
+            "St. Mary's in Calgary is another university")
         #expect(partner("Hospital, Chulalongkorn University", "TH").result != .matched)
         #expect(partner("Indian Institute of Technology, Bombay", "IN").result == .none)
     }
 
-    @Test("local-language, current and former names are curated aliases", arguments: [
-        ("Universität Wien", "AT", "University of Vienna"), ("Universität Bayreuth", "DE", "University of Bayreuth"),
-        ("Aarhus Universitet", "DK", "Aarhus University"), ("Uniwersytet Mikołaja Kopernika w Toruniu", "PL", "Nicolaus Copernicus University in Toruń"),
-        ("Luleå tekniska universitet", "SE", "Luleå University of Technology"), ("Universiti Pertanian Malaysia", "MY", "Universiti Putra Malaysia"),
-        ("Polytechnic of Namibia", "NA", "Namibia University of Science and Technology"), ("National Aviation University", "UA", "Kyiv Aviation Institute"),
-        ("AGH University of Krakow", "PL", "AGH University of Science and Technology"), ("Budapest Tech", "HU", "Óbuda University"),
-        ("มหาวิทยาลัยมหิดล", "TH", "Mahidol University"), ("서울시립대학교", "KR", "University of Seoul"),
-    ])
+    @Test(
+        "local-language, current and former names are curated aliases",
+        arguments: [
+            ("Universität Wien", "AT", "University of Vienna"),
+            ("Universität Bayreuth", "DE", "University of Bayreuth"),
+            ("Aarhus Universitet", "DK", "Aarhus University"),
+            ("Uniwersytet Mikołaja Kopernika w Toruniu", "PL", "Nicolaus Copernicus University in Toruń"),
+            ("Luleå tekniska universitet", "SE", "Luleå University of Technology"),
+            ("Universiti Pertanian Malaysia", "MY", "Universiti Putra Malaysia"),
+            ("Polytechnic of Namibia", "NA", "Namibia University of Science and Technology"),
+            ("National Aviation University", "UA", "Kyiv Aviation Institute"),
+            ("AGH University of Krakow", "PL", "AGH University of Science and Technology"),
+            ("Budapest Tech", "HU", "Óbuda University"),
+            ("มหาวิทยาลัยมหิดล", "TH", "Mahidol University"), ("서울시립대학교", "KR", "University of Seoul"),
+        ])
     func aliases(name: String, country: String, expected: String) {
         #expect(partner(name, country).partner == expected, "\(partner(name, country).reason)")
     }
@@ -109,12 +141,20 @@ struct NameMatchingTests {
         #expect(partner("清华大学", "CN").result != .matched, "Tsinghua University in Beijing is another institution")
     }
 
-    @Test("spelling: misspelt synonyms, initials, a letter dropped from a short word, the country at the end", arguments: [
-        ("Unversitas Gadjah Mada", "ID", "Universitas Gadjah Mada"), ("Politenico di Milano", "IT", "Politecnico di Milano"),
-        ("H.N.B. Garhwal University", "IN", "Hemvati Nandan Bahuguna Garhwal University"), ("Eypt-Japan University of Science and Technology", "EG", "Egypt-Japan University of Science and Technology"),
-        ("Mid-Western University, Nepal", "NP", "Mid-Western University"), ("Yucatan Center for Scientific Research AC", "MX", "Yucatan Center for Scientific Research, A.C."),
-        ("Université Rennes II", "FR", "Rennes 2 University"), ("U of Regina", "CA", "University of Regina"),
-    ])
+    @Test(
+        "spelling: misspelt synonyms, initials, a letter dropped from a short word, the country at the end",
+        arguments: [
+            ("Unversitas Gadjah Mada", "ID", "Universitas Gadjah Mada"),
+            ("Politenico di Milano", "IT", "Politecnico di Milano"),
+            ("H.N.B. Garhwal University", "IN", "Hemvati Nandan Bahuguna Garhwal University"),
+            (
+                "Eypt-Japan University of Science and Technology", "EG",
+                "Egypt-Japan University of Science and Technology"
+            ),
+            ("Mid-Western University, Nepal", "NP", "Mid-Western University"),
+            ("Yucatan Center for Scientific Research AC", "MX", "Yucatan Center for Scientific Research, A.C."),
+            ("Université Rennes II", "FR", "Rennes 2 University"), ("U of Regina", "CA", "University of Regina"),
+        ])
     func spelling(name: String, country: String, expected: String) {
         #expect(partner(name, country).partner == expected, "\(partner(name, country).reason)")
     }
@@ -129,10 +169,16 @@ struct NameMatchingTests {
 
     @Test("an officer's decision on HUST's spelling is not one on USTH's")
     func decisionsKeepTheOrder() {
-        #expect(PartnerMatcher.decisionKey("Hanoi University of Science and Technology")
-            != PartnerMatcher.decisionKey("University of Science and Technology of Hanoi"))
-        let rejected = PartnerMatcher(partners: try! Fixtures.tgpPartners(), rejected: ["Hanoi University of Science and Technology"])
-        #expect(rejected.match(institution: "University of Science and Technology of Hanoi", country: "VN").result == .matched)
-        #expect(rejected.match(institution: "hanoi university of science & technology", country: "VN").reason.contains("officer"))
+        #expect(
+            PartnerMatcher.decisionKey("Hanoi University of Science and Technology")
+                != PartnerMatcher.decisionKey("University of Science and Technology of Hanoi"))
+        let rejected = PartnerMatcher(
+            partners: try! Fixtures.tgpPartners(), rejected: ["Hanoi University of Science and Technology"])
+        #expect(
+            rejected.match(institution: "University of Science and Technology of Hanoi", country: "VN").result
+                == .matched)
+        #expect(
+            rejected.match(institution: "hanoi university of science & technology", country: "VN").reason.contains(
+                "officer"))
     }
 }

@@ -6,7 +6,9 @@ import Testing
 struct PartnerListQuotedFieldTests {
     @Test("a quoted field may hold a comma and a line break; errors name the line the row starts on")
     func quotedFieldsWithLineBreaks() throws {
-        let text = "name,country,department\n\"University of Nowhere, Main Campus\",TH,\"Faculty of Science\nand Engineering\"\nGood University,DE,x\n"
+        let text =
+            "name,country,department\n\"University of Nowhere, Main Campus\",TH,\"Faculty of Science\nand "
+                + "Engineering\"\nGood University,DE,x\n"
         let partners = try PartnerListCSV.parse(text)
         #expect(partners.map(\.name) == ["University of Nowhere, Main Campus", "Good University"])
         #expect(partners[0].agreements.first?.department == "Faculty of Science\nand Engineering")

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Partners
 
 /// The curated lists: counts and a sample of rows pinned.
@@ -27,11 +28,14 @@ final class PartnerListTests: XCTestCase {
         let matcher = PartnerMatcher(partners: partners)
         XCTAssertEqual(matcher.match(institution: "Universitaet Wien", country: "AT").partner, "Universität Wien")
         let tgp = PartnerMatcher(partners: try Fixtures.tgpPartners())
-        XCTAssertEqual(tgp.match(institution: "Lomonosov Moscow State University", country: "RU").result, .none, "the second list does not leak into tgp-2026")
+        XCTAssertEqual(
+            tgp.match(institution: "Lomonosov Moscow State University", country: "RU").result, .none,
+            "the second list does not leak into tgp-2026")
     }
 
     func testMalformedListIsRejectedWithLineNumbers() {
-        XCTAssertThrowsError(try PartnerListCSV.parse("name,country\nGood University,DE\n,FR\nBad University,XX\n")) { error in
+        XCTAssertThrowsError(try PartnerListCSV.parse("name,country\nGood University,DE\n,FR\nBad University,XX\n")) {
+            error in
             let text = "\(error)"
             XCTAssertTrue(text.contains("line 3"), text)
             XCTAssertTrue(text.contains("line 4"), text)
@@ -40,13 +44,17 @@ final class PartnerListTests: XCTestCase {
 
     func testMatchReasonsAndCountryGuard() {
         let matcher = PartnerMatcher(partners: try! Fixtures.tgpPartners())
-        XCTAssertEqual(matcher.match(institution: "UNIVERSITY OF BAYREUTH", country: "DE").partner, "University of Bayreuth")
+        XCTAssertEqual(
+            matcher.match(institution: "UNIVERSITY OF BAYREUTH", country: "DE").partner, "University of Bayreuth")
         XCTAssertEqual(matcher.match(institution: "Northeastern University", country: "US").result, .none)
-        XCTAssertTrue(matcher.match(institution: "Northeastern University", country: "US").reason.contains("another country"))
+        XCTAssertTrue(
+            matcher.match(institution: "Northeastern University", country: "US").reason.contains("another country"))
         let uncertain = matcher.match(institution: "Chiang Mai Rajabhat University", country: "TH")
         XCTAssertEqual(uncertain.result, .uncertain)
         XCTAssertEqual(uncertain.candidates.first?.partner, "Chiang Mai University")
-        let confirmed = PartnerMatcher(partners: try! Fixtures.tgpPartners(), confirmed: ["Chiang Mai Rajabhat University": "Chiang Mai University"])
+        let confirmed = PartnerMatcher(
+            partners: try! Fixtures.tgpPartners(),
+            confirmed: ["Chiang Mai Rajabhat University": "Chiang Mai University"])
         XCTAssertEqual(confirmed.match(institution: "chiang mai rajabhat university", country: "TH").result, .matched)
     }
 }

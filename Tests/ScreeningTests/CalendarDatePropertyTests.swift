@@ -7,7 +7,8 @@ import Testing
 struct CalendarDatePropertyTests {
     @Test("every valid date round-trips through its ISO text")
     func roundTrip() async {
-        await propertyCheck(input: Gen.int(in: 1900...2100), Gen.int(in: 1...12), Gen.int(in: 1...31)) { year, month, day in
+        await propertyCheck(input: Gen.int(in: 1900...2100), Gen.int(in: 1...12), Gen.int(in: 1...31)) {
+            year, month, day in
             guard let date = CalendarDate(year: year, month: month, day: day) else {
                 #expect(day > CalendarDate.daysIn(month: month, year: year))
                 return

@@ -1,5 +1,6 @@
-@testable import Screening
 import XCTest
+
+@testable import Screening
 
 /// Validation of the application object: field paths in every error, all errors listed.
 final class DecoderTests: XCTestCase {
@@ -35,26 +36,32 @@ final class DecoderTests: XCTestCase {
             o.removeValue(forKey: "declarations")
             o["family_name"] = String(repeating: "x", count: 201)
         }
-        XCTAssertEqual(Set(found.map(\.field)), ["birth_date", "course", "citizenships[0]", "declarations", "family_name"])
+        XCTAssertEqual(
+            Set(found.map(\.field)), ["birth_date", "course", "citizenships[0]", "declarations", "family_name"])
     }
 
     func testExactNumbersAndLimits() throws {
-        XCTAssertEqual(try errors { o in
-            var t = (o["transcripts"] as! [[String: Any]])[0]
-            var courses = t["courses"] as! [[String: Any]]
-            courses[0]["credits"] = 100
-            t["courses"] = courses
-            o["transcripts"] = [t]
-        }.map(\.field), ["transcripts[0].courses[0].credits"])
+        XCTAssertEqual(
+            try errors { o in
+                var t = (o["transcripts"] as! [[String: Any]])[0]
+                var courses = t["courses"] as! [[String: Any]]
+                courses[0]["credits"] = 100
+                t["courses"] = courses
+                o["transcripts"] = [t]
+            }.map(\.field), ["transcripts[0].courses[0].credits"])
         XCTAssertEqual(try errors { $0["applicant_id"] = "bad id!" }.map(\.field), ["applicant_id"])
         XCTAssertEqual(Rational(decimal: "1.5"), Rational(3, 2))
-        XCTAssertEqual(Rational(decimal: "0.1")! + Rational(decimal: "0.2")!, Rational(decimal: "0.3"), "no binary floating point")
+        XCTAssertEqual(
+            Rational(decimal: "0.1")! + Rational(decimal: "0.2")!, Rational(decimal: "0.3"), "no binary floating point")
     }
 
     func testCanonicalTextIsPinned() throws {
         // The content hash of every stored revision depends on these exact bytes.
-        let value = try JSONParser.parse("{\"b\": 1.50, \"a\": \"x\\\"\\\\\\n\\u0001é\", \"c\": [], \"a\": {\"z\": null, \"y\": false}}")
-        XCTAssertEqual(value.canonicalText, "{\"a\":{\"y\":false,\"z\":null},\"b\":1.50,\"c\":[]}", "sorted, compact, the last of a repeated name")
+        let value = try JSONParser.parse(
+            "{\"b\": 1.50, \"a\": \"x\\\"\\\\\\n\\u0001é\", \"c\": [], \"a\": {\"z\": null, \"y\": false}}")
+        XCTAssertEqual(
+            value.canonicalText, "{\"a\":{\"y\":false,\"z\":null},\"b\":1.50,\"c\":[]}",
+            "sorted, compact, the last of a repeated name")
         XCTAssertEqual(JSONWriter.string("q\"b\\n\nt\tc\u{1}é"), "\"q\\\"b\\\\n\\nt\\tc\\u0001é\"")
     }
 

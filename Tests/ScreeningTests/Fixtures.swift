@@ -1,17 +1,20 @@
 import Foundation
 import Partners
+
 @testable import Screening
 
 /// Files of the repository (`db/`) and of `../shared`, found from this source file's path.
 enum Fixtures {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let sample = repository.deletingLastPathComponent().appendingPathComponent("shared/examples/tgp-2026-sample")
 
     static func text(_ relative: String) throws -> String {
         try String(contentsOf: repository.appendingPathComponent(relative), encoding: .utf8)
     }
 
-    static let program: Program = try! Program.decode(Data(contentsOf: repository.appendingPathComponent("db/programs/tgp-2026.json")))
+    static let program: Program = try! Program.decode(
+        Data(contentsOf: repository.appendingPathComponent("db/programs/tgp-2026.json")))
     static let partners = PartnerMatcher(partners: try! PartnerListCSV.parse(try! text("db/partners/tgp-2026.csv")))
     static let screener = Screener(program: program, partners: partners)
 
@@ -41,7 +44,8 @@ enum Fixtures {
         return app
     }
 
-    static func decide(_ app: Application, exclusions: [ExclusionHit] = [], duplicates: [DuplicateHit] = []) -> Decision {
+    static func decide(_ app: Application, exclusions: [ExclusionHit] = [], duplicates: [DuplicateHit] = []) -> Decision
+    {
         screener.decide(app, documents: goodDocuments(app), exclusions: exclusions, duplicates: duplicates)
     }
 

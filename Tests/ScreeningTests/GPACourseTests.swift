@@ -1,7 +1,8 @@
 import Foundation
 import PropertyBased
-@testable import Screening
 import Testing
+
+@testable import Screening
 
 /// Clause (3) over courses of study and look-alike marks (issue 21 item 9; interface §1 v1.2,
 /// "Courses" and "Marks off the scale").
@@ -15,8 +16,9 @@ struct GPACourseTests {
     /// One transcript of pattern `pattern`, each grade weighing one credit.
     static func transcript(_ pattern: GradingPattern, _ grades: [String], course: String? = nil) -> Transcript {
         let courses = grades.enumerated().map { i, grade in
-            CourseRecord(title: "c\(i) \(grade)", grade: ConversionTable.read(grade, pattern: pattern)!,
-                         credits: Rational(1))
+            CourseRecord(
+                title: "c\(i) \(grade)", grade: ConversionTable.read(grade, pattern: pattern)!,
+                credits: Rational(1))
         }
         return Transcript(institution: "X", pattern: pattern, unit: .credits, courses: courses, course: course)
     }
@@ -31,15 +33,23 @@ struct GPACourseTests {
 
     // MARK: Courses of study
 
-    @Test("""
-    "either in the course … enrolled at the time of application, or in the last educational institution \
-    attended": an applicant who reaches 2.30 in one course passes, though the pool of both would fail
-    """)
+    @Test(
+        """
+        "either in the course … enrolled at the time of application, or in the last educational institution \
+        attended": an applicant who reaches 2.30 in one course passes, though the pool of both would fail
+        """)
     func anyCourseReachingTheThresholdPasses() {
         let current = Self.transcript(.two, ["C", "C", "C", "C"], course: "master")
         let last = Self.transcript(.two, ["A", "A", "B"], course: "bachelor")
-        #expect(GPACalculator.compute([current, last].map { var t = $0; t.course = nil; return t }).truncated
-            == "1.71", "pooled as before v1.2: (4 + 8) / 7")
+        #expect(
+            GPACalculator.compute(
+                [current, last].map {
+                    var t = $0
+                    t.course = nil
+                    return t
+                }
+            ).truncated
+                == "1.71", "pooled as before v1.2: (4 + 8) / 7")
         let decision = Self.decide([current, last])
         let clause = Fixtures.result(decision, "eligibility.3")
         #expect(clause.status == .pass)
@@ -52,10 +62,11 @@ struct GPACourseTests {
         #expect(trace.studies?.map(\.gpaExcluded) == ["1", "8/3"])
     }
 
-    @Test("""
-    "If you are a transfer student … also calculate the GPA in the same way as the grades you gained before the \
-    transfer": transcripts with the same key are one course, pooled
-    """)
+    @Test(
+        """
+        "If you are a transfer student … also calculate the GPA in the same way as the grades you gained before the \
+        transfer": transcripts with the same key are one course, pooled
+        """)
     func sameKeyPools() {
         let before = Self.transcript(.two, ["A"], course: "bachelor")
         let after = Self.transcript(.one, ["可"], course: "bachelor")
@@ -100,47 +111,53 @@ struct GPACourseTests {
 
     // MARK: Look-alike marks
 
-    @Test("""
-    "a letter A–F or S with +/-, a letter of another pattern's scale (D under pattern 2), a number under a letter \
-    pattern or a letter under a number pattern" is read both ways; Pass, W, AU … stay clearly not grades
-    """, arguments: [
-        (2, "A-", true), (2, "b+", true), (2, "D", true), (2, "S", true), (2, "E", true), (2, "85", true),
-        (2, "良", true), (1, "A", true), (5, "S", true), (4, "D", true), (6, "B", true), (3, "A+", true),
-        (3, "Fail", true), (2, "Pass", false), (2, "W", false), (2, "AU", false), (6, "Incomplete", false),
-        (4, "合格", false), (1, "認定", false), (2, "Credit", false), (2, "Satisfactory", false), (2, "S/U", false),
-        (2, "Approved", false), (3, "W", false),
-    ])
+    @Test(
+        """
+        "a letter A–F or S with +/-, a letter of another pattern's scale (D under pattern 2), a number under a letter \
+        pattern or a letter under a number pattern" is read both ways; Pass, W, AU … stay clearly not grades
+        """,
+        arguments: [
+            (2, "A-", true), (2, "b+", true), (2, "D", true), (2, "S", true), (2, "E", true), (2, "85", true),
+            (2, "良", true), (1, "A", true), (5, "S", true), (4, "D", true), (6, "B", true), (3, "A+", true),
+            (3, "Fail", true), (2, "Pass", false), (2, "W", false), (2, "AU", false), (6, "Incomplete", false),
+            (4, "合格", false), (1, "認定", false), (2, "Credit", false), (2, "Satisfactory", false), (2, "S/U", false),
+            (2, "Approved", false), (3, "W", false),
+        ])
     func lookAlikeOrNot(pattern: Int, mark: String, lookAlike: Bool) throws {
         let grade = try #require(ConversionTable.read(mark, pattern: GradingPattern(rawValue: pattern)!))
         #expect(grade == (lookAlike ? .lookAlike(mark) : .outsideScale(mark)))
     }
 
-    @Test("""
-    "(3) holds when some course reaches 2.30 under both readings": A A A A A A A A A B+ is 3.00 excluded, 2.70 \
-    at 0 points
-    """)
+    @Test(
+        """
+        "(3) holds when some course reaches 2.30 under both readings": A A A A A A A A A B+ is 3.00 excluded, 2.70 \
+        at 0 points
+        """)
     func bothReadingsReach() {
         let decision = Self.decide([Self.transcript(.two, Array(repeating: "A", count: 9) + ["B+"])])
         let clause = Fixtures.result(decision, "eligibility.3")
         #expect(clause.status == .pass)
         #expect(decision.gpa == "3.00")
         #expect(clause.facts.contains { $0.name == "look-alike marks" && $0.value == "c9 B+ (B+)" })
-        #expect(clause.explanation.contains("GPA 2.70 (exactly 27/10) with look-alike marks counted at 0 points"),
-                "\(clause.explanation)")
+        #expect(
+            clause.explanation.contains("GPA 2.70 (exactly 27/10) with look-alike marks counted at 0 points"),
+            "\(clause.explanation)")
     }
 
-    @Test("""
-    "fails when no course reaches it under either": C C B- is 1.00 excluded, 0.66 at 0 points
-    """)
+    @Test(
+        """
+        "fails when no course reaches it under either": C C B- is 1.00 excluded, 0.66 at 0 points
+        """)
     func neitherReadingReaches() {
         let clause = Self.clause([Self.transcript(.two, ["C", "C", "B-"])])
         #expect(clause.status == .fail)
     }
 
-    @Test("""
-    "goes to review naming those marks otherwise": A A B A- is 2.66 excluded and 2.00 at 0 points; the decision's \
-    gpa is the reading with look-alike marks excluded
-    """)
+    @Test(
+        """
+        "goes to review naming those marks otherwise": A A B A- is 2.66 excluded and 2.00 at 0 points; the decision's \
+        gpa is the reading with look-alike marks excluded
+        """)
     func readingsDisagreeGoesToReview() {
         let decision = Self.decide([Self.transcript(.two, ["A", "A", "B", "A-"])])
         let clause = Fixtures.result(decision, "eligibility.3")
@@ -151,8 +168,9 @@ struct GPACourseTests {
         let trace = DecisionTrace(decision)
         #expect(trace.courses[3].lookAlike == true && trace.courses[3].gradePoint == nil)
         #expect(trace.studies?.first?.gpaExcluded == "8/3" && trace.studies?.first?.gpaCountedAtZero == "2")
-        let record = DecisionRecord(applicantID: "x", revision: 1, outcome: decision.outcome, gpa: decision.gpa,
-                                    categories: [], failed: [], review: decision.review, conditions: [], ruleSet: nil)
+        let record = DecisionRecord(
+            applicantID: "x", revision: 1, outcome: decision.outcome, gpa: decision.gpa,
+            categories: [], failed: [], review: decision.review, conditions: [], ruleSet: nil)
         let shown = DecisionReport.render(record: record, trace: trace, decidedAt: "now")
         #expect(shown.contains("no course key [0]: 2.66 / 2.00"), "\(shown)")
         #expect(shown.contains("c3 A-: A- → excluded, or 0 × 1 (a look-alike mark)"), "\(shown)")
@@ -171,8 +189,9 @@ struct GPACourseTests {
     func onlyLookAlikes() {
         let clause = Self.clause([Self.transcript(.two, ["A-", "B+"])])
         #expect(clause.status == .review)
-        #expect(clause.explanation.contains("no mark is on the evaluation scale unless look-alike marks count"),
-                "\(clause.explanation)")
+        #expect(
+            clause.explanation.contains("no mark is on the evaluation scale unless look-alike marks count"),
+            "\(clause.explanation)")
     }
 
     // MARK: Properties of the rule
@@ -215,8 +234,9 @@ struct GPACourseTests {
             } else {
                 mark = notGrades[Int(g.next() % UInt64(notGrades.count))]
             }
-            return CourseRecord(title: "t\(i)", grade: ConversionTable.read(mark, pattern: pattern)!,
-                                credits: Rational(1 + Int(g.next() % 4)))
+            return CourseRecord(
+                title: "t\(i)", grade: ConversionTable.read(mark, pattern: pattern)!,
+                credits: Rational(1 + Int(g.next() % 4)))
         }
         return Transcript(institution: "X", pattern: pattern, unit: .credits, courses: courses, course: key)
     }
@@ -248,16 +268,19 @@ struct GPACourseTests {
             let removed = Self.status(Self.resolved(transcripts, toZero: false))
             #expect((status == .pass) == (zeroed == .pass))
             #expect((status == .fail) == (zeroed == .fail && removed == .fail))
-            #expect(GPACalculator.compute(transcripts).exact
-                == GPACalculator.compute(Self.resolved(transcripts, toZero: false)).exact,
+            #expect(
+                GPACalculator.compute(transcripts).exact
+                    == GPACalculator.compute(Self.resolved(transcripts, toZero: false)).exact,
                 "the decision's gpa is the reading with look-alike marks excluded")
         }
     }
 
     @Test("the order of transcripts, and of courses within them, never changes (3) or the gpa")
     func orderIrrelevant() async {
-        await propertyCheck(input: Gen.int(in: 0...1_000_000).array(of: 1...5),
-                            Gen.int(in: 0...1_000_000)) { seeds, s in
+        await propertyCheck(
+            input: Gen.int(in: 0...1_000_000).array(of: 1...5),
+            Gen.int(in: 0...1_000_000)
+        ) { seeds, s in
             let transcripts = seeds.map(Self.randomTranscript)
             var g = SplitMix(seed: UInt64(s))
             var shuffled = transcripts.map { t -> Transcript in
@@ -273,8 +296,10 @@ struct GPACourseTests {
 
     @Test("adding a course of study never turns a pass into a fail or a review, nor anything else into a fail")
     func addingACourseNeverTurnsAPassIntoAFail() async {
-        await propertyCheck(input: Gen.int(in: 0...1_000_000).array(of: 1...4),
-                            Gen.int(in: 0...1_000_000)) { seeds, s in
+        await propertyCheck(
+            input: Gen.int(in: 0...1_000_000).array(of: 1...4),
+            Gen.int(in: 0...1_000_000)
+        ) { seeds, s in
             let transcripts = seeds.map(Self.randomTranscript)
             var added = Self.randomTranscript(s)
             added.course = "another course"

@@ -1,11 +1,17 @@
-@testable import Screening
 import XCTest
+
+@testable import Screening
 
 /// The Conversion Table, the Formula and its notes, and invariants over random transcripts.
 final class GPATests: XCTestCase {
-    private func transcript(_ pattern: GradingPattern, _ courses: [(String, Int)], unit: Transcript.Unit = .credits) -> Transcript {
-        Transcript(institution: "X", pattern: pattern, unit: unit,
-                   courses: courses.map { CourseRecord(title: "c", grade: ConversionTable.read($0.0, pattern: pattern)!, credits: Rational($0.1)) })
+    private func transcript(_ pattern: GradingPattern, _ courses: [(String, Int)], unit: Transcript.Unit = .credits)
+        -> Transcript
+    {
+        Transcript(
+            institution: "X", pattern: pattern, unit: unit,
+            courses: courses.map {
+                CourseRecord(title: "c", grade: ConversionTable.read($0.0, pattern: pattern)!, credits: Rational($0.1))
+            })
     }
 
     /// "Grade point 3 3 2 1 0": a letter is worth different points in different patterns.
@@ -16,18 +22,23 @@ final class GPATests: XCTestCase {
         XCTAssertEqual(ConversionTable.gradePoint(pattern: .two, entry: "B"), 2)
         XCTAssertEqual(ConversionTable.gradePoint(pattern: .four, entry: "S"), 3)
         XCTAssertEqual(ConversionTable.gradePoint(pattern: .four, entry: "A"), 3)
-        XCTAssertEqual(ConversionTable.gradePoint(pattern: .five, entry: "B"), 3, "pattern 5: B is in the grade-point-3 column")
+        XCTAssertEqual(
+            ConversionTable.gradePoint(pattern: .five, entry: "B"), 3, "pattern 5: B is in the grade-point-3 column")
         XCTAssertEqual(ConversionTable.gradePoint(pattern: .five, entry: "D"), 1)
         XCTAssertEqual(ConversionTable.gradePoint(pattern: .three, score: Rational(80)), 3)
         XCTAssertEqual(ConversionTable.gradePoint(pattern: .three, score: Rational(79)), 2)
         XCTAssertEqual(ConversionTable.gradePoint(pattern: .six, score: Rational(89)), 3)
         XCTAssertEqual(ConversionTable.gradePoint(pattern: .six, score: Rational(59)), 0)
-        XCTAssertEqual(ConversionTable.read("В", pattern: .two), .scale(written: "В", entry: "B"), "Cyrillic В reads as B")
+        XCTAssertEqual(
+            ConversionTable.read("В", pattern: .two), .scale(written: "В", entry: "B"), "Cyrillic В reads as B")
         XCTAssertEqual(ConversionTable.read("Z", pattern: .two), .outsideScale("Z"), "not on the scale: excluded")
         // Interface v1.2: a letter of another pattern's scale looks like a grade and is read both ways.
         XCTAssertEqual(ConversionTable.read("S", pattern: .two), .lookAlike("S"), "S belongs to pattern 4 only")
         XCTAssertNil(ConversionTable.read("101", pattern: .three), "a score outside 0–100 is refused")
-        XCTAssertEqual(ConversionTable.read("Excellent", pattern: .one).flatMap { ConversionTable.gradePoint(of: $0, pattern: .one) }, 3)
+        XCTAssertEqual(
+            ConversionTable.read("Excellent", pattern: .one).flatMap {
+                ConversionTable.gradePoint(of: $0, pattern: .one)
+            }, 3)
     }
 
     /// "A fraction in the GPA should be rounded down to the third decimal place."
@@ -37,13 +48,16 @@ final class GPATests: XCTestCase {
         XCTAssertEqual(gpa.exact, Rational(14, 9))
         XCTAssertEqual(gpa.truncated, "1.55")
         // 2.299…: (3 + 3 + 2×...) construct 23/10 - 1/1000 via credits
-        let nearly = GPACalculator.compute([transcript(.two, [("A", 1299), ("B", 1), ("C", 700)])])  // (3897 + 2 + 700) / 2000 = 2.2995
+        // (3897 + 2 + 700) / 2000 = 2.2995
+        let nearly = GPACalculator.compute([transcript(.two, [("A", 1299), ("B", 1), ("C", 700)])])
         XCTAssertEqual(nearly.truncated, "2.29")
     }
 
     /// "If the credit system is not applicable …, use the number of subjects instead of the number of credits".
     func testSubjectsCountOnceEach() {
-        let gpa = GPACalculator.compute([transcript(.six, [("95", 1), ("91", 1), ("88", 1), ("61", 6)], unit: .subjects)])
+        let gpa = GPACalculator.compute([
+            transcript(.six, [("95", 1), ("91", 1), ("88", 1), ("61", 6)], unit: .subjects)
+        ])
         XCTAssertEqual(gpa.truncated, "2.50")
     }
 
@@ -57,13 +71,18 @@ final class GPATests: XCTestCase {
     /// Property-based: order never matters, a Pass never changes it, 0 ≤ GPA ≤ 3, truncated ≤ exact.
     func testInvariantsOverRandomTranscripts() {
         var generator = SplitMix(seed: 2026)
-        let letters: [GradingPattern: [String]] = [.one: ["優", "良", "可", "不可"], .two: ["A", "B", "C", "F"], .four: ["S", "A", "B", "C", "F"], .five: ["A", "B", "C", "D", "F"]]
+        let letters: [GradingPattern: [String]] = [
+            .one: ["優", "良", "可", "不可"], .two: ["A", "B", "C", "F"], .four: ["S", "A", "B", "C", "F"],
+            .five: ["A", "B", "C", "D", "F"],
+        ]
         for _ in 0..<500 {
             var transcripts: [Transcript] = []
             for _ in 0..<(1 + Int(generator.next() % 3)) {
                 let pattern = GradingPattern(rawValue: 1 + Int(generator.next() % 6))!
                 let courses = (0..<(1 + Int(generator.next() % 12))).map { _ -> (String, Int) in
-                    let grade = letters[pattern].map { $0[Int(generator.next() % UInt64($0.count))] } ?? String(generator.next() % 101)
+                    let grade =
+                        letters[pattern].map { $0[Int(generator.next() % UInt64($0.count))] }
+                        ?? String(generator.next() % 101)
                     return (grade, 1 + Int(generator.next() % 6))
                 }
                 transcripts.append(transcript(pattern, courses, unit: generator.next() % 4 == 0 ? .subjects : .credits))
@@ -73,7 +92,11 @@ final class GPATests: XCTestCase {
             XCTAssertTrue(exact >= .zero && exact <= Rational(3))
             let truncated = Rational(exact.truncated(places: 2), 100)
             XCTAssertTrue(truncated <= exact && exact - truncated < Rational(1, 100))
-            var shuffled = transcripts.map { t -> Transcript in var t = t; t.courses.shuffle(using: &generator); return t }
+            var shuffled = transcripts.map { t -> Transcript in
+                var t = t
+                t.courses.shuffle(using: &generator)
+                return t
+            }
             shuffled.shuffle(using: &generator)
             XCTAssertEqual(GPACalculator.compute(shuffled).exact, exact, "order never matters")
             var withPass = transcripts

@@ -1,5 +1,6 @@
-@testable import Screening
 import XCTest
+
+@testable import Screening
 
 /// Interface §4: "case, accents, punctuation, spacing, and which part was written as family or
 /// given name do not matter … a close but not equal name sends the clause to review."

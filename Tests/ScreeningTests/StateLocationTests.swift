@@ -1,20 +1,28 @@
-@testable import Screening
 import Testing
+
+@testable import Screening
 
 /// Note 2 lists states beside cities: "New South Wales, … Sao Paulo (state)". `region` is optional
 /// (interface §1), so a city of such a country that is on neither list may lie in the state.
 @Suite("Clause (2)(a): states of note 2")
 struct StateLocationTests {
-    private func clause(country: String, city: String, region: String?, institution: String = "Some Company") -> ClauseResult {
+    private func clause(country: String, city: String, region: String?, institution: String = "Some Company")
+        -> ClauseResult
+    {
         let app = Fixtures.base {
-            $0.affiliation = Affiliation(institution: institution, kind: .company, country: country, city: city, region: region,
-                                         status: .enrolled, completedOn: nil, level: .staff)
+            $0.affiliation = Affiliation(
+                institution: institution, kind: .company, country: country, city: city, region: region,
+                status: .enrolled, completedOn: nil, level: .staff)
         }
         return Fixtures.result(Fixtures.decide(app), "eligibility.2")
     }
 
-    @Test("region absent, a city of the state's country not on the lists: a person checks the location",
-          arguments: [("AU", "Newcastle"), ("AU", "Wollongong"), ("AU", "Melbourne"), ("BR", "Campinas"), ("BR", "Santos"), ("AU", "")])
+    @Test(
+        "region absent, a city of the state's country not on the lists: a person checks the location",
+        arguments: [
+            ("AU", "Newcastle"), ("AU", "Wollongong"), ("AU", "Melbourne"), ("BR", "Campinas"), ("BR", "Santos"),
+            ("AU", ""),
+        ])
     func unknownStateGoesToReview(country: String, city: String) {
         let result = clause(country: country, city: city, region: nil)
         #expect(result.status == .review, "\(result.explanation)")
@@ -22,11 +30,15 @@ struct StateLocationTests {
         #expect(result.categories.isEmpty)
     }
 
-    @Test("the state given, or a city that names it, decides", arguments: [
-        ("AU", "Newcastle", "New South Wales", ClauseStatus.pass), ("AU", "Newcastle", "NSW", .pass), ("AU", "Sydney", nil, .pass),
-        ("BR", "São Paulo", nil, .pass), ("BR", "Campinas", "SP", .pass), ("BR", "Campinas", "Estado de São Paulo", .pass),
-        ("AU", "Melbourne", "Victoria", .fail), ("BR", "Rio de Janeiro", "Rio de Janeiro", .fail),
-    ] as [(String, String, String?, ClauseStatus)])
+    @Test(
+        "the state given, or a city that names it, decides",
+        arguments: [
+            ("AU", "Newcastle", "New South Wales", ClauseStatus.pass), ("AU", "Newcastle", "NSW", .pass),
+            ("AU", "Sydney", nil, .pass),
+            ("BR", "São Paulo", nil, .pass), ("BR", "Campinas", "SP", .pass),
+            ("BR", "Campinas", "Estado de São Paulo", .pass),
+            ("AU", "Melbourne", "Victoria", .fail), ("BR", "Rio de Janeiro", "Rio de Janeiro", .fail),
+        ] as [(String, String, String?, ClauseStatus)])
     func regionDecides(country: String, city: String, region: String?, expected: ClauseStatus) {
         #expect(clause(country: country, city: city, region: region).status == expected)
     }

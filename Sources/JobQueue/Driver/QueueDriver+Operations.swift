@@ -12,7 +12,8 @@ extension QueueDriver {
 
     /// One job's row, or nil.
     static func job(id: Int64, on connection: Connection) async throws -> JobSummary? {
-        try await connection.query("SELECT \(summaryColumns) FROM bursar_jobs WHERE id = $1", id).first.map(JobSummary.init)
+        try await connection.query("SELECT \(summaryColumns) FROM bursar_jobs WHERE id = $1", id).first.map(
+            JobSummary.init)
     }
 
     /// Jobs matching every filter given, newest first, at most `limit`, below `before` when set.
@@ -53,7 +54,8 @@ extension QueueDriver {
 
     /// Ends a waiting job as `state` (cancelled or discarded) at once.
     static func finalizeWaiting(id: Int64, as state: JobState, on connection: Connection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE bursar_jobs SET state = $2, finalized_at = now()
             WHERE id = $1 AND state IN ('available', 'scheduled', 'retryable')
             """, id, state.rawValue)
@@ -61,14 +63,17 @@ extension QueueDriver {
 
     /// Asks the worker running a job to stop (it sees the request at its next lease renewal).
     static func requestCancel(id: Int64, on connection: Connection) async throws {
-        try await connection.query("UPDATE bursar_jobs SET cancel_requested = true WHERE id = $1 AND state = 'running'", id)
+        try await connection.query(
+            "UPDATE bursar_jobs SET cancel_requested = true WHERE id = $1 AND state = 'running'", id)
     }
 
     /// Makes a finished or waiting job available now with a fresh attempt budget, unless another
     /// live job holds its unique key. Returns its queue when it was made available.
     static func retry(id: Int64, on connection: Connection) async throws -> String? {
-        let rows = try await connection.query("""
-            UPDATE bursar_jobs j SET state = 'available', scheduled_at = now(), finalized_at = NULL, cancel_requested = false,
+        let rows = try await connection.query(
+            """
+            UPDATE bursar_jobs j SET state = 'available', scheduled_at = now(), finalized_at = NULL,
+                cancel_requested = false,
                 max_attempts = greatest(max_attempts, attempt + 1)
             WHERE id = $1 AND state IN ('retryable', 'discarded', 'cancelled', 'scheduled')
               AND NOT EXISTS (SELECT 1 FROM bursar_jobs o WHERE o.unique_key = j.unique_key AND o.id <> j.id
@@ -81,12 +86,14 @@ extension QueueDriver {
     /// Whether the queue is paused, locking its settings row (when it has one) until the
     /// transaction ends.
     static func lockPaused(queue: String, on connection: Connection) async throws -> Bool {
-        try await connection.query("SELECT paused FROM bursar_queues WHERE name = $1 FOR UPDATE", queue).first?.bool("paused") ?? false
+        try await connection.query("SELECT paused FROM bursar_queues WHERE name = $1 FOR UPDATE", queue).first?.bool(
+            "paused") ?? false
     }
 
     /// Pauses or resumes a queue; a resumed queue's workers are woken.
     static func setPaused(_ paused: Bool, queue: String, on connection: Connection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO bursar_queues (name, paused, updated_at) VALUES ($1, $2, now())
             ON CONFLICT (name) DO UPDATE SET paused = excluded.paused, updated_at = now()
             """, queue, paused)
@@ -95,9 +102,11 @@ extension QueueDriver {
 
     /// Whether the queue has settings (it was paused or resumed) or jobs.
     static func queueIsKnown(_ name: String, on connection: Connection) async throws -> Bool {
-        try await connection.query("""
+        try await connection.query(
+            """
             SELECT EXISTS (SELECT 1 FROM bursar_queues WHERE name = $1)
                 OR EXISTS (SELECT 1 FROM bursar_jobs WHERE queue = $1) AS known
-            """, name).first?.bool("known") ?? false
+            """, name
+        ).first?.bool("known") ?? false
     }
 }

@@ -22,40 +22,55 @@ extension QueueDriver {
         """
 
     /// Jobs per queue and live state, with the age of the oldest available one.
-    static func liveCounts(on connection: Connection) async throws -> [(queue: String, state: String, count: Int, oldest: Double?)] {
-        try await connection.query(liveCountsSQL).map { (try $0.string("queue"), try $0.string("state"), try $0.int("n"), try $0.double("oldest")) }
+    static func liveCounts(on connection: Connection) async throws -> [(
+        queue: String, state: String, count: Int, oldest: Double?
+    )] {
+        try await connection.query(liveCountsSQL).map {
+            (try $0.string("queue"), try $0.string("state"), try $0.int("n"), try $0.double("oldest"))
+        }
     }
 
     /// Jobs per queue and state that ended within the last hour.
-    static func finishedLastHour(on connection: Connection) async throws -> [(queue: String, state: String, count: Int)] {
-        try await connection.query("""
+    static func finishedLastHour(on connection: Connection) async throws -> [(queue: String, state: String, count: Int)]
+    {
+        try await connection.query(
+            """
             SELECT queue, state, count(*)::bigint AS n FROM bursar_jobs
             WHERE finalized_at > now() - interval '1 hour' GROUP BY queue, state
-            """).map { (try $0.string("queue"), try $0.string("state"), try $0.int("n")) }
+            """
+        ).map { (try $0.string("queue"), try $0.string("state"), try $0.int("n")) }
     }
 
     /// Every queue with settings, and whether it is paused.
     static func queueSettings(on connection: Connection) async throws -> [(queue: String, paused: Bool)] {
-        try await connection.query("SELECT name, paused FROM bursar_queues").map { (try $0.string("name"), try $0.bool("paused")) }
+        try await connection.query("SELECT name, paused FROM bursar_queues").map {
+            (try $0.string("name"), try $0.bool("paused"))
+        }
     }
 
     /// Jobs completed within the last minute.
     static func completedLastMinute(on connection: Connection) async throws -> Int {
-        try await connection.query("""
+        try await connection.query(
+            """
             SELECT count(*)::bigint AS n FROM bursar_jobs
             WHERE finalized_at > now() - interval '1 minute' AND state = 'completed'
-            """).first!.int("n")
+            """
+        ).first!.int("n")
     }
 
     /// Kinds that failed within the last day (retryable or discarded), most failures first,
     /// with the latest error message of each.
-    static func recentFailures(limit: Int, on connection: Connection) async throws -> [(kind: String, count: Int, last: String?)] {
-        try await connection.query("""
+    static func recentFailures(limit: Int, on connection: Connection) async throws -> [(
+        kind: String, count: Int, last: String?
+    )] {
+        try await connection.query(
+            """
             SELECT kind, count(*)::bigint AS n,
                    (array_agg(errors -> -1 ->> 'message' ORDER BY id DESC))[1] AS last
             FROM bursar_jobs
             WHERE state IN ('retryable', 'discarded') AND scheduled_at > now() - interval '1 day'
             GROUP BY kind ORDER BY n DESC LIMIT $1
-            """, limit).map { (try $0.string("kind"), try $0.int("n"), try $0.optionalString("last")) }
+            """, limit
+        ).map { (try $0.string("kind"), try $0.int("n"), try $0.optionalString("last")) }
     }
 }

@@ -23,7 +23,8 @@ enum QueueDriver {
     /// is skipped. Returns the ids inserted.
     static func insert(_ jobs: [JobInsert], notifying: [String], on connection: Connection) async throws -> [Int64] {
         guard !jobs.isEmpty else { return [] }
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             WITH inserted AS (
                 INSERT INTO bursar_jobs (kind, queue, args, priority, max_attempts, scheduled_at, state, unique_key)
                 SELECT k, q, a::jsonb, p, m, coalesce(s, now()),
@@ -57,17 +58,21 @@ enum QueueDriver {
 
     /// Claims up to `limit` runnable jobs of an unpaused `queue`, in priority, time and id order,
     /// skipping rows others hold.
-    static func claim(queue: String, limit: Int, worker: String, lease: Duration, on connection: Connection) async throws -> [ClaimedJob] {
+    static func claim(queue: String, limit: Int, worker: String, lease: Duration, on connection: Connection)
+        async throws -> [ClaimedJob]
+    {
         guard limit > 0 else { return [] }
         return try await connection.query(claimSQL, queue, limit, worker, lease.seconds).map(ClaimedJob.init(row:))
     }
 
     /// Completes one job inside the caller's transaction; false when the attempt no longer owns it.
     static func complete(_ job: ClaimedJob, on connection: Connection) async throws -> Bool {
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE bursar_jobs SET state = 'completed', finalized_at = now()
             WHERE id = $1 AND attempt = $2 AND state = 'running'
-            """, job.id, job.attempt).affectedRows == 1
+            """, job.id, job.attempt
+        ).affectedRows == 1
     }
 
     /// The key of one attempt, `id × 2³² + attempt` as `numeric`, and the same expression over
@@ -96,38 +101,49 @@ enum QueueDriver {
     /// Records a failed attempt: retryable after `retryIn`, or discarded when it was the last —
     /// or cancelled when an operator asked while it ran (River's `JobSetStateIfRunning`): a
     /// cancel request the worker had not seen yet is not undone by a retry.
-    static func fail(_ job: ClaimedJob, message: String, retryIn: Duration, on connection: Connection) async throws -> Bool {
-        try await connection.query("""
+    static func fail(_ job: ClaimedJob, message: String, retryIn: Duration, on connection: Connection) async throws
+        -> Bool
+    {
+        try await connection.query(
+            """
             UPDATE bursar_jobs SET
                 state = CASE WHEN cancel_requested THEN 'cancelled'
                              WHEN attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END,
                 finalized_at = CASE WHEN cancel_requested OR attempt >= max_attempts THEN now() END,
                 scheduled_at = now() + make_interval(secs => $3::float8),
-                errors = errors || jsonb_build_array(jsonb_build_object('attempt', attempt, 'at', now(), 'message', $4::text))
+                errors = errors || jsonb_build_array(jsonb_build_object('attempt', attempt, 'at', now(), 'message',
+                    $4::text))
             WHERE id = $1 AND attempt = $2 AND state = 'running'
-            """, job.id, job.attempt, retryIn.seconds, String(message.prefix(2000))).affectedRows == 1
+            """, job.id, job.attempt, retryIn.seconds, String(message.prefix(2000))
+        ).affectedRows == 1
     }
 
     /// Puts a running job back to wait `delay` without counting the attempt (cancelled instead
     /// when an operator asked while it ran).
     static func snooze(_ job: ClaimedJob, delay: Duration, on connection: Connection) async throws -> Bool {
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE bursar_jobs SET
-                state = CASE WHEN cancel_requested THEN 'cancelled' WHEN $3::float8 > 0 THEN 'scheduled' ELSE 'available' END,
+                state = CASE WHEN cancel_requested THEN 'cancelled' WHEN $3::float8 > 0 THEN 'scheduled' ELSE
+                    'available' END,
                 finalized_at = CASE WHEN cancel_requested THEN now() END,
                 attempt = attempt - CASE WHEN cancel_requested THEN 0 ELSE 1 END,
                 scheduled_at = now() + make_interval(secs => $3::float8)
             WHERE id = $1 AND attempt = $2 AND state = 'running'
-            """, job.id, job.attempt, delay.seconds).affectedRows == 1
+            """, job.id, job.attempt, delay.seconds
+        ).affectedRows == 1
     }
 
     /// Puts back a job whose kind this process has no handler for (River retries it too): it
     /// waits 1, 2, 4 … seconds by the errors in its history, at most `maximumDelay`, its attempt
     /// uncounted — a rolling deploy's old process must not use up the budget of a new kind —
     /// and the history says why. Cancelled instead when an operator asked while it was claimed.
-    static func deferUnknownKind(_ job: ClaimedJob, message: String, maximumDelay: Duration,
-                                 on connection: Connection) async throws -> Bool {
-        try await connection.query("""
+    static func deferUnknownKind(
+        _ job: ClaimedJob, message: String, maximumDelay: Duration,
+        on connection: Connection
+    ) async throws -> Bool {
+        try await connection.query(
+            """
             UPDATE bursar_jobs SET
                 state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'retryable' END,
                 finalized_at = CASE WHEN cancel_requested THEN now() END,
@@ -137,16 +153,20 @@ enum QueueDriver {
                 errors = errors
                     || jsonb_build_array(jsonb_build_object('attempt', attempt, 'at', now(), 'message', $4::text))
             WHERE id = $1 AND attempt = $2 AND state = 'running'
-            """, job.id, job.attempt, maximumDelay.seconds, String(message.prefix(2000))).affectedRows == 1
+            """, job.id, job.attempt, maximumDelay.seconds, String(message.prefix(2000))
+        ).affectedRows == 1
     }
 
     /// Ends a running job as cancelled.
     static func cancelRunning(_ job: ClaimedJob, message: String, on connection: Connection) async throws -> Bool {
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE bursar_jobs SET state = 'cancelled', finalized_at = now(),
-                errors = errors || jsonb_build_array(jsonb_build_object('attempt', attempt, 'at', now(), 'message', $3::text))
+                errors = errors || jsonb_build_array(jsonb_build_object('attempt', attempt, 'at', now(), 'message',
+                    $3::text))
             WHERE id = $1 AND attempt = $2 AND state = 'running'
-            """, job.id, job.attempt, String(message.prefix(2000))).affectedRows == 1
+            """, job.id, job.attempt, String(message.prefix(2000))
+        ).affectedRows == 1
     }
 
     /// How many graceful stops may interrupt a job before it is discarded: a release counts no
@@ -160,7 +180,8 @@ enum QueueDriver {
     /// the ``interruptionLimit``th discards the job, saying why.
     static func release(_ jobs: [ClaimedJob], on connection: Connection) async throws -> Int {
         guard !jobs.isEmpty else { return 0 }
-        let released = try await connection.query("""
+        let released = try await connection.query(
+            """
             WITH counted AS (
                 SELECT j.id, (SELECT count(*) FROM jsonb_array_elements(j.errors) AS e WHERE e ? 'interrupted') + 1 AS n
                 FROM bursar_jobs j
@@ -189,12 +210,16 @@ enum QueueDriver {
 
     /// Extends the leases `worker` holds. Returns the attempts still owned and, of those, the
     /// ones an operator asked to cancel.
-    static func renewLeases(_ jobs: [ClaimedJob], worker: String, lease: Duration,
-                            on connection: Connection) async throws -> (owned: Set<JobKey>, cancelRequested: Set<JobKey>) {
+    static func renewLeases(
+        _ jobs: [ClaimedJob], worker: String, lease: Duration,
+        on connection: Connection
+    ) async throws -> (owned: Set<JobKey>, cancelRequested: Set<JobKey>) {
         guard !jobs.isEmpty else { return ([], []) }
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             UPDATE bursar_jobs j SET lease_expires_at = now() + make_interval(secs => $3::float8)
-            WHERE j.id = ANY($1::bigint[]) AND \(attemptKey) = ANY($4::numeric[]) AND j.state = 'running' AND j.attempted_by = $2
+            WHERE j.id = ANY($1::bigint[]) AND \(attemptKey) = ANY($4::numeric[]) AND j.state = 'running'
+                AND j.attempted_by = $2
             RETURNING j.id, j.attempt, j.cancel_requested
             """, BigintArray(jobs.map(\.id)), worker, lease.seconds, attemptKeys(jobs))
         var owned: Set<JobKey> = []
@@ -214,9 +239,12 @@ enum QueueDriver {
     /// that crashes its process must not bring the workers down again at once — or discarded
     /// after the last attempt, or cancelled when an operator asked. Returns the queues of the
     /// jobs made available (none now: the scheduler makes them available when due).
-    static func rescue(limit: Int, grace: Duration,
-                       on connection: Connection) async throws -> (count: Int, queues: [String]) {
-        let rows = try await connection.query("""
+    static func rescue(
+        limit: Int, grace: Duration,
+        on connection: Connection
+    ) async throws -> (count: Int, queues: [String]) {
+        let rows = try await connection.query(
+            """
             WITH lapsed AS (
                 SELECT id FROM bursar_jobs
                 WHERE state = 'running' AND lease_expires_at < now() - make_interval(secs => $2::float8)
@@ -239,7 +267,8 @@ enum QueueDriver {
 
     /// Makes at most `limit` due scheduled and retryable jobs available. Returns their queues.
     static func schedule(limit: Int, on connection: Connection) async throws -> [String] {
-        try await connection.query("""
+        try await connection.query(
+            """
             WITH due AS (
                 SELECT id FROM bursar_jobs
                 WHERE state IN ('scheduled', 'retryable') AND scheduled_at <= now()
@@ -248,7 +277,8 @@ enum QueueDriver {
             )
             UPDATE bursar_jobs j SET state = 'available' FROM due WHERE j.id = due.id
             RETURNING j.queue
-            """, limit).map { try $0.string("queue") }
+            """, limit
+        ).map { try $0.string("queue") }
     }
 
     /// The cleaner's statement: `$1` completed retention, `$2` discarded retention, `$3` limit.
@@ -269,19 +299,24 @@ enum QueueDriver {
         """
 
     /// Deletes at most `limit` finished jobs older than their retention.
-    static func clean(completedRetention: Duration, discardedRetention: Duration, limit: Int,
-                      on connection: Connection) async throws -> Int {
+    static func clean(
+        completedRetention: Duration, discardedRetention: Duration, limit: Int,
+        on connection: Connection
+    ) async throws -> Int {
         try await connection.query(cleanSQL, completedRetention.seconds, discardedRetention.seconds, limit).affectedRows
     }
 
     /// Holds or takes `role` for another `lease`. True when `holder` holds it.
     static func elect(role: String, holder: String, lease: Duration, on connection: Connection) async throws -> Bool {
-        try await connection.query("""
-            INSERT INTO bursar_leaders (role, holder, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3::float8))
+        try await connection.query(
+            """
+            INSERT INTO bursar_leaders (role, holder, expires_at) VALUES ($1, $2,
+                now() + make_interval(secs => $3::float8))
             ON CONFLICT (role) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
             WHERE bursar_leaders.expires_at < now() OR bursar_leaders.holder = excluded.holder
             RETURNING holder
-            """, role, holder, lease.seconds).count == 1
+            """, role, holder, lease.seconds
+        ).count == 1
     }
 
     /// Gives `role` up at once, so another process takes over without waiting for the lease.
@@ -293,7 +328,8 @@ enum QueueDriver {
     static func notify(queues: [String], on connection: Connection) async throws {
         let distinct = Array(Set(queues))
         guard !distinct.isEmpty else { return }
-        try await connection.query("SELECT pg_notify($1, q) FROM unnest($2::text[]) AS q", JobQueueClient.channel, TextArray(distinct))
+        try await connection.query(
+            "SELECT pg_notify($1, q) FROM unnest($2::text[]) AS q", JobQueueClient.channel, TextArray(distinct))
     }
 
     // MARK: drain
@@ -301,28 +337,34 @@ enum QueueDriver {
     /// True when none of `queues` has a job that can run now or within `horizon`: none
     /// available in an unpaused queue, none running, none scheduled or retryable due that soon.
     static func isIdle(queues: [String], horizon: Duration, on connection: Connection) async throws -> Bool {
-        try await connection.query("""
+        try await connection.query(
+            """
             SELECT NOT EXISTS (SELECT 1 FROM bursar_jobs j WHERE j.state = 'available' AND j.queue = ANY($1::text[])
                                AND NOT EXISTS (SELECT 1 FROM bursar_queues WHERE name = j.queue AND paused))
                AND NOT EXISTS (SELECT 1 FROM bursar_jobs WHERE state = 'running' AND queue = ANY($1::text[]))
-               AND NOT EXISTS (SELECT 1 FROM bursar_jobs WHERE state IN ('scheduled', 'retryable') AND queue = ANY($1::text[])
+               AND NOT EXISTS (SELECT 1 FROM bursar_jobs WHERE state IN ('scheduled',
+                   'retryable') AND queue = ANY($1::text[])
                                AND scheduled_at <= now() + make_interval(secs => $2::float8))
                AS idle
-            """, TextArray(queues), horizon.seconds).first!.bool("idle")
+            """, TextArray(queues), horizon.seconds
+        ).first!.bool("idle")
     }
 
     /// What a drain leaves: jobs waiting in paused queues, and jobs due later.
     static func leftovers(queues: [String], on connection: Connection) async throws -> DrainLeftovers {
-        let paused = try await connection.query("""
+        let paused = try await connection.query(
+            """
             SELECT j.queue, count(*)::bigint AS n FROM bursar_jobs j
             JOIN bursar_queues q ON q.name = j.queue AND q.paused
             WHERE j.state = 'available' AND j.queue = ANY($1::text[])
             GROUP BY j.queue ORDER BY j.queue
             """, TextArray(queues))
-        let later = try await connection.query("""
+        let later = try await connection.query(
+            """
             SELECT count(*)::bigint AS n, min(scheduled_at) AS next FROM bursar_jobs
             WHERE state IN ('scheduled', 'retryable') AND queue = ANY($1::text[])
-            """, TextArray(queues)).first!
+            """, TextArray(queues)
+        ).first!
         return DrainLeftovers(
             pausedQueues: try paused.map { (queue: try $0.string("queue"), jobs: try $0.int("n")) },
             scheduledLater: try later.int("n"),
@@ -352,7 +394,8 @@ extension Duration {
 extension ClaimedJob {
     /// A claimed row: `id, kind, queue, args, attempt, max_attempts`, as a claim returns them.
     init(row: PostgresRow) throws {
-        self.init(id: try row.int64("id"), kind: try row.string("kind"), queue: try row.string("queue"),
-                  args: try row.string("args"), attempt: try row.int("attempt"), maxAttempts: try row.int("max_attempts"))
+        self.init(
+            id: try row.int64("id"), kind: try row.string("kind"), queue: try row.string("queue"),
+            args: try row.string("args"), attempt: try row.int("attempt"), maxAttempts: try row.int("max_attempts"))
     }
 }

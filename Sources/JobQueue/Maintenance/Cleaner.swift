@@ -9,8 +9,10 @@ public struct Cleaner: MaintenanceService {
     public var completedRetention: Duration
     public var discardedRetention: Duration
 
-    public init(pool: ConnectionPool, interval: Duration = .seconds(30), batchLimit: Int = 10_000,
-                completedRetention: Duration = .seconds(24 * 3600), discardedRetention: Duration = .seconds(7 * 24 * 3600)) {
+    public init(
+        pool: ConnectionPool, interval: Duration = .seconds(30), batchLimit: Int = 10_000,
+        completedRetention: Duration = .seconds(24 * 3600), discardedRetention: Duration = .seconds(7 * 24 * 3600)
+    ) {
         self.pool = pool
         self.interval = interval
         self.batchLimit = batchLimit
@@ -20,8 +22,9 @@ public struct Cleaner: MaintenanceService {
 
     public func runOnce() async throws -> Int {
         try await pool.withConnection { connection in
-            try await QueueDriver.clean(completedRetention: completedRetention, discardedRetention: discardedRetention,
-                                        limit: batchLimit, on: connection)
+            try await QueueDriver.clean(
+                completedRetention: completedRetention, discardedRetention: discardedRetention,
+                limit: batchLimit, on: connection)
         }
     }
 }

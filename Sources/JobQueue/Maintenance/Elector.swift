@@ -15,7 +15,10 @@ public final class Elector: @unchecked Sendable {
     private let lock = NSLock()
     private var leading = false
 
-    public init(pool: ConnectionPool, holder: String, lease: Duration = .seconds(5), interval: Duration = .seconds(1), logger: Logger) {
+    public init(
+        pool: ConnectionPool, holder: String, lease: Duration = .seconds(5), interval: Duration = .seconds(1),
+        logger: Logger
+    ) {
         self.pool = pool
         self.holder = holder
         self.lease = lease
@@ -24,14 +27,21 @@ public final class Elector: @unchecked Sendable {
     }
 
     /// True while this process holds the role.
-    public var isLeader: Bool { lock.lock(); defer { lock.unlock() }; return leading }
+    public var isLeader: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return leading
+    }
 
     private func set(_ value: Bool) {
         lock.lock()
         let changed = leading != value
         leading = value
         lock.unlock()
-        if changed { logger.info(value ? "became maintenance leader" : "no longer maintenance leader", metadata: ["holder": "\(holder)"]) }
+        if changed {
+            logger.info(
+                value ? "became maintenance leader" : "no longer maintenance leader", metadata: ["holder": "\(holder)"])
+        }
     }
 
     /// One election: holds or takes the role for another lease. True when held.

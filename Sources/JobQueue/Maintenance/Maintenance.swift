@@ -38,12 +38,17 @@ public struct Maintenance: Sendable {
     let logger: Logger
 
     public init(client: JobQueueClient, holder: String, configuration: Configuration = .init(), logger: Logger) {
-        elector = Elector(pool: client.pool, holder: holder, lease: configuration.leaderLease, interval: configuration.interval, logger: logger)
-        rescuer = Rescuer(pool: client.pool, interval: configuration.interval, batchLimit: configuration.rescueBatch,
-                          grace: configuration.rescueGrace)
-        scheduler = Scheduler(pool: client.pool, interval: configuration.interval, batchLimit: configuration.scheduleBatch)
-        cleaner = Cleaner(pool: client.pool, interval: configuration.cleanInterval, batchLimit: configuration.cleanBatch,
-                          completedRetention: configuration.completedRetention, discardedRetention: configuration.discardedRetention)
+        elector = Elector(
+            pool: client.pool, holder: holder, lease: configuration.leaderLease, interval: configuration.interval,
+            logger: logger)
+        rescuer = Rescuer(
+            pool: client.pool, interval: configuration.interval, batchLimit: configuration.rescueBatch,
+            grace: configuration.rescueGrace)
+        scheduler = Scheduler(
+            pool: client.pool, interval: configuration.interval, batchLimit: configuration.scheduleBatch)
+        cleaner = Cleaner(
+            pool: client.pool, interval: configuration.cleanInterval, batchLimit: configuration.cleanBatch,
+            completedRetention: configuration.completedRetention, discardedRetention: configuration.discardedRetention)
         self.configuration = configuration
         self.logger = logger
     }
@@ -63,7 +68,9 @@ public struct Maintenance: Sendable {
             group.addTask { await elector.run(clock: clock) }
             for service in [rescuer, scheduler, cleaner] as [any MaintenanceService] {
                 group.addTask {
-                    await MaintenanceLoop(service: service, elector: elector, clock: clock, logger: logger, hook: configuration.hook).run()
+                    await MaintenanceLoop(
+                        service: service, elector: elector, clock: clock, logger: logger, hook: configuration.hook
+                    ).run()
                 }
             }
         }

@@ -13,8 +13,10 @@ public struct Rescuer: MaintenanceService {
     public var batchLimit: Int
     public var grace: Duration
 
-    public init(pool: ConnectionPool, interval: Duration = .seconds(1), batchLimit: Int = 1000,
-                grace: Duration = .seconds(10)) {
+    public init(
+        pool: ConnectionPool, interval: Duration = .seconds(1), batchLimit: Int = 1000,
+        grace: Duration = .seconds(10)
+    ) {
         self.pool = pool
         self.interval = interval
         self.batchLimit = batchLimit

@@ -16,8 +16,10 @@ public enum LockTimeoutRetry {
 
     /// Runs `body` in a transaction whose lock waits last at most `lockTimeout`, again after a
     /// growing pause (a quarter second up to five) each time a lock wait ran out.
-    public static func transaction<T>(on connection: Connection, what: String, lockTimeout: Duration = lockTimeout,
-                                      _ body: (Connection) async throws -> T) async throws -> T {
+    public static func transaction<T>(
+        on connection: Connection, what: String, lockTimeout: Duration = lockTimeout,
+        _ body: (Connection) async throws -> T
+    ) async throws -> T {
         let clock = ContinuousClock()
         let deadline = clock.now + patience
         var pause: Duration = .milliseconds(250)
@@ -31,11 +33,12 @@ public enum LockTimeoutRetry {
                 }
             } catch let error as PostgresError where error.sqlState == "55P03" {
                 guard clock.now + pause < deadline else {
-                    throw PostgresError(kind: error.kind, sqlState: error.sqlState,
-                                        message: "\(what): the tables it changes stayed locked by other sessions "
-                                            + "for \(patience); "
-                                            + "stop long transactions (see pg_stat_activity) and run it again",
-                                        detail: error.message)
+                    throw PostgresError(
+                        kind: error.kind, sqlState: error.sqlState,
+                        message: "\(what): the tables it changes stayed locked by other sessions "
+                            + "for \(patience); "
+                            + "stop long transactions (see pg_stat_activity) and run it again",
+                        detail: error.message)
                 }
                 try await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(5))

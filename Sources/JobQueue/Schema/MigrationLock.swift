@@ -10,8 +10,10 @@ import Postgres
 public enum MigrationLock {
     /// Runs `body` holding the advisory lock `key` on `connection`, released after it returns or
     /// throws.
-    public static func holding<T>(_ key: Int64, on connection: Connection,
-                                  _ body: () async throws -> T) async throws -> T {
+    public static func holding<T>(
+        _ key: Int64, on connection: Connection,
+        _ body: () async throws -> T
+    ) async throws -> T {
         while try await !connection.query("SELECT pg_try_advisory_lock($1) AS l", key).first!.bool("l") {
             try await Task.sleep(for: .milliseconds(100))
         }

@@ -26,24 +26,27 @@ extension Clause {
     public static let affiliation = Clause(
         id: "eligibility.2",
         text: """
-        (2) Those who fall under any of the following categories: (a) to (c). (a) Those who are enrolled in a research \
-        institution such as a university, governmental agency, local governmental agency (hereinafter referred to as "the \
-        Institution"), company, etc. and whose main campus, laboratory, or office, etc. is located in Asian countries/regions \
-        (*note1), Sister and Friendship Cities/States of TMG (*note2), etc., or those who have graduated from or completed an \
-        educational course at the Institution less than one year before applying for the program. (b) Those who are enrolled \
-        in any of the universities listed in the International Partner Universities/Institutions shown in Attachment 5 \
-        (*note3), or those who have graduated from or completed an educational course at international partner \
-        universities/institutions less than one year before applying for the program. (c) Those who are enrolled in a \
-        master's course (equivalent to the master's course at TMU) at a university in Japan with a visa status of residence \
-        of "Student" at the time of application.
-        """
+            (2) Those who fall under any of the following categories: (a) to (c). (a) Those who are enrolled in a \
+            research institution such as a university, governmental agency, local governmental agency (hereinafter \
+            referred to as "the Institution"), company, etc. and whose main campus, laboratory, or office, etc. is \
+            located in Asian countries/regions (*note1), Sister and Friendship Cities/States of TMG (*note2), etc., or \
+            those who have graduated from or completed an educational course at the Institution less than one year \
+            before applying for the program. (b) Those who are enrolled in any of the universities listed in the \
+            International Partner Universities/Institutions shown in Attachment 5 (*note3), or those who have \
+            graduated from or completed an educational course at international partner universities/institutions less \
+            than one year before applying for the program. (c) Those who are enrolled in a master's course (equivalent \
+            to the master's course at TMU) at a university in Japan with a visa status of residence of "Student" at \
+            the time of application.
+            """
     ) { ctx in
         let app = ctx.application
         let aff = app.affiliation
         var categories: [String] = []
         var reasons: [String] = []
         var facts: [ClauseResult.Fact] = [
-            .init("institution", aff.institution), .init("location", [aff.city, aff.region ?? "", aff.country].filter { !$0.isEmpty }.joined(separator: ", ")),
+            .init("institution", aff.institution),
+            .init(
+                "location", [aff.city, aff.region ?? "", aff.country].filter { !$0.isEmpty }.joined(separator: ", ")),
             .init("status", aff.status.rawValue + (aff.completedOn.map { " on \($0)" } ?? "")),
         ]
 
@@ -57,7 +60,8 @@ extension Clause {
         case .graduated:
             let completed = aff.completedOn!
             current = completed > windowStart
-            timing = current
+            timing =
+                current
                 ? "completed on \(completed), less than one year before applying (\(app.applicationDate))"
                 : "completed on \(completed), not less than one year before applying (\(app.applicationDate))"
         }
@@ -67,14 +71,25 @@ extension Clause {
         switch ctx.locations.location(of: aff) {
         case .qualifies(let region):
             facts.append(.init("note 1/2", region))
-            if current { categories.append("2a"); reasons.append("(a) holds: \(region); \(timing).") }
-            else { reasons.append("(a) does not hold: \(region), but \(timing).") }
+            if current {
+                categories.append("2a")
+                reasons.append("(a) holds: \(region); \(timing).")
+            } else {
+                reasons.append("(a) does not hold: \(region), but \(timing).")
+            }
         case .unknownState(let states):
             regionUncertain = current
             facts.append(.init("note 1/2", "state not given"))
-            reasons.append("(a) is uncertain: the state or province is not given and \(aff.city.isEmpty ? "no city is given" : "\(aff.city) is not a city of note 2"), so whether it lies in \(states) (note 2) is unknown; a person must check the location.")
+            reasons.append(
+                "(a) is uncertain: the state or province is not given and "
+                    + "\(aff.city.isEmpty ? "no city is given" : "\(aff.city) is not a city of note 2"), so whether "
+                    + "it lies in \(states) (note 2) is unknown; a person must check the location."
+            )
         case .outside:
-            reasons.append("(a) does not hold: \(aff.country) is not an Asian country/region of note 1 and \(aff.city.isEmpty ? "the location" : aff.city) is not a city or state of note 2.")
+            reasons.append(
+                "(a) does not hold: \(aff.country) is not an Asian country/region of note 1 and "
+                    + "\(aff.city.isEmpty ? "the location" : aff.city) is not a city or state of note 2."
+            )
         }
 
         // (b)
@@ -83,32 +98,51 @@ extension Clause {
         var partnerUncertain = false
         switch partner.result {
         case .matched:
-            if current { categories.append("2b"); reasons.append("(b) holds: \(partner.partner ?? aff.institution) is a partner institution (\(partner.reason)); \(timing).") }
-            else { reasons.append("(b) does not hold: \(partner.partner ?? aff.institution) is a partner, but \(timing).") }
+            if current {
+                categories.append("2b")
+                reasons.append(
+                    "(b) holds: \(partner.partner ?? aff.institution) is a partner institution (\(partner.reason)); "
+                        + "\(timing)."
+                )
+            } else {
+                reasons.append("(b) does not hold: \(partner.partner ?? aff.institution) is a partner, but \(timing).")
+            }
         case .uncertain:
             partnerUncertain = current
             let names = partner.shownCandidates.joined(separator: "; ")
-            reasons.append("(b) is uncertain: \"\(aff.institution)\" may be a partner (candidates: \(names)); an officer must confirm.")
+            reasons.append(
+                "(b) is uncertain: \"\(aff.institution)\" may be a partner (candidates: \(names)); an officer must "
+                    + "confirm."
+            )
         case .none:
             reasons.append("(b) does not hold: \"\(aff.institution)\" is not on the partner list (\(partner.reason)).")
         }
 
         // (c)
-        let inJapanMaster = aff.country == "JP" && aff.kind == .university && aff.status == .enrolled && aff.level == .master
+        let inJapanMaster =
+            aff.country == "JP" && aff.kind == .university && aff.status == .enrolled && aff.level == .master
         if inJapanMaster && app.japanStatus == .student {
             categories.append("2c")
             reasons.append("(c) holds: enrolled in a master's course at a university in Japan with \"Student\" status.")
         } else if inJapanMaster {
-            reasons.append("(c) does not hold: enrolled in a master's course in Japan, but the status of residence is \(app.japanStatus.rawValue), not \"Student\".")
+            reasons.append(
+                "(c) does not hold: enrolled in a master's course in Japan, but the status of residence is "
+                    + "\(app.japanStatus.rawValue), not \"Student\"."
+            )
         }
 
         let status: ClauseStatus = !categories.isEmpty ? .pass : (partnerUncertain || regionUncertain ? .review : .fail)
-        let toConfirm = [regionUncertain ? "the location" : nil, partnerUncertain ? "the partner match" : nil].compactMap { $0 }
-        let lead = categories.isEmpty
-            ? (status == .review ? "No category is certain; a person must confirm \(toConfirm.joined(separator: " and "))." : "No category of (a) to (c) holds.")
+        let toConfirm = [regionUncertain ? "the location" : nil, partnerUncertain ? "the partner match" : nil]
+            .compactMap { $0 }
+        let lead =
+            categories.isEmpty
+            ? (status == .review
+                ? "No category is certain; a person must confirm \(toConfirm.joined(separator: " and "))."
+                : "No category of (a) to (c) holds.")
             : "Categories \(categories.joined(separator: ", ")) hold."
-        return ClauseResult(id: "eligibility.2", status: status, explanation: ([lead] + reasons).joined(separator: " "),
-                            facts: facts, categories: categories)
+        return ClauseResult(
+            id: "eligibility.2", status: status, explanation: ([lead] + reasons).joined(separator: " "),
+            facts: facts, categories: categories)
     }
 }
 
@@ -154,7 +188,10 @@ public struct LocationRules: Sendable {
         let city = TextFold.folded(aff.city)
         let region = aff.region.map(TextFold.folded).flatMap { $0.isEmpty ? nil : $0 }
         if let place = named[city]?.first ?? region.flatMap({ named[$0]?.first(where: { $0.kind == .state }) }) {
-            let list = place.list == "anmc21" ? "a member city of the Asian Network of Major Cities 21" : "a sister/friendship \(place.kind.rawValue) of TMG"
+            let list =
+                place.list == "anmc21"
+                ? "a member city of the Asian Network of Major Cities 21"
+                : "a sister/friendship \(place.kind.rawValue) of TMG"
             return .qualifies("\(place.name) (\(place.country)) is \(list) (note 2)")
         }
         if region == nil, let listed = states[aff.country], !listed.isEmpty {

@@ -12,11 +12,11 @@ extension Clause {
     public static let gradePointAverage = Clause(
         id: "eligibility.3",
         text: """
-        (3) A 2.30 Grade Point Average (GPA) or above, calculated by the following conversion table and formula, \
-        is required either in the course at the Institution, an international partner university/institution or a \
-        Japanese university enrolled at the time of application, or in the last educational institution attended \
-        prior to application.
-        """
+            (3) A 2.30 Grade Point Average (GPA) or above, calculated by the following conversion table and formula, \
+            is required either in the course at the Institution, an international partner university/institution or a \
+            Japanese university enrolled at the time of application, or in the last educational institution attended \
+            prior to application.
+            """
     ) { ctx in
         GPAVerdict(gpa: ctx.gpa, threshold: ctx.program.gpaThresholdValue, required: ctx.program.gpaThreshold).result
     }
@@ -44,20 +44,26 @@ struct GPAVerdict {
         switch status {
         case .pass:
             let names = passing.map(\.name).joined(separator: ", ")
-            verdict.append(gpa.studies.count == 1 ? "at least the required \(required)"
-                           : "\(names) reaches the required \(required)")
+            verdict.append(
+                gpa.studies.count == 1
+                    ? "at least the required \(required)"
+                    : "\(names) reaches the required \(required)")
         case .fail:
-            verdict.append(gpa.studies.count == 1 ? "below the required \(required)"
-                           : "no course reaches the required \(required)")
+            verdict.append(
+                gpa.studies.count == 1
+                    ? "below the required \(required)"
+                    : "no course reaches the required \(required)")
         default:
             for study in split {
-                verdict.append("whether \(subject(study)) reaches the required \(required) depends on its look-alike "
-                               + "marks (\(Self.names(study.lookAlikes))): a person must judge them")
+                verdict.append(
+                    "whether \(subject(study)) reaches the required \(required) depends on its look-alike "
+                        + "marks (\(Self.names(study.lookAlikes))): a person must judge them")
             }
             for study in undivided {
-                verdict.append("\(subject(study)) cannot be calculated: no mark is on the evaluation scale"
-                               + (study.countedAtZero == nil ? "" : " unless look-alike marks count at 0 points")
-                               + "; a person must judge the transcript")
+                verdict.append(
+                    "\(subject(study)) cannot be calculated: no mark is on the evaluation scale"
+                        + (study.countedAtZero == nil ? "" : " unless look-alike marks count at 0 points")
+                        + "; a person must judge the transcript")
             }
         }
         let described = gpa.studies.map { (gpa.studies.count == 1 ? "" : "\($0.name): ") + describe($0) }
@@ -106,7 +112,8 @@ struct GPAVerdict {
         }
         if !excluded.isEmpty { text += ", \(excluded.count) excluded as outside the scale (\(Self.names(excluded)))" }
         if !study.lookAlikes.isEmpty, let zero = study.countedAtZero {
-            text += "; GPA \(GPAResult.shown(zero)) (exactly \(zero)) \(Self.words(.countedAtZero)) "
+            text +=
+                "; GPA \(GPAResult.shown(zero)) (exactly \(zero)) \(Self.words(.countedAtZero)) "
                 + "(\(study.lookAlikes.count) look-alike mark\(study.lookAlikes.count == 1 ? "" : "s"): "
                 + "\(Self.names(study.lookAlikes)))"
         }
