@@ -51,9 +51,9 @@ public struct PersonScreening: Sendable {
     ) async throws -> [String: [DuplicateHit]] {
         guard !apps.isEmpty else { return [:] }
         // The lookup per (day, country, key) is a LATERAL subquery behind OFFSET 0, which the
-        // planner cannot flatten: it stays index probes on (program, birth_date, name_key) per
-        // triple whatever the statistics say (as a plain join, stale statistics during a first
-        // large batch made it a scan).
+        // planner cannot flatten: it stays index probes on (birth_date, name_key) per triple
+        // whatever the statistics say (as a plain join, stale statistics during a first large
+        // batch made it a scan; see ``duplicatesSQL`` for the index it must not take instead).
         var days: [String] = []
         var countries: [String] = []
         var keys: [String] = []
@@ -68,21 +68,7 @@ public struct PersonScreening: Sendable {
             }
         }
         let rows = try await connection.query(
-            """
-            SELECT h.applicant_id, h.family_name, h.given_name, h.birth_date::text AS born, h.citizenships
-            FROM (SELECT DISTINCT day, country, key
-                  FROM unnest($2::date[], $3::text[], $4::text[]) AS w(day, country, key)) w
-            CROSS JOIN LATERAL (SELECT * FROM applicants h
-                                WHERE h.program = $1 AND h.birth_date = w.day AND h.name_key = w.key
-                                  AND w.country = ANY(h.citizenships)
-                                UNION ALL
-                                SELECT * FROM applicants h
-                                WHERE h.program = $1 AND h.birth_date = w.day AND h.name_key IS NULL
-                                  AND w.country = ANY(h.citizenships)
-                                OFFSET 0) h
-            WHERE NOT EXISTS (SELECT 1 FROM duplicate_resolutions r
-                              WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
-            """, program, TextArray(days), TextArray(countries), TextArray(keys))
+            duplicatesSQL, program, TextArray(days), TextArray(countries), TextArray(keys))
         let resolved = Set(
             try await connection.query(
                 """
@@ -131,6 +117,31 @@ public struct PersonScreening: Sendable {
         }
         return partners
     }
+
+    /// The applicants of a program sharing a birth date, a citizenship and a name key with any
+    /// of the listed (day, country, key) triples, or sharing the day and citizenship with no key.
+    ///
+    /// `(h.program = $1) IS TRUE` is `h.program = $1` (the column is never null) that no index
+    /// can serve, on purpose: at a program's first batch the statistics estimate the program at
+    /// one row, and a scan of the primary key's `program` prefix then costs the same as a probe
+    /// of `applicants_person` — the planner took it and read the whole program on every probe
+    /// (1,000,000 rows for 50 people at 20,000; StaleStatisticsPlanTests, migration 065). The
+    /// person index is then the only one with conditions here, whatever the statistics say.
+    static let duplicatesSQL = """
+        SELECT h.applicant_id, h.family_name, h.given_name, h.birth_date::text AS born, h.citizenships
+        FROM (SELECT DISTINCT day, country, key
+              FROM unnest($2::date[], $3::text[], $4::text[]) AS w(day, country, key)) w
+        CROSS JOIN LATERAL (SELECT * FROM applicants h
+                            WHERE h.birth_date = w.day AND h.name_key = w.key AND (h.program = $1) IS TRUE
+                              AND w.country = ANY(h.citizenships)
+                            UNION ALL
+                            SELECT * FROM applicants h
+                            WHERE h.birth_date = w.day AND h.name_key IS NULL AND (h.program = $1) IS TRUE
+                              AND w.country = ANY(h.citizenships)
+                            OFFSET 0) h
+        WHERE NOT EXISTS (SELECT 1 FROM duplicate_resolutions r
+                          WHERE r.program = h.program AND r.applicant_id = h.applicant_id)
+        """
 
     /// The latest decision of each listed applicant that names a duplicate. Per applicant one
     /// index probe, behind OFFSET 0 (see ``ApplicationStore/loadSQL``): as `applicant_id =

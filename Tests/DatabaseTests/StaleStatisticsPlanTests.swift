@@ -103,4 +103,76 @@ struct StaleStatisticsPlanTests {
         #expect(read <= 4 * Self.listed, "the generic plan read \(read) rows")
         await database.close()
     }
+
+    /// A service's database at a new program's first batch: statistics taken while another
+    /// program held 5,000 applicants and decisions and this one none (as `bench pipeline` leaves
+    /// them after emptying its program), then 20,000 applicants of this one with names and birth
+    /// dates spread as real ones are.
+    static func newProgramDatabase() async throws -> Database {
+        let database = try await TestDatabase.migrated(poolSize: 2)
+        try await database.pool.withConnection { connection in
+            for table in ["applicants", "applications", "decisions"] {
+                try await connection.simpleQuery("ALTER TABLE \(table) SET (autovacuum_enabled = false)")
+            }
+            try await connection.query(
+                """
+                INSERT INTO programs (id, rule_set, definition)
+                SELECT 'other-2025', 'other-2025@1', definition FROM programs WHERE id = $1
+                """, program)
+            try await insertApplicants(program: "other-2025", count: 5_000, on: connection)
+            try await connection.query(
+                """
+                INSERT INTO decisions (program, applicant_id, revision, outcome, categories, failed, review,
+                                       conditions, rule_set, trace)
+                SELECT 'other-2025', applicant_id, 1, 'eligible', '{}', '{}', '{}', '{}', 'other-2025@1', '{}'
+                FROM applicants WHERE program = 'other-2025'
+                """)
+            for table in ["applicants", "applications", "decisions"] {
+                try await connection.simpleQuery("ANALYZE \(table)")
+            }
+            try await insertApplicants(program: program, count: stored, on: connection)
+        }
+        return database
+    }
+
+    /// `count` applicants S-1… of `program`: a birth date among 5,479 days, a name key among 26.
+    static func insertApplicants(program: String, count: Int, on connection: Connection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO applicants (program, applicant_id, latest_revision, content_hash, birth_date, family_name,
+                                    given_name, citizenships, name_key)
+            SELECT $1, 'S-' || g, 1, 'h', DATE '1986-01-01' + (g * 7919) % 5479, 'F', 'G', ARRAY['VN'],
+                   chr(65 + g % 26)
+            FROM generate_series(1, $2) g
+            """, program, count)
+    }
+
+    @Test("A new program's first batch: each person lookup reads the people it probes, not the program")
+    func personLookupsReadWhatTheyProbe() async throws {
+        let database = try await Self.newProgramDatabase()
+        let numbers = (1...Self.listed).map { $0 * (Self.stored / Self.listed) }
+        let days = numbers.map { number in
+            let date = Calendar(identifier: .gregorian).date(
+                byAdding: .day, value: (number * 7919) % 5479,
+                to: DateComponents(calendar: Calendar(identifier: .gregorian), year: 1986, month: 1, day: 1).date!)!
+            return String(date.formatted(.iso8601.year().month().day()))
+        }
+        let keys = numbers.map { String(UnicodeScalar(65 + $0 % 26)!) }
+        let duplicates = try await Self.explain(
+            PersonScreening.duplicatesSQL, Self.program, TextArray(days),
+            TextArray(Array(repeating: "VN", count: Self.listed)), TextArray(keys), on: database)
+        #expect(duplicates <= 4 * Self.listed, "the duplicates statement read \(duplicates) rows for 50 people")
+        let partners = try await Self.explain(
+            PersonScreening.currentDuplicatePartnersSQL, Self.program, TextArray(Self.ids), on: database)
+        #expect(partners <= 4 * Self.listed, "the duplicate-partners statement read \(partners) rows")
+        // And the lookup still finds each probed applicant (its own row: same day, key, country).
+        let found = try await database.pool.withConnection { connection in
+            try await connection.query(
+                PersonScreening.duplicatesSQL, Self.program, TextArray(days),
+                TextArray(Array(repeating: "VN", count: Self.listed)), TextArray(keys)
+            ).map { try $0.string("applicant_id") }
+        }
+        #expect(Set(Self.ids).isSubset(of: Set(found)))
+        await database.close()
+    }
 }
