@@ -6,9 +6,9 @@ import Postgres
 public enum BenchFixtures {
     /// Empties `program` (decisions, document checks, applications, applicants) and then vacuums
     /// and analyses the tables, so each run starts as a service's program does before its first
-    /// batch: the previous run's rows dead and gone, statistics taken. The indexes keep the size a
-    /// larger earlier run gave them (deploy/SCALING.md): no `VACUUM FULL`, whose lock would stop a
-    /// service sharing the database.
+    /// batch: the previous run's rows dead and gone, statistics taken that have not seen the
+    /// program (deploy/SCALING.md, "A program's first batch"). No `VACUUM FULL`: its lock would
+    /// stop a service sharing the database.
     public static func emptyProgram(_ program: String, on connection: Connection) async throws {
         let tables = ["decisions", "document_checks", "applications", "applicants"]
         try await connection.withTransaction { transaction in
