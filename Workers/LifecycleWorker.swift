@@ -59,6 +59,11 @@ public struct LifecycleWorker: JobHandler {
                 openFlags: try await LifecycleStore.openFlags(
                     program: args.program, applicantID: args.applicantID,
                     on: connection)[args.applicantID] ?? [])
+            // The definition in force at the admission, once there is one (interface §4); an
+            // admission judged now is recorded now, under the current one.
+            let followed = try await LifecycleStore.definitionsInForce(
+                program: args.program, applicantID: args.applicantID, on: connection)[args.applicantID]
+            let program = followed ?? program
             if let program, let course = state.course {
                 state.scholarship = try? LifecycleRules.fold(
                     applicantID: args.applicantID, course: course, events: state.events,

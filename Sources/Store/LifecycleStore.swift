@@ -276,7 +276,8 @@ public enum LifecycleStore {
         let admitted = try await admitted(
             program: program, applicantID: applicantID, forUpdate: forUpdate, on: connection)
         guard !admitted.isEmpty else { return [] }
-        let definition = try await ProgramStore.program(program, on: connection)
+        let current = try await ProgramStore.program(program, on: connection)
+        let definitions = try await definitionsInForce(program: program, applicantID: applicantID, on: connection)
         let events = try await recordedEvents(program: program, applicantID: applicantID, on: connection)
         let flags = try await openFlags(program: program, applicantID: applicantID, on: connection)
         var result: [Scholarship] = []
@@ -284,7 +285,7 @@ public enum LifecycleStore {
             let folded: Scholarship?
             do throws(EventRejection) {
                 folded = try LifecycleRules.fold(
-                    applicantID: id, course: course, events: events[id] ?? [], program: definition)
+                    applicantID: id, course: course, events: events[id] ?? [], program: definitions[id] ?? current)
             } catch {
                 throw BursarError.setup("the recorded events of \(id) no longer hold together: \(error.message)")
             }
@@ -293,6 +294,51 @@ public enum LifecycleStore {
             result.append(s)
         }
         return result
+    }
+
+    /// The program definition each admitted scholarship of `program` (one applicant when given)
+    /// follows — interface §4: "A scholarship's schedule follows the definition version in force
+    /// at its `admitted`". In force means recorded (`program_data_versions.changed_at`) no later
+    /// than the `admitted` event was submitted; when the admission was recorded before any
+    /// version (a program defined after its first events were entered), the first version. A
+    /// later import changes new admissions and decisions, never the stipend or the months of a
+    /// scholarship that exists (docs/interpretations.md). Applicants without a kept version are
+    /// left out: the caller folds them with the current definition.
+    public static func definitionsInForce(program: String, applicantID: String?, on connection: Connection)
+        async throws -> [String: Program]
+    {
+        let rows = try await connection.query(
+            """
+            SELECT e.applicant_id, v.version
+            FROM lifecycle_events e
+            CROSS JOIN LATERAL (SELECT v.version FROM program_data_versions v
+                                WHERE v.program = e.program AND v.kind = 'definition'
+                                ORDER BY v.changed_at <= e.submitted_at DESC,
+                                         CASE WHEN v.changed_at <= e.submitted_at THEN -v.version ELSE v.version END
+                                LIMIT 1) v
+            WHERE e.program = $1 AND e.type = 'admitted' AND e.status = 'applied'
+              AND ($2::text IS NULL OR e.applicant_id = $2)
+            """, program, applicantID)
+        var versions: [String: Int] = [:]
+        for row in rows { versions[try row.string("applicant_id")] = try row.int("version") }
+        let kept = Array(Set(versions.values)).sorted()
+        guard !kept.isEmpty else { return [:] }
+        var programs: [Int: Program] = [:]
+        for row in try await connection.query(
+            """
+            SELECT version, snapshot FROM program_data_versions
+            WHERE program = $1 AND kind = 'definition' AND version = ANY($2::int[])
+            """, program, TextArray(kept.map(String.init)))
+        {
+            let version = try row.int("version")
+            do {
+                programs[version] = try Program.decode(Data(try row.string("snapshot").utf8))
+            } catch {
+                throw BursarError.setup(
+                    "the kept definition of \(program), version \(version), cannot be read: \(error)")
+            }
+        }
+        return versions.compactMapValues { programs[$0] }
     }
 
     /// One scholarship, folded (nil when not admitted).
