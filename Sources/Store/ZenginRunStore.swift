@@ -154,16 +154,26 @@ public enum ZenginRunStore {
                     SELECT p.status, p.run_id, EXISTS (SELECT 1 FROM zengin_transfers t WHERE t.run_id = p.run_id
                       AND t.applicant_id = p.applicant_id) AS zengin,
                       EXISTS (SELECT 1 FROM returned_transfers r
-                              WHERE r.run_id = p.run_id AND r.applicant_id = p.applicant_id) AS done
+                              WHERE r.run_id = p.run_id AND r.applicant_id = p.applicant_id) AS done,
+                      EXISTS (SELECT 1 FROM returned_transfers r
+                              WHERE r.program = p.program AND r.applicant_id = p.applicant_id
+                                AND p.month = ANY(r.months) AND r.reason = $4) AS repeated
                     FROM payments p WHERE p.program = $1 AND p.applicant_id = $2 AND p.month = $3
-                    """, program, returned.applicantID, returned.month
+                    ORDER BY p.status = 'paid' DESC, p.run_id DESC NULLS LAST
+                    LIMIT 1
+                    """, program, returned.applicantID, returned.month, returned.reason
                 ).first, !(try payment.isNull("run_id"))
             else {
                 result.rejected.append(RejectedLine(line: line, message: notPaid(program)))
                 continue
             }
             let runID = try payment.int64("run_id")
-            if try payment.bool("done") && payment.string("status") == "returned" {
+            // A month is paid at most once at a time, but may be paid again after a return: the
+            // line is about its latest transfer (the paid one, else the last returned). A line
+            // the office already recorded for this month (same reason) is the same report sent
+            // again, not a return of the transfer that paid the month since (found by trial: a
+            // second bounce was counted as already recorded and left the months paid).
+            if try payment.bool("repeated") || (payment.bool("done") && payment.string("status") == "returned") {
                 result.unchanged += 1
                 continue
             }

@@ -122,6 +122,44 @@ struct BankAccountTests {
         await s.finish()
     }
 
+    /// Found by trial: after a returned transfer was paid again to a corrected account, the bank
+    /// returned the new transfer too, and the line was counted "already recorded": the months
+    /// stayed `paid`, counted in `paid_yen`, with nothing left to pay them. Interface §3: "every
+    /// month that transfer carried becomes `returned` … Owed months are never stranded." The
+    /// same line sent again (the same month and reason) still changes nothing.
+    @Test("a transfer paid again and returned again is returned again; the same line twice changes nothing")
+    func secondReturnOfAMonthPaidAgain() async throws {
+        let s = try await LifecycleScenario.start(accounts: false)
+        let id = "S-01-base"
+        try await s.events(T.admitted(id), T.arrived(id, on: "2026-03-28"))
+        let first = try Self.accountFile("\(id),0001,001,ordinary,7654321,ジャイディー クリッサダ")
+        #expect(try s.cli(["accounts", "import", first.path]).status == 0)
+        #expect(try Self.zenginRun(s, "2026-05", cli: s.cli).run.paidMonths(id) == ["2026-04", "2026-05"])
+        let closed = try Self.returnsFile("\(id),2026-05,account closed")
+        #expect(try s.cli(["payments", "returned", closed.path]).status == 0)
+        let second = try Self.accountFile("\(id),0005,002,ordinary,1112223,ｼﾞｬｲﾃﾞｨｰ ｸﾘｯｻﾀﾞ")
+        #expect(try s.cli(["accounts", "import", second.path]).status == 0)
+        #expect(try Self.zenginRun(s, "2026-05", cli: s.cli).run.paidMonths(id) == ["2026-04", "2026-05"])
+
+        let rejectedAgain = try Self.returnsFile("\(id),2026-05,new account also rejected")
+        let result = try s.cli(["payments", "returned", rejectedAgain.path])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("1 recorded"), "\(result.output)")
+        let shown = try s.show(id)
+        #expect(shown["2026-04"] == "returned" && shown["2026-05"] == "returned", "\(shown)")
+        #expect(
+            try await s.count("SELECT count(*)::int AS n FROM payments WHERE applicant_id = $1 AND status = 'paid'", id)
+                == 0)
+        // Sent again, the first return's line names a month whose latest transfer it did not return.
+        #expect(try s.cli(["payments", "returned", closed.path]).output.contains("0 recorded"))
+        #expect(try s.cli(["payments", "returned", rejectedAgain.path]).output.contains("0 recorded"))
+        // The months are held for a corrected account, then paid once more.
+        let (june, _) = try Self.zenginRun(s, "2026-06", cli: s.cli)
+        #expect(june.paidMonths(id).isEmpty)
+        #expect(june.held.filter { $0.applicant_id == id }.allSatisfy { $0.reason == "awaiting_account" })
+        await s.finish()
+    }
+
     /// Interface §3: a row that is not valid "is rejected by line with the field named, never
     /// echoing the number"; "an unknown bank or branch is rejected naming the code"; exit codes
     /// 0 all applied, 3 some lines rejected, 2 the file unreadable.
