@@ -43,14 +43,33 @@ public enum EligibilityWatch {
             guard !open.contains(where: { $0.flag == Scholarship.eligibilityChangedFlag }) else { continue }
             guard let baseline = try await baseline(program: program, applicantID: id, on: connection) else { continue }
             guard let reason = reason(item, against: baseline) else { continue }
-            // The month it holds from: the first one no run has reached yet.
-            let month = try await PaymentStore.reachedThrough(program: program, on: connection)?.adding(months: 1)
+            let month = try await flagMonth(program: program, applicantID: id, on: connection)
             try await LifecycleStore.recordFlag(
                 program: program, applicantID: id, flag: Scholarship.eligibilityChangedFlag,
                 action: "raised", reason: reason, month: month, on: connection)
             flagged.append(id)
         }
         return flagged
+    }
+
+    /// "The month in which the open `eligibility.changed` was raised" (interface §3), in payment
+    /// time (docs/interpretations.md): the month of the program's latest run when that month is
+    /// not paid to this scholar (held, awaiting an account or the arrival: the flag is found
+    /// while it is still unpaid), else the month after it; nil before any run (from the start).
+    /// Found by trial: the month after the latest run alone let a month held at the finding be
+    /// paid after the flag's clear although a `false_statement` termination followed.
+    public static func flagMonth(program: String, applicantID: String, on connection: Connection) async throws
+        -> YearMonth?
+    {
+        guard let latest = try await PaymentStore.reachedThrough(program: program, on: connection) else { return nil }
+        let paid =
+            try await connection.query(
+                """
+                SELECT EXISTS (SELECT 1 FROM payments WHERE program = $1 AND applicant_id = $2 AND month = $3
+                               AND status = 'paid') AS paid
+                """, program, applicantID, latest.description
+            ).first?.bool("paid") ?? false
+        return paid ? latest.adding(months: 1) : latest
     }
 
     /// The (10) clauses' standing and the revision of a decision.

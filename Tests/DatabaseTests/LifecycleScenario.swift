@@ -95,7 +95,8 @@ struct LifecycleScenario {
     /// flag raised, holding from the month after the latest run.
     func raiseEligibilityChanged(_ applicantID: String) async throws {
         try await database.pool.withTransaction { connection in
-            let month = try await PaymentStore.reachedThrough(program: "tgp-2026", on: connection)?.adding(months: 1)
+            let month = try await EligibilityWatch.flagMonth(
+                program: "tgp-2026", applicantID: applicantID, on: connection)
             try await LifecycleStore.recordFlag(
                 program: "tgp-2026", applicantID: applicantID, flag: Scholarship.eligibilityChangedFlag,
                 action: "raised", reason: "test: (10) found after acceptance", month: month, on: connection)

@@ -140,6 +140,28 @@ struct PaymentSettlementTests {
         await s.finish()
     }
 
+    /// Found by trial: a month held when the (10) finding came (here by an officer's hold) was
+    /// paid after the flag's clear although a `false_statement` termination followed, because
+    /// the flag's month was taken as the month after the program's latest run. Interface §3: the
+    /// termination "voids every unpaid month from the month in which the open
+    /// `eligibility.changed` was raised" — May was unpaid when it was raised.
+    @Test("a month held when eligibility.changed is raised is voided by a termination while the flag is open")
+    func heldMonthAtTheFindingIsVoided() async throws {
+        let s = try await LifecycleScenario.start()
+        let id = "S-08-sister-city"
+        try await s.events(Self.admitted(id), Self.arrived(id, on: "2026-03-28"))
+        #expect(try s.run("2026-04").paidMonths(id) == ["2026-04"])
+        #expect(try s.cli(["payments", "hold", id, "--reason", "address being checked"]).status == 0)
+        #expect(try s.run("2026-05").held.map(\.month) == ["2026-05"])
+        try await s.raiseEligibilityChanged(id)
+        try await s.events(Self.terminated(id, on: "2026-05-20", reason: "false_statement"))
+        #expect(try s.cli(["payments", "release", id, "--reason", "address confirmed"]).status == 0)
+        let june = try s.run("2026-06")
+        #expect(june.paidMonths(id) == [], "no yen for the month held when the finding came")
+        #expect(try s.show(id)["2026-05"] == "voided")
+        await s.finish()
+    }
+
     /// Interface §3's bank-transfer file: from committed rows after commit, one per run, 0600,
     /// with formula prefixes neutralised; its path printed as `bank-transfer file: PATH`.
     @Test("each run writes its own 0600 file; re-running a month pays nothing twice and writes no file")
