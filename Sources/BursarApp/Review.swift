@@ -50,16 +50,19 @@ struct Review: AsyncParsableCommand {
                 let applicantID: String
                 let outcome: String
                 let clauses: [String]
+                /// Payments held by an open `eligibility.changed`.
+                let held: Bool
                 enum CodingKeys: String, CodingKey {
                     case applicantID = "applicant_id"
                     case outcome, clauses
+                    case held = "payments_held"
                 }
             }
 
             let program: String
             let applications: [Application]
             let uncertainSpellings: [Spelling]
-            /// Admitted scholars who would not be eligible today (nothing held: interface §3).
+            /// Admitted scholars who would not be eligible today, and whether their payments are held.
             let admittedNotEligible: [Admitted]
 
             enum CodingKeys: String, CodingKey {
@@ -76,7 +79,8 @@ struct Review: AsyncParsableCommand {
                 let waiting = try await store.waiting(program: program)
                 let spellings = try await store.uncertainSpellings(program: program)
                 let admitted = try await store.admittedNotEligible(program: program).map {
-                    Report.Admitted(applicantID: $0.applicantID, outcome: $0.outcome, clauses: $0.clauses)
+                    Report.Admitted(
+                        applicantID: $0.applicantID, outcome: $0.outcome, clauses: $0.clauses, held: $0.held)
                 }
                 var applications: [Report.Application] = []
                 for item in waiting {
@@ -114,12 +118,14 @@ struct Review: AsyncParsableCommand {
                 for clause in application.review { printLine("    \(clause.clause): \(clause.why)") }
             }
             for a in report.admittedNotEligible {
+                let standing =
+                    a.held
+                    ? "payments held: eligibility.changed is open until an officer clears it "
+                        + "(`bursar flags clear`) or a termination is recorded"
+                    : "nothing is held: after acceptance only (10) findings and terminations stop support"
                 printLine(
                     "  \(a.applicantID): admitted; would not be eligible today: clauses "
-                        + "\(a.clauses.joined(separator: ", ")) "
-                        + "(\(a.outcome); nothing is held: after acceptance only (10) findings and terminations "
-                        + "stop support)"
-                )
+                        + "\(a.clauses.joined(separator: ", ")) (\(a.outcome); \(standing))")
             }
             if !report.uncertainSpellings.isEmpty {
                 printLine("")

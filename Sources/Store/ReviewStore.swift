@@ -103,6 +103,9 @@ public struct ReviewStore: Sendable {
         public let outcome: String
         /// The clauses failed or left to review today.
         public let clauses: [String]
+        /// Whether `eligibility.changed` is open on the scholarship: its payments are held until
+        /// an officer clears it or a termination ends it.
+        public let held: Bool
     }
 
     /// The admitted scholars of `program` who would not be eligible today, by applicant.
@@ -111,7 +114,11 @@ public struct ReviewStore: Sendable {
             try await connection.query(
                 """
                 WITH current AS (\(Self.currentDecisions))
-                SELECT c.applicant_id, c.outcome, d.failed || d.review AS clauses
+                SELECT c.applicant_id, c.outcome, d.failed || d.review AS clauses,
+                       coalesce((SELECT f.action = 'raised' FROM flag_actions f
+                                 WHERE f.program = $1 AND f.applicant_id = c.applicant_id
+                                   AND f.flag = 'eligibility.changed'
+                                 ORDER BY f.id DESC LIMIT 1), false) AS held
                 FROM current c
                 JOIN scholarships s ON s.program = $1 AND s.applicant_id = c.applicant_id
                 JOIN LATERAL (SELECT failed, review FROM decisions x WHERE x.program = $1 AND x.applicant_id =
@@ -123,7 +130,7 @@ public struct ReviewStore: Sendable {
             ).map {
                 AdmittedNotEligible(
                     applicantID: try $0.string("applicant_id"), outcome: try $0.string("outcome"),
-                    clauses: try $0.strings("clauses"))
+                    clauses: try $0.strings("clauses"), held: try $0.bool("held"))
             }
         }
     }

@@ -73,6 +73,12 @@ struct AdmittedApplicantTests {
         #expect(try s.outcome("S-08-sister-city") == "ineligible")
         #expect(try s.scholarshipFlags()["S-08-sister-city"] == ["eligibility.changed"])
         #expect(try await raised(s)["S-08-sister-city"]?.contains("eligibility.10b") == true)
+        // Found by trial: `review list` said "nothing is held" of a scholar whose payments the
+        // open flag holds.
+        let review = try s.run(["review", "list", "--program", "tgp-2026"])
+        let line = review.split(separator: "\n").first { $0.contains("S-08-sister-city: admitted") } ?? ""
+        #expect(line.contains("payments held: eligibility.changed is open"), "\(review)")
+        #expect(!line.contains("nothing is held"), "\(review)")
         await s.database.close()
     }
 
