@@ -240,11 +240,17 @@ public struct LifecycleWorker: JobHandler {
         }
     }
 
-    /// What an event changed, in words: the fold's lines that are new.
+    /// What an event changed, in words: the fold's lines that are new, and those it no longer
+    /// holds (a retraction or a late event dated earlier takes lines away: found by trial, a
+    /// retraction that made paid months overpaid said "nothing owed changes").
     private static func effect(from old: Scholarship?, to new: Scholarship?, fallback: String) -> String {
         guard let new else { return fallback }
-        let known = Set(old?.history ?? [])
+        let before = old?.history ?? []
+        let known = Set(before)
+        let kept = Set(new.history)
         let added = new.history.filter { !known.contains($0) }
-        return added.isEmpty ? "recorded; nothing owed changes" : added.joined(separator: "; ")
+        let removed = before.filter { !kept.contains($0) }.map { "no longer: \($0)" }
+        let lines = added + removed
+        return lines.isEmpty ? "recorded; nothing owed changes" : lines.joined(separator: "; ")
     }
 }

@@ -105,6 +105,12 @@ struct LateFactsTests {
         #expect(
             exported.contains(#""applicant_id":"S-08-sister-city""#) && exported.contains(#""overpaid_yen":300000"#),
             "\(exported)")
+        // Found by trial: the retraction's effect said "nothing owed changes" while it made two
+        // paid months overpaid. It names what the retracted event had done instead.
+        let effects = try s.cli(["events", "list", "--applicant", "S-08-sister-city"]).output
+        let retraction = effects.split(separator: "\n").first { $0.contains("wrong student") } ?? ""
+        #expect(!retraction.contains("nothing owed changes"), "\(effects)")
+        #expect(retraction.contains("no longer:"), "\(effects)")
         // A retraction of a retraction, of an unknown event, of the admission: rejected.
         try await s.events(
             #"{"type": "retraction", "applicant_id": "S-01-base", "retracts": "adm-S-01-base", "reason": "x"}"#,
