@@ -1,5 +1,5 @@
 /// The version `bursar --version` prints (and the interface version it implements).
 public enum BursarVersion {
-    public static let number = "1.1.0"
-    public static let text = "\(number) (interface v1.1)"
+    public static let number = "1.2.0"
+    public static let text = "\(number) (interface v1.2)"
 }

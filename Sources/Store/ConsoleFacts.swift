@@ -100,13 +100,15 @@ public enum ConsoleFacts {
         }
     }
 
-    /// The bank files of `month`'s runs: run id and file name.
+    /// The bank files of `month`'s runs that paid something (a run with nothing new to pay
+    /// writes no file): run id and file name.
     public static func bankFiles(program: String, month: String, on connection: Connection) async throws
         -> [(runID: Int64, file: String)]
     {
         try await connection.query(
             """
             SELECT id, bank_file FROM payment_runs WHERE program = $1 AND month = $2 AND bank_file IS NOT NULL
+              AND EXISTS (SELECT 1 FROM payments p WHERE p.run_id = payment_runs.id)
             ORDER BY id
             """, program, month
         ).map { (try $0.int64("id"), try $0.string("bank_file")) }

@@ -332,11 +332,9 @@ public enum PaymentStore {
                 applicantID: try $0.string("applicant_id"), month: try Self.month($0.string("month")),
                 yen: try $0.int("amount_yen"), status: .paid, reason: nil)
         }
-        let files = try await connection.query(
-            "SELECT bank_file FROM payment_runs WHERE program = $1 AND month = $2 AND bank_file IS NOT NULL ORDER "
-                + "BY id",
-            program, month.description
-        ).map { try $0.string("bank_file") }
+        // Only runs that paid something have a file (a run with nothing new to pay writes none).
+        let files = try await ConsoleFacts.bankFiles(program: program, month: month.description, on: connection)
+            .map(\.file)
         var held: [SettledMonth] = []
         var due: [SettledMonth] = []
         for p in try await positions(program: program, on: connection) {
