@@ -59,8 +59,8 @@ public struct LifecycleWorker: JobHandler {
                 openFlags: try await LifecycleStore.openFlags(
                     program: args.program, applicantID: args.applicantID,
                     on: connection)[args.applicantID] ?? [])
-            // The definition in force at the admission, once there is one (interface §4); an
-            // admission judged now is recorded now, under the current one.
+            // The definition in force at the admission (interface §4), also for an admission
+            // being judged now: the same version every later fold of the scholarship uses.
             let followed = try await LifecycleStore.definitionsInForce(
                 program: args.program, applicantID: args.applicantID, on: connection)[args.applicantID]
             let program = followed ?? program

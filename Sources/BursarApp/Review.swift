@@ -120,8 +120,7 @@ struct Review: AsyncParsableCommand {
             for a in report.admittedNotEligible {
                 let standing =
                     a.held
-                    ? "payments held: eligibility.changed is open until an officer clears it "
-                        + "(`bursar flags clear`) or a termination is recorded"
+                    ? "payments held: eligibility.changed is open until an officer clears it (`bursar flags clear`)"
                     : "nothing is held: after acceptance only (10) findings and terminations stop support"
                 printLine(
                     "  \(a.applicantID): admitted; would not be eligible today: clauses "

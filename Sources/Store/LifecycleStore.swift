@@ -307,17 +307,20 @@ public enum LifecycleStore {
     public static func definitionsInForce(program: String, applicantID: String?, on connection: Connection)
         async throws -> [String: Program]
     {
+        // A pending admission counts too, by the same rule: the lifecycle job judging it folds
+        // with the version every later fold will use (an applied one wins over a second, pending).
         let rows = try await connection.query(
             """
-            SELECT e.applicant_id, v.version
+            SELECT DISTINCT ON (e.applicant_id) e.applicant_id, v.version
             FROM lifecycle_events e
             CROSS JOIN LATERAL (SELECT v.version FROM program_data_versions v
                                 WHERE v.program = e.program AND v.kind = 'definition'
                                 ORDER BY v.changed_at <= e.submitted_at DESC,
                                          CASE WHEN v.changed_at <= e.submitted_at THEN -v.version ELSE v.version END
                                 LIMIT 1) v
-            WHERE e.program = $1 AND e.type = 'admitted' AND e.status = 'applied'
+            WHERE e.program = $1 AND e.type = 'admitted' AND e.status IN ('applied', 'pending')
               AND ($2::text IS NULL OR e.applicant_id = $2)
+            ORDER BY e.applicant_id, e.status = 'applied' DESC, e.seq
             """, program, applicantID)
         var versions: [String: Int] = [:]
         for row in rows { versions[try row.string("applicant_id")] = try row.int("version") }

@@ -169,12 +169,22 @@ public enum ZenginRunStore {
             }
             let runID = try payment.int64("run_id")
             // A month is paid at most once at a time, but may be paid again after a return: the
-            // line is about its latest transfer (the paid one, else the last returned). A line
-            // the office already recorded for this month (same reason) is the same report sent
-            // again, not a return of the transfer that paid the month since (found by trial: a
-            // second bounce was counted as already recorded and left the months paid).
-            if try payment.bool("repeated") || (payment.bool("done") && payment.string("status") == "returned") {
+            // line is about its latest transfer (the paid one, else the last returned). Found by
+            // trial: a second bounce was counted as already recorded and left the months paid.
+            if try payment.bool("done") && payment.string("status") == "returned" {
                 result.unchanged += 1
+                continue
+            }
+            // The same line (month and reason) was recorded for an earlier transfer of this month,
+            // which was paid again since: the file sent again, or the new transfer returned for
+            // the same reason. The line cannot tell which; neither guess is safe with money, so
+            // the officer is asked (nothing changes for this line).
+            if try payment.bool("repeated") && payment.string("status") == "paid" {
+                let message =
+                    "month was returned before for this reason and paid again since by run \(runID): if that "
+                    + "transfer came back too, give the line the bank's new reason (e.g. with its date); if this "
+                    + "is the earlier file again, nothing needs doing"
+                result.rejected.append(RejectedLine(line: line, message: message))
                 continue
             }
             guard try payment.string("status") == "paid" else {

@@ -150,13 +150,39 @@ struct BankAccountTests {
         #expect(
             try await s.count("SELECT count(*)::int AS n FROM payments WHERE applicant_id = $1 AND status = 'paid'", id)
                 == 0)
-        // Sent again, the first return's line names a month whose latest transfer it did not return.
-        #expect(try s.cli(["payments", "returned", closed.path]).output.contains("0 recorded"))
+        // Sent again, the second return's line changes nothing.
         #expect(try s.cli(["payments", "returned", rejectedAgain.path]).output.contains("0 recorded"))
         // The months are held for a corrected account, then paid once more.
         let (june, _) = try Self.zenginRun(s, "2026-06", cli: s.cli)
         #expect(june.paidMonths(id).isEmpty)
         #expect(june.held.filter { $0.applicant_id == id }.allSatisfy { $0.reason == "awaiting_account" })
+        await s.finish()
+    }
+
+    /// Review of the fix above: the bank's reasons are standard codes, so a re-paid transfer may
+    /// come back with the same reason as the first; the line cannot tell that from the earlier
+    /// file sent again. Neither guess is safe with money: the line is refused (exit 3) with what
+    /// to do, the months stay as they are, and a line with the bank's new reason records it.
+    @Test("the same return line after the month was paid again is refused with what to do; a new reason records it")
+    func sameReasonAfterPayingAgainIsAsked() async throws {
+        let s = try await LifecycleScenario.start(accounts: false)
+        let id = "S-01-base"
+        try await s.events(T.admitted(id), T.arrived(id, on: "2026-03-28"))
+        let first = try Self.accountFile("\(id),0001,001,ordinary,7654321,ジャイディー クリッサダ")
+        #expect(try s.cli(["accounts", "import", first.path]).status == 0)
+        _ = try Self.zenginRun(s, "2026-05", cli: s.cli)
+        let closed = try Self.returnsFile("\(id),2026-05,account closed")
+        #expect(try s.cli(["payments", "returned", closed.path]).status == 0)
+        let second = try Self.accountFile("\(id),0005,002,ordinary,1112223,ｼﾞｬｲﾃﾞｨｰ ｸﾘｯｻﾀﾞ")
+        #expect(try s.cli(["accounts", "import", second.path]).status == 0)
+        #expect(try Self.zenginRun(s, "2026-05", cli: s.cli).run.paidMonths(id) == ["2026-04", "2026-05"])
+        let again = try s.cli(["payments", "returned", closed.path])
+        #expect(again.status == 3, "\(again.output) \(again.error)")
+        #expect((again.output + again.error).contains("paid again since"), "\(again.output) \(again.error)")
+        #expect(try s.show(id)["2026-05"] == "paid", "nothing changed for the refused line")
+        let dated = try Self.returnsFile("\(id),2026-05,account closed (2026-05-26)")
+        #expect(try s.cli(["payments", "returned", dated.path]).output.contains("1 recorded"))
+        #expect(try s.show(id)["2026-05"] == "returned")
         await s.finish()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Testing
 
 /// Interface §4 (v1.2): "an import is a new definition version (audited) and re-decides every
@@ -37,6 +38,35 @@ struct DefinitionInForceTests {
             ])
         let overpaid = try s.cli(["payments", "overpaid", "--json"])
         #expect(!overpaid.output.contains("S-01-base"), "nothing of S-01-base was paid beyond what it is owed")
+        await s.finish()
+    }
+
+    /// Review of the fix above: the lifecycle job that judges an admission had folded it with the
+    /// definition current when the job ran, while every later fold uses the one in force when
+    /// the admission was submitted — an import between the two made its recorded effect (and a
+    /// definition whose durations changed, its date checks) disagree with what is paid.
+    @Test("an admission judged after a newer definition was imported is folded with the one in force at its submission")
+    func admissionJudgedAfterAnImport() async throws {
+        let s = try await LifecycleScenario.start()
+        let events = s.folder.deletingLastPathComponent().appendingPathComponent("events-\(UUID().uuidString).ndjson")
+        try (#"{"event_id": "adm-1", "type": "admitted", "applicant_id": "S-01-base", "date": "2026-03-20"}"#)
+            .write(to: events, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: events) }
+        #expect(try s.cli(["events", "submit", events.path]).status == 0)
+        let shown = try s.cli(["programs", "show", "tgp-2026", "--json"])
+        var definition = try JSONSerialization.jsonObject(with: Data(shown.output.utf8)) as! [String: Any]
+        definition["stipend_yen_per_month"] = 200_000
+        definition["rule_set"] = "tgp-2026@9"
+        let file = s.folder.deletingLastPathComponent().appendingPathComponent("definition-\(UUID().uuidString).json")
+        try JSONSerialization.data(withJSONObject: definition).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(try s.cli(["programs", "import", file.path]).status == 0)
+        // What the lifecycle job judging the still pending admission folds it with.
+        let followed = try await s.database.pool.withConnection { connection in
+            try await LifecycleStore.definitionsInForce(
+                program: "tgp-2026", applicantID: "S-01-base", on: connection)["S-01-base"]
+        }
+        #expect(followed?.stipendYenPerMonth == 150_000, "\(String(describing: followed?.stipendYenPerMonth))")
         await s.finish()
     }
 }
