@@ -117,19 +117,12 @@ public struct PipelineMeasurement: Sendable {
 
     /// A fresh `bench-pipeline` program: tgp-2026's definition and partner list, no data.
     private func prepareProgram(_ database: Database) async throws {
-        var program = try await ProgramStore(database: database).program("tgp-2026")
-        program.id = Self.program
-        program.ruleSet = "\(Self.program)@1"
-        let json = String(decoding: try program.encoded(), as: UTF8.self)
-        let partners = try await PartnerStore(database: database).partners(program: "tgp-2026")
-        // The previous run's rows are dead: vacuumed and analysed, the tables start each run as a
-        // service's do before a program's first batch (statistics taken, the program empty).
-        try await database.pool.withConnection { connection in
-            try await BenchFixtures.emptyProgram(Self.program, on: connection)
+        try await BenchProgram.copy(as: Self.program, database: database) {
+            // The previous run's rows are dead: vacuumed and analysed, the tables start each run as
+            // a service's do before a program's first batch (statistics taken, the program empty).
+            try await database.pool.withConnection { connection in
+                try await BenchFixtures.emptyProgram(Self.program, on: connection)
+            }
         }
-        // Through the store, so that the definition is a recorded version of the program's data.
-        _ = try await ProgramStore(database: database).store(program, json: json)
-        try await PartnerStore(database: database).replace(
-            program: Self.program, partners: partners, source: "copy of tgp-2026")
     }
 }

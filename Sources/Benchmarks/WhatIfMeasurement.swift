@@ -36,7 +36,7 @@ public struct WhatIfMeasurement: Sendable {
                 stored.append((app, value.canonicalText))
             }
         }
-        let partners = try await prepareProgram(database)
+        let partners = try await BenchProgram.copy(as: Self.program, database: database)
         try await WhatIfBenchData.clear(program: Self.program, database: database)
         for start in stride(from: 0, to: stored.count, by: 10_000) {
             try await WhatIfBenchData.store(
@@ -77,18 +77,5 @@ public struct WhatIfMeasurement: Sendable {
             }
             try await WhatIfBenchData.decide(chunk, program: Self.program, database: database)
         }
-    }
-
-    /// A `bench-whatif` program: tgp-2026's definition and partner list.
-    private func prepareProgram(_ database: Database) async throws -> [Partner] {
-        var program = try await ProgramStore(database: database).program("tgp-2026")
-        program.id = Self.program
-        program.ruleSet = "\(Self.program)@1"
-        let partners = try await PartnerStore(database: database).partners(program: "tgp-2026")
-        _ = try await ProgramStore(database: database).store(
-            program, json: String(decoding: try program.encoded(), as: UTF8.self))
-        try await PartnerStore(database: database).replace(
-            program: Self.program, partners: partners, source: "copy of tgp-2026")
-        return partners
     }
 }

@@ -77,16 +77,20 @@ public struct InstitutionName: Sendable, Equatable {
         .sorted { $0.key < $1.key }
         .map { (key: $0.key, scalars: Array($0.key.unicodeScalars), canonical: $0.value) }
 
+    /// Cyrillic letters that look like Latin ones, and the Latin letter each looks like (built
+    /// once, not per name).
+    static let lookAlikes: [Character: Character] = [
+        "А": "A", "а": "a", "В": "B", "С": "C", "с": "c", "Е": "E", "е": "e", "Н": "H", "К": "K",
+        "М": "M", "О": "O", "о": "o", "Р": "P", "р": "p", "Т": "T", "Х": "X", "х": "x", "у": "y",
+        "і": "i", "І": "I",
+    ]
+
     /// Maps Cyrillic letters that look like Latin ones, in words that also hold Latin letters.
     static func latinizeLookAlikes(_ text: String) -> String {
-        let map: [Character: Character] = [
-            "А": "A", "а": "a", "В": "B", "С": "C", "с": "c", "Е": "E", "е": "e", "Н": "H", "К": "K", "М": "M",
-            "О": "O", "о": "o", "Р": "P", "р": "p", "Т": "T", "Х": "X", "х": "x", "у": "y", "і": "i", "І": "I",
-        ]
-        return text.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+        text.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
             let hasLatin = word.unicodeScalars.contains { ("a"..."z").contains($0) || ("A"..."Z").contains($0) }
             guard hasLatin else { return String(word) }
-            return String(word.map { map[$0] ?? $0 })
+            return String(word.map { lookAlikes[$0] ?? $0 })
         }.joined(separator: " ")
     }
 

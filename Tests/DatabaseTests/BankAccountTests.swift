@@ -101,7 +101,8 @@ struct BankAccountTests {
         #expect(heldMonths == ["2026-04", "2026-05", "2026-06", "2026-07", "2026-08"])
         #expect(august.held.allSatisfy { $0.reason == "awaiting_account" })
 
-        let corrected = try Self.accountFile("\(id),0005,002,ordinary,1112223,ｼﾞｬｲﾃﾞｨｰ ｸﾘｯｻﾀﾞ")
+        let corrected = try Self.accountFile(
+            "\(id),0005,002,ordinary,1112223,ｼﾞｬｲﾃﾞｨｰ ｸﾘｯｻﾀﾞ")
         #expect(try s.cli(["accounts", "import", corrected.path]).status == 0)
         let (again, writtenAgain) = try Self.zenginRun(s, "2026-08", cli: s.cli)
         let againFile = try #require(writtenAgain, "the August run pays again: it writes its file")
@@ -122,6 +123,23 @@ struct BankAccountTests {
         await s.finish()
     }
 
+    /// S-01-base paid April and May by a Zengin run, the transfer returned ("account closed", the
+    /// returns file given back), a corrected account imported and the months paid again.
+    static func paidAgainAfterAReturn() async throws -> (LifecycleScenario, closed: URL) {
+        let s = try await LifecycleScenario.start(accounts: false)
+        let id = "S-01-base"
+        try await s.events(T.admitted(id), T.arrived(id, on: "2026-03-28"))
+        let first = try accountFile("\(id),0001,001,ordinary,7654321,ジャイディー クリッサダ")
+        #expect(try s.cli(["accounts", "import", first.path]).status == 0)
+        #expect(try zenginRun(s, "2026-05", cli: s.cli).run.paidMonths(id) == ["2026-04", "2026-05"])
+        let closed = try returnsFile("\(id),2026-05,account closed")
+        #expect(try s.cli(["payments", "returned", closed.path]).status == 0)
+        let second = try accountFile("\(id),0005,002,ordinary,1112223,ｼﾞｬｲﾃﾞｨｰ ｸﾘｯｻﾀﾞ")
+        #expect(try s.cli(["accounts", "import", second.path]).status == 0)
+        #expect(try zenginRun(s, "2026-05", cli: s.cli).run.paidMonths(id) == ["2026-04", "2026-05"])
+        return (s, closed)
+    }
+
     /// Found by trial: after a returned transfer was paid again to a corrected account, the bank
     /// returned the new transfer too, and the line was counted "already recorded": the months
     /// stayed `paid`, counted in `paid_yen`, with nothing left to pay them. Interface §3: "every
@@ -129,17 +147,8 @@ struct BankAccountTests {
     /// same line sent again (the same month and reason) still changes nothing.
     @Test("a transfer paid again and returned again is returned again; the same line twice changes nothing")
     func secondReturnOfAMonthPaidAgain() async throws {
-        let s = try await LifecycleScenario.start(accounts: false)
+        let (s, _) = try await Self.paidAgainAfterAReturn()
         let id = "S-01-base"
-        try await s.events(T.admitted(id), T.arrived(id, on: "2026-03-28"))
-        let first = try Self.accountFile("\(id),0001,001,ordinary,7654321,ジャイディー クリッサダ")
-        #expect(try s.cli(["accounts", "import", first.path]).status == 0)
-        #expect(try Self.zenginRun(s, "2026-05", cli: s.cli).run.paidMonths(id) == ["2026-04", "2026-05"])
-        let closed = try Self.returnsFile("\(id),2026-05,account closed")
-        #expect(try s.cli(["payments", "returned", closed.path]).status == 0)
-        let second = try Self.accountFile("\(id),0005,002,ordinary,1112223,ｼﾞｬｲﾃﾞｨｰ ｸﾘｯｻﾀﾞ")
-        #expect(try s.cli(["accounts", "import", second.path]).status == 0)
-        #expect(try Self.zenginRun(s, "2026-05", cli: s.cli).run.paidMonths(id) == ["2026-04", "2026-05"])
 
         let rejectedAgain = try Self.returnsFile("\(id),2026-05,new account also rejected")
         let result = try s.cli(["payments", "returned", rejectedAgain.path])
@@ -152,7 +161,7 @@ struct BankAccountTests {
                 == 0)
         // Sent again, the second return's line changes nothing.
         #expect(try s.cli(["payments", "returned", rejectedAgain.path]).output.contains("0 recorded"))
-        // The months are held for a corrected account, then paid once more.
+        // The months are held until a corrected account is imported.
         let (june, _) = try Self.zenginRun(s, "2026-06", cli: s.cli)
         #expect(june.paidMonths(id).isEmpty)
         #expect(june.held.filter { $0.applicant_id == id }.allSatisfy { $0.reason == "awaiting_account" })
@@ -165,17 +174,8 @@ struct BankAccountTests {
     /// to do, the months stay as they are, and a line with the bank's new reason records it.
     @Test("the same return line after the month was paid again is refused with what to do; a new reason records it")
     func sameReasonAfterPayingAgainIsAsked() async throws {
-        let s = try await LifecycleScenario.start(accounts: false)
+        let (s, closed) = try await Self.paidAgainAfterAReturn()
         let id = "S-01-base"
-        try await s.events(T.admitted(id), T.arrived(id, on: "2026-03-28"))
-        let first = try Self.accountFile("\(id),0001,001,ordinary,7654321,ジャイディー クリッサダ")
-        #expect(try s.cli(["accounts", "import", first.path]).status == 0)
-        _ = try Self.zenginRun(s, "2026-05", cli: s.cli)
-        let closed = try Self.returnsFile("\(id),2026-05,account closed")
-        #expect(try s.cli(["payments", "returned", closed.path]).status == 0)
-        let second = try Self.accountFile("\(id),0005,002,ordinary,1112223,ｼﾞｬｲﾃﾞｨｰ ｸﾘｯｻﾀﾞ")
-        #expect(try s.cli(["accounts", "import", second.path]).status == 0)
-        #expect(try Self.zenginRun(s, "2026-05", cli: s.cli).run.paidMonths(id) == ["2026-04", "2026-05"])
         let again = try s.cli(["payments", "returned", closed.path])
         #expect(again.status == 3, "\(again.output) \(again.error)")
         #expect((again.output + again.error).contains("paid again since"), "\(again.output) \(again.error)")

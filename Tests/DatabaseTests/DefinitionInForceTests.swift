@@ -9,6 +9,20 @@ import Testing
 /// showed as overpaid.
 @Suite("A scholarship follows the definition in force at its admission", .enabled(if: databaseAvailable))
 struct DefinitionInForceTests {
+    /// `bursar programs import` of tgp-2026's definition with another stipend (a new version).
+    static func importStipend(_ yen: Int, _ s: LifecycleScenario) throws {
+        let shown = try s.cli(["programs", "show", "tgp-2026", "--json"])
+        #expect(shown.status == 0)
+        var definition = try JSONSerialization.jsonObject(with: Data(shown.output.utf8)) as! [String: Any]
+        definition["stipend_yen_per_month"] = yen
+        definition["rule_set"] = "tgp-2026@9"
+        let file = s.folder.deletingLastPathComponent().appendingPathComponent("definition-\(UUID().uuidString).json")
+        try JSONSerialization.data(withJSONObject: definition).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let imported = try s.cli(["programs", "import", file.path])
+        #expect(imported.status == 0, "\(imported.error)")
+    }
+
     @Test("a new definition's stipend applies to scholarships admitted after it, not to those admitted before")
     func newDefinitionLeavesAdmittedScholarshipsAlone() async throws {
         let s = try await LifecycleScenario.start()
@@ -16,16 +30,7 @@ struct DefinitionInForceTests {
             #"{"event_id": "adm-1", "type": "admitted", "applicant_id": "S-01-base", "date": "2026-03-20"}"#,
             #"{"event_id": "arr-1", "type": "arrived", "applicant_id": "S-01-base", "date": "2026-03-25"}"#)
         _ = try s.run("2026-04")
-        let shown = try s.cli(["programs", "show", "tgp-2026", "--json"])
-        #expect(shown.status == 0)
-        var definition = try JSONSerialization.jsonObject(with: Data(shown.output.utf8)) as! [String: Any]
-        definition["stipend_yen_per_month"] = 200_000
-        definition["rule_set"] = "tgp-2026@9"
-        let file = s.folder.deletingLastPathComponent().appendingPathComponent("definition-\(UUID().uuidString).json")
-        try JSONSerialization.data(withJSONObject: definition).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let imported = try s.cli(["programs", "import", file.path])
-        #expect(imported.status == 0, "\(imported.error)")
+        try Self.importStipend(200_000, s)
         try await s.drain()
         try await s.events(
             #"{"event_id": "adm-7", "type": "admitted", "applicant_id": "S-07-partner-only", "date": "2026-03-20"}"#,
@@ -53,14 +58,7 @@ struct DefinitionInForceTests {
             .write(to: events, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: events) }
         #expect(try s.cli(["events", "submit", events.path]).status == 0)
-        let shown = try s.cli(["programs", "show", "tgp-2026", "--json"])
-        var definition = try JSONSerialization.jsonObject(with: Data(shown.output.utf8)) as! [String: Any]
-        definition["stipend_yen_per_month"] = 200_000
-        definition["rule_set"] = "tgp-2026@9"
-        let file = s.folder.deletingLastPathComponent().appendingPathComponent("definition-\(UUID().uuidString).json")
-        try JSONSerialization.data(withJSONObject: definition).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        #expect(try s.cli(["programs", "import", file.path]).status == 0)
+        try Self.importStipend(200_000, s)
         // What the lifecycle job judging the still pending admission folds it with.
         let followed = try await s.database.pool.withConnection { connection in
             try await LifecycleStore.definitionsInForce(

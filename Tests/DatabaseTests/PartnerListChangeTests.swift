@@ -11,13 +11,17 @@ struct PartnerListChangeTests {
     @Test("added, removed, renamed (by Japanese name or by a kept name) and changed institutions")
     func kindsOfChange() {
         let old = [
-            Partner(name: "University of Bayreuth", japaneseName: "バイロイト大学", country: "DE", agreements: wide),
+            Partner(
+                name: "University of Bayreuth", japaneseName: "バイロイト大学", country: "DE", agreements: wide),
             Partner(name: "Old Name Institute", country: "TH", agreements: wide),
-            Partner(name: "Chulalongkorn University", japaneseName: "チュラロンコン大学", country: "TH", agreements: wide),
+            Partner(
+                name: "Chulalongkorn University", japaneseName: "チュラロンコン大学", country: "TH",
+                agreements: wide),
             Partner(name: "Gone University", country: "VN", agreements: wide),
         ]
         let new = [
-            Partner(name: "Universität Bayreuth", japaneseName: "バイロイト大学", country: "DE", agreements: wide),
+            Partner(
+                name: "Universität Bayreuth", japaneseName: "バイロイト大学", country: "DE", agreements: wide),
             Partner(name: "New Name Institute", country: "TH", agreements: wide, aliases: ["Old Name Institute"]),
             Partner(
                 name: "Chulalongkorn University", japaneseName: "チュラロンコン大学", country: "TH",
@@ -29,7 +33,8 @@ struct PartnerListChangeTests {
         #expect(change.removed.map(\.description) == ["Gone University (VN)"])
         #expect(
             change.renamed.map { "\($0.from) → \($0.to.name)" } == [
-                "University of Bayreuth (DE) → Universität Bayreuth", "Old Name Institute (TH) → New Name Institute",
+                "University of Bayreuth (DE) → Universität Bayreuth",
+                "Old Name Institute (TH) → New Name Institute",
             ])
         #expect(
             change.changed.map { "\($0.institution): \($0.fields.joined(separator: ", "))" } == [

@@ -49,7 +49,8 @@ struct AliasCurationTests {
             for name in partner.allNames {
                 let got = matcher.match(institution: name, country: partner.country)
                 #expect(
-                    got.partner == partner.name, "\(name) → \(got.result.rawValue) \(got.partner ?? ""): \(got.reason)")
+                    got.partner == partner.name,
+                    "\(name) → \(got.result.rawValue) \(got.partner ?? ""): \(got.reason)")
             }
         }
     }

@@ -127,7 +127,8 @@ struct NameMatchingTests {
             ("National Aviation University", "UA", "Kyiv Aviation Institute"),
             ("AGH University of Krakow", "PL", "AGH University of Science and Technology"),
             ("Budapest Tech", "HU", "Óbuda University"),
-            ("มหาวิทยาลัยมหิดล", "TH", "Mahidol University"), ("서울시립대학교", "KR", "University of Seoul"),
+            ("มหาวิทยาลัยมหิดล", "TH", "Mahidol University"),
+            ("서울시립대학교", "KR", "University of Seoul"),
         ])
     func aliases(name: String, country: String, expected: String) {
         #expect(partner(name, country).partner == expected, "\(partner(name, country).reason)")
@@ -138,7 +139,8 @@ struct NameMatchingTests {
         for name in ["国立清華大学", "國立清華大學", "国立清华大学"] {
             #expect(partner(name, "TW").partner == "National Tsing Hua University", "\(name)")
         }
-        #expect(partner("清华大学", "CN").result != .matched, "Tsinghua University in Beijing is another institution")
+        #expect(
+            partner("清华大学", "CN").result != .matched, "Tsinghua University in Beijing is another institution")
     }
 
     @Test(

@@ -8,7 +8,7 @@ struct PartnerListQuotedFieldTests {
     func quotedFieldsWithLineBreaks() throws {
         let text =
             "name,country,department\n\"University of Nowhere, Main Campus\",TH,\"Faculty of Science\nand "
-                + "Engineering\"\nGood University,DE,x\n"
+            + "Engineering\"\nGood University,DE,x\n"
         let partners = try PartnerListCSV.parse(text)
         #expect(partners.map(\.name) == ["University of Nowhere, Main Campus", "Good University"])
         #expect(partners[0].agreements.first?.department == "Faculty of Science\nand Engineering")

@@ -113,15 +113,15 @@ struct GPACourseTests {
 
     @Test(
         """
-        "a letter A–F or S with +/-, a letter of another pattern's scale (D under pattern 2), a number under a letter \
-        pattern or a letter under a number pattern" is read both ways; Pass, W, AU … stay clearly not grades
+        "a letter A–F or S with +/-, a letter of another pattern's scale (D under pattern 2), a number under a \
+        letter pattern or a letter under a number pattern" is read both ways; Pass, W, AU … stay clearly not grades
         """,
         arguments: [
             (2, "A-", true), (2, "b+", true), (2, "D", true), (2, "S", true), (2, "E", true), (2, "85", true),
             (2, "良", true), (1, "A", true), (5, "S", true), (4, "D", true), (6, "B", true), (3, "A+", true),
             (3, "Fail", true), (2, "Pass", false), (2, "W", false), (2, "AU", false), (6, "Incomplete", false),
-            (4, "合格", false), (1, "認定", false), (2, "Credit", false), (2, "Satisfactory", false), (2, "S/U", false),
-            (2, "Approved", false), (3, "W", false),
+            (4, "合格", false), (1, "認定", false), (2, "Credit", false), (2, "Satisfactory", false),
+            (2, "S/U", false), (2, "Approved", false), (3, "W", false),
         ])
     func lookAlikeOrNot(pattern: Int, mark: String, lookAlike: Bool) throws {
         let grade = try #require(ConversionTable.read(mark, pattern: GradingPattern(rawValue: pattern)!))

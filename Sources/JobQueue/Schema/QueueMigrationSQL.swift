@@ -9,7 +9,8 @@ enum QueueMigrationSQL {
             queue            text        NOT NULL DEFAULT 'default',
             args             jsonb       NOT NULL DEFAULT '{}',
             state            text        NOT NULL DEFAULT 'available'
-                             CHECK (state IN ('available', 'scheduled', 'running', 'retryable', 'completed', 'discarded', 'cancelled')),
+                             CHECK (state IN ('available', 'scheduled', 'running', 'retryable', 'completed',
+                                              'discarded', 'cancelled')),
             priority         smallint    NOT NULL DEFAULT 100,
             attempt          integer     NOT NULL DEFAULT 0,
             max_attempts     integer     NOT NULL DEFAULT 5 CHECK (max_attempts > 0),
@@ -88,7 +89,8 @@ enum QueueMigrationSQL {
     static let v3 = """
         CREATE INDEX IF NOT EXISTS bursar_jobs_live ON bursar_jobs (queue, state, scheduled_at)
             WHERE state IN ('available', 'scheduled', 'running', 'retryable');
-        CREATE INDEX IF NOT EXISTS bursar_jobs_failures ON bursar_jobs (scheduled_at) WHERE state IN ('retryable', 'discarded');
+        CREATE INDEX IF NOT EXISTS bursar_jobs_failures ON bursar_jobs (scheduled_at)
+            WHERE state IN ('retryable', 'discarded');
         """
 
     /// Drops version 3's index of live jobs, `(queue, state, scheduled_at)` over the four live
@@ -116,7 +118,8 @@ enum QueueMigrationSQL {
     /// One call, one round trip, as the plain statement was; 0.8 ms for 10 rows either way
     /// (pgbench, 220,000 available).
     static let v5 = """
-        CREATE OR REPLACE FUNCTION bursar_claim(claim_queue text, claim_limit bigint, claim_worker text, lease_seconds float8)
+        CREATE OR REPLACE FUNCTION bursar_claim(claim_queue text, claim_limit bigint, claim_worker text,
+                                                lease_seconds float8)
         RETURNS TABLE (id bigint, kind text, queue text, args jsonb, attempt integer, max_attempts integer)
         LANGUAGE sql VOLATILE
         SET enable_indexscan = on

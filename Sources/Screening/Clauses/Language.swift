@@ -9,13 +9,13 @@ extension Clause {
         id: "eligibility.4",
         text: """
             (4) Applicants must meet one of the following requirements for proficiency in Japanese or English: (a) \
-            Those who have passed the Japanese Language Proficiency Test (JLPT) level N2 or higher … (b) … completed \
-            or are expected to complete an educational course … with Japanese as the primary language. (c) … judged by \
-            the respective graduate school … to have Japanese language skills equivalent to (a) or (b). (d) Those who \
-            have qualifications or certification test scores equivalent to level B2 of the Common European Framework \
-            of Reference for Languages (CEFR) or higher in English … (e) … an educational course … with English as the \
-            primary language. (f) … judged by the respective graduate school … to have English language skills \
-            equivalent to (d) or (e).
+            Those who have passed the Japanese Language Proficiency Test (JLPT) level N2 or higher … (b) … \
+            completed or are expected to complete an educational course … with Japanese as the primary language. (c) \
+            … judged by the respective graduate school … to have Japanese language skills equivalent to (a) or \
+            (b). (d) Those who have qualifications or certification test scores equivalent to level B2 of the Common \
+            European Framework of Reference for Languages (CEFR) or higher in English … (e) … an educational \
+            course … with English as the primary language. (f) … judged by the respective graduate school … to \
+            have English language skills equivalent to (d) or (e).
             """
     ) { ctx in
         let eq = ctx.program.language
